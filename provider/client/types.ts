@@ -1,0 +1,59 @@
+/**
+ * The public shape of the Management API client. `provider/client/index.ts` implements it; everything
+ * else in the project (resources, reconciler, front ends) depends only on this interface.
+ */
+
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+export type Query = Record<string, QueryValue>;
+
+export interface RequestOptions {
+  query?: Query;
+  /** JSON body. */
+  body?: unknown;
+  /**
+   * For POSTs: the request creates an object and a lost response must not be retried blindly.
+   * When the connection drops after the request was sent, the client throws `LostResponseError`
+   * instead of retrying. Defaults to true for POST, false otherwise.
+   */
+  createsObject?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ClientOptions {
+  /** Base URL of the Logto instance, e.g. `https://acme.logto.app` or `http://127.0.0.1:3001`. */
+  endpoint: string;
+  appId: string;
+  appSecret: string;
+  /** API resource indicator the token is requested for; derived from the endpoint when absent. */
+  resource?: string;
+  /** Sustained request budget in requests per second (token bucket). 0 = unlimited. Default 20. */
+  requestsPerSecond?: number;
+  /** Max concurrent requests in flight. Default 8. */
+  maxConcurrency?: number;
+  /** Overall deadline for one call including retries, in ms. Default 60 000. */
+  callTimeoutMs?: number;
+  /** Allow `http://` for hosts that are not loopback. */
+  allowInsecureHttp?: boolean;
+  /** Write redacted debug lines here (defaults to stderr when LOGTO_IAC_DEBUG=1). */
+  debug?: (line: string) => void;
+}
+
+export interface LogtoClient {
+  readonly endpoint: string;
+  readonly appId: string;
+  /** JSON (parsed), text (for text/plain relation answers) or undefined (204). */
+  request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options?: RequestOptions): Promise<T>;
+  get<T = unknown>(path: string, query?: Query): Promise<T>;
+  post<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>;
+  put<T = unknown>(path: string, body?: unknown): Promise<T>;
+  patch<T = unknown>(path: string, body?: unknown): Promise<T>;
+  delete(path: string): Promise<void>;
+  /**
+   * Every row of a list route, following pagination (page_size=100) until a short or empty page.
+   * Works on "always" and "optional" paginated routes and on routes that do not paginate at all.
+   */
+  list<T = unknown>(path: string, query?: Query): Promise<T[]>;
+  /** Counters for tests and benchmarks. */
+  stats(): { requests: number; retries: number; tokenFetches: number; throttledMs: number };
+  close(): Promise<void>;
+}

@@ -1,0 +1,138 @@
+/**
+ * Data shapes of the reconciler. A plan is data first (JSON-serialisable, secrets redacted), text second.
+ * Implemented in `provider/reconcile/index.ts`; front ends depend on these types only.
+ */
+import type { LogtoClient } from '../client/types.js';
+import type { Spec } from '../../resources/contract.js';
+
+/** A reference to another desired object's attribute (default `id`), resolved at apply time. */
+export interface Ref {
+  $ref: string; // address of the referenced object
+  attr?: string;
+}
+
+export interface DesiredObject {
+  /** Unique within a run: `<Kind>.<name>`, e.g. `Role.admin`, `ApiResourceScope.orders/read`. */
+  address: string;
+  kind: string;
+  /** Only the fields the user set (managed fields). Values may be `Ref`s (or arrays containing them). */
+  spec: Spec;
+  /** Known id (from prior state). Without it the object is adopted by natural key or created. */
+  id?: string;
+}
+
+/** What the reconciler remembers between runs (CLI state is optional; TF/Pulumi keep their own). */
+export interface ObjectState {
+  kind: string;
+  id: string;
+  /** Managed fields as last applied; sensitive values are stored as `sha256:<hex>` hashes. */
+  applied: Spec;
+}
+export interface PriorState {
+  objects: Record<string, ObjectState>;
+}
+
+export type Action = 'create' | 'update' | 'replace' | 'delete' | 'noop';
+
+export const SENSITIVE = '(sensitive)';
+export const UNKNOWN = '(known after apply)';
+
+export interface FieldChange {
+  field: string;
+  /** Redacted to SENSITIVE for secret fields. */
+  before: unknown;
+  after: unknown;
+  sensitive?: boolean;
+  /** Set members added/removed, for set fields. */
+  added?: unknown[];
+  removed?: unknown[];
+}
+
+export interface PlannedChange {
+  address: string;
+  kind: string;
+  action: Action;
+  id?: string;
+  /** Adopted by natural key (not in prior state). */
+  adopted?: boolean;
+  /** For replace: which immutable fields changed, in words. */
+  reason?: string;
+  changes: FieldChange[];
+  dependsOn: string[];
+}
+
+export interface DriftEntry {
+  address: string;
+  kind: string;
+  id: string;
+  field: string;
+  /** Last applied (from prior state) or, without prior state, the desired value. */
+  expected: unknown;
+  live: unknown;
+  sensitive?: boolean;
+}
+
+export interface Plan {
+  formatVersion: 1;
+  createdAt: string;
+  changes: PlannedChange[];
+  drift: DriftEntry[];
+  summary: Record<Action, number> & { drift: number };
+  /** Hash of the live state the plan was made against (checked by `apply --plan-file`). */
+  liveFingerprint: string;
+}
+
+export interface PlanOptions {
+  client: LogtoClient;
+  prior?: PriorState;
+  /** Kinds whose objects may be deleted when absent from the desired set (prune). */
+  allowDelete?: string[];
+  only?: string[];
+  exclude?: string[];
+}
+
+export interface ApplyOptions {
+  client: LogtoClient;
+  /** The same desired objects the plan was made from (they carry the secret values the plan redacts). */
+  desired: DesiredObject[];
+  prior?: PriorState;
+  /** Max objects worked on at once. Default 8. */
+  concurrency?: number;
+  onProgress?: (event: { address: string; action: Action; status: 'started' | 'done' | 'failed'; error?: string }) => void;
+}
+
+export interface ObjectResult {
+  address: string;
+  kind: string;
+  action: Action;
+  status: 'ok' | 'failed' | 'skipped';
+  id?: string;
+  error?: string;
+}
+
+export interface ApplyResult {
+  results: ObjectResult[];
+  /** State after apply (every object that exists, with what was applied). */
+  state: PriorState;
+  summary: { created: number; updated: number; replaced: number; deleted: number; failed: number; skipped: number };
+}
+
+/*
+ * `provider/reconcile/index.ts` exports (the API every front end uses):
+ *
+ *   planTenant(desired: DesiredObject[], options: PlanOptions): Promise<Plan>
+ *   applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult>
+ *
+ * and the single-object operations Terraform and Pulumi use (same semantics as the tenant-level ones):
+ *
+ *   createContext(client: LogtoClient): ResourceContext
+ *   validateSpec(definition, spec): { ok: true; spec } | { ok: false; issues: { field: string; message: string }[] }
+ *   diffObject(definition, desired: Spec, live: Live | undefined, lastApplied?: Spec)
+ *       → { action: Action; changes: FieldChange[]; reason?: string; drift: FieldChange[] }   (managed fields only)
+ *   readObject(ctx, definition, id, hint?) → Live | undefined   (relations filled; bulk-backed through ctx.cache)
+ *   createObject(ctx, definition, spec) → Live      (relations added; a lost create response is resolved by natural key)
+ *   updateObject(ctx, definition, id, desired, live) → Live   (changed fields only; relations by add/remove)
+ *   deleteObject(ctx, definition, id, live?) → void   (404 = already gone)
+ *   findObjectByKey(ctx, definition, importId: string) → Live   (`name=admin`, `indicator=https://…`; error when 0 or >1)
+ *   redactSecrets(definition, spec) → Spec
+ */

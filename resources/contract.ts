@@ -1,0 +1,115 @@
+/**
+ * The resource-type contract. Every Logto object type is one `defineResource({...})` in its own file in
+ * `resources/`; the reconciler, the Terraform schema, the Pulumi classes, the CLI's tenant-file schema and
+ * the docs are all derived from these definitions and never written twice.
+ *
+ * Field names are the user's (camelCase here, snake_case in Terraform). A spec is flat where the API is
+ * nested for no user-visible reason (e.g. an application's `redirectUris` live in `oidcClientMetadata`),
+ * and the module maps between the spec and the API body.
+ *
+ * Spec field types are limited to what every front end can express:
+ * string, number (int), boolean, enum, arrays of strings, objects of those (fixed shape), and
+ * free-form JSON objects (`z.record(z.string(), z.unknown())`, shown to Terraform as a JSON string).
+ * Every field carries `.describe()` text: it becomes the docs.
+ */
+import type { z } from 'zod';
+import type { LogtoClient } from '../provider/client/types.js';
+
+export type Spec = Record<string, unknown>;
+
+/** A computed value the API assigns (ids, timestamps, generated secrets). */
+export interface OutputField {
+  name: string;
+  description: string;
+  type: 'string' | 'number' | 'boolean' | 'string[]' | 'json';
+  /** Never printed; Pulumi secret; Terraform Sensitive. */
+  sensitive?: boolean;
+  /** Does not change once assigned (id, createdAt): plans keep the prior value instead of "known after apply". */
+  stable?: boolean;
+}
+
+/** What the API has now, in spec shape. */
+export interface Live<S extends Spec = Spec> {
+  id: string;
+  /** Every spec field the API reports, normalised the same way desired specs are. */
+  spec: S;
+  /** Values of `outputs` (including `id`). */
+  outputs: Record<string, unknown>;
+  /** The API object as returned, for updates that must merge into wholesale-replaced JSON. Never printed. */
+  raw?: unknown;
+}
+
+/** Shared by every call in one run (one plan/apply, one Terraform plugin process, one Pulumi host). */
+export interface ResourceContext {
+  client: LogtoClient;
+  /**
+   * Memo for bulk reads, keyed by the module (e.g. `roles:list`). Lets N reads of one type be served by
+   * one list call. Write operations must call `invalidate(prefix)` for what they change.
+   */
+  cache: Map<string, Promise<unknown>>;
+}
+
+/** A spec field that holds ids of other objects (for ordering and for reference-by-key in the CLI). */
+export interface Reference {
+  field: string;
+  kind: string;
+  /** The natural key of the referenced object as the tenant file spells it, e.g. "indicator/scopeName". */
+  many?: boolean;
+}
+
+/**
+ * A child link reconciled by add/remove calls, never by recreating the parent. The field is a spec field
+ * holding a set of ids; it is authoritative (members not in the desired set are removed).
+ */
+export interface Relation {
+  field: string;
+  read(ctx: ResourceContext, parentId: string, spec: Spec): Promise<string[]>;
+  add(ctx: ResourceContext, parentId: string, ids: string[], spec: Spec): Promise<void>;
+  remove(ctx: ResourceContext, parentId: string, ids: string[], spec: Spec): Promise<void>;
+}
+
+export interface ResourceDefinition<S extends Spec = Spec> {
+  /** CLI kind and Pulumi class name; Terraform type is `logto_<snake_case(kind)>`. */
+  kind: string;
+  description: string;
+  /** The fields a user may set, with the API's limits. `.describe()` on every field. */
+  spec: z.ZodObject;
+  outputs: OutputField[];
+  /**
+   * Natural key, only where Logto guarantees uniqueness (role name, resource indicator, scope name per
+   * resource, org role/scope name, SSO connectorName). `fields` also names the import form:
+   * `terraform import logto_role.x name=admin`.
+   */
+  key?: { fields: string[]; of(spec: S): string };
+  /** Fields whose change forces replacement. */
+  immutable: string[];
+  /** Spec fields whose values are secrets. */
+  sensitive: string[];
+  /** Order-insensitive string arrays. */
+  sets: string[];
+  references: Reference[];
+  relations: Relation[];
+  /** The parent of a child type (a scope's resource): reads and lists need its id. */
+  parent?: { field: string; kind: string };
+  /** Singleton: create adopts and patches, delete forgets (see DESIGN.md). */
+  singleton?: boolean;
+  /** Normalise a spec (desired or live) before comparing: defaults, URL forms. Sets are sorted by the reconciler. */
+  normalize?(spec: S): S;
+
+  /** One object, or undefined when it does not exist (404). `hint` is the last known spec (carries parent ids). */
+  read(ctx: ResourceContext, id: string, hint?: Partial<S>): Promise<Live<S> | undefined>;
+  /** All objects of the type (for children: of one parent, or of all parents when the API has a bulk form). */
+  list?(ctx: ResourceContext, parentId?: string): Promise<Live<S>[]>;
+  /** Objects whose natural key equals the spec's (adoption, lost-response recovery). */
+  findByKey?(ctx: ResourceContext, spec: S): Promise<Live<S>[]>;
+  create(ctx: ResourceContext, spec: S): Promise<Live<S>>;
+  /** `changes` holds only the changed non-relation fields; `live.raw` is there to merge into. */
+  update(ctx: ResourceContext, id: string, changes: Partial<S>, live: Live<S>, desired: S): Promise<Live<S>>;
+  delete(ctx: ResourceContext, id: string, live?: Live<S>): Promise<void>;
+  /** Built-in objects that are never deleted or pruned (the Management API resource, the CLI's own app). */
+  builtin?(live: Live<S>, ctx: ResourceContext): boolean;
+}
+
+export function defineResource<S extends Spec>(definition: ResourceDefinition<S>): ResourceDefinition<S> {
+  return definition;
+}

@@ -1,0 +1,39 @@
+/** The catalog: every resource type, in dependency-friendly order. Front ends iterate this list. */
+import type { ResourceDefinition } from './contract.js';
+import { ApiResource } from './api-resource.js';
+import { ApiResourceScope } from './api-resource-scope.js';
+import { Application } from './application.js';
+import { ApplicationRoleAssignment } from './application-role-assignment.js';
+import { ApplicationSecret } from './application-secret.js';
+import { Hook } from './hook.js';
+import { Organization } from './organization.js';
+import { OrganizationRole } from './organization-role.js';
+import { OrganizationScope } from './organization-scope.js';
+import { Role } from './role.js';
+import { SignInExperience } from './sign-in-experience.js';
+import { SsoConnector } from './sso-connector.js';
+
+export const catalog: ResourceDefinition<any>[] = [
+  ApiResource,
+  ApiResourceScope,
+  Role,
+  Application,
+  ApplicationSecret,
+  ApplicationRoleAssignment,
+  OrganizationScope,
+  OrganizationRole,
+  Organization,
+  SsoConnector,
+  Hook,
+  SignInExperience,
+];
+
+export function getDefinition(kind: string): ResourceDefinition<any> {
+  const definition = catalog.find((d) => d.kind === kind);
+  if (!definition) {
+    throw new Error(`Unknown resource kind "${kind}". Known kinds: ${catalog.map((d) => d.kind).join(', ')}`);
+  }
+  return definition;
+}
+
+export type { ResourceDefinition } from './contract.js';

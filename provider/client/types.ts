@@ -36,13 +36,42 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean;
   /** Write redacted debug lines here (defaults to stderr when LOGTO_IAC_DEBUG=1). */
   debug?: (line: string) => void;
+  /** Token-bucket burst size (requests that may go out at once). Default: a fifth of `requestsPerSecond`, ≥ 1. */
+  burst?: number;
+  /** Timeout of one HTTP attempt (headers and body), in ms. Default 30 000. */
+  attemptTimeoutMs?: number;
+  /** Retries after the first attempt (429/502/503/504, resets, timeouts). Default 5. */
+  maxRetries?: number;
+  /** Base of the exponential backoff (full jitter), in ms. Default 250. */
+  retryBaseMs?: number;
+  /** Cap of one backoff delay, in ms (a server's Retry-After is honoured beyond it). Default 8 000. */
+  retryMaxDelayMs?: number;
+  /** User-Agent header. Default `logto-iac`. */
+  userAgent?: string;
+}
+
+/** Counters of one client (see `LogtoClient.stats`). */
+export interface ClientStats {
+  /** HTTP attempts sent by this client, including token fetches and retries. */
+  requests: number;
+  /** Attempts that repeated an earlier one (backoff retries and the one retry after a 401). */
+  retries: number;
+  tokenFetches: number;
+  /** Time granted waiting for the shared request budget (token bucket), summed over attempts, in ms. */
+  throttledMs: number;
+  /** Time slept between retries (backoff or Retry-After), summed, in ms. */
+  retryWaitMs: number;
 }
 
 export interface LogtoClient {
   readonly endpoint: string;
   readonly appId: string;
   /** JSON (parsed), text (for text/plain relation answers) or undefined (204). */
-  request<T = unknown>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options?: RequestOptions): Promise<T>;
+  request<T = unknown>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    options?: RequestOptions,
+  ): Promise<T>;
   get<T = unknown>(path: string, query?: Query): Promise<T>;
   post<T = unknown>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>): Promise<T>;
   put<T = unknown>(path: string, body?: unknown): Promise<T>;
@@ -54,6 +83,6 @@ export interface LogtoClient {
    */
   list<T = unknown>(path: string, query?: Query): Promise<T[]>;
   /** Counters for tests and benchmarks. */
-  stats(): { requests: number; retries: number; tokenFetches: number; throttledMs: number };
+  stats(): ClientStats;
   close(): Promise<void>;
 }

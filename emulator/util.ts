@@ -71,3 +71,176 @@ export function paginate(ctx: RequestContext, rows: unknown[], mode: PaginationM
   links.push(link(last, 'last'));
   return { status: 200, json: items, headers: { 'Total-Number': String(total), Link: links.join(', ') } };
 }
+
+/**
+ * Table, relation and singleton names shared by route modules (one place, so cross-module relations agree).
+ * Rows in `tables` are keyed by id unless noted.
+ */
+export const TABLES = {
+  applications: 'applications',
+  roles: 'roles',
+  resources: 'resources',
+  /** Resource scopes (`/resources/:id/scopes`). */
+  scopes: 'scopes',
+  users: 'users',
+  organizations: 'organizations',
+  organizationRoles: 'organization_roles',
+  organizationScopes: 'organization_scopes',
+  ssoConnectors: 'sso_connectors',
+  hooks: 'hooks',
+  /** Keyed by language tag. */
+  customPhrases: 'custom_phrases',
+  emailTemplates: 'email_templates',
+  /** Keyed by field name. */
+  customProfileFields: 'custom_profile_fields',
+  connectors: 'connectors',
+} as const;
+
+export const RELATIONS = {
+  /** {organizationRoleId, organizationScopeId} */
+  orgRoleScopes: 'organization_role_scope_relations',
+  /** {organizationRoleId, scopeId} */
+  orgRoleResourceScopes: 'organization_role_resource_scope_relations',
+  /** {organizationId, applicationId} */
+  orgApplications: 'organization_application_relations',
+  /** {organizationId, applicationId, organizationRoleId} */
+  orgApplicationRoles: 'organization_role_application_relations',
+  /** {organizationId, userId} */
+  orgUsers: 'organization_user_relations',
+  /** {organizationId, emailDomain} */
+  orgJitEmailDomains: 'organization_jit_email_domains',
+  /** {organizationId, organizationRoleId} */
+  orgJitRoles: 'organization_jit_roles',
+  /** {organizationId, ssoConnectorId} */
+  orgJitSsoConnectors: 'organization_jit_sso_connectors',
+} as const;
+
+export const SINGLETONS = {
+  signInExperience: 'sign_in_experience',
+  accountCenter: 'account_center',
+  captchaProvider: 'captcha_provider',
+  /** Record<'jwt.accessToken' | 'jwt.clientCredentials', value> */
+  jwtCustomizers: 'jwt_customizers',
+  oidcSession: 'oidc_session',
+  idToken: 'id_token',
+  adminConsole: 'admin_console',
+  oidcPrivateKeys: 'oidc_private_keys',
+  oidcCookieKeys: 'oidc_cookie_keys',
+  /** Connector factories offered by this emulator (see `routes/connectors.ts`). */
+  connectorFactories: 'connector_factories',
+} as const;
+
+/** Does every key of `match` equal the row's value? */
+function matches(row: Record<string, string>, match: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(match)) if (row[k] !== v) return false;
+  return true;
+}
+
+/** Rows of a relation table that match all given columns. */
+export function relationRows(
+  ctx: RequestContext,
+  name: string,
+  match: Record<string, string>,
+): Array<Record<string, string>> {
+  return relation(ctx, name).filter((row) => matches(row, match));
+}
+
+/** Insert a relation row unless an identical one exists (`on conflict do nothing`). Returns true if inserted. */
+export function relationAdd(ctx: RequestContext, name: string, row: Record<string, string>): boolean {
+  const rows = relation(ctx, name);
+  if (rows.some((r) => matches(r, row))) return false;
+  rows.push({ ...row });
+  return true;
+}
+
+/** Remove every relation row matching `match`. Returns the number of rows removed. */
+export function relationRemove(ctx: RequestContext, name: string, match: Record<string, string>): number {
+  const rows = relation(ctx, name);
+  const kept = rows.filter((r) => !matches(r, match));
+  const removed = rows.length - kept.length;
+  ctx.state.relations[name] = kept;
+  return removed;
+}
+
+/** Read a singleton, creating it from `init` on first access. */
+export function singleton<T>(ctx: RequestContext, name: string, init: () => T): T {
+  if (!(name in ctx.state.singletons)) ctx.state.singletons[name] = init();
+  return ctx.state.singletons[name] as T;
+}
+
+/** One zod-like issue as Logto returns it in `data.issues` of `guard.invalid_input`. */
+export interface GuardIssue {
+  code: string;
+  path: Array<string | number>;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * 400 `guard.invalid_input` with Logto's shape: `data: {issues, name: "ZodError"}` and a `details` string.
+ * Thrown by the core's body validation; route modules may throw it for checks the OpenAPI document cannot
+ * express (e.g. `guardError('oidcClientMetadata.redirectUris.0', 'Invalid url')`).
+ */
+export class GuardError extends ApiError {
+  readonly details: string;
+  constructor(
+    readonly issues: GuardIssue[],
+    where: 'body' | 'params' | 'query' = 'body',
+  ) {
+    super(400, 'guard.invalid_input', `The request ${where} is invalid.`, { issues, name: 'ZodError' });
+    this.details = issues
+      .map((i) => `Error in key path "${i.path.map(String).join('.')}": (${i.code}) ${i.message}`)
+      .join('\n');
+  }
+}
+
+/** A single-issue `GuardError` for a dotted path such as `oidcClientMetadata.redirectUris.0`. */
+export function guardError(path: string, message: string, code = 'custom'): GuardError {
+  const segments = path ? path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [];
+  return new GuardError([{ code, path: segments, message }]);
+}
+
+/** Tables and relations of the core route modules (applications, resources, roles, SAML apps). */
+export const CORE_TABLES = {
+  /** Keyed by an internal id; rows `{tenantId, applicationId, name, value, createdAt, expiresAt}`. */
+  applicationSecrets: 'application_secrets',
+  /** Keyed by application id: `{attributeMapping, entityId, acsUrl, encryption, nameIdFormat}`. */
+  samlApplicationConfigs: 'saml_application_configs',
+  /** Keyed by secret id; rows carry `applicationId`. */
+  samlApplicationSecrets: 'saml_application_secrets',
+} as const;
+
+export const CORE_RELATIONS = {
+  /** {roleId, scopeId} */
+  rolesScopes: 'roles_scopes',
+  /** {applicationId, roleId} */
+  applicationsRoles: 'applications_roles',
+  /** {userId, roleId} */
+  usersRoles: 'users_roles',
+} as const;
+
+/** SQL `ILIKE` as Logto's `search` uses it: no implicit wildcards; `%` = any run, `_` = one char. */
+export function ilike(pattern: string, value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  let re = '';
+  for (const ch of pattern) {
+    if (ch === '%') re += '.*';
+    else if (ch === '_') re += '.';
+    else re += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'is').test(value);
+}
+
+/**
+ * Logto's `search` / `search.<field>` query parameters: keep a row when any searched field matches any
+ * searched value with ILIKE (`fields` are the columns searched by a bare `search`).
+ */
+export function searchFilter(ctx: RequestContext, fields: string[]): (row: Record<string, unknown>) => boolean {
+  const terms: Array<{ field?: string; value: string }> = [];
+  for (const [k, v] of ctx.query) {
+    if (k === 'search') terms.push({ value: v });
+    else if (k.startsWith('search.')) terms.push({ field: k.slice('search.'.length), value: v });
+  }
+  if (terms.length === 0) return () => true;
+  return (row) => terms.some((t) => (t.field ? [t.field] : fields).some((f) => ilike(t.value, row[f])));
+}

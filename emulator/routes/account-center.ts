@@ -1,0 +1,47 @@
+/** `/account-center` (singleton, facts §16). */
+import type { RequestContext, RouteModule } from '../types.js';
+import { emptyPatch, ok, SINGLETONS, singleton } from '../util.js';
+
+export type AccountCenter = Record<string, unknown> & { id: 'default'; tenantId: string };
+
+export function defaultAccountCenter(): AccountCenter {
+  return {
+    tenantId: 'default',
+    id: 'default',
+    enabled: false,
+    fields: {},
+    webauthnRelatedOrigins: [],
+    deleteAccountUrl: null,
+    customCss: null,
+    profileFields: null,
+  };
+}
+
+export function accountCenter(ctx: RequestContext): AccountCenter {
+  return singleton(ctx, SINGLETONS.accountCenter, defaultAccountCenter);
+}
+
+const PATCHABLE = [
+  'enabled',
+  'fields',
+  'webauthnRelatedOrigins',
+  'deleteAccountUrl',
+  'customCss',
+  'profileFields',
+] as const;
+
+const accountCenterModule: RouteModule = (r) => {
+  r.route('GET', '/account-center', (ctx) => ok(accountCenter(ctx)));
+
+  r.route('PATCH', '/account-center', (ctx) => {
+    const body = ctx.body as Record<string, unknown>;
+    const patch: Record<string, unknown> = {};
+    for (const key of PATCHABLE) if (body?.[key] !== undefined) patch[key] = body[key];
+    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const current = accountCenter(ctx);
+    Object.assign(current, patch);
+    return ok(current);
+  });
+};
+
+export default accountCenterModule;

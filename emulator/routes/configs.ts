@@ -1,0 +1,146 @@
+/**
+ * `/configs/*`: JWT customizers, OIDC session, ID token claims, OIDC keys (read-only) and admin-console
+ * flags (facts §22).
+ */
+import { randomBytes } from 'node:crypto';
+import type { RequestContext, RouteModule } from '../types.js';
+import { GuardError, newId, noContent, notExistsWithId, notFound, ok, SINGLETONS, singleton } from '../util.js';
+
+const TOKEN_TYPE_KEYS: Record<string, string> = {
+  'access-token': 'jwt.accessToken',
+  'client-credentials': 'jwt.clientCredentials',
+};
+const JWT_FIELDS = ['script', 'environmentVariables', 'contextSample', 'tokenSample', 'blockIssuanceOnError'] as const;
+
+export const DEFAULT_ID_TOKEN_CLAIMS = ['roles', 'organizations', 'organization_roles'];
+export const DEFAULT_SESSION_TTL = 1_209_600;
+
+const paramsInvalid = (name: string): GuardError =>
+  new GuardError([{ code: 'invalid_enum_value', path: [name], message: `Invalid enum value for ${name}` }], 'params');
+
+const bodyInvalid = (path: string, message: string): GuardError =>
+  new GuardError([{ code: 'invalid_type', path: [path], message }]);
+
+function customizers(ctx: RequestContext): Record<string, Record<string, unknown>> {
+  return singleton(ctx, SINGLETONS.jwtCustomizers, () => ({}));
+}
+
+function customizerKey(ctx: RequestContext): string {
+  const key = TOKEN_TYPE_KEYS[ctx.params.tokenTypePath];
+  if (!key) throw paramsInvalid('tokenTypePath');
+  return key;
+}
+
+/** The known JWT customizer fields of a body; `script` must be a string when `requireScript`. */
+function customizerValue(body: unknown, requireScript: boolean): Record<string, unknown> {
+  const input = (body ?? {}) as Record<string, unknown>;
+  if (requireScript && typeof input.script !== 'string') throw bodyInvalid('script', 'Required');
+  if (input.script !== undefined && typeof input.script !== 'string') throw bodyInvalid('script', 'Expected string');
+  const value: Record<string, unknown> = {};
+  for (const k of JWT_FIELDS) if (input[k] !== undefined) value[k] = input[k];
+  return value;
+}
+
+interface OidcKey {
+  id: string;
+  createdAt: number;
+  signingKeyAlgorithm?: 'EC' | 'RSA';
+  status?: 'Current' | 'Previous';
+}
+
+function oidcKeys(ctx: RequestContext, keyType: string): OidcKey[] {
+  const seconds = Math.floor(Date.now() / 1000);
+  if (keyType === 'private-keys') {
+    return singleton(ctx, SINGLETONS.oidcPrivateKeys, () => [
+      { id: newId(), createdAt: seconds, signingKeyAlgorithm: 'EC', status: 'Current' },
+    ]);
+  }
+  if (keyType === 'cookie-keys') {
+    return singleton(ctx, SINGLETONS.oidcCookieKeys, () => [
+      { id: randomBytes(10).toString('hex').slice(0, 21), createdAt: seconds },
+    ]);
+  }
+  throw paramsInvalid('keyType');
+}
+
+const configs: RouteModule = (r) => {
+  // --- JWT customizers ---
+  r.route('GET', '/configs/jwt-customizer', (ctx) =>
+    ok(Object.entries(customizers(ctx)).map(([key, value]) => ({ key, value }))),
+  );
+
+  r.route('GET', '/configs/jwt-customizer/:tokenTypePath', (ctx) => {
+    const key = customizerKey(ctx);
+    const value = customizers(ctx)[key];
+    if (!value) throw notExistsWithId('logto_config', key);
+    return ok(value);
+  });
+
+  r.route('PUT', '/configs/jwt-customizer/:tokenTypePath', (ctx) => {
+    const key = customizerKey(ctx);
+    const value = customizerValue(ctx.body, true);
+    const all = customizers(ctx);
+    const existed = key in all;
+    all[key] = value;
+    return ok(value, existed ? 200 : 201);
+  });
+
+  r.route('PATCH', '/configs/jwt-customizer/:tokenTypePath', (ctx) => {
+    const key = customizerKey(ctx);
+    const value = customizerValue(ctx.body, true);
+    const all = customizers(ctx);
+    const current = all[key];
+    if (!current) throw notExistsWithId('logto_config', key);
+    all[key] = { ...current, ...value };
+    return ok(all[key]);
+  });
+
+  r.route('DELETE', '/configs/jwt-customizer/:tokenTypePath', (ctx) => {
+    const key = customizerKey(ctx);
+    const all = customizers(ctx);
+    if (!all[key]) throw notFound();
+    delete all[key];
+    return noContent();
+  });
+
+  // --- OIDC session ---
+  r.route('GET', '/configs/oidc/session', (ctx) =>
+    ok(singleton(ctx, SINGLETONS.oidcSession, () => ({ ttl: DEFAULT_SESSION_TTL }))),
+  );
+  r.route('PATCH', '/configs/oidc/session', (ctx) => {
+    const current = singleton(ctx, SINGLETONS.oidcSession, () => ({ ttl: DEFAULT_SESSION_TTL }));
+    const { ttl } = (ctx.body ?? {}) as { ttl?: number };
+    if (ttl !== undefined) current.ttl = ttl;
+    return ok(current);
+  });
+
+  // --- ID token extended claims ---
+  const idToken = (ctx: RequestContext) =>
+    singleton(ctx, SINGLETONS.idToken, () => ({ enabledExtendedClaims: [...DEFAULT_ID_TOKEN_CLAIMS] }));
+  r.route('GET', '/configs/id-token', (ctx) => ok(idToken(ctx)));
+  r.route('PUT', '/configs/id-token', (ctx) => {
+    const current = idToken(ctx);
+    const { enabledExtendedClaims } = (ctx.body ?? {}) as { enabledExtendedClaims?: string[] };
+    if (enabledExtendedClaims !== undefined) current.enabledExtendedClaims = [...new Set(enabledExtendedClaims)];
+    return ok(current);
+  });
+
+  // --- OIDC keys (read-only: private material is never returned) ---
+  r.route('GET', '/configs/oidc/:keyType', (ctx) => ok(oidcKeys(ctx, ctx.params.keyType)));
+
+  // --- Admin console flags ---
+  const adminConsole = (ctx: RequestContext) =>
+    singleton<Record<string, unknown>>(ctx, SINGLETONS.adminConsole, () => ({
+      signInExperienceCustomized: false,
+      organizationCreated: false,
+    }));
+  r.route('GET', '/configs/admin-console', (ctx) => ok(adminConsole(ctx)));
+  r.route('PATCH', '/configs/admin-console', (ctx) => {
+    const current = adminConsole(ctx);
+    for (const [k, v] of Object.entries((ctx.body ?? {}) as Record<string, unknown>))
+      if (v !== undefined) current[k] = v;
+    return ok(current);
+  });
+};
+
+export default configs;

@@ -1,0 +1,123 @@
+/** `/custom-profile-fields`, addressed by name (facts §21). */
+import { ApiError, type RequestContext, type RouteModule } from '../types.js';
+import { newId, noContent, notFound, ok, TABLES, table } from '../util.js';
+
+export interface CustomProfileFieldRow extends Record<string, unknown> {
+  tenantId: string;
+  id: string;
+  name: string;
+  type: string;
+  label: string;
+  description: string | null;
+  required: boolean;
+  config: Record<string, unknown>;
+  createdAt: number;
+  sieOrder: number;
+}
+
+interface FieldInput {
+  name?: string;
+  type: string;
+  label?: string;
+  description?: string | null;
+  required: boolean;
+  config?: Record<string, unknown>;
+}
+
+const fields = (ctx: RequestContext) => table<CustomProfileFieldRow>(ctx, TABLES.customProfileFields);
+
+const sorted = (ctx: RequestContext) => Object.values(fields(ctx)).sort((a, b) => a.sieOrder - b.sieOrder);
+
+function find(ctx: RequestContext): CustomProfileFieldRow {
+  const row = fields(ctx)[ctx.params.name];
+  if (!row) throw notFound();
+  return row;
+}
+
+function create(ctx: RequestContext, input: FieldInput & { name: string }): CustomProfileFieldRow {
+  const all = fields(ctx);
+  if (all[input.name]) {
+    throw new ApiError(
+      422,
+      'custom_profile_fields.name_exists',
+      `Custom profile field with name "${input.name}" already exists.`,
+      {
+        name: input.name,
+      },
+    );
+  }
+  const row: CustomProfileFieldRow = {
+    tenantId: 'default',
+    id: newId(),
+    name: input.name,
+    type: input.type,
+    label: input.label ?? '',
+    description: input.description ?? null,
+    required: input.required,
+    config: input.config ?? {},
+    createdAt: Date.now(),
+    sieOrder: Math.max(0, ...Object.values(all).map((f) => f.sieOrder)) + 1,
+  };
+  all[row.name] = row;
+  return row;
+}
+
+const customProfileFields: RouteModule = (r) => {
+  r.route('GET', '/custom-profile-fields', (ctx) => ok(sorted(ctx)));
+
+  r.route('POST', '/custom-profile-fields', (ctx) => ok(create(ctx, ctx.body as FieldInput & { name: string }), 201));
+
+  r.route('POST', '/custom-profile-fields/batch', (ctx) => {
+    const inputs = ctx.body as Array<FieldInput & { name: string }>;
+    const all = fields(ctx);
+    const names = new Set<string>();
+    for (const input of inputs) {
+      if (all[input.name] || names.has(input.name)) {
+        throw new ApiError(
+          422,
+          'custom_profile_fields.name_exists',
+          `Custom profile field with name "${input.name}" already exists.`,
+          {
+            name: input.name,
+          },
+        );
+      }
+      names.add(input.name);
+    }
+    return ok(
+      inputs.map((input) => create(ctx, input)),
+      201,
+    );
+  });
+
+  r.route('POST', '/custom-profile-fields/properties/sie-order', (ctx) => {
+    const { order } = ctx.body as { order: Array<{ name: string; sieOrder: number }> };
+    const all = fields(ctx);
+    for (const { name } of order) if (!all[name]) throw notFound();
+    for (const { name, sieOrder } of order) (all[name] as CustomProfileFieldRow).sieOrder = sieOrder;
+    return ok(sorted(ctx));
+  });
+
+  r.route('GET', '/custom-profile-fields/:name', (ctx) => ok(find(ctx)));
+
+  r.route('PUT', '/custom-profile-fields/:name', (ctx) => {
+    const row = find(ctx);
+    const input = ctx.body as FieldInput;
+    Object.assign(row, {
+      type: input.type,
+      label: input.label ?? '',
+      description: input.description ?? null,
+      required: input.required,
+      config: input.config ?? {},
+    });
+    return ok(row);
+  });
+
+  r.route('DELETE', '/custom-profile-fields/:name', (ctx) => {
+    find(ctx);
+    delete fields(ctx)[ctx.params.name];
+    return noContent();
+  });
+};
+
+export default customProfileFields;

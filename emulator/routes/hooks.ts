@@ -1,0 +1,104 @@
+/** `/hooks`: webhooks, signing-key rotation, recent logs and execution stats (facts §14). */
+import { randomBytes } from 'node:crypto';
+import { ApiError, type RequestContext, type RouteModule } from '../types.js';
+import { emptyPatch, newId, noContent, notExistsWithId, notFound, ok, paginate, TABLES, table } from '../util.js';
+
+export interface HookRow extends Record<string, unknown> {
+  tenantId: string;
+  id: string;
+  name: string;
+  event: string | null;
+  events: string[];
+  config: { url: string; headers?: Record<string, string>; retries?: number };
+  signingKey: string;
+  enabled: boolean;
+  createdAt: number;
+}
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** 32 random alphanumeric characters. */
+function signingKey(): string {
+  let key = '';
+  for (const b of randomBytes(32)) key += ALNUM[b % ALNUM.length];
+  return key;
+}
+
+const hooks = (ctx: RequestContext) => table<HookRow>(ctx, TABLES.hooks);
+
+function find(ctx: RequestContext): HookRow {
+  const row = hooks(ctx)[ctx.params.id];
+  if (!row) throw notExistsWithId(TABLES.hooks, ctx.params.id);
+  return row;
+}
+
+/** The emulator never calls webhooks, so every hook's stats are zero. */
+function withStats(ctx: RequestContext, row: HookRow): Record<string, unknown> {
+  if (ctx.query.get('includeExecutionStats') !== 'true') return row;
+  return { ...row, executionStats: { successCount: 0, requestCount: 0 } };
+}
+
+const PATCHABLE = ['name', 'event', 'events', 'config', 'enabled'] as const;
+
+const hooksModule: RouteModule = (r) => {
+  r.route('GET', '/hooks', (ctx) => {
+    const rows = Object.values(hooks(ctx))
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((row) => withStats(ctx, row));
+    return paginate(ctx, rows, 'optional');
+  });
+
+  r.route('POST', '/hooks', (ctx) => {
+    const body = ctx.body as Partial<HookRow> & { config: HookRow['config'] };
+    const events = body.events ?? [];
+    const event = body.event ?? null;
+    if (events.length === 0 && !event) {
+      throw new ApiError(400, 'hook.missing_events', 'You need to provide at least one event.');
+    }
+    const row: HookRow = {
+      tenantId: 'default',
+      id: newId(),
+      name: body.name ?? '',
+      event,
+      events,
+      config: body.config,
+      signingKey: signingKey(),
+      enabled: body.enabled ?? true,
+      createdAt: Date.now(),
+    };
+    hooks(ctx)[row.id] = row;
+    return ok(row, 201);
+  });
+
+  r.route('GET', '/hooks/:id', (ctx) => ok(withStats(ctx, find(ctx))));
+
+  r.route('PATCH', '/hooks/:id', (ctx) => {
+    const body = ctx.body as Record<string, unknown>;
+    const patch: Record<string, unknown> = {};
+    for (const key of PATCHABLE) if (body[key] !== undefined) patch[key] = body[key];
+    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const row = find(ctx);
+    Object.assign(row, patch);
+    return ok(row);
+  });
+
+  r.route('DELETE', '/hooks/:id', (ctx) => {
+    const all = hooks(ctx);
+    if (!all[ctx.params.id]) throw notFound();
+    delete all[ctx.params.id];
+    return noContent();
+  });
+
+  r.route('PATCH', '/hooks/:id/signing-key', (ctx) => {
+    const row = find(ctx);
+    row.signingKey = signingKey();
+    return ok(row);
+  });
+
+  r.route('GET', '/hooks/:id/recent-logs', (ctx) => {
+    find(ctx);
+    return paginate(ctx, [], 'always');
+  });
+};
+
+export default hooksModule;

@@ -1,0 +1,220 @@
+/** `/organization-roles` with its `/scopes` and `/resource-scopes` relations (facts §11). */
+import { ApiError, type RequestContext, type RouteModule } from '../types.js';
+import {
+  emptyPatch,
+  newId,
+  noContent,
+  notExists,
+  notFound,
+  ok,
+  paginate,
+  RELATIONS,
+  relationAdd,
+  relationRemove,
+  relationRows,
+  TABLES,
+  table,
+  text,
+} from '../util.js';
+import { matchesQuery, type OrganizationScopeRow, uniqueViolation } from './organization-scopes.js';
+
+export type RoleType = 'User' | 'MachineToMachine';
+
+export interface OrganizationRoleRow extends Record<string, unknown> {
+  tenantId: string;
+  id: string;
+  name: string;
+  description: string | null;
+  type: RoleType;
+}
+
+type Row = Record<string, unknown>;
+
+export const foreignKeyNotFound = (): ApiError =>
+  new ApiError(422, 'entity.relation_foreign_key_not_found', 'Cannot find the entity referenced by the foreign key.');
+
+export const orgRoles = (ctx: RequestContext) => table<OrganizationRoleRow>(ctx, TABLES.organizationRoles);
+const orgScopes = (ctx: RequestContext) => table<OrganizationScopeRow>(ctx, TABLES.organizationScopes);
+const resourceScopes = (ctx: RequestContext) => table<Row>(ctx, TABLES.scopes);
+
+/** Throws 422 `entity.relation_foreign_key_not_found` unless every id is a key of `rows`. */
+export function requireAll(rows: Record<string, unknown>, ids: readonly string[]): void {
+  for (const id of ids) if (!rows[id]) throw foreignKeyNotFound();
+}
+
+function roleScopes(ctx: RequestContext, roleId: string): OrganizationScopeRow[] {
+  const all = orgScopes(ctx);
+  return relationRows(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: roleId })
+    .map((rel) => all[rel.organizationScopeId])
+    .filter((s): s is OrganizationScopeRow => Boolean(s));
+}
+
+function roleResourceScopes(ctx: RequestContext, roleId: string): Row[] {
+  const all = resourceScopes(ctx);
+  return relationRows(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: roleId })
+    .map((rel) => all[rel.scopeId])
+    .filter((s): s is Row => Boolean(s));
+}
+
+function withRelations(ctx: RequestContext, role: OrganizationRoleRow): Row {
+  const resources = table<Row>(ctx, TABLES.resources);
+  return {
+    ...role,
+    scopes: roleScopes(ctx, role.id).map(({ id, name }) => ({ id, name })),
+    resourceScopes: roleResourceScopes(ctx, role.id).map((s) => {
+      const resource = resources[String(s.resourceId)];
+      return { id: s.id, name: s.name, resource: { id: s.resourceId, name: resource?.name ?? null } };
+    }),
+  };
+}
+
+const organizationRoles: RouteModule = (r) => {
+  r.route('GET', '/organization-roles', (ctx) => {
+    const rows = Object.values(orgRoles(ctx)).filter((role) => matchesQuery(ctx, role, ['id', 'name', 'description']));
+    return paginate(
+      ctx,
+      rows.map((role) => withRelations(ctx, role)),
+      'always',
+    );
+  });
+
+  r.route('POST', '/organization-roles', (ctx) => {
+    const body = ctx.body as {
+      name: string;
+      description?: string | null;
+      type?: RoleType;
+      organizationScopeIds?: string[];
+      resourceScopeIds?: string[];
+    };
+    const all = orgRoles(ctx);
+    if (Object.values(all).some((role) => role.name === body.name)) throw uniqueViolation();
+    const scopeIds = body.organizationScopeIds ?? [];
+    const rsIds = body.resourceScopeIds ?? [];
+    requireAll(orgScopes(ctx), scopeIds);
+    requireAll(resourceScopes(ctx), rsIds);
+    const row: OrganizationRoleRow = {
+      tenantId: 'default',
+      id: newId(),
+      name: body.name,
+      description: body.description ?? null,
+      type: body.type ?? 'User',
+    };
+    all[row.id] = row;
+    for (const id of scopeIds)
+      relationAdd(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: row.id, organizationScopeId: id });
+    for (const id of rsIds)
+      relationAdd(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: row.id, scopeId: id });
+    return ok(row, 201);
+  });
+
+  r.route('GET', '/organization-roles/:id', (ctx) => {
+    const row = orgRoles(ctx)[ctx.params.id];
+    if (!row) throw notFound();
+    return ok(row);
+  });
+
+  r.route('PATCH', '/organization-roles/:id', (ctx) => {
+    const body = ctx.body as { name?: string; description?: string | null; type?: RoleType };
+    const patch: Partial<OrganizationRoleRow> = {};
+    if (body.name !== undefined) patch.name = body.name;
+    if (body.description !== undefined) patch.description = body.description;
+    if (body.type !== undefined) patch.type = body.type;
+    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const all = orgRoles(ctx);
+    const row = all[ctx.params.id];
+    if (!row) throw notExists(TABLES.organizationRoles);
+    if (patch.name !== undefined && Object.values(all).some((x) => x.id !== row.id && x.name === patch.name)) {
+      throw uniqueViolation();
+    }
+    Object.assign(row, patch);
+    return ok(row);
+  });
+
+  r.route('DELETE', '/organization-roles/:id', (ctx) => {
+    const all = orgRoles(ctx);
+    const id = ctx.params.id;
+    if (!all[id]) throw notFound();
+    delete all[id];
+    relationRemove(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: id });
+    relationRemove(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: id });
+    relationRemove(ctx, RELATIONS.orgApplicationRoles, { organizationRoleId: id });
+    relationRemove(ctx, RELATIONS.orgJitRoles, { organizationRoleId: id });
+    return noContent();
+  });
+
+  // --- /scopes (organization scopes) ---
+  r.route('GET', '/organization-roles/:id/scopes', (ctx) =>
+    paginate(
+      ctx,
+      roleScopes(ctx, ctx.params.id).filter((s) => matchesQuery(ctx, s, ['name'])),
+      'optional',
+    ),
+  );
+
+  r.route('POST', '/organization-roles/:id/scopes', (ctx) => {
+    const ids = (ctx.body as { organizationScopeIds: string[] }).organizationScopeIds;
+    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
+    requireAll(orgScopes(ctx), ids);
+    for (const id of ids)
+      relationAdd(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: ctx.params.id, organizationScopeId: id });
+    return text('Created', 201);
+  });
+
+  r.route('PUT', '/organization-roles/:id/scopes', (ctx) => {
+    const ids = (ctx.body as { organizationScopeIds: string[] }).organizationScopeIds;
+    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
+    requireAll(orgScopes(ctx), ids);
+    relationRemove(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: ctx.params.id });
+    for (const id of ids)
+      relationAdd(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: ctx.params.id, organizationScopeId: id });
+    return noContent();
+  });
+
+  r.route('DELETE', '/organization-roles/:id/scopes/:organizationScopeId', (ctx) => {
+    const removed = relationRemove(ctx, RELATIONS.orgRoleScopes, {
+      organizationRoleId: ctx.params.id,
+      organizationScopeId: ctx.params.organizationScopeId,
+    });
+    if (removed === 0) throw notFound();
+    return noContent();
+  });
+
+  // --- /resource-scopes (API resource scopes) ---
+  r.route('GET', '/organization-roles/:id/resource-scopes', (ctx) =>
+    paginate(
+      ctx,
+      roleResourceScopes(ctx, ctx.params.id).filter((s) => matchesQuery(ctx, s, ['name'])),
+      'optional',
+    ),
+  );
+
+  r.route('POST', '/organization-roles/:id/resource-scopes', (ctx) => {
+    const ids = (ctx.body as { scopeIds: string[] }).scopeIds;
+    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
+    requireAll(resourceScopes(ctx), ids);
+    for (const id of ids)
+      relationAdd(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: ctx.params.id, scopeId: id });
+    return text('Created', 201);
+  });
+
+  r.route('PUT', '/organization-roles/:id/resource-scopes', (ctx) => {
+    const ids = (ctx.body as { scopeIds: string[] }).scopeIds;
+    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
+    requireAll(resourceScopes(ctx), ids);
+    relationRemove(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: ctx.params.id });
+    for (const id of ids)
+      relationAdd(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: ctx.params.id, scopeId: id });
+    return noContent();
+  });
+
+  r.route('DELETE', '/organization-roles/:id/resource-scopes/:scopeId', (ctx) => {
+    const removed = relationRemove(ctx, RELATIONS.orgRoleResourceScopes, {
+      organizationRoleId: ctx.params.id,
+      scopeId: ctx.params.scopeId,
+    });
+    if (removed === 0) throw notFound();
+    return noContent();
+  });
+};
+
+export default organizationRoles;

@@ -1,0 +1,118 @@
+/** `/sign-in-exp` (singleton, facts §15). */
+import { ApiError, type RequestContext, type RouteModule } from '../types.js';
+import { emptyPatch, GuardError, ok, SINGLETONS, singleton } from '../util.js';
+import { type ConnectorType, enabledConnectorTypes } from './connectors.js';
+
+export type SignInExperience = Record<string, unknown> & { id: 'default'; tenantId: string };
+
+/** The sign-in experience of a fresh Logto OSS tenant (34 top-level keys). */
+export function defaultSignInExperience(): SignInExperience {
+  return {
+    tenantId: 'default',
+    id: 'default',
+    color: { primaryColor: '#6139F6', isDarkModeEnabled: false, darkPrimaryColor: '#8768F8' },
+    branding: {
+      logoUrl: 'https://logto.io/logo.svg',
+      darkLogoUrl: 'https://logto.io/logo-dark.svg',
+    },
+    hideLogtoBranding: false,
+    languageInfo: { autoDetect: true, fallbackLanguage: 'en' },
+    termsOfUseUrl: null,
+    privacyPolicyUrl: null,
+    agreeToTermsPolicy: 'Automatic',
+    signIn: {
+      methods: [{ identifier: 'username', password: true, verificationCode: false, isPasswordPrimary: true }],
+    },
+    signUp: { identifiers: ['username'], password: true, verify: false, secondaryIdentifiers: [] },
+    socialSignIn: {},
+    socialSignInConnectorTargets: [],
+    signInMode: 'SignInAndRegister',
+    customCss: null,
+    customContent: {},
+    customUiAssets: null,
+    customUiCsp: {},
+    passwordPolicy: {
+      length: { min: 8, max: 256 },
+      characterTypes: { min: 1 },
+      rejects: { pwned: true, repetitionAndSequence: true, userInfo: true, words: [] },
+    },
+    mfa: { factors: [], policy: 'UserControlled' },
+    adaptiveMfa: {},
+    singleSignOnEnabled: false,
+    supportEmail: null,
+    supportWebsiteUrl: null,
+    unknownSessionRedirectUrl: null,
+    captchaPolicy: {},
+    sentinelPolicy: {},
+    emailBlocklistPolicy: {},
+    verificationCodePolicy: {},
+    forgotPasswordMethods: ['EmailVerificationCode', 'PhoneVerificationCode'],
+    passkeySignIn: {},
+    signUpProfileFields: [],
+    passwordExpiration: { enabled: false },
+    usernamePolicy: {},
+  };
+}
+
+/** Read (creating on first access) the tenant's sign-in experience. */
+export function signInExperience(ctx: RequestContext): SignInExperience {
+  return singleton(ctx, SINGLETONS.signInExperience, defaultSignInExperience);
+}
+
+const IMMUTABLE = new Set(['tenantId', 'id']);
+
+const connectorMissing = (type: ConnectorType): ApiError =>
+  new ApiError(400, 'sign_in_experiences.enabled_connector_not_found', `Enabled ${type} connector is not found.`, {
+    type,
+  });
+
+interface SignUp {
+  identifiers: string[];
+}
+interface SignIn {
+  methods: Array<{ identifier: string; verificationCode: boolean }>;
+}
+
+/** Identifiers that need a passwordless connector: email → Email, phone → Sms. */
+function requireConnectors(ctx: RequestContext, body: { signUp?: SignUp; signIn?: SignIn }): void {
+  const needed = new Set<ConnectorType>();
+  const need = (identifier: string) => {
+    if (identifier === 'email') needed.add('Email');
+    if (identifier === 'phone') needed.add('Sms');
+  };
+  for (const id of body.signUp?.identifiers ?? []) need(id);
+  for (const m of body.signIn?.methods ?? []) if (m.verificationCode) need(m.identifier);
+  if (needed.size === 0) return;
+  const available = enabledConnectorTypes(ctx);
+  for (const type of ['Email', 'Sms'] as const)
+    if (needed.has(type) && !available.has(type)) throw connectorMissing(type);
+}
+
+function requireCompleteColor(color: unknown): void {
+  if (color === undefined) return;
+  const c = color as Record<string, unknown>;
+  const missing = ['primaryColor', 'isDarkModeEnabled', 'darkPrimaryColor'].filter((k) => c?.[k] === undefined);
+  if (missing.length > 0) {
+    throw new GuardError(
+      missing.map((k) => ({ code: 'invalid_type', received: 'undefined', path: ['color', k], message: 'Required' })),
+    );
+  }
+}
+
+const signInExperienceModule: RouteModule = (r) => {
+  r.route('GET', '/sign-in-exp', (ctx) => ok(signInExperience(ctx)));
+
+  r.route('PATCH', '/sign-in-exp', (ctx) => {
+    const body = ctx.body as Record<string, unknown>;
+    const patch: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(body ?? {})) if (!IMMUTABLE.has(k) && v !== undefined) patch[k] = v;
+    if (Object.keys(patch).length === 0) throw emptyPatch();
+    requireCompleteColor(patch.color);
+    requireConnectors(ctx, patch as { signUp?: SignUp; signIn?: SignIn });
+    const current = signInExperience(ctx);
+    Object.assign(current, patch);
+    return ok(current);
+  });
+};
+
+export default signInExperienceModule;

@@ -102,6 +102,10 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   list?(ctx: ResourceContext, parentId?: string): Promise<Live<S>[]>;
   /** Objects whose natural key equals the spec's (adoption, lost-response recovery). */
   findByKey?(ctx: ResourceContext, spec: S): Promise<Live<S>[]>;
+  /**
+   * Create the object. `spec` carries no relation fields: the reconciler adds relation members afterwards
+   * with `relation.add`, so create never needs to (and must not) attach them itself.
+   */
   create(ctx: ResourceContext, spec: S): Promise<Live<S>>;
   /** `changes` holds only the changed non-relation fields; `live.raw` is there to merge into. */
   update(ctx: ResourceContext, id: string, changes: Partial<S>, live: Live<S>, desired: S): Promise<Live<S>>;
@@ -112,4 +116,26 @@ export interface ResourceDefinition<S extends Spec = Spec> {
 
 export function defineResource<S extends Spec>(definition: ResourceDefinition<S>): ResourceDefinition<S> {
   return definition;
+}
+
+/**
+ * Per-run memo for bulk reads. Keys start with the kind (`Role:list`, `ApiResourceScope:all`): after every
+ * write the reconciler invalidates the written kind's prefix, so modules only memoise and never go stale
+ * within a run. A failed load is not kept.
+ */
+export function cached<T>(ctx: ResourceContext, key: string, load: () => Promise<T>): Promise<T> {
+  let hit = ctx.cache.get(key) as Promise<T> | undefined;
+  if (!hit) {
+    hit = load();
+    ctx.cache.set(key, hit);
+    hit.catch(() => {
+      if (ctx.cache.get(key) === hit) ctx.cache.delete(key);
+    });
+  }
+  return hit;
+}
+
+/** Forget memoised reads whose key starts with `prefix` (e.g. the kind). */
+export function invalidate(ctx: ResourceContext, prefix: string): void {
+  for (const key of [...ctx.cache.keys()]) if (key.startsWith(prefix)) ctx.cache.delete(key);
 }

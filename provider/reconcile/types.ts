@@ -2,8 +2,9 @@
  * Data shapes of the reconciler. A plan is data first (JSON-serialisable, secrets redacted), text second.
  * Implemented in `provider/reconcile/index.ts`; front ends depend on these types only.
  */
-import type { LogtoClient } from '../client/types.js';
+
 import type { Spec } from '../../resources/contract.js';
+import type { LogtoClient } from '../client/types.js';
 
 /** A reference to another desired object's attribute (default `id`), resolved at apply time. */
 export interface Ref {
@@ -98,7 +99,19 @@ export interface ApplyOptions {
   prior?: PriorState;
   /** Max objects worked on at once. Default 8. */
   concurrency?: number;
-  onProgress?: (event: { address: string; action: Action; status: 'started' | 'done' | 'failed'; error?: string }) => void;
+  onProgress?: (event: {
+    address: string;
+    action: Action;
+    status: 'started' | 'done' | 'failed';
+    error?: string;
+    /** The object's id once known (extension). */
+    id?: string;
+  }) => void;
+  /**
+   * Called with the whole state after every object that finished (extension): a front end that persists it
+   * each time survives an interrupted apply without losing track of what was created.
+   */
+  onState?: (state: PriorState) => void;
 }
 
 export interface ObjectResult {
@@ -108,6 +121,10 @@ export interface ObjectResult {
   status: 'ok' | 'failed' | 'skipped';
   id?: string;
   error?: string;
+  /** What happened beyond the plain action, in words (e.g. a lost create response and how it was resolved). */
+  note?: string;
+  /** For replace: the id of the object that was replaced. */
+  previousId?: string;
 }
 
 export interface ApplyResult {
@@ -125,14 +142,27 @@ export interface ApplyResult {
  *
  * and the single-object operations Terraform and Pulumi use (same semantics as the tenant-level ones):
  *
- *   createContext(client: LogtoClient): ResourceContext
+ *   createContext(client: LogtoClient): ResourceContext      (one per run/operation: it memoises bulk reads)
  *   validateSpec(definition, spec): { ok: true; spec } | { ok: false; issues: { field: string; message: string }[] }
+ *       (unknown fields are issues too)
  *   diffObject(definition, desired: Spec, live: Live | undefined, lastApplied?: Spec)
- *       → { action: Action; changes: FieldChange[]; reason?: string; drift: FieldChange[] }   (managed fields only)
- *   readObject(ctx, definition, id, hint?) → Live | undefined   (relations filled; bulk-backed through ctx.cache)
- *   createObject(ctx, definition, spec) → Live      (relations added; a lost create response is resolved by natural key)
- *   updateObject(ctx, definition, id, desired, live) → Live   (changed fields only; relations by add/remove)
- *   deleteObject(ctx, definition, id, live?) → void   (404 = already gone)
- *   findObjectByKey(ctx, definition, importId: string) → Live   (`name=admin`, `indicator=https://…`; error when 0 or >1)
- *   redactSecrets(definition, spec) → Spec
+ *       → { action: Action; changes: FieldChange[]; reason?: string; drift: FieldChange[] }   (managed fields only;
+ *         desired values may be UNKNOWN; drift entries use before = last applied, after = live)
+ *   readObject(ctx, definition, id, hint?, { relations?: string[] }?) → Live | undefined   (relations filled; bulk-backed)
+ *   createObject(ctx, definition, spec) → Live      (relations added; a lost create response is resolved by natural key,
+ *       or for keyless types by the one new object matching the spec)
+ *   createObjectWithReport(ctx, definition, spec) → { live; note? }   (same, with what happened in words)
+ *   updateObject(ctx, definition, id, desired, live) → Live   (changed fields only; relations by add/remove;
+ *       throws when an immutable field changed: replace instead)
+ *   deleteObject(ctx, definition, id, live?) → void   (404 = already gone; refuses builtins when `live` is given)
+ *   findObjectByKey(ctx, definition, importId: string) → Live   (`name=admin`, `indicator=https://…`,
+ *       `resourceId=…,name=read`; a bare id reads by id; error when 0 or >1)
+ *   parseImportId(definition, importId) → Spec | undefined
+ *   redactSecrets(definition, spec) → Spec      (sensitive spec fields and sensitive outputs → SENSITIVE)
+ *   hashSecret(value) → `sha256:<hex>`; hashSecrets(definition, spec) → Spec
+ *   normalizeSpec(definition, spec) → Spec
+ *   isRef(value) → value is Ref
+ *   SpecValidationError {issues: {address, field, message}[]}, AmbiguousKeyError {address, key, ids},
+ *   PartialCreateError {id, live, cause}
+ *   and everything in this file (types, SENSITIVE, UNKNOWN).
  */

@@ -1,0 +1,306 @@
+/**
+ * `applyPlan`: executes a plan in dependency order with bounded parallelism, deletes in reverse. Each
+ * object's diff is recomputed against live state read just before its write, so a rerun after an
+ * interruption converges: created objects are found again by prior id (from `onState`) or natural key.
+ */
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
+import { catalog } from '../../resources/index.js';
+import { diffObject, normalizeSpec } from './diff.js';
+import { errorMessage, PartialCreateError } from './errors.js';
+import { hasUnknown, resolveRefs, runGraph } from './graph.js';
+import { createContext, createObjectWithReport, deleteObject, readObject, updateObject } from './objects.js';
+import { type Observed, observe, refValue } from './plan.js';
+import { definitionFor, prepareDesired } from './prepare.js';
+import { hashSecrets } from './secrets.js';
+import type {
+  Action,
+  ApplyOptions,
+  ApplyResult,
+  DesiredObject,
+  ObjectResult,
+  Plan,
+  PlannedChange,
+  PriorState,
+} from './types.js';
+
+/** The managed fields as stored in state: normalised, secrets hashed. */
+export function appliedForm(definition: ResourceDefinition<any>, spec: Spec): Spec {
+  return hashSecrets(definition, normalizeSpec(definition, spec));
+}
+
+function withoutRelations(definition: ResourceDefinition<any>, spec: Spec): Spec {
+  const out = { ...spec };
+  for (const r of definition.relations) delete out[r.field];
+  return out;
+}
+
+/** Can the replacement exist next to the old object (no shared natural key)? */
+function createBeforeDestroy(definition: ResourceDefinition<any>, oldSpec: Spec, newSpec: Spec): boolean {
+  if (!definition.key) return true;
+  try {
+    return definition.key.of(oldSpec) !== definition.key.of(newSpec);
+  } catch {
+    return false;
+  }
+}
+
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  const prepared = prepareDesired(options.desired);
+  const ctx: ResourceContext = createContext(options.client);
+  const concurrency = options.concurrency ?? 8;
+  const state: PriorState = { objects: { ...(options.prior?.objects ?? {}) } };
+  const results = new Map<string, ObjectResult>();
+  const done = new Map<string, Observed>();
+  const deferredDeletes: { address: string; definition: ResourceDefinition<any>; id: string; live?: Live }[] = [];
+
+  const planned = new Map(plan.changes.map((c) => [c.address, c]));
+  const forward = plan.changes.filter((c) => c.action !== 'delete' && prepared.byAddress.has(c.address));
+  const forwardSet = new Set(forward.map((c) => c.address));
+  // Planned objects also depend on desired objects outside the plan (filtered kinds): those are observed lazily.
+  const deps = new Map<string, string[]>();
+  for (const c of forward)
+    deps.set(
+      c.address,
+      (prepared.deps.get(c.address) ?? []).filter((d) => forwardSet.has(d)),
+    );
+
+  const emitState = () => options.onState?.({ objects: { ...state.objects } });
+  const record = (result: ObjectResult) => {
+    results.set(result.address, result);
+    options.onProgress?.({
+      address: result.address,
+      action: result.action,
+      status: result.status === 'ok' ? 'done' : 'failed',
+      ...(result.error ? { error: result.error } : {}),
+      ...(result.id ? { id: result.id } : {}),
+    });
+  };
+
+  const observeOutside = async (address: string): Promise<Observed | undefined> => {
+    const cached = done.get(address);
+    if (cached) return cached;
+    const object = prepared.byAddress.get(address);
+    const definition = prepared.definitions.get(address);
+    if (!object || !definition) return undefined;
+    const o = await observe(
+      ctx,
+      definition,
+      object,
+      resolveRefs(object.spec, () => undefined),
+      options.prior,
+    );
+    done.set(address, o);
+    return o;
+  };
+
+  // Live state read before any write, one bulk read per kind: objects known by id, and creates whose
+  // natural key needs no id from this run (a create made since the plan is then adopted, not duplicated).
+  const createdHere = new Set<string>();
+  const prefetched = new Map<string, Promise<Observed>>();
+  for (const change of forward) {
+    const object = prepared.byAddress.get(change.address)!;
+    const definition = prepared.definitions.get(change.address)!;
+    if (!change.id && (prepared.deps.get(change.address) ?? []).length > 0) continue;
+    const p = observe(
+      ctx,
+      definition,
+      { ...object, ...(change.id ? { id: change.id } : {}) },
+      resolveRefs(object.spec, () => undefined),
+      options.prior,
+    );
+    p.catch(() => {}); // awaited (and reported) by the object's own work
+    prefetched.set(change.address, p);
+  }
+
+  const observeForWork = async (
+    address: string,
+    object: DesiredObject,
+    definition: ResourceDefinition<any>,
+    change: PlannedChange,
+    resolved: Spec,
+  ): Promise<Observed> => {
+    const pre = prefetched.get(address);
+    if (pre) return { ...(await pre), resolved };
+    // The parent was created by this run: it cannot hold this child yet, so skip the key lookup.
+    const parentField = definition.parent?.field;
+    const parentRef = parentField ? (object.spec[parentField] as { $ref?: string } | undefined)?.$ref : undefined;
+    if (!change.id && parentRef && createdHere.has(parentRef)) return { address, definition, resolved };
+    return observe(ctx, definition, { ...object, ...(change.id ? { id: change.id } : {}) }, resolved, options.prior);
+  };
+
+  const work = async (address: string) => {
+    const change = planned.get(address)!;
+    const object = prepared.byAddress.get(address)!;
+    const definition = prepared.definitions.get(address)!;
+    options.onProgress?.({ address, action: change.action, status: 'started' });
+    const refTargets = new Map<string, Observed | undefined>();
+    for (const dep of prepared.deps.get(address) ?? []) {
+      refTargets.set(dep, done.get(dep) ?? (forwardSet.has(dep) ? undefined : await observeOutside(dep)));
+    }
+    const resolved = resolveRefs(object.spec, (ref) => refValue(refTargets.get(ref.$ref), ref, false));
+    let action: Action = change.action;
+    try {
+      if (hasUnknown(resolved)) throw new Error('a referenced object has no id (it was not created)');
+      const o = await observeForWork(address, object, definition, change, resolved);
+      let live = o.live;
+      let note: string | undefined;
+      let previousId: string | undefined;
+      if (!live) {
+        if (change.id && change.action !== 'create')
+          note = `${change.id} was deleted outside this tool; created it again`;
+        action = 'create';
+        const report = await createObjectWithReport(ctx, definition, resolved);
+        live = report.live;
+        note = [note, report.note].filter(Boolean).join('; ') || undefined;
+      } else {
+        const diff = diffObject(definition, resolved, live);
+        if (diff.action === 'replace') {
+          action = 'replace';
+          previousId = live.id;
+          const old = live;
+          if (createBeforeDestroy(definition, old.spec, resolved)) {
+            const report = await createObjectWithReport(ctx, definition, resolved);
+            live = report.live;
+            note = report.note;
+            deferredDeletes.push({ address, definition, id: old.id, live: old });
+          } else {
+            await deleteObject(ctx, definition, old.id, old);
+            delete state.objects[address];
+            const report = await createObjectWithReport(ctx, definition, resolved);
+            live = report.live;
+            note = report.note;
+          }
+        } else if (diff.action === 'update') {
+          action = change.action === 'noop' ? 'update' : change.action;
+          live = await updateObject(ctx, definition, live.id, resolved, live);
+        } else {
+          action = change.action === 'replace' ? 'noop' : change.action;
+        }
+      }
+      if (action === 'create' || action === 'replace') createdHere.add(address);
+      const final: Observed = { ...o, live, id: live.id };
+      done.set(address, final);
+      state.objects[address] = { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved) };
+      record({
+        address,
+        kind: object.kind,
+        action,
+        status: 'ok',
+        id: live.id,
+        ...(note ? { note } : {}),
+        ...(previousId ? { previousId } : {}),
+      });
+      emitState();
+    } catch (error) {
+      if (error instanceof PartialCreateError) {
+        // The object exists: remember it so a rerun updates instead of creating a duplicate.
+        state.objects[address] = {
+          kind: object.kind,
+          id: error.id,
+          applied: appliedForm(definition, withoutRelations(definition, resolved)),
+        };
+        emitState();
+      }
+      record({
+        address,
+        kind: object.kind,
+        action,
+        status: 'failed',
+        error: errorMessage(error),
+        ...(change.id ? { id: change.id } : {}),
+      });
+      throw error;
+    }
+  };
+
+  await runGraph(
+    forward.map((c) => c.address),
+    deps,
+    concurrency,
+    work,
+    (address, because) => {
+      const change = planned.get(address)!;
+      record({
+        address,
+        kind: change.kind,
+        action: change.action,
+        status: 'skipped',
+        error: `skipped because ${because} did not succeed`,
+        ...(change.id ? { id: change.id } : {}),
+      });
+    },
+  );
+
+  // Deletes: pruned objects and the old halves of create-before-destroy replacements, children first.
+  const rank = (kind: string) => catalog.findIndex((d) => d.kind === kind);
+  type Deletion = {
+    address: string;
+    definition: ResourceDefinition<any>;
+    id: string;
+    live?: Live;
+    change?: PlannedChange;
+  };
+  const deletions: Deletion[] = [
+    ...plan.changes
+      .filter((c) => c.action === 'delete' && c.id)
+      .map((c) => ({ address: c.address, definition: definitionFor(c.kind)!, id: c.id!, change: c }))
+      .filter((d) => d.definition),
+    ...deferredDeletes,
+  ];
+  const ranks = [...new Set(deletions.map((d) => rank(d.definition.kind)))].sort((a, b) => b - a);
+  for (const r of ranks) {
+    const batch = deletions.filter((d) => rank(d.definition.kind) === r);
+    for (let i = 0; i < batch.length; i += concurrency) {
+      await Promise.all(
+        batch.slice(i, i + concurrency).map(async (d) => {
+          try {
+            const live = d.live ?? (await readObject(ctx, d.definition, d.id, undefined, { relations: [] }));
+            if (live && d.definition.builtin?.(live, ctx)) throw new Error('built-in object; not deleted');
+            if (live) await deleteObject(ctx, d.definition, d.id, live);
+            if (d.change) {
+              delete state.objects[d.address];
+              record({ address: d.address, kind: d.definition.kind, action: 'delete', status: 'ok', id: d.id });
+            }
+            emitState();
+          } catch (error) {
+            if (d.change) {
+              record({
+                address: d.address,
+                kind: d.definition.kind,
+                action: 'delete',
+                status: 'failed',
+                id: d.id,
+                error: errorMessage(error),
+              });
+            } else {
+              const result = results.get(d.address);
+              if (result)
+                result.note = [result.note, `the replaced object ${d.id} could not be deleted: ${errorMessage(error)}`]
+                  .filter(Boolean)
+                  .join('; ');
+            }
+          }
+        }),
+      );
+    }
+  }
+
+  // Objects removed from the desired set whose kind may not be deleted are forgotten, not deleted.
+  for (const address of Object.keys(state.objects)) {
+    if (!prepared.byAddress.has(address) && !plan.changes.some((c) => c.address === address && c.action === 'delete')) {
+      delete state.objects[address];
+    }
+  }
+
+  const ordered = plan.changes.map((c) => results.get(c.address)).filter((r): r is ObjectResult => Boolean(r));
+  const summary = { created: 0, updated: 0, replaced: 0, deleted: 0, failed: 0, skipped: 0 };
+  for (const r of ordered) {
+    if (r.status === 'failed') summary.failed++;
+    else if (r.status === 'skipped') summary.skipped++;
+    else if (r.action === 'create') summary.created++;
+    else if (r.action === 'update') summary.updated++;
+    else if (r.action === 'replace') summary.replaced++;
+    else if (r.action === 'delete') summary.deleted++;
+  }
+  return { results: ordered, state, summary };
+}

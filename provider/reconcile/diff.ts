@@ -1,0 +1,122 @@
+/**
+ * Managed-fields diff: only the fields the user set are compared, after the definition's normalisation and
+ * set sorting. Drift is live ≠ last applied on those fields; without a last-applied spec there is no drift,
+ * only changes.
+ */
+import type { Live, ResourceDefinition, Spec } from '../../resources/contract.js';
+import { hashSecret, isHashed, sensitiveFields, stableStringify } from './secrets.js';
+import { type Action, type FieldChange, SENSITIVE, UNKNOWN } from './types.js';
+
+export interface ObjectDiff {
+  action: Action;
+  changes: FieldChange[];
+  /** For replace: the immutable fields that changed, in words. */
+  reason?: string;
+  drift: FieldChange[];
+}
+
+/** Definition normalisation, then sets de-duplicated and sorted. Undefined fields are dropped. */
+export function normalizeSpec(definition: ResourceDefinition<any>, spec: Spec): Spec {
+  const copy: Spec = {};
+  for (const [k, v] of Object.entries(spec)) if (v !== undefined) copy[k] = v;
+  const normalized = definition.normalize ? { ...definition.normalize(copy) } : copy;
+  for (const field of definition.sets) {
+    const value = normalized[field];
+    if (Array.isArray(value)) normalized[field] = [...new Set(value.map(String))].sort();
+  }
+  return normalized;
+}
+
+export function valuesEqual(a: unknown, b: unknown): boolean {
+  const na = a === undefined ? null : a;
+  const nb = b === undefined ? null : b;
+  return stableStringify(na) === stableStringify(nb);
+}
+
+function containsUnknown(value: unknown): boolean {
+  return value === UNKNOWN || (Array.isArray(value) && value.includes(UNKNOWN));
+}
+
+function fieldChange(definition: ResourceDefinition<any>, field: string, before: unknown, after: unknown): FieldChange {
+  const secret = sensitiveFields(definition).has(field);
+  const change: FieldChange = {
+    field,
+    before: secret && before !== undefined && before !== null ? SENSITIVE : (before ?? null),
+    after: secret && after !== undefined && after !== null && after !== UNKNOWN ? SENSITIVE : (after ?? null),
+  };
+  if (secret) change.sensitive = true;
+  if (!secret && definition.sets.includes(field) && Array.isArray(after)) {
+    const beforeSet = new Set(Array.isArray(before) ? before.map(String) : []);
+    const afterSet = new Set(after.map(String));
+    change.added = [...afterSet].filter((x) => !beforeSet.has(x));
+    change.removed = [...beforeSet].filter((x) => !afterSet.has(x));
+  }
+  return change;
+}
+
+/** Is a desired (or last-applied) value equal to what is live? Secrets compare through their hashes. */
+function sameAsLive(definition: ResourceDefinition<any>, field: string, expected: unknown, live: Spec): boolean {
+  if (containsUnknown(expected)) return false;
+  if (sensitiveFields(definition).has(field)) {
+    if (!(field in live)) return true; // the API does not return it: nothing to compare
+    if (isHashed(expected)) return expected === hashSecret(live[field]);
+  }
+  return valuesEqual(expected, live[field]);
+}
+
+/**
+ * Compare one object. `desired` holds only managed fields, with references already resolved (unresolved ones
+ * are `UNKNOWN`). `lastApplied` is the state's record (secrets hashed).
+ */
+export function diffObject(
+  definition: ResourceDefinition<any>,
+  desired: Spec,
+  live: Live | undefined,
+  lastApplied?: Spec,
+): ObjectDiff {
+  const want = normalizeSpec(definition, desired);
+  if (!live) {
+    return {
+      action: 'create',
+      changes: Object.keys(want)
+        .sort()
+        .map((f) => fieldChange(definition, f, undefined, want[f])),
+      drift: [],
+    };
+  }
+  const have = normalizeSpec(definition, live.spec);
+  const secret = sensitiveFields(definition);
+  const changes: FieldChange[] = [];
+  for (const field of Object.keys(want).sort()) {
+    let same = sameAsLive(definition, field, want[field], have);
+    // A secret the API never returns: changed only when it differs from what was last applied.
+    if (same && secret.has(field) && !(field in have) && lastApplied && field in lastApplied) {
+      same = hashSecret(want[field]) === hashSecret(lastApplied[field]);
+    }
+    if (!same) changes.push(fieldChange(definition, field, have[field], want[field]));
+  }
+
+  const drift: FieldChange[] = [];
+  if (lastApplied) {
+    const applied = normalizeSpec(definition, lastApplied);
+    for (const field of Object.keys(want).sort()) {
+      if (!(field in applied)) continue;
+      if (!sameAsLive(definition, field, applied[field], have)) {
+        drift.push(fieldChange(definition, field, applied[field], have[field]));
+      }
+    }
+  }
+
+  const immutable = changes.filter((c) => definition.immutable.includes(c.field));
+  if (immutable.length > 0) {
+    const reason = immutable
+      .map((c) =>
+        c.sensitive
+          ? `${c.field} changed (immutable)`
+          : `${c.field} changed from ${stableStringify(c.before)} to ${stableStringify(c.after)} (immutable)`,
+      )
+      .join('; ');
+    return { action: 'replace', changes, reason, drift };
+  }
+  return { action: changes.length > 0 ? 'update' : 'noop', changes, drift };
+}

@@ -1,0 +1,24 @@
+/**
+ * The reconciler: plan · apply · drift, and the single-object operations Terraform and Pulumi use.
+ * Knows nothing of any front end. Data shapes live in `types.ts`.
+ */
+export { applyPlan } from './apply.js';
+export { diffObject, normalizeSpec, type ObjectDiff } from './diff.js';
+export { AmbiguousKeyError, PartialCreateError, type SpecIssue, SpecValidationError } from './errors.js';
+export { isRef } from './graph.js';
+export {
+  type CreateReport,
+  createContext,
+  createObject,
+  createObjectWithReport,
+  deleteObject,
+  findObjectByKey,
+  parseImportId,
+  readObject,
+  updateObject,
+  type ValidationResult,
+  validateSpec,
+} from './objects.js';
+export { planTenant } from './plan.js';
+export { hashSecret, hashSecrets, redactSecrets } from './secrets.js';
+export * from './types.js';

@@ -1,0 +1,332 @@
+/**
+ * Single-object operations with the reconciler's semantics. Terraform and Pulumi call these directly;
+ * `planTenant`/`applyPlan` are built on them.
+ */
+import type { z } from 'zod';
+import {
+  cached,
+  invalidate,
+  type Live,
+  type ResourceContext,
+  type ResourceDefinition,
+  type Spec,
+} from '../../resources/contract.js';
+import type { LogtoClient } from '../client/types.js';
+import { diffObject, normalizeSpec, valuesEqual } from './diff.js';
+import { AmbiguousKeyError, isLostResponse, isNotFound, PartialCreateError } from './errors.js';
+
+export function createContext(client: LogtoClient): ResourceContext {
+  return { client, cache: new Map() };
+}
+
+export type ValidationResult = { ok: true; spec: Spec } | { ok: false; issues: { field: string; message: string }[] };
+
+/** Check a spec against the type's schema; unknown fields are errors too (a typo must not be ignored). */
+export function validateSpec(definition: ResourceDefinition<any>, spec: Spec): ValidationResult {
+  const issues: { field: string; message: string }[] = [];
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) {
+    return { ok: false, issues: [{ field: '', message: 'the spec must be an object' }] };
+  }
+  const known = Object.keys(definition.spec.shape);
+  for (const key of Object.keys(spec)) {
+    if (!known.includes(key)) {
+      issues.push({ field: key, message: `unknown field for ${definition.kind}; known fields: ${known.join(', ')}` });
+    }
+  }
+  const parsed = (definition.spec as z.ZodType).safeParse(spec);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      issues.push({ field: issue.path.map(String).join('.'), message: issue.message });
+    }
+  }
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues };
+  const out: Spec = {};
+  for (const [k, v] of Object.entries(parsed.data as Spec)) if (v !== undefined) out[k] = v;
+  return { ok: true, spec: out };
+}
+
+export interface ReadOptions {
+  /** Which relation fields to fill (default: all). */
+  relations?: string[];
+}
+
+/** One object with its relation fields filled, or undefined when it does not exist. */
+export async function readObject(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  id: string,
+  hint?: Spec,
+  options: ReadOptions = {},
+): Promise<Live | undefined> {
+  let live: Live | undefined;
+  try {
+    live = await definition.read(ctx, id, hint);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+  if (!live) return undefined;
+  const wanted = options.relations;
+  const relations = definition.relations.filter((r) => !wanted || wanted.includes(r.field));
+  if (relations.length === 0) return live;
+  const spec = { ...live.spec };
+  await Promise.all(
+    relations.map(async (relation) => {
+      if (spec[relation.field] === undefined) spec[relation.field] = await relation.read(ctx, id, spec);
+    }),
+  );
+  return { ...live, spec };
+}
+
+function withoutRelations(definition: ResourceDefinition<any>, spec: Spec): Spec {
+  const out = { ...spec };
+  for (const relation of definition.relations) delete out[relation.field];
+  return out;
+}
+
+export interface CreateReport {
+  live: Live;
+  /** What happened beyond a plain create (lost response recovered…), in words. */
+  note?: string;
+}
+
+/** Does `live` carry every managed field of `spec` (relations excluded)? */
+function matchesSpec(definition: ResourceDefinition<any>, spec: Spec, live: Live): boolean {
+  const want = normalizeSpec(definition, withoutRelations(definition, spec));
+  const have = normalizeSpec(definition, live.spec);
+  return Object.keys(want).every((k) => definition.sensitive.includes(k) || valuesEqual(want[k], have[k]));
+}
+
+/**
+ * Ids that existed before this run's creates of a keyless type (plus the ones it created): one list per
+ * kind and parent per run, kept under a key the kind's invalidation does not touch.
+ */
+function knownIds(ctx: ResourceContext, definition: ResourceDefinition<any>, spec: Spec): Promise<Set<string>> {
+  const parentId = definition.parent ? (spec[definition.parent.field] as string | undefined) : undefined;
+  return cached(ctx, `#known-ids:${definition.kind}:${parentId ?? ''}`, async () => {
+    if (!definition.list) return new Set<string>();
+    const all = await definition.list(ctx, parentId);
+    return new Set(all.map((l) => l.id));
+  });
+}
+
+/**
+ * Create the base object, resolving a lost response: by natural key when the type has one, otherwise by
+ * finding the one new object that matches the spec (a snapshot of ids is taken before the POST).
+ */
+async function createBase(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  spec: Spec,
+): Promise<CreateReport> {
+  const base = withoutRelations(definition, spec);
+  const keyed = Boolean(definition.key && definition.findByKey);
+  const before = keyed ? undefined : await knownIds(ctx, definition, spec).catch(() => undefined);
+  try {
+    const live = await definition.create(ctx, base);
+    before?.add(live.id);
+    return { live };
+  } catch (error) {
+    if (!isLostResponse(error)) throw error;
+    invalidate(ctx, `${definition.kind}:`);
+    if (keyed && definition.key && definition.findByKey) {
+      const key = definition.key.of(spec);
+      const found = await definition.findByKey(ctx, spec);
+      if (found.length > 1)
+        throw new AmbiguousKeyError(
+          definition.kind,
+          key,
+          found.map((l) => l.id),
+        );
+      if (found.length === 1) {
+        return {
+          live: found[0]!,
+          note: `create response was lost; found the created object by its key "${key}" (id ${found[0]!.id})`,
+        };
+      }
+      const live = await definition.create(ctx, base);
+      return { live, note: 'create response was lost and nothing had been created; created it again' };
+    }
+    if (!before || !definition.list) {
+      throw new Error(
+        `${definition.kind}: the create response was lost and the type cannot be listed to check; verify in Logto before rerunning`,
+      );
+    }
+    const after = await (async () => {
+      const parentId = definition.parent ? (spec[definition.parent.field] as string | undefined) : undefined;
+      return definition.list!(ctx, parentId);
+    })();
+    const candidates = after.filter((l) => !before.has(l.id) && matchesSpec(definition, spec, l));
+    if (candidates.length === 1) {
+      before.add(candidates[0]!.id);
+      return {
+        live: candidates[0]!,
+        note: `create response was lost; ${definition.kind} has no unique key, so the one new object matching the spec (id ${candidates[0]!.id}) was adopted`,
+      };
+    }
+    if (candidates.length > 1) {
+      throw new Error(
+        `${definition.kind}: the create response was lost and ${candidates.length} new objects match the spec (ids ${candidates.map((c) => c.id).join(', ')}); delete the extra ones and rerun`,
+      );
+    }
+    const live = await definition.create(ctx, base);
+    before.add(live.id);
+    return { live, note: 'create response was lost and nothing had been created; created it again' };
+  } finally {
+    invalidate(ctx, `${definition.kind}:`);
+  }
+}
+
+/** Create with relations; a lost response is resolved without duplicates. */
+export async function createObjectWithReport(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  spec: Spec,
+): Promise<CreateReport> {
+  const report = await createBase(ctx, definition, spec);
+  const live = report.live;
+  const liveSpec = { ...live.spec };
+  try {
+    for (const relation of definition.relations) {
+      const ids = spec[relation.field];
+      if (!Array.isArray(ids)) continue;
+      const current = live.spec[relation.field];
+      const have = new Set(Array.isArray(current) ? current.map(String) : []);
+      const add = [...new Set(ids.map(String))].filter((x) => !have.has(x));
+      if (add.length > 0) await relation.add(ctx, live.id, add, { ...spec, ...liveSpec });
+      liveSpec[relation.field] = [...new Set([...have, ...ids.map(String)])].sort();
+    }
+  } catch (error) {
+    throw new PartialCreateError(live.id, live, error);
+  } finally {
+    invalidate(ctx, `${definition.kind}:`);
+  }
+  return { ...report, live: { ...live, spec: liveSpec } };
+}
+
+export async function createObject(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  spec: Spec,
+): Promise<Live> {
+  return (await createObjectWithReport(ctx, definition, spec)).live;
+}
+
+/**
+ * Bring `id` to `desired`: changed non-relation fields in one update call, relations by add/remove.
+ * Refuses immutable changes (the caller replaces).
+ */
+export async function updateObject(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  id: string,
+  desired: Spec,
+  live: Live,
+): Promise<Live> {
+  const relationFields = new Set(definition.relations.map((r) => r.field));
+  // Relation members may have changed since `live` was read (a replaced dependency): read them now.
+  const current = { ...live.spec };
+  for (const relation of definition.relations) {
+    if (desired[relation.field] !== undefined)
+      current[relation.field] = await relation.read(ctx, id, { ...current, ...desired });
+  }
+  const diff = diffObject(definition, desired, { ...live, spec: current });
+  if (diff.action === 'replace') {
+    throw new Error(`${definition.kind} ${id}: ${diff.reason}; the object must be replaced, not updated`);
+  }
+  const want = normalizeSpec(definition, desired);
+  const changes: Spec = {};
+  for (const change of diff.changes)
+    if (!relationFields.has(change.field)) changes[change.field] = desired[change.field];
+  let result: Live = { ...live, spec: current };
+  try {
+    if (Object.keys(changes).length > 0) {
+      const updated = await definition.update(ctx, id, changes, live, desired);
+      result = { ...updated, spec: { ...current, ...updated.spec } };
+    }
+    for (const relation of definition.relations) {
+      const target = want[relation.field];
+      if (!Array.isArray(target)) continue;
+      const have = new Set(
+        Array.isArray(current[relation.field]) ? (current[relation.field] as unknown[]).map(String) : [],
+      );
+      const wantSet = new Set(target.map(String));
+      const remove = [...have].filter((x) => !wantSet.has(x));
+      const add = [...wantSet].filter((x) => !have.has(x));
+      if (remove.length > 0) await relation.remove(ctx, id, remove, { ...result.spec, ...desired });
+      if (add.length > 0) await relation.add(ctx, id, add, { ...result.spec, ...desired });
+      result.spec[relation.field] = [...wantSet].sort();
+    }
+  } finally {
+    invalidate(ctx, `${definition.kind}:`);
+  }
+  return result;
+}
+
+/** Delete; an object that is already gone is fine. Built-in objects are never deleted. */
+export async function deleteObject(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  id: string,
+  live?: Live,
+): Promise<void> {
+  if (live && definition.builtin?.(live, ctx)) {
+    throw new Error(`${definition.kind} ${id} is built into Logto and cannot be deleted`);
+  }
+  try {
+    await definition.delete(ctx, id, live);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  } finally {
+    invalidate(ctx, `${definition.kind}:`);
+  }
+}
+
+/**
+ * Parse an import id: `name=admin`, `indicator=https://api.example.com`, `resourceId=abc,name=read`.
+ * Values may contain commas; a comma only splits before `<field>=`.
+ */
+export function parseImportId(definition: ResourceDefinition<any>, importId: string): Spec | undefined {
+  const fields = Object.keys(definition.spec.shape);
+  const starts = [...importId.matchAll(/(^|,)([A-Za-z_][A-Za-z0-9_]*)=/g)].filter((m) => fields.includes(m[2]!));
+  if (starts.length === 0 || starts[0]!.index !== 0) return undefined;
+  const spec: Spec = {};
+  starts.forEach((m, i) => {
+    const valueStart = m.index! + m[0].length;
+    const valueEnd = i + 1 < starts.length ? starts[i + 1]!.index! : importId.length;
+    spec[m[2]!] = importId.slice(valueStart, valueEnd);
+  });
+  return spec;
+}
+
+/** Find one live object by its natural key (`name=admin`) or, without `=`, by id. Errors on 0 or >1. */
+export async function findObjectByKey(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  importId: string,
+): Promise<Live> {
+  const keySpec = parseImportId(definition, importId);
+  if (!keySpec) {
+    const live = await readObject(ctx, definition, importId);
+    if (!live) throw new Error(`${definition.kind} with id "${importId}" does not exist`);
+    return live;
+  }
+  if (!definition.key || !definition.findByKey) {
+    throw new Error(`${definition.kind} has no natural key in Logto (duplicates are allowed); import it by id instead`);
+  }
+  const missing = definition.key.fields.filter((f) => keySpec[f] === undefined);
+  if (missing.length > 0) {
+    throw new Error(
+      `${definition.kind} import id "${importId}" lacks ${missing.join(', ')}; expected ${definition.key.fields.map((f) => `${f}=…`).join(',')}`,
+    );
+  }
+  const found = await definition.findByKey(ctx, keySpec);
+  if (found.length === 0) throw new Error(`${definition.kind} with ${importId} does not exist`);
+  if (found.length > 1)
+    throw new AmbiguousKeyError(
+      definition.kind,
+      importId,
+      found.map((l) => l.id),
+    );
+  return (await readObject(ctx, definition, found[0]!.id, keySpec)) ?? found[0]!;
+}

@@ -1,0 +1,244 @@
+/**
+ * `planTenant`: read live state (bulk, cached per run), resolve identities (prior id → natural key →
+ * create), diff managed fields, report drift, list prunes. Makes no write request.
+ */
+import { createHash } from 'node:crypto';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
+import { catalog } from '../../resources/index.js';
+import { diffObject, normalizeSpec } from './diff.js';
+import { AmbiguousKeyError } from './errors.js';
+import { hasUnknown, resolveRefs, runGraph } from './graph.js';
+import { createContext, readObject } from './objects.js';
+import { definitionFor, prepareDesired } from './prepare.js';
+import { hashSecrets, stableStringify } from './secrets.js';
+import type { Action, DesiredObject, DriftEntry, Plan, PlannedChange, PlanOptions, PriorState, Ref } from './types.js';
+
+export interface Observed {
+  address: string;
+  definition: ResourceDefinition<any>;
+  /** Desired spec with references resolved (UNKNOWN where the target does not exist yet). */
+  resolved: Spec;
+  id?: string;
+  live?: Live;
+  adopted?: boolean;
+  /** The prior state's record was for this id. */
+  lastApplied?: Spec;
+  /** Known by id (prior/desired) but gone from Logto. */
+  vanished?: boolean;
+}
+
+/** The id (or another attribute) of a desired object, when it exists and keeps existing. */
+export function refValue(target: Observed | undefined, ref: Ref, willChangeIdentity: boolean): unknown {
+  if (!target || willChangeIdentity || !target.live) return undefined;
+  const attr = ref.attr ?? 'id';
+  if (attr === 'id') return target.live.id;
+  return target.live.outputs[attr] ?? target.live.spec[attr];
+}
+
+/** Which relation fields of a spec the user manages (to read only those). */
+function managedRelations(definition: ResourceDefinition<any>, spec: Spec): string[] {
+  return definition.relations.filter((r) => spec[r.field] !== undefined).map((r) => r.field);
+}
+
+/** Find the object a desired entry stands for: prior/declared id, else natural key, else a singleton. */
+export async function observe(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  object: DesiredObject,
+  resolved: Spec,
+  prior?: PriorState,
+): Promise<Observed> {
+  const priorEntry = prior?.objects[object.address];
+  const id = object.id ?? (priorEntry?.kind === object.kind ? priorEntry.id : undefined);
+  const relations = managedRelations(definition, resolved);
+  const out: Observed = { address: object.address, definition, resolved };
+  if (id) {
+    out.id = id;
+    if (priorEntry && priorEntry.id === id) out.lastApplied = priorEntry.applied;
+    const live = await readObject(ctx, definition, id, knownOnly(resolved), { relations });
+    if (live) out.live = live;
+    else out.vanished = true;
+    return out;
+  }
+  if (definition.singleton) {
+    const all = definition.list ? await definition.list(ctx) : [];
+    const first = all[0] ?? (await definition.read(ctx, 'default'));
+    if (first) {
+      out.id = first.id;
+      out.live = (await readObject(ctx, definition, first.id, resolved, { relations })) ?? first;
+      out.adopted = true;
+    }
+    return out;
+  }
+  if (definition.key && definition.findByKey) {
+    const keySpec: Spec = {};
+    for (const f of definition.key.fields) keySpec[f] = resolved[f];
+    if (hasUnknown(keySpec)) return out; // its parent is new: so is it
+    const found = await definition.findByKey(ctx, resolved);
+    if (found.length > 1) {
+      throw new AmbiguousKeyError(
+        object.address,
+        definition.key.of(resolved),
+        found.map((l) => l.id),
+      );
+    }
+    if (found.length === 1) {
+      const live = (await readObject(ctx, definition, found[0]!.id, resolved, { relations })) ?? found[0]!;
+      out.id = live.id;
+      out.live = live;
+      out.adopted = true;
+    }
+  }
+  return out;
+}
+
+/** The spec without fields that are not known yet (a read hint must not carry placeholders). */
+function knownOnly(spec: Spec): Spec {
+  const out: Spec = {};
+  for (const [k, v] of Object.entries(spec)) if (!hasUnknown({ [k]: v })) out[k] = v;
+  return out;
+}
+
+/** Deterministic hash of what was observed (secrets hashed). */
+export function fingerprint(observed: Observed[]): string {
+  const rows = observed
+    .filter((o) => o.live)
+    .map((o) => [o.address, o.live!.id, hashSecrets(o.definition, normalizeSpec(o.definition, o.live!.spec))])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return `sha256:${createHash('sha256').update(stableStringify(rows)).digest('hex')}`;
+}
+
+/** Does this planned action give the object a new id (dependents see UNKNOWN)? */
+function changesIdentity(action: Action): boolean {
+  return action === 'create' || action === 'replace';
+}
+
+export interface PlanInternals {
+  plan: Plan;
+  observed: Map<string, Observed>;
+}
+
+export async function planTenantInternal(desired: DesiredObject[], options: PlanOptions): Promise<PlanInternals> {
+  const prepared = prepareDesired(desired);
+  const ctx = createContext(options.client);
+  const observed = new Map<string, Observed>();
+  const actions = new Map<string, Action>();
+  const changes = new Map<string, PlannedChange>();
+  const drift: DriftEntry[] = [];
+  const errors: unknown[] = [];
+
+  await runGraph(
+    prepared.order,
+    prepared.deps,
+    8,
+    async (address) => {
+      try {
+        const object = prepared.byAddress.get(address)!;
+        const definition = prepared.definitions.get(address)!;
+        const resolved = resolveRefs(object.spec, (ref) => {
+          const target = observed.get(ref.$ref);
+          return refValue(target, ref, changesIdentity(actions.get(ref.$ref) ?? 'create'));
+        });
+        const o = await observe(ctx, definition, object, resolved, options.prior);
+        observed.set(address, o);
+        const diff = diffObject(definition, resolved, o.live, o.lastApplied);
+        actions.set(address, diff.action);
+        for (const d of diff.drift) {
+          drift.push({
+            address,
+            kind: object.kind,
+            id: o.id!,
+            field: d.field,
+            expected: d.before,
+            live: d.after,
+            ...(d.sensitive ? { sensitive: true } : {}),
+          });
+        }
+        if (o.vanished) {
+          drift.push({ address, kind: object.kind, id: o.id!, field: '(object)', expected: 'exists', live: 'deleted' });
+        }
+        const change: PlannedChange = {
+          address,
+          kind: object.kind,
+          action: diff.action,
+          changes: diff.changes,
+          dependsOn: prepared.deps.get(address) ?? [],
+        };
+        if (o.live) change.id = o.live.id;
+        if (o.adopted) change.adopted = true;
+        if (diff.reason) change.reason = diff.reason;
+        changes.set(address, change);
+      } catch (error) {
+        errors.push(error);
+        throw error;
+      }
+    },
+    () => {},
+  );
+  if (errors.length > 0) throw errors[0];
+
+  // Prune: live objects no desired entry claims, only for kinds the user allows to delete.
+  const claimed = new Set(
+    [...observed.values()].filter((o) => o.live).map((o) => `${o.definition.kind}:${o.live!.id}`),
+  );
+  const deletes: PlannedChange[] = [];
+  const allowDelete = new Set(options.allowDelete ?? []);
+  const desiredAddresses = new Set(prepared.order);
+  for (const definition of [...catalog].reverse()) {
+    if (!allowDelete.has(definition.kind) || definition.singleton) continue;
+    const seen = new Set<string>();
+    const candidates: { address: string; id: string; live?: Live }[] = [];
+    for (const [address, entry] of Object.entries(options.prior?.objects ?? {})) {
+      if (entry.kind !== definition.kind || desiredAddresses.has(address)) continue;
+      candidates.push({ address, id: entry.id });
+      seen.add(entry.id);
+    }
+    if (definition.list) {
+      for (const live of await definition.list(ctx)) {
+        if (seen.has(live.id)) {
+          const c = candidates.find((x) => x.id === live.id);
+          if (c) c.live = live;
+          continue;
+        }
+        candidates.push({ address: `${definition.kind}[${live.id}]`, id: live.id, live });
+      }
+    }
+    for (const c of candidates) {
+      if (claimed.has(`${definition.kind}:${c.id}`)) continue;
+      if (c.live && definition.builtin?.(c.live, ctx)) continue;
+      if (!c.live && definition.list) continue; // already gone
+      deletes.push({
+        address: c.address,
+        kind: definition.kind,
+        action: 'delete',
+        id: c.id,
+        changes: [],
+        dependsOn: [],
+      });
+    }
+  }
+
+  const only = options.only ? new Set(options.only) : undefined;
+  const exclude = new Set(options.exclude ?? []);
+  const keep = (kind: string) => (!only || only.has(kind)) && !exclude.has(kind);
+  const ordered = [...prepared.order.map((a) => changes.get(a)!), ...deletes].filter((c) => keep(c.kind));
+  const summary = { create: 0, update: 0, replace: 0, delete: 0, noop: 0, drift: 0 };
+  for (const c of ordered) summary[c.action]++;
+  const keptDrift = drift.filter((d) => keep(d.kind));
+  summary.drift = keptDrift.length;
+  const plan: Plan = {
+    formatVersion: 1,
+    createdAt: new Date().toISOString(),
+    changes: ordered,
+    drift: keptDrift,
+    summary,
+    liveFingerprint: fingerprint([...observed.values()]),
+  };
+  return { plan, observed };
+}
+
+export async function planTenant(desired: DesiredObject[], options: PlanOptions): Promise<Plan> {
+  return (await planTenantInternal(desired, options)).plan;
+}
+
+export { definitionFor };

@@ -1,0 +1,129 @@
+/**
+ * ApiResource: an API protected by Logto (`/resources`). The indicator is the natural key and cannot change.
+ * Reads share one bulk `GET /resources?includeScopes=true` with ApiResourceScope.
+ */
+import { z } from 'zod';
+import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { pickDefined, readViaList, seg } from './shared.js';
+
+/** Logto reserves its own Management API indicators (`https://<tenant>.logto.app/api`). */
+const RESERVED_INDICATOR = /^https:\/\/[^/]+\.logto\.app\/api\/?$/i;
+
+const spec = z.object({
+  name: z.string().min(1).max(256).describe('Display name of the API resource (duplicates are allowed by Logto).'),
+  indicator: z
+    .string()
+    .min(1)
+    .max(256)
+    .refine((v) => URL.canParse(v), { message: 'must be an absolute URI, e.g. https://api.example.com' })
+    .refine((v) => !RESERVED_INDICATOR.test(v), {
+      message: 'https://<tenant>.logto.app/api is reserved for the Logto Management API; use your own API URI',
+    })
+    .describe(
+      'Resource indicator (RFC 8707): the absolute URI identifying the API, e.g. `https://api.example.com`. Unique in the tenant; changing it replaces the resource.',
+    ),
+  accessTokenTtl: z
+    .number()
+    .int()
+    .min(1)
+    .max(2_147_483_647)
+    .optional()
+    .describe('Lifetime of access tokens issued for this resource, in seconds (Logto uses 3600 when unset).'),
+  isDefault: z
+    .boolean()
+    .optional()
+    .describe(
+      'Use this resource when a token request names none. Only one resource is the default: setting it unsets the others.',
+    ),
+});
+
+export type ApiResourceSpec = z.infer<typeof spec>;
+
+export interface ApiResourceRow {
+  id: string;
+  name: string;
+  indicator: string;
+  isDefault: boolean;
+  accessTokenTtl: number;
+  scopes?: { id: string; resourceId: string; name: string; description: string | null; createdAt?: number }[];
+}
+
+export const MANAGEMENT_API_ID = 'management-api';
+const CACHE = 'ApiResource';
+
+/** All resources with their scopes, once per run (shared with ApiResourceScope). */
+export function listResourcesWithScopes(ctx: ResourceContext): Promise<ApiResourceRow[]> {
+  return cached(ctx, `${CACHE}:list+scopes`, () =>
+    ctx.client.list<ApiResourceRow>('/resources', { includeScopes: 'true' }),
+  );
+}
+
+export function invalidateResources(ctx: ResourceContext): void {
+  invalidate(ctx, `${CACHE}:`);
+}
+
+function toLive(row: ApiResourceRow): Live<ApiResourceSpec> {
+  return {
+    id: row.id,
+    spec: { name: row.name, indicator: row.indicator, accessTokenTtl: row.accessTokenTtl, isDefault: row.isDefault },
+    outputs: { id: row.id },
+    raw: row,
+  };
+}
+
+async function setDefault(ctx: ResourceContext, id: string, isDefault: boolean): Promise<ApiResourceRow> {
+  return ctx.client.patch<ApiResourceRow>(`/resources/${seg(id)}/is-default`, { isDefault });
+}
+
+export const ApiResource = defineResource<ApiResourceSpec>({
+  kind: 'ApiResource',
+  description:
+    'An API protected by Logto, identified by its resource indicator. Its permissions are ApiResourceScope objects.',
+  spec,
+  outputs: [{ name: 'id', description: 'Id assigned by Logto.', type: 'string', stable: true }],
+  key: { fields: ['indicator'], of: (s) => s.indicator },
+  immutable: ['indicator'],
+  sensitive: [],
+  sets: [],
+  references: [],
+  relations: [],
+
+  async read(ctx, id) {
+    const row = await readViaList(ctx, listResourcesWithScopes(ctx), id, `/resources/${seg(id)}`);
+    return row ? toLive(row) : undefined;
+  },
+
+  async list(ctx) {
+    return (await listResourcesWithScopes(ctx)).map(toLive);
+  },
+
+  async findByKey(ctx, s) {
+    return (await listResourcesWithScopes(ctx)).filter((r) => r.indicator === s.indicator).map(toLive);
+  },
+
+  async create(ctx, s) {
+    invalidateResources(ctx);
+    let row = await ctx.client.post<ApiResourceRow>(
+      '/resources',
+      pickDefined(s, ['name', 'indicator', 'accessTokenTtl']),
+    );
+    if (s.isDefault) row = await setDefault(ctx, row.id, true);
+    return toLive(row);
+  },
+
+  async update(ctx, id, changes, live) {
+    invalidateResources(ctx);
+    let row = live.raw as ApiResourceRow;
+    const body = pickDefined(changes, ['name', 'accessTokenTtl']);
+    if (Object.keys(body).length > 0) row = await ctx.client.patch<ApiResourceRow>(`/resources/${seg(id)}`, body);
+    if (changes.isDefault !== undefined) row = await setDefault(ctx, id, changes.isDefault);
+    return toLive(row);
+  },
+
+  async delete(ctx, id) {
+    invalidateResources(ctx);
+    await ctx.client.delete(`/resources/${seg(id)}`);
+  },
+
+  builtin: (live) => live.id === MANAGEMENT_API_ID || RESERVED_INDICATOR.test(live.spec.indicator),
+});

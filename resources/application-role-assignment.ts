@@ -1,0 +1,115 @@
+/**
+ * ApplicationRoleAssignment: the machine-to-machine roles of one application, as an authoritative set
+ * (`/applications/:id/roles`). It is the app's role set, so its id is the application id. Members are
+ * added with POST and removed one by one with DELETE: `PUT []` would strip every role and then fail.
+ */
+import { z } from 'zod';
+import { listApplications } from './application.js';
+import { defineResource, invalidate, type Live, type Relation, type ResourceContext } from './contract.js';
+import { deleteIgnoringMissing, readViaList, seg } from './shared.js';
+
+const spec = z.object({
+  applicationId: z
+    .string()
+    .min(1)
+    .describe('Id of the MachineToMachine application whose roles this manages. Changing it replaces the assignment.'),
+  roleIds: z
+    .array(z.string().min(1))
+    .optional()
+    .describe('Ids of MachineToMachine roles the application holds. Authoritative: roles not listed are removed.'),
+});
+
+export type ApplicationRoleAssignmentSpec = z.infer<typeof spec>;
+
+const CACHE = 'ApplicationRoleAssignment';
+
+async function readApp(ctx: ResourceContext, id: string): Promise<{ id: string; type: string } | undefined> {
+  return readViaList(ctx, listApplications(ctx), id, `/applications/${seg(id)}`);
+}
+
+function toLive(applicationId: string): Live<ApplicationRoleAssignmentSpec> {
+  return { id: applicationId, spec: { applicationId }, outputs: { id: applicationId } };
+}
+
+async function readRoleIds(ctx: ResourceContext, applicationId: string): Promise<string[]> {
+  const rows = await ctx.client.list<{ id: string }>(`/applications/${seg(applicationId)}/roles`);
+  return rows.map((r) => r.id);
+}
+
+const roles: Relation = {
+  field: 'roleIds',
+  read: (ctx, applicationId) => readRoleIds(ctx, applicationId),
+  async add(ctx, applicationId, ids) {
+    if (ids.length === 0) return;
+    // Idempotent on Logto's side (already-held roles are skipped), so a retry is harmless.
+    await ctx.client.post(`/applications/${seg(applicationId)}/roles`, { roleIds: ids }, { createsObject: false });
+  },
+  async remove(ctx, applicationId, ids) {
+    for (const id of ids) await deleteIgnoringMissing(ctx, `/applications/${seg(applicationId)}/roles/${seg(id)}`);
+  },
+};
+
+export const ApplicationRoleAssignment = defineResource<ApplicationRoleAssignmentSpec>({
+  kind: 'ApplicationRoleAssignment',
+  description:
+    'The set of machine-to-machine roles an application holds (one per application; its id is the application id).',
+  spec,
+  outputs: [{ name: 'id', description: 'The application id.', type: 'string', stable: true }],
+  key: { fields: ['applicationId'], of: (s) => s.applicationId },
+  immutable: ['applicationId'],
+  sensitive: [],
+  sets: ['roleIds'],
+  references: [
+    { field: 'applicationId', kind: 'Application' },
+    { field: 'roleIds', kind: 'Role', many: true },
+  ],
+  relations: [roles],
+  parent: { field: 'applicationId', kind: 'Application' },
+
+  /** Only machine-to-machine apps hold roles: another type has no assignment (create explains why). */
+  async read(ctx, id) {
+    const app = await readApp(ctx, id);
+    return app?.type === 'MachineToMachine' ? toLive(app.id) : undefined;
+  },
+
+  async list(ctx, parentId) {
+    const apps = (await listApplications(ctx)).filter(
+      (a) => a.type === 'MachineToMachine' && (!parentId || a.id === parentId),
+    );
+    return apps.map((a) => toLive(a.id));
+  },
+
+  async findByKey(ctx, s) {
+    const app = await readApp(ctx, s.applicationId);
+    return app?.type === 'MachineToMachine' ? [toLive(app.id)] : [];
+  },
+
+  /** Nothing to create on the server: the roles are added by the relation. */
+  async create(ctx, s) {
+    const app = await readApp(ctx, s.applicationId);
+    if (!app) throw new Error(`application ${s.applicationId} does not exist`);
+    if (app.type !== 'MachineToMachine') {
+      throw new Error(`application ${s.applicationId} is ${app.type}: only MachineToMachine applications hold roles`);
+    }
+    return toLive(app.id);
+  },
+
+  async update(_ctx, _id, _changes, live) {
+    return live;
+  },
+
+  /** Removes every role the application holds, one by one. */
+  async delete(ctx, id) {
+    invalidate(ctx, `${CACHE}:`);
+    let ids: string[];
+    try {
+      ids = await readRoleIds(ctx, id);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return;
+      throw error;
+    }
+    await roles.remove(ctx, id, ids, {});
+  },
+
+  builtin: (live, ctx) => live.id === ctx.client.appId,
+});

@@ -1,0 +1,210 @@
+/**
+ * Organization (`/organizations`). Names are not unique in Logto, so there is no natural key: an
+ * organization is adopted by id (import) only. `customData`, `branding` and `color` are replaced wholesale
+ * by PATCH; the spec owns those values entirely, so the desired value is sent as it is.
+ *
+ * Just-in-time provisioning (email domains, default organization roles, enterprise SSO connectors) is
+ * modelled as three authoritative sets reconciled with add/remove calls.
+ */
+import { z } from 'zod';
+import { cached, defineResource, invalidate, type Live, type Relation, type ResourceContext } from './contract.js';
+import { deleteIgnoringMissing, pickDefined, readViaList, seg } from './shared.js';
+
+const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');
+
+/** A bare domain such as `example.com`: what Logto matches against the part of an email after `@`. */
+const emailDomain = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i,
+    'use a bare email domain such as `example.com` (no `@`, no scheme, no spaces)',
+  );
+
+const spec = z.object({
+  name: z.string().min(1).max(128).describe('Display name of the organization (not unique in Logto).'),
+  description: z
+    .string()
+    .max(256)
+    .nullable()
+    .optional()
+    .describe('Description of the organization (at most 256 characters); null clears it.'),
+  customData: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Arbitrary JSON object stored with the organization. Replaced as a whole on change.'),
+  isMfaRequired: z
+    .boolean()
+    .optional()
+    .describe('Whether members must have multi-factor authentication configured to access the organization.'),
+  branding: z
+    .object({
+      logoUrl: z.url().optional().describe('URL of the organization logo (light mode).'),
+      darkLogoUrl: z.url().optional().describe('URL of the organization logo in dark mode.'),
+      favicon: z.url().optional().describe('URL of the organization favicon (light mode).'),
+      darkFavicon: z.url().optional().describe('URL of the organization favicon in dark mode.'),
+    })
+    .optional()
+    .describe('Organization branding shown on the sign-in page for organization-specific flows. Replaced as a whole.'),
+  color: z
+    .object({
+      primaryColor: hexColor.optional().describe('Primary brand color (hex), e.g. `#5b3ff0`.'),
+      isDarkModeEnabled: z
+        .boolean()
+        .optional()
+        .describe('Whether the sign-in page offers a dark mode for this organization.'),
+      darkPrimaryColor: hexColor.optional().describe('Primary brand color in dark mode (hex).'),
+    })
+    .optional()
+    .describe('Organization brand colors. Replaced as a whole.'),
+  customCss: z
+    .string()
+    .nullable()
+    .optional()
+    .describe('Custom CSS applied to the sign-in page for this organization; null clears it.'),
+  jitEmailDomains: z
+    .array(emailDomain)
+    .optional()
+    .describe(
+      'Just-in-time provisioning: users signing up or in with a verified email of these domains join the organization automatically (authoritative set).',
+    ),
+  jitRoleIds: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'Ids of the organization roles given to users who join by just-in-time provisioning (authoritative set).',
+    ),
+  jitSsoConnectorIds: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'Ids of the enterprise SSO connectors whose users join the organization just in time (authoritative set).',
+    ),
+});
+
+export type OrganizationSpec = z.infer<typeof spec>;
+
+interface ApiOrganization {
+  id: string;
+  name: string;
+  description: string | null;
+  customData: Record<string, unknown>;
+  isMfaRequired: boolean;
+  branding: Record<string, unknown>;
+  color: Record<string, unknown>;
+  customCss: string | null;
+  createdAt: number;
+}
+
+const CACHE = 'Organization';
+const path = (id: string) => `/organizations/${seg(id)}`;
+const FIELDS = ['name', 'description', 'customData', 'isMfaRequired', 'branding', 'color', 'customCss'] as const;
+
+function listAll(ctx: ResourceContext): Promise<ApiOrganization[]> {
+  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<ApiOrganization>('/organizations'));
+}
+
+function toLive(row: ApiOrganization): Live<OrganizationSpec> {
+  return {
+    id: row.id,
+    spec: {
+      name: row.name,
+      description: row.description ?? null,
+      customData: row.customData ?? {},
+      isMfaRequired: row.isMfaRequired,
+      branding: (row.branding ?? {}) as OrganizationSpec['branding'],
+      color: (row.color ?? {}) as OrganizationSpec['color'],
+      customCss: row.customCss ?? null,
+    },
+    outputs: { id: row.id, createdAt: row.createdAt },
+    raw: row,
+  };
+}
+
+/** A set of organization role / SSO connector ids under `/organizations/:id/jit/<route>`. */
+function jitIdRelation(
+  field: 'jitRoleIds' | 'jitSsoConnectorIds',
+  route: 'roles' | 'sso-connectors',
+  bodyKey: 'organizationRoleIds' | 'ssoConnectorIds',
+): Relation {
+  return {
+    field,
+    async read(ctx, parentId) {
+      return (await ctx.client.list<{ id: string }>(`${path(parentId)}/jit/${route}`)).map((x) => x.id);
+    },
+    async add(ctx, parentId, ids) {
+      if (ids.length === 0) return;
+      await ctx.client.post(`${path(parentId)}/jit/${route}`, { [bodyKey]: ids }, { createsObject: false });
+    },
+    async remove(ctx, parentId, ids) {
+      for (const id of ids) await deleteIgnoringMissing(ctx, `${path(parentId)}/jit/${route}/${seg(id)}`);
+    },
+  };
+}
+
+const jitEmailDomains: Relation = {
+  field: 'jitEmailDomains',
+  async read(ctx, parentId) {
+    const rows = await ctx.client.list<{ emailDomain: string }>(`${path(parentId)}/jit/email-domains`);
+    return rows.map((x) => x.emailDomain);
+  },
+  async add(ctx, parentId, domains) {
+    // One POST per domain: the route takes a single `emailDomain`.
+    for (const emailDomain of domains) {
+      await ctx.client.post(`${path(parentId)}/jit/email-domains`, { emailDomain }, { createsObject: false });
+    }
+  },
+  async remove(ctx, parentId, domains) {
+    for (const d of domains) await deleteIgnoringMissing(ctx, `${path(parentId)}/jit/email-domains/${seg(d)}`);
+  },
+};
+
+export const Organization = defineResource<OrganizationSpec>({
+  kind: 'Organization',
+  description:
+    'An organization (tenant of your product): members, applications and roles are scoped to it. Names are not unique, so organizations are adopted by id only.',
+  spec,
+  outputs: [
+    { name: 'id', description: 'Id assigned by Logto (12 characters).', type: 'string', stable: true },
+    { name: 'createdAt', description: 'Creation time, epoch milliseconds.', type: 'number', stable: true },
+  ],
+  immutable: [],
+  sensitive: [],
+  sets: ['jitEmailDomains', 'jitRoleIds', 'jitSsoConnectorIds'],
+  references: [
+    { field: 'jitRoleIds', kind: 'OrganizationRole', many: true },
+    { field: 'jitSsoConnectorIds', kind: 'SsoConnector', many: true },
+  ],
+  relations: [
+    jitEmailDomains,
+    jitIdRelation('jitRoleIds', 'roles', 'organizationRoleIds'),
+    jitIdRelation('jitSsoConnectorIds', 'sso-connectors', 'ssoConnectorIds'),
+  ],
+
+  async read(ctx, id) {
+    const row = await readViaList(ctx, listAll(ctx), id, path(id));
+    return row ? toLive(row) : undefined;
+  },
+
+  async list(ctx) {
+    return (await listAll(ctx)).map(toLive);
+  },
+
+  async create(ctx, s) {
+    invalidate(ctx, `${CACHE}:`);
+    const row = await ctx.client.post<ApiOrganization>('/organizations', pickDefined(s, FIELDS));
+    return toLive(row);
+  },
+
+  async update(ctx, id, changes, live) {
+    // customData / branding / color are replaced wholesale: `changes` carries their complete desired value.
+    const body = pickDefined(changes, FIELDS);
+    if (Object.keys(body).length === 0) return live; // PATCH {} is a 422 on this route
+    invalidate(ctx, `${CACHE}:`);
+    return toLive(await ctx.client.patch<ApiOrganization>(path(id), body));
+  },
+
+  async delete(ctx, id) {
+    invalidate(ctx, `${CACHE}:`);
+    await ctx.client.delete(path(id));
+  },
+});

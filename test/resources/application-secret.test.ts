@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyPlan,
+  type DesiredObject,
+  type PriorState,
+  planTenant,
+  SpecValidationError,
+} from '../../provider/reconcile/index.js';
+import { createContext, readObject } from '../../provider/reconcile/objects.js';
+import { ApplicationSecret } from '../../resources/application-secret.js';
+import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { startTarget, type Target } from '../support/target.js';
+
+let t: Target;
+beforeAll(async () => {
+  t = await startTarget();
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+const ref = (a: string) => ({ $ref: a });
+const app = (p: string): DesiredObject => ({
+  address: 'Application.m2m',
+  kind: 'Application',
+  spec: { name: `${p}m2m`, type: 'MachineToMachine' },
+});
+const DAY = 86_400_000;
+
+describe('ApplicationSecret', () => {
+  it('all fields and required fields: apply, plan zero; the value is an output and never in a plan', async () => {
+    const p = `${t.prefix}all-`;
+    const expiresAt = Date.now() + 30 * DAY;
+    const desired: DesiredObject[] = [
+      app(p),
+      {
+        address: 'ApplicationSecret.full',
+        kind: 'ApplicationSecret',
+        spec: { applicationId: ref('Application.m2m'), name: 'ci', expiresAt },
+      },
+      {
+        address: 'ApplicationSecret.min',
+        kind: 'ApplicationSecret',
+        spec: { applicationId: ref('Application.m2m'), name: 'deploy' },
+      },
+    ];
+    const { state, plan: first } = await converge(t, desired);
+    const appId = state.objects['Application.m2m']!.id;
+    expect(state.objects['ApplicationSecret.full']!.id).toBe(`${appId}/ci`);
+    const plan = await expectClean(t, desired, state);
+    const secrets = await rows<{ name: string; value: string }>(t, `/applications/${appId}/secrets`);
+    expect(secrets.map((s) => s.name).sort()).toEqual(['Default secret', 'ci', 'deploy']);
+    for (const s of secrets) {
+      expect(JSON.stringify(plan)).not.toContain(s.value);
+      expect(JSON.stringify(first)).not.toContain(s.value);
+      expect(JSON.stringify(state)).not.toContain(s.value);
+    }
+    const live = await readObject(createContext(t.client), ApplicationSecret, `${appId}/ci`);
+    expect(live?.outputs.value).toBe(secrets.find((s) => s.name === 'ci')!.value);
+    expect(live?.outputs.expiresAt).toBe(expiresAt);
+  });
+
+  it('a secret deleted out of band shows as drift and is created again', async () => {
+    const p = `${t.prefix}d-`;
+    const desired: DesiredObject[] = [
+      app(p),
+      {
+        address: 'ApplicationSecret.s',
+        kind: 'ApplicationSecret',
+        spec: { applicationId: ref('Application.m2m'), name: 'ci' },
+      },
+    ];
+    const { state } = await converge(t, desired);
+    const appId = state.objects['Application.m2m']!.id;
+    await t.client.delete(`/applications/${appId}/secrets/ci`);
+    const plan = await planTenant(desired, { client: t.client, prior: state });
+    expect(plan.drift).toMatchObject([{ address: 'ApplicationSecret.s', field: '(object)', live: 'deleted' }]);
+    expect(pending(plan)).toMatchObject([{ address: 'ApplicationSecret.s', action: 'create' }]);
+    const result = await applyPlan(plan, { client: t.client, desired, prior: state });
+    await expectClean(t, desired, result.state);
+  });
+
+  it('a rename keeps the value; a new expiry replaces the secret', async () => {
+    const p = `${t.prefix}r-`;
+    const base: DesiredObject[] = [
+      app(p),
+      {
+        address: 'ApplicationSecret.s',
+        kind: 'ApplicationSecret',
+        spec: { applicationId: ref('Application.m2m'), name: 'one' },
+      },
+    ];
+    const { state } = await converge(t, base);
+    const appId = state.objects['Application.m2m']!.id;
+    const before = (await rows<{ name: string; value: string }>(t, `/applications/${appId}/secrets`)).find(
+      (s) => s.name === 'one',
+    )!;
+    const renamed: DesiredObject[] = [base[0]!, { ...base[1]!, spec: { ...base[1]!.spec, name: 'two' } }];
+    const r1 = await converge(t, renamed, state);
+    expect(pending(r1.plan)).toMatchObject([{ action: 'update' }]);
+    expect(r1.state.objects['ApplicationSecret.s']!.id).toBe(`${appId}/two`);
+    const after = (await rows<{ name: string; value: string }>(t, `/applications/${appId}/secrets`)).find(
+      (s) => s.name === 'two',
+    )!;
+    expect(after.value).toBe(before.value);
+    await expectClean(t, renamed, r1.state);
+
+    const expiring: DesiredObject[] = [
+      base[0]!,
+      { ...renamed[1]!, spec: { ...renamed[1]!.spec, expiresAt: Date.now() + DAY } },
+    ];
+    const r2 = await converge(t, expiring, r1.state);
+    expect(pending(r2.plan)).toMatchObject([{ action: 'replace', reason: expect.stringContaining('expiresAt') }]);
+    const replaced = (
+      await rows<{ name: string; value: string; expiresAt: number | null }>(t, `/applications/${appId}/secrets`)
+    ).filter((s) => s.name === 'two');
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]!.expiresAt).not.toBeNull();
+    await expectClean(t, expiring, r2.state);
+  });
+
+  itEmulator('an invalid spec names the object and field, with zero write requests', async () => {
+    t.emulator!.resetStats();
+    const error = await planTenant(
+      [
+        app(`${t.prefix}bad-`),
+        {
+          address: 'ApplicationSecret.bad',
+          kind: 'ApplicationSecret',
+          spec: { applicationId: ref('Application.m2m'), name: '' },
+        },
+      ],
+      { client: t.client },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecValidationError);
+    expect((error as Error).message).toMatch(/ApplicationSecret\.bad field "name"/);
+    expect(writes(t)).toEqual({});
+  });
+
+  itEmulator('a lost create response is resolved by name, no duplicate', async () => {
+    const p = `${t.prefix}lost-`;
+    const desired: DesiredObject[] = [
+      app(p),
+      {
+        address: 'ApplicationSecret.s',
+        kind: 'ApplicationSecret',
+        spec: { applicationId: ref('Application.m2m'), name: 'lost' },
+      },
+    ];
+    t.emulator!.setFaults([
+      { route: '/applications/:id/secrets', method: 'POST', fault: 'dropResponseAfterCommit', times: 1 },
+    ]);
+    let state: PriorState | undefined;
+    try {
+      const done = await converge(t, desired);
+      state = done.state;
+      expect(done.result.results.find((r) => r.address === 'ApplicationSecret.s')!.note).toMatch(/lost/);
+    } finally {
+      t.emulator!.setFaults();
+    }
+    const secrets = await rows<{ name: string }>(t, `/applications/${state.objects['Application.m2m']!.id}/secrets`);
+    expect(secrets.filter((s) => s.name === 'lost')).toHaveLength(1);
+  });
+});

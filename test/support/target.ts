@@ -1,0 +1,112 @@
+/**
+ * The server integration tests talk to: the in-process emulator by default, or a real Logto when
+ * `LOGTO_E2E_ENDPOINT`, `LOGTO_E2E_APP_ID` and `LOGTO_E2E_APP_SECRET` are set. On a real server every
+ * name a test creates should carry `prefix`, and `cleanup()` deletes what the run created.
+ */
+import { randomBytes } from 'node:crypto';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
+import { createClient } from '../../provider/client/index.js';
+import type { LogtoClient } from '../../provider/client/types.js';
+
+export interface Target {
+  client: LogtoClient;
+  url: string;
+  appId: string;
+  appSecret: string;
+  /** True for the in-process emulator: fault injection and request counters are available. */
+  isEmulator: boolean;
+  emulator?: RunningEmulator;
+  /** Unique per run (`iac-<hex>-`): prefix every created name with it. */
+  prefix: string;
+  /** Delete what this run created (real server) and stop the emulator. */
+  cleanup(): Promise<void>;
+}
+
+export interface TargetOptions {
+  seed?: string | number;
+}
+
+/** Message for `it.skipIf(!target.isEmulator)` style skips. */
+export const EMULATOR_ONLY =
+  'needs emulator-only features (fault injection, request counters); skipped on a real Logto';
+
+export function realServerConfigured(env: Record<string, string | undefined> = process.env): boolean {
+  return Boolean(env.LOGTO_E2E_ENDPOINT && env.LOGTO_E2E_APP_ID && env.LOGTO_E2E_APP_SECRET);
+}
+
+export async function startTarget(options: TargetOptions = {}): Promise<Target> {
+  const prefix = `iac-${randomBytes(4).toString('hex')}-`;
+  if (realServerConfigured()) {
+    const env = process.env;
+    const client = createClient(
+      { endpoint: env.LOGTO_E2E_ENDPOINT!, appId: env.LOGTO_E2E_APP_ID!, appSecret: env.LOGTO_E2E_APP_SECRET! },
+      {},
+    );
+    return {
+      client,
+      url: env.LOGTO_E2E_ENDPOINT!,
+      appId: env.LOGTO_E2E_APP_ID!,
+      appSecret: env.LOGTO_E2E_APP_SECRET!,
+      isEmulator: false,
+      prefix,
+      async cleanup() {
+        try {
+          await deletePrefixed(client, prefix);
+        } finally {
+          await client.close();
+        }
+      },
+    };
+  }
+  const emulator = await startEmulator({ port: 0, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const client = createClient(
+    { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },
+    {},
+  );
+  return {
+    client,
+    url: emulator.url,
+    appId: emulator.appId,
+    appSecret: emulator.appSecret,
+    isEmulator: true,
+    emulator,
+    prefix,
+    async cleanup() {
+      await client.close();
+      await emulator.close();
+    },
+  };
+}
+
+type Row = { id: string; name?: string; connectorName?: string; indicator?: string };
+
+/** Everything whose name (or indicator) carries the run prefix, children first. */
+async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void> {
+  const has = (r: Row) =>
+    [r.name, r.connectorName, r.indicator].some((v) => typeof v === 'string' && v.includes(prefix));
+  const sweep: [string, string][] = [
+    ['/hooks', '/hooks'],
+    ['/sso-connectors', '/sso-connectors'],
+    ['/organizations', '/organizations'],
+    ['/organization-roles', '/organization-roles'],
+    ['/organization-scopes', '/organization-scopes'],
+    ['/applications', '/applications'],
+    ['/roles', '/roles'],
+    ['/resources', '/resources'],
+  ];
+  for (const [list, base] of sweep) {
+    let rows: Row[] = [];
+    try {
+      rows = await client.list<Row>(list);
+    } catch {
+      continue;
+    }
+    for (const row of rows.filter(has)) {
+      try {
+        await client.delete(`${base}/${encodeURIComponent(row.id)}`);
+      } catch {
+        // best effort: an earlier delete may have cascaded
+      }
+    }
+  }
+}

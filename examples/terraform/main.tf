@@ -1,0 +1,151 @@
+# A small Logto tenant in HCL: the same tenant examples/tenant.yaml describes for the GitOps CLI.
+#
+#   npx logto-iac terraform-install ./.terraform-mirror     # once: filesystem mirror + CLI config
+#   export TF_CLI_CONFIG_FILE=$PWD/.terraform-mirror/terraform.rc
+#   export LOGTO_ENDPOINT=https://<tenant>.logto.app LOGTO_APP_ID=… LOGTO_APP_SECRET=…
+#   terraform init && terraform apply
+
+terraform {
+  required_providers {
+    logto = {
+      source = "logto-io/logto"
+    }
+  }
+}
+
+# endpoint, app_id and app_secret come from LOGTO_ENDPOINT, LOGTO_APP_ID and LOGTO_APP_SECRET.
+provider "logto" {}
+
+# ---- API resource and its permissions ----------------------------------------------------------
+
+resource "logto_api_resource" "orders" {
+  name             = "Orders API"
+  indicator        = "https://api.example.com/orders"
+  access_token_ttl = 3600
+}
+
+resource "logto_api_resource_scope" "orders_read" {
+  resource_id = logto_api_resource.orders.id
+  name        = "read:orders"
+  description = "Read orders"
+}
+
+resource "logto_api_resource_scope" "orders_write" {
+  resource_id = logto_api_resource.orders.id
+  name        = "write:orders"
+  description = "Create and change orders"
+}
+
+# ---- roles --------------------------------------------------------------------------------------
+
+resource "logto_role" "viewer" {
+  name        = "viewer"
+  description = "Can read orders"
+  scope_ids   = [logto_api_resource_scope.orders_read.id]
+}
+
+resource "logto_role" "editor" {
+  name        = "editor"
+  description = "Can read and change orders"
+  scope_ids = [
+    logto_api_resource_scope.orders_read.id,
+    logto_api_resource_scope.orders_write.id,
+  ]
+}
+
+resource "logto_role" "orders_service" {
+  name        = "orders-service"
+  description = "Machine access to the Orders API"
+  type        = "MachineToMachine"
+  scope_ids   = [logto_api_resource_scope.orders_write.id]
+}
+
+# ---- applications -------------------------------------------------------------------------------
+
+resource "logto_application" "spa" {
+  name                      = "Storefront"
+  type                      = "SPA"
+  description               = "Customer-facing single-page app"
+  redirect_uris             = ["https://shop.example.com/callback"]
+  post_logout_redirect_uris = ["https://shop.example.com/"]
+  cors_allowed_origins      = ["https://shop.example.com"]
+}
+
+resource "logto_application" "backoffice" {
+  name          = "Back office"
+  type          = "Traditional"
+  redirect_uris = ["https://admin.example.com/auth/callback"]
+  custom_data   = jsonencode({ team = "operations" })
+}
+
+resource "logto_application" "orders_worker" {
+  name = "Orders worker"
+  type = "MachineToMachine"
+}
+
+resource "logto_application_role_assignment" "orders_worker" {
+  application_id = logto_application.orders_worker.id
+  role_ids       = [logto_role.orders_service.id]
+}
+
+# ---- organization template ----------------------------------------------------------------------
+
+resource "logto_organization_scope" "manage_members" {
+  name        = "manage:members"
+  description = "Invite and remove members"
+}
+
+resource "logto_organization_role" "org_admin" {
+  name                   = "org-admin"
+  description            = "Administers an organization"
+  organization_scope_ids = [logto_organization_scope.manage_members.id]
+  resource_scope_ids     = [logto_api_resource_scope.orders_write.id]
+}
+
+# ---- webhook, SSO, sign-in experience -----------------------------------------------------------
+
+resource "logto_hook" "user_events" {
+  name    = "User events"
+  events  = ["User.Created", "User.Deleted"]
+  url     = "https://hooks.example.com/logto"
+  headers = jsonencode({ Authorization = "Bearer example-token" })
+}
+
+resource "logto_sso_connector" "acme" {
+  provider_name  = "OIDC"
+  connector_name = "acme-corp"
+  domains        = ["acme.example"]
+  config = jsonencode({
+    issuer       = "https://idp.acme.example"
+    clientId     = "logto"
+    clientSecret = "example-secret"
+    scope        = "openid profile email"
+  })
+  branding = {
+    display_name = "Acme SSO"
+  }
+}
+
+resource "logto_sign_in_experience" "this" {
+  primary_color       = "#5b3ff0"
+  sign_in_mode        = "SignInAndRegister"
+  sign_up_identifiers = ["username"]
+  sign_up_password    = true
+  terms_of_use_url    = "https://example.com/terms"
+}
+
+# ---- lookups ------------------------------------------------------------------------------------
+
+data "logto_api_resource" "orders" {
+  indicator  = logto_api_resource.orders.indicator
+  depends_on = [logto_api_resource_scope.orders_read, logto_api_resource_scope.orders_write]
+}
+
+output "orders_scopes" {
+  value = sort([for s in data.logto_api_resource.orders.scopes : s.name])
+}
+
+output "orders_worker_secret" {
+  value     = logto_application.orders_worker.default_secret
+  sensitive = true
+}

@@ -1,0 +1,210 @@
+/**
+ * Reference pages for the Terraform provider, generated from the same schemas the plugin serves: one page
+ * per resource and data source, with an example (taken from the tested HCL example where it has one) and
+ * the import forms.
+ */
+import type { ResourceDefinition } from '../../resources/contract.js';
+import { snakeCase } from '../../resources/introspect.js';
+import {
+  type Attr,
+  DATA_SOURCE_KINDS,
+  dataSourceSchema,
+  importForms,
+  PROVIDER_CONFIG,
+  resourceSchema,
+  type TypeSchema,
+  typeNameOf,
+} from './schema.js';
+
+function typeText(attr: Attr): string {
+  if (attr.nested) return 'object';
+  const t = attr.type;
+  if (typeof t === 'string') return t;
+  if (t[0] === 'object') return 'object';
+  return `${t[0]}(${typeof t[1] === 'string' ? t[1] : 'object'})`;
+}
+
+function attrLine(attr: Attr): string {
+  const flags = [typeText(attr)];
+  if (attr.sensitive) flags.push('sensitive');
+  const text = attr.description.replace(/\s+/g, ' ').trim();
+  return `- \`${attr.name}\` (${flags.join(', ')}) ${text}`;
+}
+
+function attrSections(ts: TypeSchema): string[] {
+  const required = ts.attrs.filter((a) => a.required);
+  const optional = ts.attrs.filter((a) => a.optional);
+  const readOnly = ts.attrs.filter((a) => a.computed && !a.optional && !a.required);
+  const out: string[] = [];
+  const section = (title: string, attrs: Attr[]) => {
+    if (attrs.length === 0) return;
+    out.push(`### ${title}`, '');
+    for (const a of attrs) {
+      out.push(attrLine(a));
+      for (const n of a.nested ?? []) out.push(`  ${attrLine(n)}`);
+    }
+    out.push('');
+  };
+  section('Required', required);
+  section('Optional', optional);
+  section('Read-only', readOnly);
+  return out;
+}
+
+/** The first `resource "<type>" "<name>" { … }` block of each type in an HCL file (top-level braces only). */
+export function exampleBlocks(hcl: string, keyword: 'resource' | 'data'): Map<string, string> {
+  const blocks = new Map<string, string>();
+  const re = new RegExp(`^${keyword} "([a-z0-9_]+)" "[a-z0-9_]+" \\{`, 'gm');
+  for (const m of hcl.matchAll(re)) {
+    const type = m[1] as string;
+    if (blocks.has(type)) continue;
+    const start = m.index ?? 0;
+    const end = hcl.indexOf('\n}', start);
+    if (end > 0) blocks.set(type, hcl.slice(start, end + 2));
+  }
+  return blocks;
+}
+
+function exampleValue(attr: Attr, definition: ResourceDefinition<any>): string {
+  const ref = definition.references.find((r) => r.field === attr.field);
+  const refKind = ref?.kind ?? (definition.parent?.field === attr.field ? definition.parent.kind : undefined);
+  if (refKind) {
+    const expr = `${typeNameOf(refKind)}.example.id`;
+    return Array.isArray(attr.type) ? `[${expr}]` : expr;
+  }
+  if (attr.type === 'bool') return 'true';
+  if (attr.type === 'number') return '3600';
+  if (Array.isArray(attr.type)) return '["example"]';
+  if (attr.json) return 'jsonencode({ key = "value" })';
+  const enumMatch = /One of: `([^`]+)`/.exec(attr.description);
+  if (enumMatch) return JSON.stringify(enumMatch[1]);
+  if (/url|uri|indicator/i.test(attr.field)) return '"https://example.com"';
+  return '"example"';
+}
+
+function generatedExample(ts: TypeSchema): string {
+  const lines = [`resource "${ts.typeName}" "example" {`];
+  const attrs = ts.attrs.filter((a) => a.required && !a.nested);
+  const width = Math.max(0, ...attrs.map((a) => a.name.length));
+  for (const a of attrs) lines.push(`  ${a.name.padEnd(width)} = ${exampleValue(a, ts.definition)}`);
+  lines.push('}');
+  return lines.join('\n');
+}
+
+function resourcePage(ts: TypeSchema, example: string | undefined): string {
+  const d = ts.definition;
+  const forms = importForms(d);
+  const out = [
+    `# ${ts.typeName} (resource)`,
+    '',
+    d.description,
+    '',
+    d.singleton
+      ? 'This is a singleton: creating it adopts the existing settings and manages only the attributes you set; destroying it leaves the settings as they are.\n'
+      : '',
+    'Optional attributes you leave out are not managed: Terraform keeps what the server has and never shows them as a change.',
+    '',
+    '## Example',
+    '',
+    '```hcl',
+    example ?? generatedExample(ts),
+    '```',
+    '',
+    '## Schema',
+    '',
+    ...attrSections(ts),
+    '## Import',
+    '',
+    '```shell',
+    ...forms.map((f) => `terraform import ${ts.typeName}.example '${f.example}'   # ${f.form}`),
+    '```',
+    '',
+    'or with an import block:',
+    '',
+    '```hcl',
+    'import {',
+    `  to = ${ts.typeName}.example`,
+    `  id = "${forms[forms.length - 1]?.example ?? 'abc123'}"`,
+    '}',
+    '```',
+    '',
+  ];
+  return out.filter((l, i) => !(l === '' && out[i - 1] === '')).join('\n');
+}
+
+function dataSourcePage(ts: TypeSchema): string {
+  const d = ts.definition;
+  const keyFields = d.key?.fields ?? ['name'];
+  const example = [
+    `data "${ts.typeName}" "example" {`,
+    ...keyFields.map((f) => `  ${snakeCase(f)} = ${f === 'indicator' ? '"https://api.example.com"' : '"admin"'}`),
+    '}',
+  ].join('\n');
+  return [
+    `# ${ts.typeName} (data source)`,
+    '',
+    `Looks up an existing ${d.kind} by \`id\` or by ${keyFields.map((f) => `\`${snakeCase(f)}\``).join(' and ')}. ${d.description}`,
+    '',
+    '## Example',
+    '',
+    '```hcl',
+    example,
+    '```',
+    '',
+    '## Schema',
+    '',
+    ...attrSections(ts),
+  ].join('\n');
+}
+
+function providerPage(definitions: ResourceDefinition<any>[]): string {
+  return [
+    '# Logto provider',
+    '',
+    'Manages a Logto tenant (Cloud or self-hosted) through its Management API. Written in TypeScript on the',
+    'logto-iac core; install it into a filesystem mirror with `npx logto-iac terraform-install <dir>`.',
+    '',
+    '```hcl',
+    'terraform {',
+    '  required_providers {',
+    '    logto = { source = "logto-io/logto" }',
+    '  }',
+    '}',
+    '',
+    'provider "logto" {',
+    '  endpoint = "https://acme.logto.app"',
+    '  app_id   = var.logto_app_id',
+    '  # app_secret from LOGTO_APP_SECRET',
+    '}',
+    '```',
+    '',
+    '## Provider arguments',
+    '',
+    ...PROVIDER_CONFIG.map((a) => `- \`${a.name}\` (${a.type}${a.sensitive ? ', sensitive' : ''}) ${a.description}`),
+    '',
+    '## Resources',
+    '',
+    ...definitions.map((d) => `- [${typeNameOf(d.kind)}](resources/${snakeCase(d.kind)}.md)`),
+    '',
+    '## Data sources',
+    '',
+    ...definitions
+      .filter((d) => DATA_SOURCE_KINDS.includes(d.kind))
+      .map((d) => `- [${typeNameOf(d.kind)}](data-sources/${snakeCase(d.kind)}.md)`),
+    '',
+  ].join('\n');
+}
+
+/** Relative path → markdown. `exampleHcl` is the text of examples/terraform/main.tf. */
+export function renderTerraformDocs(definitions: ResourceDefinition<any>[], exampleHcl = ''): Map<string, string> {
+  const pages = new Map<string, string>();
+  const examples = exampleBlocks(exampleHcl, 'resource');
+  pages.set('index.md', providerPage(definitions));
+  for (const d of definitions) {
+    const ts = resourceSchema(d);
+    pages.set(`resources/${snakeCase(d.kind)}.md`, resourcePage(ts, examples.get(ts.typeName)));
+    if (DATA_SOURCE_KINDS.includes(d.kind))
+      pages.set(`data-sources/${snakeCase(d.kind)}.md`, dataSourcePage(dataSourceSchema(d, definitions)));
+  }
+  return pages;
+}

@@ -1,0 +1,478 @@
+/**
+ * Terraform schemas derived from the resource catalog: `logto_<snake_kind>` resources and data sources,
+ * snake_case attributes, and the conversions between Terraform object values and catalog specs.
+ *
+ * Attribute semantics (the reconciler's "managed fields only" rule, in Terraform's terms):
+ * - a required spec field is Required;
+ * - an optional spec field is Optional + Computed: left out of the configuration it keeps whatever the
+ *   server has (Terraform proposes the prior value), so fields the user never set never diff;
+ * - outputs (id, created_at, secrets…) are Computed; sensitive ones are Sensitive;
+ * - free-form JSON fields are JSON strings (write them with `jsonencode`); sets are `set(string)`;
+ *   fixed-shape objects are nested attributes.
+ */
+import type { OutputField, ResourceDefinition, Spec } from '../../resources/contract.js';
+import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
+import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty.js';
+
+export const PROVIDER_NAME = 'logto';
+
+/** Kinds that also get a data source (lookup by natural key or id). */
+export const DATA_SOURCE_KINDS = ['Role', 'ApiResource', 'Application', 'OrganizationRole', 'OrganizationScope'];
+
+/** Child types listed into a data source (an API resource's scopes), by parent kind. */
+export const DATA_SOURCE_CHILDREN: Record<string, string[]> = { ApiResource: ['ApiResourceScope'] };
+
+export type AttrKind = 'id' | 'spec' | 'output' | 'children';
+
+export interface Attr {
+  /** Terraform name (snake_case). */
+  name: string;
+  /** Catalog name (camelCase). */
+  field: string;
+  kind: AttrKind;
+  type: CtyType;
+  description: string;
+  required: boolean;
+  optional: boolean;
+  computed: boolean;
+  sensitive: boolean;
+  /** Value is JSON text in Terraform, an object in the spec. */
+  json: boolean;
+  /** Nested attributes (fixed-shape objects). */
+  nested?: Attr[];
+  /** Output stays the same once assigned. */
+  stable?: boolean;
+}
+
+export interface TypeSchema {
+  typeName: string;
+  definition: ResourceDefinition<any>;
+  attrs: Attr[];
+  type: CtyType;
+  /** tfplugin6.Schema message (plain object for the gRPC serializer). */
+  proto: ProtoSchema;
+  /** For data sources: children types listed into a computed attribute (an API resource's scopes). */
+  children?: { attr: Attr; definition: ResourceDefinition<any> }[];
+}
+
+export interface ProtoAttribute {
+  name: string;
+  type?: Buffer;
+  nested_type?: { attributes: ProtoAttribute[]; nesting: 'SINGLE' };
+  description: string;
+  description_kind: 'MARKDOWN';
+  required: boolean;
+  optional: boolean;
+  computed: boolean;
+  sensitive: boolean;
+}
+
+export interface ProtoSchema {
+  version: number;
+  block: {
+    version: number;
+    attributes: ProtoAttribute[];
+    block_types: [];
+    description: string;
+    description_kind: 'MARKDOWN';
+  };
+}
+
+export function typeNameOf(kind: string): string {
+  return `${PROVIDER_NAME}_${snakeCase(kind)}`;
+}
+
+// ---- attribute construction -------------------------------------------------------------------
+
+function fieldCtyType(field: FieldInfo, isSet: boolean): { type: CtyType; json: boolean; nested?: Attr[] } {
+  switch (field.type) {
+    case 'string':
+      return { type: 'string', json: false };
+    case 'number':
+      return { type: 'number', json: false };
+    case 'boolean':
+      return { type: 'bool', json: false };
+    case 'string[]':
+      return { type: [isSet ? 'set' : 'list', 'string'], json: false };
+    case 'json':
+      return { type: 'string', json: true };
+    case 'object': {
+      const nested = field.fields.map((f) =>
+        specAttr(f, { sets: new Set(), immutable: new Set(), sensitive: new Set(), key: [] }),
+      );
+      return { type: objectType(nested), json: false, nested };
+    }
+  }
+}
+
+interface Flags {
+  sets: Set<string>;
+  immutable: Set<string>;
+  sensitive: Set<string>;
+  key: string[];
+}
+
+function fieldDescription(field: FieldInfo, flags: Flags, json: boolean): string {
+  const parts = [field.description.trim()];
+  if (field.type === 'string' && field.enum) parts.push(`One of: ${field.enum.map((e) => `\`${e}\``).join(', ')}.`);
+  if (json) parts.push('A JSON object as a string (use `jsonencode(...)`); key order and whitespace do not matter.');
+  if (field.default !== undefined) parts.push(`Logto's default: \`${JSON.stringify(field.default)}\`.`);
+  if (flags.key.includes(field.name)) parts.push('Part of the natural key (unique in the tenant); usable for import.');
+  if (flags.immutable.has(field.name)) parts.push('Changing it replaces the object.');
+  if (field.optional) parts.push('When left out, the server value is kept and never shown as a change.');
+  return parts.filter(Boolean).join(' ');
+}
+
+function specAttr(field: FieldInfo, flags: Flags): Attr {
+  const t = fieldCtyType(field, flags.sets.has(field.name));
+  return {
+    name: snakeCase(field.name),
+    field: field.name,
+    kind: 'spec',
+    type: t.type,
+    json: t.json,
+    ...(t.nested ? { nested: t.nested } : {}),
+    description: fieldDescription(field, flags, t.json),
+    required: !field.optional,
+    optional: field.optional,
+    computed: field.optional,
+    sensitive: flags.sensitive.has(field.name),
+  };
+}
+
+function outputCtyType(type: OutputField['type']): CtyType {
+  if (type === 'boolean') return 'bool';
+  if (type === 'number') return 'number';
+  if (type === 'string[]') return ['list', 'string'];
+  return 'string';
+}
+
+function outputAttr(output: OutputField): Attr {
+  return {
+    name: snakeCase(output.name),
+    field: output.name,
+    kind: output.name === 'id' ? 'id' : 'output',
+    type: outputCtyType(output.type),
+    json: output.type === 'json',
+    description: output.description + (output.type === 'json' ? ' (JSON text)' : ''),
+    required: false,
+    optional: false,
+    computed: true,
+    sensitive: Boolean(output.sensitive),
+    stable: output.name === 'id' || Boolean(output.stable),
+  };
+}
+
+const ID_OUTPUT: OutputField = { name: 'id', description: 'Id assigned by Logto.', type: 'string', stable: true };
+
+function resourceAttrs(definition: ResourceDefinition<any>): Attr[] {
+  const fields = describeResource(definition);
+  const flags: Flags = { ...fields, key: definition.key?.fields ?? [] };
+  const attrs: Attr[] = [];
+  const idOutput = definition.outputs.find((o) => o.name === 'id') ?? ID_OUTPUT;
+  attrs.push(outputAttr(idOutput));
+  for (const field of fields.fields) {
+    if (field.name === 'id') continue;
+    attrs.push(specAttr(field, flags));
+  }
+  const taken = new Set(attrs.map((a) => a.name));
+  for (const output of definition.outputs) {
+    const attr = outputAttr(output);
+    if (taken.has(attr.name)) continue;
+    taken.add(attr.name);
+    attrs.push(attr);
+  }
+  return attrs;
+}
+
+export function objectType(attrs: Attr[]): CtyType {
+  return ['object', Object.fromEntries(attrs.map((a) => [a.name, a.type]))];
+}
+
+function protoAttr(attr: Attr): ProtoAttribute {
+  const base = {
+    name: attr.name,
+    description: attr.description,
+    description_kind: 'MARKDOWN' as const,
+    required: attr.required,
+    optional: attr.optional,
+    computed: attr.computed,
+    sensitive: attr.sensitive,
+  };
+  if (attr.nested) return { ...base, nested_type: { attributes: attr.nested.map(protoAttr), nesting: 'SINGLE' } };
+  return { ...base, type: typeJson(attr.type) };
+}
+
+function protoSchema(attrs: Attr[], description: string): ProtoSchema {
+  return {
+    version: 0,
+    block: { version: 0, attributes: attrs.map(protoAttr), block_types: [], description, description_kind: 'MARKDOWN' },
+  };
+}
+
+/** The import id forms a type accepts, for descriptions and docs. */
+export function importForms(definition: ResourceDefinition<any>): { form: string; example: string }[] {
+  const forms: { form: string; example: string }[] = [];
+  if (definition.singleton) return [{ form: 'any id (the object is a singleton)', example: 'default' }];
+  if (definition.parent) {
+    forms.push({ form: `<${snakeCase(definition.parent.field)}>/<id>`, example: 'abc123parent/def456child' });
+  } else {
+    forms.push({ form: '<id>', example: 'abc123' });
+  }
+  if (definition.key) {
+    const fields = definition.key.fields;
+    forms.push({
+      form: fields.map((f) => `${snakeCase(f)}=<${snakeCase(f)}>`).join(','),
+      example: fields.map((f) => `${snakeCase(f)}=${exampleKeyValue(f)}`).join(','),
+    });
+  }
+  return forms;
+}
+
+function exampleKeyValue(field: string): string {
+  if (field === 'indicator') return 'https://api.example.com';
+  if (field.endsWith('Id')) return 'abc123';
+  if (field === 'name') return 'admin';
+  return 'value';
+}
+
+export function resourceSchema(definition: ResourceDefinition<any>): TypeSchema {
+  const attrs = resourceAttrs(definition);
+  const forms = importForms(definition)
+    .map((f) => `\`${f.form}\``)
+    .join(' or ');
+  const description = `${definition.description}\n\nImport: \`terraform import ${typeNameOf(definition.kind)}.<name> <import id>\` where the import id is ${forms}.`;
+  return {
+    typeName: typeNameOf(definition.kind),
+    definition,
+    attrs,
+    type: objectType(attrs),
+    proto: protoSchema(attrs, description),
+  };
+}
+
+/** Resource-only remarks do not belong in a data source's attribute descriptions. */
+function forDataSource(description: string): string {
+  return description
+    .replace(' When left out, the server value is kept and never shown as a change.', '')
+    .replace(' Changing it replaces the object.', '')
+    .replace(' Part of the natural key (unique in the tenant); usable for import.', ' Unique in the tenant.');
+}
+
+/** Data source: look up by natural key (or id); everything else is computed. */
+export function dataSourceSchema(definition: ResourceDefinition<any>, catalog: ResourceDefinition<any>[]): TypeSchema {
+  const keyFields = definition.key?.fields ?? ('name' in definition.spec.shape ? ['name'] : []);
+  const attrs = resourceAttrs(definition).map((a): Attr => {
+    const lookup = a.kind === 'id' || keyFields.includes(a.field);
+    return {
+      ...a,
+      required: false,
+      optional: lookup,
+      computed: true,
+      ...(a.nested
+        ? { nested: a.nested.map((n) => ({ ...n, required: false, optional: false, computed: true })) }
+        : {}),
+      description: lookup
+        ? `${forDataSource(a.description)} Set this or the other lookup attributes to find the object.`
+        : forDataSource(a.description),
+    };
+  });
+  const children: { attr: Attr; definition: ResourceDefinition<any> }[] = [];
+  for (const child of catalog) {
+    if (child.parent?.kind !== definition.kind || !DATA_SOURCE_CHILDREN[definition.kind]?.includes(child.kind))
+      continue;
+    const childAttrs = resourceAttrs(child)
+      .filter((a) => !a.nested)
+      .map((a) => ({ ...a, required: false, optional: false, computed: true }));
+    const suffix = child.kind.startsWith(definition.kind) ? child.kind.slice(definition.kind.length) : child.kind;
+    const name = `${snakeCase(suffix)}s`;
+    const attr: Attr = {
+      name,
+      field: name,
+      kind: 'children',
+      type: ['list', objectType(childAttrs)],
+      json: false,
+      description: `Every ${child.kind} of this ${definition.kind}: ${childAttrs.map((a) => a.name).join(', ')}.`,
+      required: false,
+      optional: false,
+      computed: true,
+      sensitive: false,
+    };
+    attrs.push(attr);
+    children.push({ attr, definition: child });
+  }
+  const lookupText = [...new Set(['id', ...keyFields.map(snakeCase)])].map((n) => `\`${n}\``).join(' or ');
+  return {
+    typeName: typeNameOf(definition.kind),
+    definition,
+    attrs,
+    type: objectType(attrs),
+    proto: protoSchema(attrs, `Looks up an existing ${definition.kind} by ${lookupText}. ${definition.description}`),
+    children,
+  };
+}
+
+// ---- provider configuration -------------------------------------------------------------------
+
+export interface ProviderConfigAttr {
+  name: string;
+  env: string;
+  type: CtyType;
+  sensitive: boolean;
+  description: string;
+}
+
+export const PROVIDER_CONFIG: ProviderConfigAttr[] = [
+  {
+    name: 'endpoint',
+    env: 'LOGTO_ENDPOINT',
+    type: 'string',
+    sensitive: false,
+    description: 'Base URL of the Logto instance, e.g. `https://acme.logto.app`. Default: `LOGTO_ENDPOINT`.',
+  },
+  {
+    name: 'app_id',
+    env: 'LOGTO_APP_ID',
+    type: 'string',
+    sensitive: false,
+    description: 'Id of a machine-to-machine application with the Management API access role. Default: `LOGTO_APP_ID`.',
+  },
+  {
+    name: 'app_secret',
+    env: 'LOGTO_APP_SECRET',
+    type: 'string',
+    sensitive: true,
+    description: 'Secret of that application. Default: `LOGTO_APP_SECRET`.',
+  },
+  {
+    name: 'resource',
+    env: 'LOGTO_RESOURCE',
+    type: 'string',
+    sensitive: false,
+    description:
+      'Management API resource indicator the token is requested for; derived from the endpoint when unset (`https://<tenant>.logto.app/api` on Cloud, `https://default.logto.app/api` self-hosted). Default: `LOGTO_RESOURCE`.',
+  },
+  {
+    name: 'requests_per_second',
+    env: 'LOGTO_REQUESTS_PER_SECOND',
+    type: 'number',
+    sensitive: false,
+    description:
+      'Client-side request budget (token bucket), in requests per second; 0 = unlimited. Default: `LOGTO_REQUESTS_PER_SECOND` or 20.',
+  },
+];
+
+export const PROVIDER_TYPE: CtyType = ['object', Object.fromEntries(PROVIDER_CONFIG.map((a) => [a.name, a.type]))];
+
+export function providerSchema(): ProtoSchema {
+  return {
+    version: 0,
+    block: {
+      version: 0,
+      attributes: PROVIDER_CONFIG.map((a) => ({
+        name: a.name,
+        type: typeJson(a.type),
+        description: a.description,
+        description_kind: 'MARKDOWN',
+        required: false,
+        optional: true,
+        computed: false,
+        sensitive: a.sensitive,
+      })),
+      block_types: [],
+      description: 'The Logto provider manages a Logto tenant through its Management API.',
+      description_kind: 'MARKDOWN',
+    },
+  };
+}
+
+// ---- value conversions ------------------------------------------------------------------------
+
+/** JSON text with sorted keys and no whitespace — what `jsonencode` produces. */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v as Record<string, unknown>)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value));
+}
+
+export class JsonAttributeError extends Error {
+  constructor(
+    readonly path: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A Terraform object value → a spec (camelCase), leaving out nulls (unset = unmanaged). Unknown values are
+ * kept as `unknown` marker `UNKNOWN` (the caller decides). JSON strings are parsed.
+ */
+export function toSpec(attrs: Attr[], value: CtyValue, path: string[] = []): Spec {
+  const spec: Spec = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return spec;
+  for (const attr of attrs) {
+    if (attr.kind !== 'spec') continue;
+    const v = (value as Record<string, CtyValue>)[attr.name];
+    if (v === null || v === undefined) continue;
+    if (isUnknown(v)) {
+      spec[attr.field] = UNKNOWN;
+      continue;
+    }
+    if (attr.json) {
+      try {
+        spec[attr.field] = JSON.parse(v as string);
+      } catch (error) {
+        throw new JsonAttributeError(
+          [...path, attr.name],
+          `${attr.name} is not valid JSON: ${(error as Error).message}`,
+        );
+      }
+    } else if (attr.nested) {
+      spec[attr.field] = toSpec(attr.nested, v, [...path, attr.name]);
+    } else if (Array.isArray(v) && v.some(isUnknown)) {
+      spec[attr.field] = UNKNOWN;
+    } else {
+      spec[attr.field] = v;
+    }
+  }
+  return spec;
+}
+
+/** A spec value (live) → its Terraform form. */
+export function toTerraform(attr: Attr, value: unknown): CtyValue {
+  if (value === undefined || value === null) return null;
+  if (attr.json) return typeof value === 'string' ? value : canonicalJson(value);
+  if (attr.nested) {
+    const object = value as Record<string, unknown>;
+    return Object.fromEntries(attr.nested.map((n) => [n.name, toTerraform(n, object[n.field])]));
+  }
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : String(v)));
+  return value as CtyValue;
+}
+
+/** Every attribute name → null; the starting point of a state object. */
+export function emptyObject(attrs: Attr[]): Record<string, CtyValue> {
+  return Object.fromEntries(attrs.map((a) => [a.name, null]));
+}
+
+/**
+ * Import ids name key fields as Terraform spells them (`resource_id=…,name=…`); the reconciler's parser
+ * wants the catalog's names (`resourceId=…`). Both spellings are accepted.
+ */
+export function importIdForReconciler(definition: ResourceDefinition<any>, importId: string): string {
+  const fields = new Set(Object.keys(definition.spec.shape));
+  return importId.replace(/(^|,)([a-z][a-z0-9_]*)=/g, (whole, sep: string, name: string) => {
+    const camel = camelCase(name);
+    return fields.has(camel) ? `${sep}${camel}=` : whole;
+  });
+}

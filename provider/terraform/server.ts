@@ -1,0 +1,809 @@
+/**
+ * The gRPC services Terraform talks to: tfplugin6.Provider (schemas, validate, plan, apply, read, import,
+ * data sources), and go-plugin's controller, stdio, broker and health services.
+ *
+ * This file only translates between Terraform's protocol and the shared core: specs are validated by
+ * `validateSpec`, compared by `diffObject`, and read/written by the reconciler's single-object operations.
+ * One `ResourceContext` lives as long as the plugin process, so reads of many objects of a type share the
+ * bulk list calls of the context cache.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
+import { catalog } from '../../resources/index.js';
+import {
+  createContext,
+  createObject,
+  deleteObject,
+  diffObject,
+  findObjectByKey,
+  readObject,
+  updateObject,
+  validateSpec,
+} from '../reconcile/index.js';
+import { UNKNOWN as RECONCILE_UNKNOWN } from '../reconcile/types.js';
+import { type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
+import { loadServices } from './protocol.js';
+import {
+  type Attr,
+  canonicalJson,
+  DATA_SOURCE_KINDS,
+  dataSourceSchema,
+  emptyObject,
+  importForms,
+  importIdForReconciler,
+  JsonAttributeError,
+  PROVIDER_CONFIG,
+  providerSchema,
+  resourceSchema,
+  type TypeSchema,
+  toSpec,
+  toTerraform,
+} from './schema.js';
+
+// ---- diagnostics ------------------------------------------------------------------------------
+
+type Step = { attribute_name: string } | { element_key_string: string } | { element_key_int: number };
+
+export interface Diagnostic {
+  severity: 'ERROR' | 'WARNING';
+  summary: string;
+  detail: string;
+  attribute?: { steps: Step[] };
+}
+
+const error = (summary: string, detail: string, path?: Step[]): Diagnostic => ({
+  severity: 'ERROR',
+  summary,
+  detail,
+  ...(path ? { attribute: { steps: path } } : {}),
+});
+const warning = (summary: string, detail: string): Diagnostic => ({ severity: 'WARNING', summary, detail });
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+type Obj = Record<string, CtyValue>;
+
+const asObject = (v: CtyValue): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
+
+/** A spec field path (`redirectUris.0`, `branding.logoUrl`) → Terraform attribute path steps. */
+function attributePath(attrs: Attr[], field: string): Step[] {
+  const steps: Step[] = [];
+  let scope: Attr[] | undefined = attrs;
+  let current: Attr | undefined;
+  for (const part of field.split('.').filter(Boolean)) {
+    if (/^\d+$/.test(part)) {
+      if (current && Array.isArray(current.type) && current.type[0] === 'list')
+        steps.push({ element_key_int: Number(part) });
+      break;
+    }
+    current = scope?.find((a) => a.field === part);
+    if (!current) break;
+    steps.push({ attribute_name: current.name });
+    scope = current.nested;
+  }
+  return steps;
+}
+
+function findAttr(attrs: Attr[], field: string): Attr | undefined {
+  let scope: Attr[] | undefined = attrs;
+  let found: Attr | undefined;
+  for (const part of field.split('.')) {
+    if (/^\d+$/.test(part)) break;
+    found = scope?.find((a) => a.field === part);
+    scope = found?.nested;
+  }
+  return found;
+}
+
+/** Spec values without unknowns (those fields are left out) and the names of the unknown fields. */
+function knownPart(spec: Spec): { known: Spec; unknown: Set<string> } {
+  const known: Spec = {};
+  const unknown = new Set<string>();
+  const visit = (source: Spec, target: Spec, prefix: string) => {
+    for (const [k, v] of Object.entries(source)) {
+      if (v === UNKNOWN) unknown.add(prefix + k);
+      else if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).includes(UNKNOWN)) {
+        target[k] = {};
+        visit(v as Spec, target[k] as Spec, `${prefix}${k}.`);
+      } else target[k] = v;
+    }
+  };
+  visit(spec, known, '');
+  return { known, unknown };
+}
+
+/** zod/reconciler issues → diagnostics naming the attribute, what is wrong and how to fix it. */
+function specDiagnostics(ts: TypeSchema, spec: Spec, skip: Set<string>): Diagnostic[] {
+  const result = validateSpec(ts.definition, spec);
+  if (result.ok) return [];
+  return result.issues
+    .filter((issue) => ![...skip].some((u) => issue.field === u || issue.field.startsWith(`${u}.`)))
+    .map((issue) => {
+      const attr = findAttr(ts.attrs, issue.field);
+      const path = attributePath(ts.attrs, issue.field);
+      const name =
+        path.length > 0
+          ? path
+              .map((s) => ('attribute_name' in s ? s.attribute_name : ''))
+              .filter(Boolean)
+              .join('.')
+          : issue.field;
+      const expected = attr?.description ? ` Expected: ${attr.description}` : '';
+      return error(
+        `Invalid ${ts.typeName} attribute "${name || 'configuration'}"`,
+        `${issue.message}.${expected} Fix: change "${name}" in this ${ts.typeName} block.`,
+        path.length > 0 ? path : undefined,
+      );
+    });
+}
+
+/** Config (or planned) value → spec; a malformed JSON attribute becomes a diagnostic. */
+function specFrom(ts: TypeSchema, value: CtyValue): { spec: Spec; diagnostics: Diagnostic[] } {
+  try {
+    return { spec: toSpec(ts.attrs, value), diagnostics: [] };
+  } catch (e) {
+    if (e instanceof JsonAttributeError) {
+      return {
+        spec: {},
+        diagnostics: [
+          error(
+            `Invalid ${ts.typeName} attribute "${e.path.join('.')}"`,
+            `${e.message}. Fix: write it with jsonencode({ ... }).`,
+            e.path.map((n) => ({ attribute_name: n })),
+          ),
+        ],
+      };
+    }
+    throw e;
+  }
+}
+
+/** Replace our unknown marker with the reconciler's (diffObject treats that as "changes"). */
+function forDiff(spec: Spec): Spec {
+  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, v === UNKNOWN ? RECONCILE_UNKNOWN : v]));
+}
+
+// ---- state building ---------------------------------------------------------------------------
+
+function outputValue(attr: Attr, value: unknown): CtyValue {
+  if (value === undefined || value === null) return null;
+  if (attr.json) return typeof value === 'string' ? value : canonicalJson(value);
+  return value as CtyValue;
+}
+
+/** Merge planned values (kept where known: Terraform requires the result to match) with live values. */
+function mergeAttr(attr: Attr, planned: CtyValue | undefined, liveValue: unknown): CtyValue {
+  if (planned !== undefined && planned !== null && !isUnknown(planned)) {
+    if (attr.nested && asObject(planned)) {
+      const p = planned as Obj;
+      const l = (liveValue ?? {}) as Record<string, unknown>;
+      return Object.fromEntries(attr.nested.map((n) => [n.name, mergeAttr(n, p[n.name], l[n.field])]));
+    }
+    return planned;
+  }
+  const v = toTerraform(attr, liveValue);
+  return v;
+}
+
+/** The state object after create/update/import: planned (user's form) where known, live elsewhere. */
+function stateFrom(ts: TypeSchema, live: Live, planned?: Obj | null): Obj {
+  const out = emptyObject(ts.attrs);
+  for (const attr of ts.attrs) {
+    const p = planned?.[attr.name];
+    if (attr.kind === 'id') out[attr.name] = live.id;
+    else if (attr.kind === 'output') {
+      const v = live.outputs[attr.field];
+      out[attr.name] = v === undefined && p !== undefined && !isUnknown(p) ? p : outputValue(attr, v);
+    } else if (attr.kind === 'spec') {
+      const liveValue = live.spec[attr.field];
+      if (liveValue === undefined && attr.sensitive && p !== undefined && !isUnknown(p)) out[attr.name] = p;
+      else out[attr.name] = mergeAttr(attr, p, liveValue);
+    }
+  }
+  return stripUnknown(out) as Obj;
+}
+
+function stripUnknown(value: CtyValue): CtyValue {
+  if (isUnknown(value)) return null;
+  if (Array.isArray(value)) return value.map(stripUnknown);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripUnknown(v)]));
+  return value;
+}
+
+// ---- the provider -----------------------------------------------------------------------------
+
+export interface ProviderOptions {
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  definitions?: ResourceDefinition<any>[];
+}
+
+type Handler = (request: any) => Promise<Record<string, unknown>>;
+
+export class LogtoTerraformProvider {
+  readonly resources = new Map<string, TypeSchema>();
+  readonly dataSources = new Map<string, TypeSchema>();
+  private ctx: ResourceContext | undefined;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly log: (line: string) => void;
+
+  constructor(options: ProviderOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    const definitions = options.definitions ?? catalog;
+    for (const definition of definitions) {
+      const ts = resourceSchema(definition);
+      this.resources.set(ts.typeName, ts);
+      if (DATA_SOURCE_KINDS.includes(definition.kind)) {
+        const ds = dataSourceSchema(definition, definitions);
+        this.dataSources.set(ds.typeName, ds);
+      }
+    }
+  }
+
+  private resource(typeName: string): TypeSchema {
+    const ts = this.resources.get(typeName);
+    if (!ts) throw new Error(`unknown resource type ${typeName}; known: ${[...this.resources.keys()].join(', ')}`);
+    return ts;
+  }
+
+  private dataSource(typeName: string): TypeSchema {
+    const ts = this.dataSources.get(typeName);
+    if (!ts) throw new Error(`unknown data source ${typeName}; known: ${[...this.dataSources.keys()].join(', ')}`);
+    return ts;
+  }
+
+  private context(): ResourceContext {
+    if (!this.ctx) throw new Error('the provider is not configured (ConfigureProvider was not called)');
+    return this.ctx;
+  }
+
+  /** Handlers by RPC name; each returns the response message as a plain object. */
+  handlers(): Record<string, Handler> {
+    return {
+      GetMetadata: async () => ({
+        server_capabilities: { plan_destroy: false, get_provider_schema_optional: true },
+        diagnostics: [],
+        resources: [...this.resources.keys()].map((type_name) => ({ type_name })),
+        data_sources: [...this.dataSources.keys()].map((type_name) => ({ type_name })),
+      }),
+      GetProviderSchema: async () => this.getProviderSchema(),
+      ValidateProviderConfig: async (req) => ({ diagnostics: this.validateProviderConfig(decodeValue(req.config)) }),
+      ValidateResourceConfig: async (req) => ({
+        diagnostics: this.validateResourceConfig(req.type_name, decodeValue(req.config)),
+      }),
+      ValidateDataResourceConfig: async (req) => ({
+        diagnostics: this.validateDataResourceConfig(req.type_name, decodeValue(req.config)),
+      }),
+      UpgradeResourceState: async (req) => this.upgradeResourceState(req),
+      ConfigureProvider: async (req) => ({ diagnostics: await this.configure(decodeValue(req.config)) }),
+      ReadResource: async (req) => this.readResource(req.type_name, decodeValue(req.current_state)),
+      PlanResourceChange: async (req) =>
+        this.planResourceChange(
+          req.type_name,
+          decodeValue(req.prior_state),
+          decodeValue(req.proposed_new_state),
+          decodeValue(req.config),
+        ),
+      ApplyResourceChange: async (req) =>
+        this.applyResourceChange(
+          req.type_name,
+          decodeValue(req.prior_state),
+          decodeValue(req.planned_state),
+          decodeValue(req.config),
+        ),
+      ImportResourceState: async (req) => this.importResourceState(req.type_name, req.id),
+      ReadDataSource: async (req) => this.readDataSource(req.type_name, decodeValue(req.config)),
+      StopProvider: async () => ({ Error: '' }),
+    };
+  }
+
+  getProviderSchema(): Record<string, unknown> {
+    return {
+      provider: providerSchema(),
+      resource_schemas: Object.fromEntries([...this.resources].map(([name, ts]) => [name, ts.proto])),
+      data_source_schemas: Object.fromEntries([...this.dataSources].map(([name, ts]) => [name, ts.proto])),
+      diagnostics: [],
+      server_capabilities: { plan_destroy: false, get_provider_schema_optional: true },
+    };
+  }
+
+  // ---- provider configuration ----
+
+  private providerValues(config: CtyValue): { values: Record<string, unknown>; diagnostics: Diagnostic[] } {
+    const object = asObject(config) ?? {};
+    const values: Record<string, unknown> = {};
+    const diagnostics: Diagnostic[] = [];
+    for (const attr of PROVIDER_CONFIG) {
+      const v = object[attr.name];
+      if (isUnknown(v)) {
+        diagnostics.push(
+          error(
+            `Provider attribute "${attr.name}" is not known yet`,
+            `Fix: set ${attr.name} to a value known at plan time, or use ${attr.env}.`,
+            [{ attribute_name: attr.name }],
+          ),
+        );
+      } else if (v !== null && v !== undefined) values[attr.name] = v;
+      else if (this.env[attr.env])
+        values[attr.name] = attr.type === 'number' ? Number(this.env[attr.env]) : this.env[attr.env];
+    }
+    return { values, diagnostics };
+  }
+
+  validateProviderConfig(config: CtyValue): Diagnostic[] {
+    const object = asObject(config) ?? {};
+    const diagnostics: Diagnostic[] = [];
+    const endpoint = object.endpoint;
+    if (typeof endpoint === 'string') {
+      try {
+        const url = new URL(endpoint);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+      } catch {
+        diagnostics.push(
+          error(
+            'Invalid provider attribute "endpoint"',
+            `"${endpoint}" is not an http(s) URL. Fix: use the base URL of the Logto instance, e.g. https://acme.logto.app.`,
+            [{ attribute_name: 'endpoint' }],
+          ),
+        );
+      }
+    }
+    const rps = object.requests_per_second;
+    if (typeof rps === 'number' && (rps < 0 || !Number.isFinite(rps))) {
+      diagnostics.push(
+        error(
+          'Invalid provider attribute "requests_per_second"',
+          `${rps} is negative. Fix: use a positive number, or 0 for no limit.`,
+          [{ attribute_name: 'requests_per_second' }],
+        ),
+      );
+    }
+    return diagnostics;
+  }
+
+  /** The HTTP client (undici) is loaded here, not at start-up: most plugin launches never call the API. */
+  async configure(config: CtyValue): Promise<Diagnostic[]> {
+    const { values, diagnostics } = this.providerValues(config);
+    if (diagnostics.length > 0) return diagnostics;
+    for (const attr of PROVIDER_CONFIG.filter((a) => ['endpoint', 'app_id', 'app_secret'].includes(a.name))) {
+      if (!values[attr.name]) {
+        diagnostics.push(
+          error(
+            `Missing provider attribute "${attr.name}"`,
+            `The Logto provider needs ${attr.name}. Fix: set ${attr.name} in the provider "logto" block or the ${attr.env} environment variable.`,
+            [{ attribute_name: attr.name }],
+          ),
+        );
+      }
+    }
+    if (diagnostics.length > 0) return diagnostics;
+    try {
+      const { createClient } = await import('../client/index.js');
+      const client = createClient({
+        endpoint: values.endpoint as string,
+        appId: values.app_id as string,
+        appSecret: values.app_secret as string,
+        ...(values.resource ? { resource: values.resource as string } : {}),
+        ...(values.requests_per_second !== undefined ? { requestsPerSecond: Number(values.requests_per_second) } : {}),
+      });
+      this.ctx = createContext(client);
+    } catch (e) {
+      return [error('Cannot configure the Logto provider', messageOf(e))];
+    }
+    return [];
+  }
+
+  // ---- validation ----
+
+  validateResourceConfig(typeName: string, config: CtyValue): Diagnostic[] {
+    const ts = this.resource(typeName);
+    const { spec, diagnostics } = specFrom(ts, config);
+    if (diagnostics.length > 0) return diagnostics;
+    const { known, unknown } = knownPart(spec);
+    return specDiagnostics(ts, known, unknown).filter((d) => !isMissingUnknown(d, ts, unknown));
+  }
+
+  validateDataResourceConfig(typeName: string, config: CtyValue): Diagnostic[] {
+    const ts = this.dataSource(typeName);
+    const object = asObject(config) ?? {};
+    const lookups = ts.attrs.filter((a) => a.optional);
+    if (lookups.every((a) => object[a.name] === null || object[a.name] === undefined)) {
+      return [
+        error(
+          `Missing lookup attribute in data "${typeName}"`,
+          `Fix: set ${lookups.map((a) => a.name).join(' or ')} to say which ${ts.definition.kind} to read.`,
+        ),
+      ];
+    }
+    return [];
+  }
+
+  // ---- state upgrade ----
+
+  upgradeResourceState(req: {
+    type_name: string;
+    raw_state?: { json?: Uint8Array | null } | null;
+  }): Record<string, unknown> {
+    const ts = this.resource(req.type_name);
+    const json = req.raw_state?.json;
+    if (!json || json.length === 0) {
+      return {
+        diagnostics: [
+          error('Cannot upgrade state', 'Only JSON state is supported; the flatmap format predates this provider.'),
+        ],
+      };
+    }
+    const value = JSON.parse(Buffer.from(json).toString('utf8'));
+    return { upgraded_state: dynamicValue(value, ts.type), diagnostics: [] };
+  }
+
+  // ---- plan ----
+
+  planResourceChange(typeName: string, prior: CtyValue, proposed: CtyValue, config: CtyValue): Record<string, unknown> {
+    const ts = this.resource(typeName);
+    const proposedObject = asObject(proposed);
+    if (!proposedObject) return { planned_state: dynamicValue(null, ts.type), requires_replace: [], diagnostics: [] };
+    const priorObject = asObject(prior);
+    const configObject = asObject(config) ?? {};
+    const planned: Obj = { ...proposedObject };
+
+    const { spec: configSpec, diagnostics } = specFrom(ts, config);
+    if (diagnostics.length > 0) return { planned_state: dynamicValue(planned, ts.type), diagnostics };
+    const { known, unknown } = knownPart(configSpec);
+    diagnostics.push(...specDiagnostics(ts, known, unknown).filter((d) => !isMissingUnknown(d, ts, unknown)));
+
+    const requiresReplace: { steps: Step[] }[] = [];
+    if (!priorObject) {
+      // Create: computed values are only known after apply, and so are optional fields the user left out.
+      for (const attr of ts.attrs) {
+        if (attr.kind === 'id' || attr.kind === 'output') planned[attr.name] = UNKNOWN;
+        else if (attr.kind === 'spec')
+          planned[attr.name] = plannedOnCreate(attr, configObject[attr.name], planned[attr.name]);
+      }
+    } else {
+      const priorSpec = specFrom(ts, priorObject).spec;
+      const diff = diffObject(ts.definition, forDiff(configSpec), {
+        id: String(priorObject.id),
+        spec: priorSpec,
+        outputs: {},
+      });
+      const changed = new Set(diff.changes.map((c) => c.field.split('.')[0] as string));
+      for (const attr of ts.attrs) {
+        if (attr.kind === 'spec' && ts.definition.immutable.includes(attr.field) && changed.has(attr.field)) {
+          requiresReplace.push({ steps: [{ attribute_name: attr.name }] });
+        }
+      }
+      const anyChange = ts.attrs.some((a) => a.kind === 'spec' && !sameValue(planned[a.name], priorObject[a.name]));
+      for (const attr of ts.attrs) {
+        if (attr.kind === 'id' || (attr.kind === 'output' && attr.stable))
+          planned[attr.name] = priorObject[attr.name] ?? null;
+        else if (attr.kind === 'output') planned[attr.name] = anyChange ? UNKNOWN : (priorObject[attr.name] ?? null);
+      }
+    }
+    return { planned_state: dynamicValue(planned, ts.type), requires_replace: requiresReplace, diagnostics };
+  }
+
+  // ---- apply ----
+
+  async applyResourceChange(
+    typeName: string,
+    prior: CtyValue,
+    planned: CtyValue,
+    config: CtyValue,
+  ): Promise<Record<string, unknown>> {
+    const ts = this.resource(typeName);
+    const ctx = this.context();
+    const priorObject = asObject(prior);
+    const plannedObject = asObject(planned);
+    const kind = ts.definition.kind;
+
+    if (!plannedObject) {
+      if (priorObject?.id && typeof priorObject.id === 'string') {
+        try {
+          await deleteObject(ctx, ts.definition, priorObject.id);
+        } catch (e) {
+          return {
+            new_state: dynamicValue(priorObject, ts.type),
+            diagnostics: [error(`Cannot delete ${kind} ${priorObject.id}`, messageOf(e))],
+          };
+        }
+      }
+      return { new_state: dynamicValue(null, ts.type), diagnostics: [] };
+    }
+
+    // Managed fields: what the configuration sets (references are resolved by now).
+    const { spec, diagnostics } = specFrom(ts, config);
+    if (diagnostics.length > 0) return { new_state: dynamicValue(priorObject, ts.type), diagnostics };
+    const { known } = knownPart(spec);
+    const valid = validateSpec(ts.definition, known);
+    if (!valid.ok)
+      return { new_state: dynamicValue(priorObject, ts.type), diagnostics: specDiagnostics(ts, known, new Set()) };
+
+    if (!priorObject) {
+      try {
+        const live = await createObject(ctx, ts.definition, valid.spec);
+        this.log(`[INFO] created ${kind} ${live.id}`);
+        return { new_state: dynamicValue(stateFrom(ts, live, plannedObject), ts.type), diagnostics: [] };
+      } catch (e) {
+        const partial = e as { id?: unknown; live?: unknown };
+        const diag = error(`Cannot create ${kind}`, messageOf(e));
+        if (typeof partial.id === 'string' && partial.live) {
+          // The object exists: record it so Terraform taints it instead of leaking it.
+          return {
+            new_state: dynamicValue(stateFrom(ts, partial.live as Live, plannedObject), ts.type),
+            diagnostics: [diag],
+          };
+        }
+        return { new_state: dynamicValue(null, ts.type), diagnostics: [diag] };
+      }
+    }
+
+    const id = String(priorObject.id);
+    try {
+      const priorSpec = specFrom(ts, priorObject).spec;
+      const live = await readObject(ctx, ts.definition, id, { ...priorSpec, ...valid.spec });
+      if (!live) {
+        return {
+          new_state: dynamicValue(priorObject, ts.type),
+          diagnostics: [
+            error(
+              `${kind} ${id} no longer exists`,
+              'It was deleted outside Terraform. Fix: run `terraform apply -refresh-only` or `terraform plan` again so it is recreated.',
+            ),
+          ],
+        };
+      }
+      const updated = await updateObject(ctx, ts.definition, id, valid.spec, live);
+      return { new_state: dynamicValue(stateFrom(ts, updated, plannedObject), ts.type), diagnostics: [] };
+    } catch (e) {
+      return {
+        new_state: dynamicValue(priorObject, ts.type),
+        diagnostics: [error(`Cannot update ${kind} ${id}`, messageOf(e))],
+      };
+    }
+  }
+
+  // ---- read (refresh) ----
+
+  async readResource(typeName: string, current: CtyValue): Promise<Record<string, unknown>> {
+    const ts = this.resource(typeName);
+    const currentObject = asObject(current);
+    if (!currentObject || typeof currentObject.id !== 'string')
+      return { new_state: dynamicValue(current, ts.type), diagnostics: [] };
+    const id = currentObject.id;
+    const priorSpec = specFrom(ts, currentObject).spec;
+    let live: Live | undefined;
+    try {
+      live = await readObject(this.context(), ts.definition, id, priorSpec);
+    } catch (e) {
+      return {
+        new_state: dynamicValue(currentObject, ts.type),
+        diagnostics: [error(`Cannot read ${ts.definition.kind} ${id}`, messageOf(e))],
+      };
+    }
+    if (!live) {
+      return {
+        new_state: dynamicValue(null, ts.type),
+        diagnostics: [
+          warning(
+            `${ts.definition.kind} ${id} no longer exists`,
+            `It was deleted outside Terraform, so ${typeName} is removed from the state; the next apply creates it again.`,
+          ),
+        ],
+      };
+    }
+    // Keep the state's own form for fields that did not change (JSON text, URL forms); take live otherwise.
+    const drifted = new Set(
+      diffObject(ts.definition, priorSpec, live).changes.map((c) => c.field.split('.')[0] as string),
+    );
+    const keep: Obj = {};
+    for (const attr of ts.attrs) {
+      if (attr.kind === 'spec' && !drifted.has(attr.field) && currentObject[attr.name] !== null)
+        keep[attr.name] = currentObject[attr.name] ?? null;
+      // Outputs the API only returns once (a generated secret) stay as recorded.
+      if (attr.kind === 'output' && currentObject[attr.name] !== null)
+        keep[attr.name] = currentObject[attr.name] ?? null;
+    }
+    return { new_state: dynamicValue(stateFrom(ts, live, keep), ts.type), diagnostics: [] };
+  }
+
+  // ---- import ----
+
+  async importResourceState(typeName: string, importId: string): Promise<Record<string, unknown>> {
+    const ts = this.resource(typeName);
+    const definition = ts.definition;
+    const ctx = this.context();
+    let live: Live | undefined;
+    try {
+      const parentForm = definition.parent && !importId.includes('=') ? /^([^/]+)\/(.+)$/.exec(importId) : null;
+      if (parentForm) {
+        live = await readObject(ctx, definition, parentForm[2] as string, {
+          [definition.parent!.field]: parentForm[1],
+        });
+        if (!live)
+          throw new Error(
+            `${definition.kind} ${parentForm[2]} of ${definition.parent!.kind} ${parentForm[1]} does not exist`,
+          );
+      } else if (definition.singleton) {
+        live = await readObject(ctx, definition, importId);
+        if (!live) throw new Error(`${definition.kind} could not be read`);
+      } else {
+        live = await findObjectByKey(ctx, definition, importIdForReconciler(definition, importId));
+      }
+    } catch (e) {
+      const forms = importForms(definition).map((f) => `"${f.form}" (e.g. ${f.example})`);
+      return {
+        imported_resources: [],
+        diagnostics: [
+          error(`Cannot import ${typeName} "${importId}"`, `${messageOf(e)}. Import id forms: ${forms.join(', ')}.`),
+        ],
+      };
+    }
+    return {
+      imported_resources: [
+        { type_name: typeName, state: dynamicValue(stateFrom(ts, live), ts.type), private: Buffer.alloc(0) },
+      ],
+      diagnostics: [],
+    };
+  }
+
+  // ---- data sources ----
+
+  async readDataSource(typeName: string, config: CtyValue): Promise<Record<string, unknown>> {
+    const ts = this.dataSource(typeName);
+    const definition = ts.definition;
+    const ctx = this.context();
+    const object = asObject(config) ?? {};
+    try {
+      let live: Live | undefined;
+      if (typeof object.id === 'string') {
+        live = await readObject(ctx, definition, object.id);
+        if (!live) throw new Error(`${definition.kind} with id "${object.id}" does not exist`);
+      } else {
+        const lookups = ts.attrs.filter((a) => a.kind === 'spec' && a.optional && typeof object[a.name] === 'string');
+        const key = definition.key;
+        if (key?.fields.every((f) => lookups.some((a) => a.field === f))) {
+          const importId = key.fields
+            .map((f) => `${f}=${String(object[lookups.find((a) => a.field === f)!.name])}`)
+            .join(',');
+          live = await findObjectByKey(ctx, definition, importId);
+        } else {
+          if (!definition.list) throw new Error(`${definition.kind} cannot be listed; look it up by id`);
+          const all = await definition.list(ctx);
+          const matches = all.filter((l) => lookups.every((a) => l.spec[a.field] === object[a.name]));
+          if (matches.length !== 1) {
+            throw new Error(
+              `${matches.length} ${definition.kind} objects match ${lookups.map((a) => `${a.name}="${String(object[a.name])}"`).join(', ')}${matches.length > 1 ? ` (ids ${matches.map((m) => m.id).join(', ')}); look it up by id` : ''}`,
+            );
+          }
+          live = (await readObject(ctx, definition, matches[0]!.id)) ?? matches[0]!;
+        }
+      }
+      const state = stateFrom(ts, live);
+      for (const child of ts.children ?? []) {
+        const rows = child.definition.list ? await child.definition.list(ctx, live.id) : [];
+        const childAttrs = (child.attr.type as ['list', ['object', Record<string, unknown>]])[1][1];
+        state[child.attr.name] = rows.map((row) => {
+          const childTs = resourceSchema(child.definition);
+          const full = stateFrom(childTs, row);
+          return Object.fromEntries(Object.keys(childAttrs).map((k) => [k, full[k] ?? null])) as Obj;
+        });
+      }
+      return { state: dynamicValue(state, ts.type), diagnostics: [] };
+    } catch (e) {
+      return {
+        state: dynamicValue(null, ts.type),
+        diagnostics: [error(`Cannot read data "${typeName}"`, messageOf(e))],
+      };
+    }
+  }
+}
+
+/** A required field whose value is unknown at validation time is not an error (it will be known). */
+function isMissingUnknown(d: Diagnostic, ts: TypeSchema, unknown: Set<string>): boolean {
+  const first = d.attribute?.steps[0];
+  if (!first || !('attribute_name' in first)) return false;
+  const attr = ts.attrs.find((a) => a.name === first.attribute_name);
+  return Boolean(attr && unknown.has(attr.field));
+}
+
+function plannedOnCreate(attr: Attr, configValue: CtyValue | undefined, proposed: CtyValue | undefined): CtyValue {
+  if (configValue === null || configValue === undefined) return attr.computed ? UNKNOWN : null;
+  if (attr.nested && asObject(configValue)) {
+    const c = configValue as Obj;
+    const p = (asObject(proposed ?? null) ?? {}) as Obj;
+    return Object.fromEntries(attr.nested.map((n) => [n.name, plannedOnCreate(n, c[n.name], p[n.name])]));
+  }
+  return proposed ?? configValue;
+}
+
+function sameValue(a: CtyValue | undefined, b: CtyValue | undefined): boolean {
+  if (!isWhollyKnown(a ?? null) || !isWhollyKnown(b ?? null)) return false;
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+// ---- gRPC wiring ------------------------------------------------------------------------------
+
+export interface PluginServerOptions {
+  provider: LogtoTerraformProvider;
+  /** Called after Shutdown was answered. */
+  onShutdown: () => void;
+  log?: (line: string) => void;
+}
+
+export function createPluginServer(options: PluginServerOptions): { server: grpc.Server; closeStreams: () => void } {
+  const services = loadServices();
+  const log = options.log ?? (() => {});
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': 256 * 1024 * 1024,
+    'grpc.max_send_message_length': 256 * 1024 * 1024,
+  });
+  const openStreams = new Set<{ end: () => void }>();
+
+  const handlers = options.provider.handlers();
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      handler(call.request).then(
+        (response) => callback(null, response),
+        (e: unknown) => {
+          log(`[ERROR] ${name}: ${messageOf(e)}`);
+          callback(null, { diagnostics: [error(`Logto provider: ${name} failed`, messageOf(e))] });
+        },
+      );
+    };
+  }
+  server.addService(services.provider, implementation);
+
+  server.addService(services.controller, {
+    Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
+      callback(null, {});
+      setImmediate(options.onShutdown);
+    },
+  });
+  server.addService(services.stdio, {
+    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      openStreams.add(call);
+      call.on('cancelled', () => openStreams.delete(call));
+    },
+  });
+  server.addService(services.broker, {
+    StartStream: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
+      openStreams.add(call);
+      call.on('data', () => {});
+      call.on('end', () => {
+        openStreams.delete(call);
+        call.end();
+      });
+      call.on('cancelled', () => openStreams.delete(call));
+    },
+  });
+  const status = (service: string) => ({
+    status: service === '' || service === 'plugin' ? 'SERVING' : 'SERVICE_UNKNOWN',
+  });
+  server.addService(services.health, {
+    Check: (call: grpc.ServerUnaryCall<{ service: string }, unknown>, callback: grpc.sendUnaryData<unknown>) =>
+      callback(null, status(call.request.service)),
+    Watch: (call: grpc.ServerWritableStream<{ service: string }, unknown>) => {
+      openStreams.add(call);
+      call.write(status(call.request.service));
+      call.on('cancelled', () => openStreams.delete(call));
+    },
+  });
+
+  const closeStreams = () => {
+    for (const s of openStreams) {
+      try {
+        s.end();
+      } catch {
+        // already closed
+      }
+    }
+    openStreams.clear();
+  };
+  return { server, closeStreams };
+}

@@ -1,0 +1,224 @@
+/**
+ * End to end with the real `terraform` binary: the HCL example is applied to the emulator (or a real Logto,
+ * see test/support/target.ts) through the bundled plugin installed as a filesystem mirror.
+ * Kept small on purpose: every terraform command launches the plugin 2–5 times.
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { terraformInstall } from '../../provider/terraform/install.js';
+import { startTarget, type Target } from '../support/target.js';
+import { pluginBundle } from './support.js';
+
+const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'terraform', 'main.tf');
+const LISTS = [
+  '/roles',
+  '/resources',
+  '/applications',
+  '/hooks',
+  '/sso-connectors',
+  '/organization-roles',
+  '/organization-scopes',
+];
+
+interface Run {
+  code: number;
+  out: string;
+}
+
+describe('terraform with the Logto provider (HCL example)', () => {
+  let target: Target;
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  let seeded: Record<string, string[]>;
+  const secretsInOutput: string[] = [];
+
+  function terraform(...args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+      execFile(
+        'terraform',
+        [...args, '-no-color'],
+        { cwd: work, env, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 },
+        (error, stdout, stderr) => {
+          const out = `${stdout}${stderr}`;
+          secretsInOutput.push(out);
+          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+          resolve({ code, out });
+        },
+      );
+    });
+  }
+
+  async function snapshot(): Promise<Record<string, string[]>> {
+    const result: Record<string, string[]> = {};
+    for (const path of LISTS) result[path] = (await target.client.list<{ id: string }>(path)).map((r) => r.id).sort();
+    return result;
+  }
+
+  beforeAll(async () => {
+    target = await startTarget();
+    const root = mkdtempSync(join(tmpdir(), 'logto-tf-e2e-'));
+    work = join(root, 'work');
+    const installed = terraformInstall(join(root, 'mirror'), { bundle: await pluginBundle() });
+    mkdirSync(work, { recursive: true });
+    copyFileSync(EXAMPLE, join(work, 'main.tf'));
+    env = {
+      PATH: process.env.PATH,
+      HOME: root,
+      TF_CLI_CONFIG_FILE: installed.cliConfigFile,
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      LOGTO_ENDPOINT: target.url,
+      LOGTO_APP_ID: target.appId,
+      LOGTO_APP_SECRET: target.appSecret,
+    };
+    seeded = await snapshot();
+  }, 120_000);
+
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it('init works offline from the filesystem mirror', async () => {
+    const r = await terraform('init', '-input=false');
+    expect(r.code, r.out).toBe(0);
+    expect(readFileSync(join(work, '.terraform.lock.hcl'), 'utf8')).toMatch(/logto-io\/logto/);
+  }, 120_000);
+
+  it('apply creates the tenant; secrets show as (sensitive value)', async () => {
+    const r = await terraform('apply', '-auto-approve', '-input=false');
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/Apply complete! Resources: 15 added/);
+    expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
+    expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
+    expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
+    const roles = await target.client.list<{ name: string }>('/roles');
+    expect(roles.map((x) => x.name)).toEqual(expect.arrayContaining(['viewer', 'editor', 'orders-service']));
+  }, 180_000);
+
+  it('a second plan shows no changes, refreshing each type through one bulk list', async () => {
+    target.emulator?.resetStats();
+    const r = await terraform('plan', '-detailed-exitcode', '-input=false');
+    expect(r.code, r.out).toBe(0);
+    if (target.emulator) {
+      const byRoute = target.emulator.stats().byRoute;
+      // Three roles and two applications refreshed: one list call each, no per-object GETs.
+      expect(byRoute['GET /roles']).toBe(1);
+      expect(byRoute['GET /roles/:id'] ?? 0).toBe(0);
+      expect(byRoute['GET /applications/:id'] ?? 0).toBe(0);
+    }
+  }, 120_000);
+
+  it('terraform validate reports spec errors with the attribute, before any API call', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logto-tf-validate-'));
+    writeFileSync(
+      join(dir, 'main.tf'),
+      [
+        'terraform {',
+        '  required_providers {',
+        '    logto = { source = "logto-io/logto" }',
+        '  }',
+        '}',
+        'resource "logto_hook" "bad" {',
+        '  name   = "bad"',
+        '  events = ["User.Created"]',
+        '  url    = "not a url"',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    target.emulator?.resetStats();
+    const init = await terraform(`-chdir=${dir}`, 'init', '-input=false');
+    expect(init.code, init.out).toBe(0);
+    const r = await terraform(`-chdir=${dir}`, 'validate');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Invalid logto_hook attribute "url"/);
+    expect(r.out).toMatch(/on main\.tf line 9/);
+    expect(r.out).toMatch(/Fix:/);
+    if (target.emulator) expect(target.emulator.stats().total).toBe(0);
+  }, 120_000);
+
+  it('an out-of-band change shows in plan (exit 2) and apply puts it back', async () => {
+    const viewer = (await target.client.list<{ id: string; name: string }>('/roles')).find((x) => x.name === 'viewer')!;
+    await target.client.patch(`/roles/${viewer.id}`, { description: 'changed out of band' });
+    const hook = (await target.client.list<{ id: string; name: string }>('/hooks')).find(
+      (x) => x.name === 'User events',
+    )!;
+    await target.client.delete(`/hooks/${hook.id}`);
+    const plan = await terraform('plan', '-detailed-exitcode', '-input=false');
+    expect(plan.code, plan.out).toBe(2);
+    expect(plan.out).toMatch(/logto_role\.viewer will be updated in-place/);
+    expect(plan.out).toMatch(/description\s+= "changed out of band" -> "Can read orders"/);
+    // A 404 on refresh drops the object from the state with a warning; the plan creates it again.
+    expect(plan.out).toMatch(/Warning: Hook \S+ no longer exists/);
+    expect(plan.out).toMatch(/logto_hook\.user_events will be created/);
+    expect(plan.out).toMatch(/Plan: 1 to add, 1 to change, 0 to destroy/);
+
+    const apply = await terraform('apply', '-auto-approve', '-input=false');
+    expect(apply.code, apply.out).toBe(0);
+    expect((await target.client.get<{ description: string }>(`/roles/${viewer.id}`)).description).toBe(
+      'Can read orders',
+    );
+  }, 240_000);
+
+  it('imports existing objects by id, by natural key and with an import block', async () => {
+    const role = await target.client.post<{ id: string }>('/roles', {
+      name: 'imported-role',
+      description: 'made outside Terraform',
+    });
+    const api = await target.client.post<{ id: string }>('/resources', {
+      name: 'Imported API',
+      indicator: 'https://api.example.com/imported',
+    });
+    const scope = await target.client.post<{ id: string }>(`/resources/${api.id}/scopes`, { name: 'read:imported' });
+    writeFileSync(
+      join(work, 'imported.tf'),
+      [
+        'resource "logto_role" "imported" {',
+        '  name        = "imported-role"',
+        '  description = "made outside Terraform"',
+        '}',
+        'resource "logto_api_resource" "imported" {',
+        '  name      = "Imported API"',
+        '  indicator = "https://api.example.com/imported"',
+        '}',
+        'resource "logto_api_resource_scope" "imported" {',
+        '  resource_id = logto_api_resource.imported.id',
+        '  name        = "read:imported"',
+        '}',
+        'import {',
+        '  to = logto_api_resource_scope.imported',
+        `  id = "${api.id}/${scope.id}"`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const byId = await terraform('import', '-input=false', 'logto_role.imported', role.id);
+    expect(byId.code, byId.out).toBe(0);
+    const byKey = await terraform(
+      'import',
+      '-input=false',
+      'logto_api_resource.imported',
+      'indicator=https://api.example.com/imported',
+    );
+    expect(byKey.code, byKey.out).toBe(0);
+    // A child type through an import block, with the `<resource_id>/<id>` form.
+    const apply = await terraform('apply', '-auto-approve', '-input=false');
+    expect(apply.code, apply.out).toBe(0);
+    expect(apply.out).toMatch(/Resources: 1 imported, 0 added, 0 changed, 0 destroyed/);
+    const plan = await terraform('plan', '-detailed-exitcode', '-input=false');
+    expect(plan.code, plan.out).toBe(0);
+  }, 240_000);
+
+  it('destroy leaves only the seeded objects, and no secret was ever printed', async () => {
+    const r = await terraform('destroy', '-auto-approve', '-input=false');
+    expect(r.code, r.out).toBe(0);
+    expect(await snapshot()).toEqual(seeded);
+    const all = secretsInOutput.join('\n');
+    expect(all).not.toContain('example-secret');
+    expect(all).not.toContain('Bearer example-token');
+    expect(all).not.toContain(target.appSecret);
+  }, 240_000);
+});

@@ -1,0 +1,265 @@
+/**
+ * Protocol-level tests: the bundled plugin is launched the way Terraform launches it (magic cookie, client
+ * certificate), and the RPCs are called over mTLS on its unix socket with grpc-js.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeValue, encodeValue, UNKNOWN } from '../../provider/terraform/cty.js';
+import { dataSourceSchema, resourceSchema } from '../../provider/terraform/schema.js';
+import { catalog, getDefinition } from '../../resources/index.js';
+import { startTarget, type Target } from '../support/target.js';
+import { call, launchPlugin, pluginBundle, type RunningPlugin, stopPlugin } from './support.js';
+
+const role = resourceSchema(getDefinition('Role'));
+const organization = resourceSchema(getDefinition('Organization'));
+
+function attr(schema: any, name: string) {
+  return schema.block.attributes.find((a: any) => a.name === name);
+}
+
+describe('terraform-provider-logto over the plugin protocol', () => {
+  let plugin: RunningPlugin;
+
+  beforeAll(async () => {
+    plugin = await launchPlugin();
+  }, 60_000);
+
+  afterAll(async () => {
+    if (plugin && plugin.child.exitCode === null) await stopPlugin(plugin);
+  });
+
+  it('refuses to run without the magic cookie, with a message for humans and nothing on stdout', async () => {
+    const bundle = await pluginBundle();
+    const env = { ...process.env };
+    delete env.TF_PLUGIN_MAGIC_COOKIE;
+    const r = spawnSync(process.execPath, [bundle], { env, encoding: 'utf8', timeout: 15_000 });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/not meant to be run directly/);
+    expect(r.stderr).toMatch(/terraform-install/);
+  });
+
+  it('prints one handshake line with an unpadded certificate and reports healthy', async () => {
+    const parts = plugin.handshake.split('|');
+    expect(parts.slice(0, 3)).toEqual(['1', '6', 'unix']);
+    expect(parts[4]).toBe('grpc');
+    expect(parts[5]).not.toMatch(/=/);
+    const health = await call(plugin.health, 'Check', { service: 'plugin' });
+    expect(health.status).toBe('SERVING');
+  });
+
+  it('serves the schema generated from the catalog', async () => {
+    const r = await call(plugin.provider, 'GetProviderSchema', {});
+    expect(Object.keys(r.resource_schemas)).toEqual(
+      expect.arrayContaining(['logto_role', 'logto_api_resource', 'logto_application', 'logto_api_resource_scope']),
+    );
+    expect(Object.keys(r.data_source_schemas)).toEqual(
+      expect.arrayContaining([
+        'logto_role',
+        'logto_api_resource',
+        'logto_application',
+        'logto_organization_role',
+        'logto_organization_scope',
+      ]),
+    );
+    const roleSchema = r.resource_schemas.logto_role;
+    expect(attr(roleSchema, 'id')).toMatchObject({ computed: true, required: false });
+    expect(attr(roleSchema, 'name')).toMatchObject({ required: true, computed: false });
+    expect(attr(roleSchema, 'is_default')).toMatchObject({ optional: true, computed: true });
+    expect(JSON.parse(Buffer.from(attr(roleSchema, 'scope_ids').type).toString())).toEqual(['set', 'string']);
+    expect(attr(r.provider, 'app_secret')).toMatchObject({ sensitive: true, optional: true });
+    const secret = r.resource_schemas.logto_application.block.attributes.filter((a: any) => a.sensitive);
+    expect(secret.length).toBeGreaterThan(0);
+    expect(r.data_source_schemas.logto_api_resource.block.attributes.map((a: any) => a.name)).toContain('scopes');
+  });
+
+  it('reports a bad value with the attribute path and the fix, without calling any API', async () => {
+    const config = encodeValue({ name: '', description: 'x', scope_ids: UNKNOWN }, role.type);
+    const r = await call(plugin.provider, 'ValidateResourceConfig', {
+      type_name: 'logto_role',
+      config: { msgpack: config },
+    });
+    expect(r.diagnostics).toHaveLength(1);
+    const d = r.diagnostics[0];
+    expect(d.severity).toBe('ERROR');
+    expect(d.attribute.steps).toEqual([expect.objectContaining({ attribute_name: 'name' })]);
+    expect(d.detail).toMatch(/Fix:/);
+
+    const ok = await call(plugin.provider, 'ValidateResourceConfig', {
+      type_name: 'logto_role',
+      config: { msgpack: encodeValue({ name: 'admin', description: UNKNOWN }, role.type) },
+    });
+    expect(ok.diagnostics).toEqual([]);
+  });
+
+  it('plans a create with unknowns for computed values and nulls kept as nulls', async () => {
+    const config = { name: 'admin', description: 'Admins', scope_ids: UNKNOWN };
+    const r = await call(plugin.provider, 'PlanResourceChange', {
+      type_name: 'logto_role',
+      prior_state: { msgpack: encodeValue(null, role.type) },
+      proposed_new_state: { msgpack: encodeValue(config, role.type) },
+      config: { msgpack: encodeValue(config, role.type) },
+    });
+    expect(r.diagnostics).toEqual([]);
+    const bytes: Buffer = r.planned_state.msgpack;
+    expect(bytes.includes(Buffer.from([0xd4, 0x00, 0x00]))).toBe(true);
+    const planned = decodeValue(r.planned_state) as Record<string, unknown>;
+    expect(Object.keys(planned).sort()).toEqual(Object.keys((role.type as any)[1]).sort());
+    expect(planned).toMatchObject({ name: 'admin', description: 'Admins' });
+    expect(planned.id).toBe(UNKNOWN);
+    expect(planned.scope_ids).toBe(UNKNOWN);
+    expect(planned.is_default).toBe(UNKNOWN); // optional, left out: the server decides
+  });
+
+  it('keeps stable computed values and requires replacement for immutable fields', async () => {
+    const prior = { id: 'r1', name: 'admin', description: 'Admins', type: 'User', is_default: false, scope_ids: [] };
+    const config = { name: 'admin', description: 'Admins', type: 'MachineToMachine' };
+    const proposed = { ...prior, type: 'MachineToMachine' };
+    const r = await call(plugin.provider, 'PlanResourceChange', {
+      type_name: 'logto_role',
+      prior_state: { msgpack: encodeValue(prior, role.type) },
+      proposed_new_state: { msgpack: encodeValue(proposed, role.type) },
+      config: { msgpack: encodeValue(config, role.type) },
+    });
+    expect(r.requires_replace).toEqual([{ steps: [expect.objectContaining({ attribute_name: 'type' })] }]);
+    const planned = decodeValue(r.planned_state) as Record<string, unknown>;
+    expect(planned.id).toBe('r1');
+    expect(planned.is_default).toBe(false);
+  });
+
+  it('plans nested objects: set members kept, unset members unknown; JSON text kept as written', async () => {
+    const config = {
+      name: 'acme',
+      custom_data: '{"b":1,"a":{"c":[1,2]}}',
+      branding: { logo_url: 'https://acme.example/logo.png' },
+    };
+    const r = await call(plugin.provider, 'PlanResourceChange', {
+      type_name: 'logto_organization',
+      prior_state: { msgpack: encodeValue(null, organization.type) },
+      proposed_new_state: { msgpack: encodeValue(config, organization.type) },
+      config: { msgpack: encodeValue(config, organization.type) },
+    });
+    expect(r.diagnostics).toEqual([]);
+    const planned = decodeValue(r.planned_state) as Record<string, any>;
+    expect(planned.custom_data).toBe('{"b":1,"a":{"c":[1,2]}}');
+    expect(planned.branding.logo_url).toBe('https://acme.example/logo.png');
+    expect(planned.branding.dark_logo_url).toBe(UNKNOWN);
+    expect(Object.keys(planned.branding).sort()).toEqual(['dark_favicon', 'dark_logo_url', 'favicon', 'logo_url']);
+    expect(planned.color).toBe(UNKNOWN);
+    expect(planned.created_at).toBe(UNKNOWN);
+  });
+
+  it('reports malformed JSON and bad nested values at their attribute paths', async () => {
+    const bad = await call(plugin.provider, 'ValidateResourceConfig', {
+      type_name: 'logto_organization',
+      config: { msgpack: encodeValue({ name: 'acme', custom_data: '{not json' }, organization.type) },
+    });
+    expect(bad.diagnostics).toHaveLength(1);
+    expect(bad.diagnostics[0].attribute.steps).toEqual([expect.objectContaining({ attribute_name: 'custom_data' })]);
+    expect(bad.diagnostics[0].detail).toMatch(/jsonencode/);
+
+    const nested = await call(plugin.provider, 'ValidateResourceConfig', {
+      type_name: 'logto_organization',
+      config: { msgpack: encodeValue({ name: 'acme', branding: { logo_url: 'not a url' } }, organization.type) },
+    });
+    expect(nested.diagnostics.length).toBeGreaterThan(0);
+    expect(nested.diagnostics[0].attribute.steps.map((s: any) => s.attribute_name)).toEqual(['branding', 'logo_url']);
+  });
+
+  it('upgrades JSON state to the current schema (every attribute present)', async () => {
+    const raw = { id: 'r1', name: 'admin', description: 'Admins', retired_attribute: 1 };
+    const r = await call(plugin.provider, 'UpgradeResourceState', {
+      type_name: 'logto_role',
+      version: 0,
+      raw_state: { json: Buffer.from(JSON.stringify(raw)) },
+    });
+    const upgraded = decodeValue(r.upgraded_state) as Record<string, unknown>;
+    expect(upgraded).toEqual({
+      id: 'r1',
+      name: 'admin',
+      description: 'Admins',
+      type: null,
+      is_default: null,
+      scope_ids: null,
+    });
+  });
+
+  it('exits on Shutdown', async () => {
+    const code = await stopPlugin(plugin);
+    expect(code).toBe(0);
+  });
+});
+
+describe('terraform-provider-logto against the emulator (configure, data sources)', () => {
+  let plugin: RunningPlugin;
+  let target: Target;
+
+  beforeAll(async () => {
+    target = await startTarget();
+    plugin = await launchPlugin({ LOGTO_ENDPOINT: '', LOGTO_APP_ID: '', LOGTO_APP_SECRET: '' });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (plugin && plugin.child.exitCode === null) await stopPlugin(plugin);
+    await target?.cleanup();
+  });
+
+  const providerType = [
+    'object',
+    { endpoint: 'string', app_id: 'string', app_secret: 'string', resource: 'string', requests_per_second: 'number' },
+  ] as const;
+
+  it('names each missing provider setting and its environment variable', async () => {
+    const r = await call(plugin.provider, 'ConfigureProvider', {
+      terraform_version: '1.11.4',
+      config: { msgpack: encodeValue({ endpoint: target.url }, providerType as any) },
+    });
+    const paths = r.diagnostics.map((d: any) => d.attribute.steps[0].attribute_name);
+    expect(paths).toEqual(['app_id', 'app_secret']);
+    expect(r.diagnostics[1].detail).toMatch(/LOGTO_APP_SECRET/);
+  });
+
+  it('looks up data sources by id and by natural key', async () => {
+    const config = { endpoint: target.url, app_id: target.appId, app_secret: target.appSecret };
+    const configured = await call(plugin.provider, 'ConfigureProvider', {
+      terraform_version: '1.11.4',
+      config: { msgpack: encodeValue(config, providerType as any) },
+    });
+    expect(configured.diagnostics).toEqual([]);
+
+    const appType = dataSourceSchema(getDefinition('Application'), catalog).type;
+    const byId = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_application',
+      config: { msgpack: encodeValue({ id: target.appId }, appType) },
+    });
+    expect(byId.diagnostics).toEqual([]);
+    const app = decodeValue(byId.state) as Record<string, any>;
+    expect(app.id).toBe(target.appId);
+    expect(app.type).toBe('MachineToMachine');
+
+    const byName = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_application',
+      config: { msgpack: encodeValue({ name: app.name }, appType) },
+    });
+    expect((decodeValue(byName.state) as Record<string, any>).id).toBe(target.appId);
+
+    const roleType = dataSourceSchema(getDefinition('Role'), catalog).type;
+    const missing = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_role',
+      config: { msgpack: encodeValue({ name: 'no-such-role' }, roleType) },
+    });
+    expect(missing.diagnostics[0].severity).toBe('ERROR');
+    expect(missing.diagnostics[0].detail).toMatch(/no-such-role/);
+
+    const apiType = dataSourceSchema(getDefinition('ApiResource'), catalog).type;
+    const api = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_api_resource',
+      config: {
+        msgpack: encodeValue({ indicator: target.emulator?.resource ?? 'https://default.logto.app/api' }, apiType),
+      },
+    });
+    expect(api.diagnostics).toEqual([]);
+    const state = decodeValue(api.state) as Record<string, any>;
+    expect(state.scopes.map((s: any) => s.name)).toContain('all');
+  });
+});

@@ -1,0 +1,127 @@
+/** Helpers for the Terraform provider tests: build the bundle once, launch it as Terraform does, talk gRPC over mTLS. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { makeServerCertificate } from '../../provider/terraform/cert.js';
+import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/terraform/handshake.js';
+import { loadServices } from '../../provider/terraform/protocol.js';
+// @ts-expect-error plain JS build script without types
+import { bundleTerraform } from '../../scripts/bundle-terraform.mjs';
+
+let bundled: Promise<string> | undefined;
+
+/** The plugin bundle, built once per test process into a temp dir (never races with other builds of dist/). */
+export function pluginBundle(): Promise<string> {
+  bundled ??= (async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'logto-tf-bundle-')), 'terraform-provider-logto.cjs');
+    await bundleTerraform(out);
+    return out;
+  })();
+  return bundled;
+}
+
+export interface RunningPlugin {
+  child: ChildProcess;
+  handshake: string;
+  socket: string;
+  provider: grpc.Client & Record<string, any>;
+  controller: grpc.Client & Record<string, any>;
+  health: grpc.Client & Record<string, any>;
+  stderr: () => string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export async function launchPlugin(env: NodeJS.ProcessEnv = {}): Promise<RunningPlugin> {
+  const bundle = await pluginBundle();
+  const clientCert = makeServerCertificate();
+  const child = spawn(process.execPath, [bundle], {
+    env: { ...process.env, ...env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_CLIENT_CERT: clientCert.certPem },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err += String(d);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let out = '';
+  const handshake = await withTimeout(
+    new Promise<string>((resolve, reject) => {
+      child.stdout?.on('data', (d) => {
+        out += String(d);
+        const nl = out.indexOf('\n');
+        if (nl >= 0) resolve(out.slice(0, nl));
+      });
+      child.on('exit', (code) => reject(new Error(`plugin exited (${code}) before the handshake: ${err}`)));
+    }),
+    15_000,
+    'plugin handshake',
+  );
+  const [, , network, address, , certB64] = handshake.split('|');
+  if (network !== 'unix' || !address || !certB64) throw new Error(`bad handshake line: ${handshake}`);
+  const serverDer = Buffer.from(certB64, 'base64');
+  const serverPem = `-----BEGIN CERTIFICATE-----\n${serverDer.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
+  const credentials = grpc.credentials.createSsl(
+    Buffer.from(serverPem),
+    Buffer.from(clientCert.keyPem),
+    Buffer.from(clientCert.certPem),
+  );
+  const services = loadServices();
+  const options = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
+  const make = (def: grpc.ServiceDefinition) => {
+    const Ctor = grpc.makeGenericClientConstructor(def, 'x');
+    return new Ctor(`unix:${address}`, credentials, options) as grpc.Client & Record<string, any>;
+  };
+  return {
+    child,
+    handshake,
+    socket: address,
+    provider: make(services.provider),
+    controller: make(services.controller),
+    health: make(services.health),
+    stderr: () => err,
+    exited,
+  };
+}
+
+/** Call a unary RPC with a deadline. */
+export function call<T = any>(
+  client: grpc.Client & Record<string, any>,
+  method: string,
+  request: unknown,
+  ms = 15_000,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    client[method](request, { deadline: Date.now() + ms }, (e: Error | null, response: T) =>
+      e ? reject(e) : resolve(response),
+    );
+  });
+}
+
+export async function stopPlugin(plugin: RunningPlugin): Promise<number | null> {
+  try {
+    await call(plugin.controller, 'Shutdown', {}, 5_000);
+  } catch {
+    // fall through to kill
+  }
+  const code = await withTimeout(plugin.exited, 5_000, 'plugin exit').catch(() => {
+    plugin.child.kill('SIGKILL');
+    return null;
+  });
+  for (const c of [plugin.provider, plugin.controller, plugin.health]) c.close();
+  return code;
+}
+
+export { withTimeout };

@@ -1,0 +1,183 @@
+/**
+ * The "Acme Shop" tenant of `examples/tenant.yaml`, as a Pulumi program.
+ *
+ *   pulumi config set logto:endpoint https://<tenant-id>.logto.app
+ *   pulumi config set logto:appId <machine-to-machine app id>
+ *   pulumi config set --secret logto:appSecret <its secret>
+ *   pulumi config set --secret globexOidcClientSecret <secret>   # optional: demo value otherwise
+ *   pulumi config set --secret crmWebhookToken <token>            # optional: demo value otherwise
+ *   pulumi up
+ */
+import * as pulumi from '@pulumi/pulumi';
+import * as logto from 'logto-iac/pulumi';
+
+const config = new pulumi.Config();
+
+/** A secret from stack config, or a demo-only value (with a warning) so the example runs as is. */
+function secretSetting(key: string, demoValue: string): pulumi.Output<string> {
+  const value = config.getSecret(key);
+  if (value) return value;
+  pulumi.log.warn(`config "${key}" is not set: using a demo-only value. Run \`pulumi config set --secret ${key} …\`.`);
+  return pulumi.secret(demoValue);
+}
+
+// --- APIs and their permissions -------------------------------------------------------------------------
+const ordersApi = new logto.ApiResource('orders-api', {
+  name: 'Orders API',
+  indicator: 'https://api.acme-shop.example/orders',
+  accessTokenTtl: 3600,
+});
+const catalogApi = new logto.ApiResource('catalog-api', {
+  name: 'Catalog API',
+  indicator: 'https://api.acme-shop.example/catalog',
+});
+
+function scope(api: logto.ApiResource, handle: string, name: string, description: string): logto.ApiResourceScope {
+  return new logto.ApiResourceScope(handle, { resourceId: api.id, name, description });
+}
+const readOrders = scope(ordersApi, 'read-orders', 'read:orders', 'Read orders');
+const writeOrders = scope(ordersApi, 'write-orders', 'write:orders', 'Create and update orders');
+const deleteOrders = scope(ordersApi, 'delete-orders', 'delete:orders', 'Cancel and delete orders');
+const readCatalog = scope(catalogApi, 'read-catalog', 'read:catalog', 'Read the product catalog');
+const writeCatalog = scope(catalogApi, 'write-catalog', 'write:catalog', 'Edit products and prices');
+
+// --- User roles and a machine-to-machine role ----------------------------------------------------------
+new logto.Role('customer', {
+  name: 'customer',
+  description: 'Shoppers who place orders',
+  type: 'User',
+  isDefault: true,
+  scopeIds: [readOrders.id, writeOrders.id, readCatalog.id],
+});
+new logto.Role('store-admin', {
+  name: 'store-admin',
+  description: 'Staff who manage the catalog and every order',
+  type: 'User',
+  scopeIds: [readOrders.id, writeOrders.id, deleteOrders.id, readCatalog.id, writeCatalog.id],
+});
+const fulfilmentRole = new logto.Role('fulfilment', {
+  name: 'fulfilment',
+  description: 'Back-office services that process orders',
+  type: 'MachineToMachine',
+  scopeIds: [readOrders.id, writeOrders.id],
+});
+
+// --- Applications -------------------------------------------------------------------------------------------
+const storefront = new logto.Application('storefront', {
+  name: 'Acme Storefront',
+  type: 'SPA',
+  description: 'The customer-facing single-page shop',
+  redirectUris: ['https://shop.acme.example/callback', 'http://localhost:5173/callback'],
+  postLogoutRedirectUris: ['https://shop.acme.example/'],
+  corsAllowedOrigins: ['https://shop.acme.example'],
+  refreshTokenTtlInDays: 30,
+  rotateRefreshToken: true,
+});
+const backOffice = new logto.Application('back-office', {
+  name: 'Acme Back Office',
+  type: 'Traditional',
+  description: 'Server-rendered admin site for store staff',
+  redirectUris: ['https://admin.acme.example/auth/callback'],
+  postLogoutRedirectUris: ['https://admin.acme.example/'],
+  idTokenTtl: 3600,
+  customData: { team: 'operations' },
+});
+const backOfficeSecret = new logto.ApplicationSecret('back-office-deploy-2026', {
+  applicationId: backOffice.id,
+  name: 'deploy-2026',
+});
+const fulfilmentService = new logto.Application('fulfilment-service', {
+  name: 'Fulfilment Service',
+  type: 'MachineToMachine',
+  description: 'Picks, packs and ships orders',
+});
+new logto.ApplicationRoleAssignment('fulfilment-service-roles', {
+  applicationId: fulfilmentService.id,
+  roleIds: [fulfilmentRole.id],
+});
+
+// --- Organization template: scopes and roles ----------------------------------------------------------------
+const readMembers = new logto.OrganizationScope('read-members', {
+  name: 'read:members',
+  description: 'See who is in the organization',
+});
+const inviteMembers = new logto.OrganizationScope('invite-members', {
+  name: 'invite:members',
+  description: 'Invite new members',
+});
+const manageBilling = new logto.OrganizationScope('manage-billing', {
+  name: 'manage:billing',
+  description: 'Change the plan and payment details',
+});
+new logto.OrganizationRole('org-admin', {
+  name: 'org-admin',
+  description: 'Administers a business account',
+  type: 'User',
+  organizationScopeIds: [readMembers.id, inviteMembers.id, manageBilling.id],
+  resourceScopeIds: [readOrders.id, writeOrders.id, deleteOrders.id],
+});
+const orgBuyer = new logto.OrganizationRole('org-buyer', {
+  name: 'org-buyer',
+  description: 'Places orders for the business',
+  type: 'User',
+  organizationScopeIds: [readMembers.id],
+  resourceScopeIds: [readOrders.id, writeOrders.id],
+});
+
+// --- Enterprise SSO and an organization that uses it ----------------------------------------------------
+const globexOkta = new logto.SsoConnector('globex-okta', {
+  providerName: 'OIDC',
+  connectorName: 'globex-okta',
+  config: {
+    issuer: 'https://globex.okta.example',
+    clientId: 'acme-shop',
+    clientSecret: secretSetting('globexOidcClientSecret', 'demo-only-client-secret'),
+    scope: 'openid profile email',
+  },
+  domains: ['globex.example'],
+  branding: { displayName: 'Globex SSO' },
+});
+new logto.Organization('globex', {
+  name: 'Globex Corporation',
+  description: 'Wholesale customer',
+  customData: { accountManager: 'jane@acme.example' },
+  jitEmailDomains: ['globex.example'],
+  jitRoleIds: [orgBuyer.id],
+  jitSsoConnectorIds: [globexOkta.id],
+});
+
+// --- Webhook --------------------------------------------------------------------------------------------------
+const orderEvents = new logto.Hook('order-events', {
+  name: 'Order events to the CRM',
+  events: ['PostRegister', 'User.Created', 'Organization.Membership.Updated'],
+  url: 'https://crm.acme.example/hooks/logto',
+  headers: { Authorization: pulumi.interpolate`Bearer ${secretSetting('crmWebhookToken', 'demo-only-token')}` },
+  enabled: true,
+});
+
+// --- Sign-in experience (a singleton: adopted, never deleted) ---------------------------------------------
+new logto.SignInExperience('sign-in', {
+  primaryColor: '#0F766E',
+  isDarkModeEnabled: true,
+  darkPrimaryColor: '#2DD4BF',
+  logoUrl: 'https://cdn.acme.example/logo.svg',
+  darkLogoUrl: 'https://cdn.acme.example/logo-dark.svg',
+  languageAutoDetect: true,
+  fallbackLanguage: 'en',
+  signInMode: 'SignInAndRegister',
+  signUpIdentifiers: ['username'],
+  signUpPassword: true,
+  termsOfUseUrl: 'https://shop.acme.example/terms',
+  privacyPolicyUrl: 'https://shop.acme.example/privacy',
+  singleSignOnEnabled: true,
+  mfaFactors: ['Totp', 'BackupCode'],
+  mfaPolicy: 'UserControlled',
+});
+
+// --- Stack outputs (secrets stay encrypted: `pulumi stack output --show-secrets` to read them) -------------
+export const storefrontClientId = storefront.id;
+export const backOfficeClientId = backOffice.id;
+export const backOfficeClientSecret = backOfficeSecret.value;
+export const fulfilmentClientId = fulfilmentService.id;
+export const fulfilmentClientSecret = fulfilmentService.defaultSecret;
+export const orderEventsSigningKey = orderEvents.signingKey;

@@ -1,0 +1,212 @@
+/**
+ * Per-kind scenarios for the engine-level tests: a valid spec, an out-of-band change (made through the API),
+ * a change of desired state, a change of an immutable field (replace) and an invalid argument.
+ */
+export type Bag = Record<string, unknown>;
+export type Ids = Record<string, string>;
+
+export interface Dependency {
+  /** Name the spec functions use to look the id up. */
+  name: string;
+  kind: string;
+  spec: (ids: Ids) => Bag;
+}
+
+export interface Fixture {
+  kind: string;
+  deps?: Dependency[];
+  spec: (ids: Ids) => Bag;
+  /** Made behind Pulumi's back, through the API (must differ from `spec`), or the object deleted there. */
+  drift: ((ids: Ids) => Bag) | 'deleted';
+  /** The user's next desired change (an update in place), where the type has a mutable field. */
+  change?: (ids: Ids) => Bag;
+  /** A change of immutable fields: the engine must replace. */
+  replace?: { fields: (ids: Ids) => Bag; deleteBeforeReplace: boolean };
+  /** An argument check must reject, and the property it must name. */
+  invalid: { args: (ids: Ids) => Bag; property: string };
+  /** Singletons are adopted, never deleted. */
+  singleton?: boolean;
+  /**
+   * For types whose object outlives the resource (a role assignment is the app's role set): what `read`
+   * shows after delete, instead of "gone".
+   */
+  afterDelete?: (props: Bag) => void;
+}
+
+/**
+ * The scenarios, with every created name carrying the run's prefix (read when a scenario runs), so a run
+ * against a real Logto can clean up after itself.
+ */
+export function fixturesFor(prefix: () => string): Fixture[] {
+  const run = () =>
+    prefix()
+      .replace(/[^a-z0-9]/gi, '')
+      .toLowerCase();
+  const n = (name: string) => `${prefix()}pulumi-${name}`;
+  const inThirtyDays = Date.now() + 30 * 86_400_000;
+
+  return [
+    {
+      kind: 'ApiResource',
+      spec: () => ({ name: n('api'), indicator: `https://${run()}.api.example.com`, accessTokenTtl: 3600 }),
+      drift: () => ({ name: n('api-drifted') }),
+      change: () => ({ accessTokenTtl: 7200 }),
+      replace: { fields: () => ({ indicator: `https://${run()}.api2.example.com` }), deleteBeforeReplace: false },
+      invalid: { args: () => ({ name: 'x', indicator: 'not a uri' }), property: 'indicator' },
+    },
+    {
+      kind: 'ApiResourceScope',
+      deps: [
+        {
+          name: 'api',
+          kind: 'ApiResource',
+          spec: () => ({ name: n('scope-api'), indicator: `https://${run()}.scopes.example.com` }),
+        },
+        {
+          name: 'api2',
+          kind: 'ApiResource',
+          spec: () => ({ name: n('scope-api2'), indicator: `https://${run()}.scopes2.example.com` }),
+        },
+      ],
+      spec: (ids) => ({ resourceId: ids.api, name: 'read:orders', description: 'Read orders' }),
+      drift: () => ({ description: 'changed elsewhere' }),
+      change: () => ({ description: 'Read all orders' }),
+      replace: { fields: (ids) => ({ resourceId: ids.api2 }), deleteBeforeReplace: false },
+      invalid: { args: (ids) => ({ resourceId: ids.api, name: 'has space' }), property: 'name' },
+    },
+    {
+      kind: 'Role',
+      deps: [
+        {
+          name: 'api',
+          kind: 'ApiResource',
+          spec: () => ({ name: n('role-api'), indicator: `https://${run()}.roles.example.com` }),
+        },
+        { name: 'read', kind: 'ApiResourceScope', spec: (ids) => ({ resourceId: ids.api, name: 'read' }) },
+        { name: 'write', kind: 'ApiResourceScope', spec: (ids) => ({ resourceId: ids.api, name: 'write' }) },
+      ],
+      spec: (ids) => ({ name: n('role'), description: 'Support staff', type: 'User', scopeIds: [ids.read] }),
+      drift: (ids) => ({ scopeIds: [ids.read, ids.write] }),
+      change: (ids) => ({ description: 'Support team', scopeIds: [ids.write] }),
+      // Same name, new type: the old role must go first or the name collides.
+      replace: { fields: () => ({ type: 'MachineToMachine' }), deleteBeforeReplace: true },
+      invalid: { args: () => ({ name: n('bad'), description: 'x', type: 'Robot' }), property: 'type' },
+    },
+    {
+      kind: 'OrganizationScope',
+      spec: () => ({ name: n('read:members'), description: 'Read members' }),
+      drift: () => ({ description: 'edited in the console' }),
+      change: () => ({ description: 'Read the member list' }),
+      invalid: { args: () => ({ name: '' }), property: 'name' },
+    },
+    {
+      kind: 'OrganizationRole',
+      deps: [
+        { name: 'scope1', kind: 'OrganizationScope', spec: () => ({ name: n('org-scope-1') }) },
+        { name: 'scope2', kind: 'OrganizationScope', spec: () => ({ name: n('org-scope-2') }) },
+      ],
+      spec: (ids) => ({ name: n('org-admin'), description: 'Admin', organizationScopeIds: [ids.scope1] }),
+      drift: (ids) => ({ organizationScopeIds: [ids.scope2] }),
+      change: (ids) => ({ organizationScopeIds: [ids.scope1, ids.scope2] }),
+      invalid: { args: () => ({ name: n('org-bad'), type: 'Robot' }), property: 'type' },
+    },
+    {
+      kind: 'Organization',
+      spec: () => ({ name: n('acme'), description: 'Acme Inc.', customData: { tier: 'gold' } }),
+      drift: () => ({ customData: { tier: 'silver' } }),
+      change: () => ({ description: 'Acme Incorporated', isMfaRequired: true }),
+      invalid: {
+        args: () => ({ name: n('bad-org'), color: { primaryColor: 'blue' } }),
+        property: 'color.primaryColor',
+      },
+    },
+    {
+      kind: 'Hook',
+      spec: () => ({
+        name: n('hook'),
+        events: ['User.Created', 'User.Deleted'],
+        url: 'https://hooks.example.com/logto',
+        headers: { authorization: 'Bearer canary-hook-header-secret' },
+      }),
+      drift: () => ({ url: 'https://evil.example.com/logto' }),
+      change: () => ({ events: ['User.Created'], enabled: false }),
+      invalid: {
+        args: () => ({ name: n('bad-hook'), events: [], url: 'https://hooks.example.com' }),
+        property: 'events',
+      },
+    },
+    {
+      kind: 'SsoConnector',
+      spec: () => ({
+        providerName: 'OIDC',
+        connectorName: n('sso'),
+        config: { issuer: 'https://idp.example.com', clientId: 'client', clientSecret: 'canary-sso-client-secret' },
+        domains: ['corp.example.com'],
+      }),
+      drift: () => ({ domains: ['other.example.com'] }),
+      change: () => ({ domains: ['corp.example.com', 'eu.corp.example.com'], syncProfile: true }),
+      replace: { fields: () => ({ providerName: 'SAML', config: {} }), deleteBeforeReplace: true },
+      invalid: { args: () => ({ providerName: 'Kerberos', connectorName: n('bad-sso') }), property: 'providerName' },
+    },
+    {
+      kind: 'Application',
+      spec: () => ({
+        name: n('web'),
+        type: 'Traditional',
+        redirectUris: ['https://app.example.com/callback'],
+        postLogoutRedirectUris: ['https://app.example.com'],
+      }),
+      drift: () => ({ redirectUris: ['https://evil.example.com/callback'] }),
+      change: () => ({ description: 'Customer portal', rotateRefreshToken: true }),
+      // No natural key (names may repeat): create the replacement first.
+      replace: { fields: () => ({ type: 'SPA' }), deleteBeforeReplace: false },
+      invalid: {
+        args: () => ({ name: n('bad-app'), type: 'MachineToMachine', isThirdParty: true }),
+        property: 'isThirdParty',
+      },
+    },
+    {
+      kind: 'SignInExperience',
+      singleton: true,
+      spec: () => ({ primaryColor: '#5b3ff0', signInMode: 'SignInAndRegister' }),
+      drift: () => ({ primaryColor: '#000000' }),
+      change: () => ({ isDarkModeEnabled: true, darkPrimaryColor: '#8c75ff' }),
+      invalid: { args: () => ({ primaryColor: 'blue' }), property: 'primaryColor' },
+    },
+    {
+      kind: 'ApplicationSecret',
+      deps: [{ name: 'app', kind: 'Application', spec: () => ({ name: n('secret-app'), type: 'MachineToMachine' }) }],
+      spec: (ids) => ({ applicationId: ids.app, name: 'ci-deploy' }),
+      // Secrets have no mutable field that keeps their id: the out-of-band change is a deletion.
+      drift: 'deleted',
+      replace: { fields: () => ({ expiresAt: inThirtyDays }), deleteBeforeReplace: true },
+      invalid: { args: () => ({ name: 'no-app' }), property: 'applicationId' },
+    },
+    {
+      kind: 'ApplicationRoleAssignment',
+      deps: [
+        { name: 'app', kind: 'Application', spec: () => ({ name: n('m2m-1'), type: 'MachineToMachine' }) },
+        { name: 'app2', kind: 'Application', spec: () => ({ name: n('m2m-2'), type: 'MachineToMachine' }) },
+        {
+          name: 'r1',
+          kind: 'Role',
+          spec: () => ({ name: n('m2m-role-1'), description: 'r1', type: 'MachineToMachine' }),
+        },
+        {
+          name: 'r2',
+          kind: 'Role',
+          spec: () => ({ name: n('m2m-role-2'), description: 'r2', type: 'MachineToMachine' }),
+        },
+      ],
+      spec: (ids) => ({ applicationId: ids.app, roleIds: [ids.r1] }),
+      drift: (ids) => ({ roleIds: [ids.r1, ids.r2] }),
+      change: (ids) => ({ roleIds: [ids.r2] }),
+      replace: { fields: (ids) => ({ applicationId: ids.app2 }), deleteBeforeReplace: false },
+      invalid: { args: (ids) => ({ roleIds: [ids.r1] }), property: 'applicationId' },
+      afterDelete: (props) => {
+        if (JSON.stringify(props.roleIds) !== '[]')
+          throw new Error(`roles left after delete: ${JSON.stringify(props.roleIds)}`);
+      },
+    },
+  ];
+}

@@ -1,6 +1,6 @@
 /**
  * `logto-iac emulator [--port 3001] [--host 127.0.0.1] [--data tenant-state.json] [--seed x]
- *   [--token-ttl 3600] [--cloud-rate-limit] [--faults faults.json]`
+ *   [--token-ttl 3600] [--cloud-rate-limit] [--faults faults.json] [--connector-factories]`
  *
  * Prints the URL, the M2M app's credentials and the env lines to export, then serves until SIGINT/SIGTERM.
  * `bin/logto-iac.js` (owned by the CLI) dispatches here.
@@ -29,6 +29,8 @@ Options:
   --token-ttl <s>       expires_in of issued tokens (default 3600)
   --cloud-rate-limit    emulate Logto Cloud's limit of 200 requests per 10 s (429 + Retry-After)
   --faults <file>       JSON fault rules: [{route, method, fault, probability, ...}] or {seed, rules}
+  --connector-factories offer sample connector factories (SMTP email, Twilio SMS, GitHub social);
+                        without it there are none, like Logto OSS without connector packages
   -h, --help            show this help`;
 
 /** Runs the command; resolves with the exit code once the server has stopped. */
@@ -48,6 +50,7 @@ export async function runEmulatorCommand(
         'token-ttl': { type: 'string' },
         'cloud-rate-limit': { type: 'boolean' },
         faults: { type: 'string' },
+        'connector-factories': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -94,6 +97,7 @@ export async function runEmulatorCommand(
       tokenTtlSeconds: ttl,
       cloudRateLimit: values['cloud-rate-limit'] === true,
       faults,
+      connectorFactories: values['connector-factories'] === true,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -107,6 +111,7 @@ export async function runEmulatorCommand(
   io.out(`  app secret: ${emu.appSecret}`);
   io.out(`  resource:   ${emu.resource}`);
   if (typeof values.data === 'string') io.out(`  data file:  ${values.data}`);
+  if (values['connector-factories'] === true) io.out('  connector factories: SMTP email, Twilio SMS, GitHub social');
   io.out('');
   io.out('Export these to point logto-iac at it:');
   io.out(`export LOGTO_ENDPOINT=${emu.url}`);

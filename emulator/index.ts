@@ -9,12 +9,15 @@
 import type { AddressInfo } from 'node:net';
 import type { CloudRateLimit, FaultConfig, FaultRule } from './faults.js';
 import { loadState, saveState } from './persist.js';
+import { seedOidcKeys } from './routes/configs.js';
+import { type ConnectorFactory, seedConnectorFactories } from './routes/connectors.js';
 import { routeModules } from './routes/index.js';
 import { createSeedState, findEmulatorCredentials, MANAGEMENT_API_INDICATOR } from './seed.js';
 import { EmulatorServer, type EmulatorStats } from './server.js';
 import type { TenantState } from './types.js';
 
 export type { CloudRateLimit, FaultConfig, FaultKind, FaultRule } from './faults.js';
+export type { ConnectorFactory } from './routes/connectors.js';
 export type { EmulatorStats } from './server.js';
 export type { TenantState } from './types.js';
 
@@ -33,6 +36,12 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Logto Cloud rate limit: `true` = 200 requests per 10 s; or explicit numbers. Off by default (OSS). */
   cloudRateLimit?: boolean | CloudRateLimit;
+  /**
+   * Connector factories the tenant offers (`GET /connector-factories`). Default: none, like a Logto OSS
+   * build without connector packages. `true` installs a sample set (SMTP email, Twilio SMS, GitHub social);
+   * a list installs exactly those. Applied on every start, so it also replaces the factories of a `data` file.
+   */
+  connectorFactories?: boolean | ConnectorFactory[];
 }
 
 export interface RunningEmulator {
@@ -65,8 +74,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       throw new Error(`emulator: ${options.data} holds no M2M app with the Management API access role and a secret`);
     state = loaded;
     ({ appId, appSecret } = creds);
+    // State files written before OIDC keys were seeded get them now, persisted at once.
+    if (seedOidcKeys(state) && options.data) saveState(options.data, state);
   } else {
     ({ state, appId, appSecret } = createSeedState(options.seed));
+    if (options.data) saveState(options.data, state);
+  }
+  if (options.connectorFactories) {
+    seedConnectorFactories(state, options.connectorFactories === true ? undefined : options.connectorFactories);
     if (options.data) saveState(options.data, state);
   }
   const core = new EmulatorServer({

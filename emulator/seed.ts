@@ -8,6 +8,7 @@
  * `seedExtensions` lets other modules add seed rows (called once per fresh state).
  */
 import { prng } from './faults.js';
+import { seedOidcKeys } from './routes/configs.js';
 import type { TenantState } from './types.js';
 import { CORE_RELATIONS, CORE_TABLES, newId, TABLES } from './util.js';
 
@@ -106,6 +107,7 @@ export function createSeedState(
   };
   state.relations[CORE_RELATIONS.rolesScopes] = [{ roleId, scopeId: resourceScopeId }];
   state.relations[CORE_RELATIONS.applicationsRoles] = [{ applicationId: appId, roleId }];
+  seedOidcKeys(state, gen, now);
   for (const extend of seedExtensions) extend(state, gen);
   return { state, appId, appSecret };
 }

@@ -26,7 +26,7 @@ import {
   type TenantState,
 } from './types.js';
 import { CORE_RELATIONS, CORE_TABLES, GuardError, newId, TABLES } from './util.js';
-import { BodyValidator } from './validate.js';
+import { sharedValidator } from './validate.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -83,7 +83,7 @@ export class EmulatorServer {
   readonly server: Server;
   state: TenantState;
   private readonly routes: Route[] = [];
-  private readonly validator = new BodyValidator();
+  private readonly validator = sharedValidator();
   private readonly faults: FaultInjector;
   private bucket?: TokenBucket;
   private statsData = emptyStats();
@@ -270,11 +270,13 @@ export class EmulatorServer {
             return this.finish(res, method, { status: 400, json: { message: (err as Error).message } }, decision);
           }
         }
+        // Logto's koaGuard parses the body before the path parameters.
         if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
           body = this.validator.validate(method, matched.route.template, body);
           if (body && typeof body === 'object' && !Array.isArray(body))
             delete (body as Record<string, unknown>).tenantId;
         }
+        this.validator.validateParams(method, matched.route.template, matched.params);
         const ctx: RequestContext = {
           method,
           route: matched.route.template,

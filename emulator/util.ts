@@ -94,6 +94,10 @@ export const TABLES = {
   /** Keyed by field name. */
   customProfileFields: 'custom_profile_fields',
   connectors: 'connectors',
+  /** App-level sign-in experience, keyed by application id. */
+  applicationSignInExperiences: 'application_sign_in_experiences',
+  /** `POST /hooks/:id/test` calls, recorded instead of sent (keyed by an internal id). */
+  hookTestRequests: 'hook_test_requests',
 } as const;
 
 export const RELATIONS = {
@@ -113,6 +117,14 @@ export const RELATIONS = {
   orgJitRoles: 'organization_jit_roles',
   /** {organizationId, ssoConnectorId} */
   orgJitSsoConnectors: 'organization_jit_sso_connectors',
+  /** App-level access control: {applicationId, userId} */
+  appAccessUsers: 'application_access_control_user_relations',
+  /** {applicationId, roleId} */
+  appAccessUserRoles: 'application_access_control_user_role_relations',
+  /** {applicationId, organizationId} */
+  appAccessOrganizations: 'application_access_control_organization_relations',
+  /** {applicationId, organizationId, organizationRoleId} */
+  appAccessOrgRoles: 'application_access_control_org_role_relations',
 } as const;
 
 export const SINGLETONS = {
@@ -188,8 +200,15 @@ export class GuardError extends ApiError {
     where: 'body' | 'params' | 'query' = 'body',
   ) {
     super(400, 'guard.invalid_input', `The request ${where} is invalid.`, { issues, name: 'ZodError' });
+    // Logto's `formatZodError`: one line per issue; `invalid_type` lines name the expected and received types.
     this.details = issues
-      .map((i) => `Error in key path "${i.path.map(String).join('.')}": (${i.code}) ${i.message}`)
+      .map((i) => {
+        const base = `Error in key path "${i.path.map(String).join('.')}": (${i.code}) `;
+        if (i.code === 'invalid_type' && i.expected !== undefined && i.received !== undefined) {
+          return `${base}Expected ${String(i.expected)} but received ${String(i.received)}.`;
+        }
+        return base + i.message;
+      })
       .join('\n');
   }
 }

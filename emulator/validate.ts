@@ -9,7 +9,9 @@
  * emulator must start fast.
  *
  * After validation, unknown keys are stripped the way zod's default `object()` does; free-form objects
- * (`additionalProperties: true`, or no declared properties) keep their keys.
+ * (`additionalProperties: true`, or no declared properties) keep their keys, and a union strips by the
+ * first branch that accepts the value. Errors are collected with `allErrors` and mapped to zod issues
+ * (`issuesFromAjv`). Path parameters with constraints in the document are checked by `validateParams`.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,6 +46,8 @@ function findSpecPath(): string {
 interface Operation {
   schema?: Schema;
   required: boolean;
+  /** Path parameter schemas in the order the parameters appear in the document's path. */
+  pathParams: Array<Schema | undefined>;
 }
 
 /** A route key independent of parameter names: `/applications/{}/roles`. */
@@ -51,10 +55,24 @@ export function templateKey(method: string, template: string): string {
   return `${method.toUpperCase()} ${template.replace(/\{[^}]+\}|:[A-Za-z0-9_]+/g, '{}')}`;
 }
 
+interface RawOperation {
+  parameters?: Array<Record<string, unknown>>;
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
+}
+
+/** A path parameter schema that constrains more than "a string" (which every URL segment is). */
+function isConstraining(s: Schema | undefined): s is Schema {
+  if (!s) return false;
+  return Object.keys(s).some((k) => k !== 'type' && k !== 'description' && k !== 'example');
+}
+
 export class BodyValidator {
   private operations?: Map<string, Operation>;
   private components: Record<string, Schema> = {};
   private readonly compiled = new Map<string, ValidateFunction | null>();
+  private readonly compiledParams = new Map<string, { fn: ValidateFunction; names: string[] } | null>();
+  /** Validators of union branches, for stripping by the branch that validated. */
+  private readonly branchValidators = new WeakMap<Schema, ValidateFunction | null>();
   private ajv?: Ajv;
 
   constructor(private readonly specPath = findSpecPath()) {}
@@ -62,21 +80,27 @@ export class BodyValidator {
   private load(): Map<string, Operation> {
     if (this.operations) return this.operations;
     const doc = JSON.parse(readFileSync(this.specPath, 'utf8')) as {
-      paths: Record<
-        string,
-        Record<string, { requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> } }>
-      >;
-      components?: { schemas?: Record<string, Schema> };
+      paths: Record<string, Record<string, RawOperation | Array<Record<string, unknown>>>>;
+      components?: { schemas?: Record<string, Schema>; parameters?: Record<string, Record<string, unknown>> };
     };
     this.components = doc.components?.schemas ?? {};
+    const sharedParams = doc.components?.parameters ?? {};
+    const resolveParam = (p: Record<string, unknown>): Record<string, unknown> =>
+      typeof p.$ref === 'string' ? (sharedParams[p.$ref.replace('#/components/parameters/', '')] ?? {}) : p;
     const ops = new Map<string, Operation>();
     for (const [path, methods] of Object.entries(doc.paths)) {
       const template = path.replace(/^\/api/, '');
-      for (const [method, op] of Object.entries(methods)) {
+      const names = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);
+      const pathLevel = Array.isArray(methods.parameters) ? methods.parameters : [];
+      for (const [method, raw] of Object.entries(methods)) {
+        if (method === 'parameters' || Array.isArray(raw)) continue;
+        const op = raw as RawOperation;
+        const params = [...pathLevel, ...(op.parameters ?? [])].map(resolveParam).filter((p) => p.in === 'path');
         const content = op.requestBody?.content?.['application/json'];
         ops.set(templateKey(method, template), {
           schema: content?.schema,
           required: op.requestBody?.required ?? false,
+          pathParams: names.map((n) => params.find((p) => p.name === n)?.schema as Schema | undefined),
         });
       }
     }
@@ -86,7 +110,9 @@ export class BodyValidator {
 
   private getAjv(): Ajv {
     if (this.ajv) return this.ajv;
-    const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: true, coerceTypes: false });
+    // allErrors: report every issue like zod does; verbose: errors carry their (parent) schema, which the
+    // issue mapping uses for unions, literals and the expected type of a missing property.
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, validateFormats: true, coerceTypes: false });
     addFormats(ajv);
     ajv.addFormat('url', {
       type: 'string',
@@ -109,6 +135,7 @@ export class BodyValidator {
         new RegExp(spec.source, spec.flags).test(data),
       errors: false,
     });
+    ajv.addKeyword({ keyword: 'x-literal', schemaType: 'boolean' });
     this.ajv = ajv;
     return ajv;
   }
@@ -152,13 +179,93 @@ export class BodyValidator {
     const fn = this.compiledFor(templateKey(method, template));
     if (!fn) return body;
     const value = body === undefined ? {} : body;
-    if (!fn(value)) throw new GuardError(issuesFromAjv(fn.errors ?? [], value));
-    return strip(value, normalisedFor(fn));
+    if (!fn(value)) throw new GuardError(issuesFromAjv(fn.errors ?? [], value, fn.schema as Schema));
+    return this.strip(value, fn.schema as Schema);
   }
-}
 
-function normalisedFor(fn: ValidateFunction): Schema {
-  return fn.schema as Schema;
+  /**
+   * Validate the path parameters of a matched route against the document's parameter schemas (only
+   * those with constraints beyond "string": enums, lengths, patterns). `template` is the registered
+   * route (`/configs/oidc/:keyType`); parameters are matched to the document's by position.
+   * Throws `GuardError` with "The request params is invalid." (400 guard.invalid_input).
+   */
+  validateParams(method: string, template: string, params: Record<string, string>): void {
+    const key = templateKey(method, template);
+    let entry = this.compiledParams.get(key);
+    if (entry === undefined) {
+      entry = null;
+      const op = this.load().get(key);
+      const names = [...template.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1] as string);
+      const properties: Record<string, Schema> = {};
+      op?.pathParams.forEach((s, i) => {
+        const name = names[i];
+        if (name && isConstraining(s)) properties[name] = normalise(structuredClone(s), this.components, new Set());
+      });
+      const constrained = Object.keys(properties);
+      if (constrained.length > 0) {
+        try {
+          const fn = this.getAjv().compile({ type: 'object', properties });
+          entry = { fn, names: constrained };
+        } catch (err) {
+          process.emitWarning(`emulator: cannot compile the path parameters of ${key}: ${(err as Error).message}`);
+        }
+      }
+      this.compiledParams.set(key, entry);
+    }
+    if (!entry) return;
+    const value: Record<string, string> = {};
+    for (const n of entry.names) if (params[n] !== undefined) value[n] = params[n] as string;
+    if (!entry.fn(value)) {
+      throw new GuardError(issuesFromAjv(entry.fn.errors ?? [], value, entry.fn.schema as Schema), 'params');
+    }
+  }
+
+  /** A compiled validator of one union branch (cached per branch schema object). */
+  private branchValidator(branch: Schema): ValidateFunction | null {
+    const cached = this.branchValidators.get(branch);
+    if (cached !== undefined) return cached;
+    let fn: ValidateFunction | null = null;
+    try {
+      fn = this.getAjv().compile(branch);
+    } catch {
+      fn = null;
+    }
+    this.branchValidators.set(branch, fn);
+    return fn;
+  }
+
+  /**
+   * Drop keys the schema does not declare (zod's default strip), recursively. For a union (`anyOf`),
+   * the keys kept are those of the first branch that accepts the value, as zod's union returns the first
+   * option that parses.
+   */
+  private strip(value: unknown, s: Schema): unknown {
+    if (Array.isArray(s.anyOf)) {
+      const branches = s.anyOf as Schema[];
+      const chosen = branches.find((b) => this.branchValidator(b)?.(value) === true);
+      if (chosen) return this.strip(value, chosen);
+      return value;
+    }
+    if (Array.isArray(value)) {
+      const items = s.items as Schema | undefined;
+      return items && typeof items === 'object' ? value.map((v) => this.strip(v, items)) : value;
+    }
+    if (value && typeof value === 'object') {
+      const props = declaredProperties(s);
+      const rest =
+        s.additionalProperties && typeof s.additionalProperties === 'object'
+          ? (s.additionalProperties as Schema)
+          : undefined;
+      if (!props && !rest) return value;
+      const out: Json = {};
+      for (const [k, v] of Object.entries(value as Json)) {
+        if (props && k in props) out[k] = this.strip(v, props[k] as Schema);
+        else if (rest) out[k] = this.strip(v, rest);
+      }
+      return out;
+    }
+    return value;
+  }
 }
 
 /** Repair the zod→OpenAPI artefacts (see module comment). Mutates and returns `s`. */
@@ -178,9 +285,11 @@ function normalise(s: Schema, components: Record<string, Schema>, seen: Set<stri
     const f = s.format;
     if (/^".*"$/.test(f)) {
       s.enum = [JSON.parse(f) as string];
+      s['x-literal'] = true;
       delete s.format;
     } else if (f === 'true' || f === 'false') {
       s.enum = [f === 'true'];
+      s['x-literal'] = true;
       delete s.format;
     }
   } else if (s.format !== undefined) delete s.format;
@@ -220,9 +329,7 @@ function normalise(s: Schema, components: Record<string, Schema>, seen: Set<stri
 
 /** The property schemas an object schema (or a union of them) declares; undefined = free-form. */
 function declaredProperties(s: Schema): Record<string, Schema> | undefined {
-  if (s.additionalProperties === true || (typeof s.additionalProperties === 'object' && s.additionalProperties)) {
-    return undefined;
-  }
+  if (s.additionalProperties === true) return undefined;
   const branches = (s.anyOf ?? s.allOf) as Schema[] | undefined;
   if (branches) {
     const merged: Record<string, Schema> = {};
@@ -239,24 +346,6 @@ function declaredProperties(s: Schema): Record<string, Schema> | undefined {
   }
   if (s.properties && typeof s.properties === 'object') return s.properties as Record<string, Schema>;
   return undefined;
-}
-
-/** Drop keys the schema does not declare (zod's default strip), recursively. */
-function strip(value: unknown, s: Schema): unknown {
-  if (Array.isArray(value)) {
-    const items = s.items as Schema | undefined;
-    return items ? value.map((v) => strip(v, items)) : value;
-  }
-  if (value && typeof value === 'object') {
-    const props = declaredProperties(s);
-    if (!props) return value;
-    const out: Json = {};
-    for (const [k, v] of Object.entries(value as Json)) {
-      if (k in props) out[k] = strip(v, props[k] as Schema);
-    }
-    return out;
-  }
-  return value;
 }
 
 function typeOf(v: unknown): string {
@@ -281,97 +370,271 @@ function valueAt(root: unknown, path: Array<string | number>): unknown {
   return v;
 }
 
-/** Map ajv errors to zod-like issues (the shape Logto returns in `data.issues`). */
-export function issuesFromAjv(errors: ErrorObject[], root: unknown): GuardIssue[] {
-  const issues: GuardIssue[] = [];
-  const union = errors.find((e) => e.keyword === 'anyOf');
-  if (union) return [{ code: 'invalid_union', path: pathOf(union.instancePath), message: 'Invalid input' }];
-  for (const e of errors.slice(0, 1)) {
-    const path = pathOf(e.instancePath);
-    const p = e.params as Record<string, unknown>;
-    switch (e.keyword) {
-      case 'required':
-        issues.push({
-          code: 'invalid_type',
-          expected: 'string',
-          received: 'undefined',
-          path: [...path, String(p.missingProperty)],
-          message: 'Required',
-        });
-        break;
-      case 'type': {
-        const received = typeOf(valueAt(root, path));
-        issues.push({
-          code: 'invalid_type',
-          expected: String(p.type),
+let shared: BodyValidator | undefined;
+
+/**
+ * The process-wide validator of the bundled document: the parsed document and the compiled validators
+ * are shared by every emulator in the process (tests start many).
+ */
+export function sharedValidator(): BodyValidator {
+  shared ??= new BodyValidator();
+  return shared;
+}
+
+/** zod's `joinValues`: `'a' | 'b'`. */
+function joinValues(values: unknown[]): string {
+  return values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(' | ');
+}
+
+/** The type zod would name as `expected` for a schema. */
+function expectedOf(s: Schema | undefined): string {
+  if (!s) return 'unknown';
+  if (Array.isArray(s.enum) && !s['x-literal']) return joinValues(s.enum as unknown[]);
+  const t = Array.isArray(s.type) ? s.type[0] : s.type;
+  if (t === 'integer') return 'number';
+  if (typeof t === 'string') return t;
+  if (s.properties) return 'object';
+  return 'unknown';
+}
+
+/** Ajv keywords that zod reports as "checks" on a value of the right type (a dirty, not aborted, parse). */
+const CHECK_KEYWORDS = new Set([
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'format',
+  'pattern',
+  'x-js-regex',
+  'multipleOf',
+]);
+
+/** The discriminator of a union whose branches are objects told apart by a required literal property. */
+function discriminatorOf(branches: Schema[]): { key: string; values: unknown[][] } | undefined {
+  const first = branches[0];
+  if (!first?.properties || branches.length < 2) return undefined;
+  for (const key of Object.keys(first.properties as Record<string, Schema>)) {
+    const values: unknown[][] = [];
+    for (const b of branches) {
+      const prop = (b.properties as Record<string, Schema> | undefined)?.[key];
+      const required = Array.isArray(b.required) && (b.required as string[]).includes(key);
+      if (!prop || !required || !Array.isArray(prop.enum)) break;
+      values.push(prop.enum as unknown[]);
+    }
+    if (values.length === branches.length) return { key, values };
+  }
+  return undefined;
+}
+
+/** One ajv error (not a union) as a zod issue. */
+function issueOf(e: ErrorObject, root: unknown): GuardIssue {
+  const path = pathOf(e.instancePath);
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required': {
+      const missing = String(p.missingProperty);
+      const parent = e.parentSchema as Schema | undefined;
+      const prop = (parent?.properties as Record<string, Schema> | undefined)?.[missing];
+      if (prop?.['x-literal'] && Array.isArray(prop.enum)) {
+        return {
+          code: 'invalid_literal',
+          expected: prop.enum[0],
+          received: undefined,
+          path: [...path, missing],
+          message: `Invalid literal value, expected ${JSON.stringify(prop.enum[0])}`,
+        };
+      }
+      return {
+        code: 'invalid_type',
+        expected: expectedOf(prop),
+        received: 'undefined',
+        path: [...path, missing],
+        message: 'Required',
+      };
+    }
+    case 'type': {
+      const received = typeOf(valueAt(root, path));
+      const expected = String(Array.isArray(p.type) ? p.type[0] : p.type).replace('integer', 'number');
+      return {
+        code: 'invalid_type',
+        expected,
+        received,
+        path,
+        message: `Expected ${expected}, received ${received}`,
+      };
+    }
+    case 'enum': {
+      const options = (p.allowedValues as unknown[]) ?? [];
+      const received = valueAt(root, path);
+      if ((e.parentSchema as Schema | undefined)?.['x-literal']) {
+        return {
+          code: 'invalid_literal',
+          expected: options[0],
           received,
           path,
-          message: `Expected ${String(p.type)}, received ${received}`,
-        });
-        break;
+          message: `Invalid literal value, expected ${JSON.stringify(options[0])}`,
+        };
       }
-      case 'enum': {
-        const options = (p.allowedValues as unknown[]) ?? [];
-        issues.push({
-          code: 'invalid_enum_value',
-          options,
-          received: valueAt(root, path),
-          path,
-          message: `Invalid enum value. Expected ${options.map((o) => `'${String(o)}'`).join(' | ')}, received '${String(valueAt(root, path))}'`,
-        });
-        break;
-      }
-      case 'minLength':
-      case 'minItems':
-      case 'minimum':
-        issues.push({
-          code: 'too_small',
-          minimum: p.limit,
-          type: e.keyword === 'minItems' ? 'array' : e.keyword === 'minimum' ? 'number' : 'string',
-          inclusive: true,
-          exact: false,
-          path,
-          message:
-            e.keyword === 'minItems'
-              ? `Array must contain at least ${String(p.limit)} element(s)`
-              : e.keyword === 'minimum'
-                ? `Number must be greater than or equal to ${String(p.limit)}`
-                : `String must contain at least ${String(p.limit)} character(s)`,
-        });
-        break;
-      case 'maxLength':
-      case 'maxItems':
-      case 'maximum':
-        issues.push({
-          code: 'too_big',
-          maximum: p.limit,
-          type: e.keyword === 'maxItems' ? 'array' : e.keyword === 'maximum' ? 'number' : 'string',
-          inclusive: true,
-          exact: false,
-          path,
-          message:
-            e.keyword === 'maxItems'
-              ? `Array must contain at most ${String(p.limit)} element(s)`
-              : e.keyword === 'maximum'
-                ? `Number must be less than or equal to ${String(p.limit)}`
-                : `String must contain at most ${String(p.limit)} character(s)`,
-        });
-        break;
-      case 'format':
-        issues.push({
-          code: 'invalid_string',
-          validation: String(p.format),
-          path,
-          message: `Invalid ${String(p.format)}`,
-        });
-        break;
-      case 'x-js-regex':
-      case 'pattern':
-        issues.push({ code: 'invalid_string', validation: 'regex', path, message: 'Invalid' });
-        break;
-      default:
-        issues.push({ code: 'custom', path, message: e.message ?? 'Invalid input' });
+      return {
+        code: 'invalid_enum_value',
+        options,
+        received,
+        path,
+        message: `Invalid enum value. Expected ${joinValues(options)}, received '${String(received)}'`,
+      };
     }
+    case 'minLength':
+    case 'minItems':
+    case 'minimum':
+      return {
+        code: 'too_small',
+        minimum: p.limit,
+        type: e.keyword === 'minItems' ? 'array' : e.keyword === 'minimum' ? 'number' : 'string',
+        inclusive: true,
+        exact: false,
+        path,
+        message:
+          e.keyword === 'minItems'
+            ? `Array must contain at least ${String(p.limit)} element(s)`
+            : e.keyword === 'minimum'
+              ? `Number must be greater than or equal to ${String(p.limit)}`
+              : `String must contain at least ${String(p.limit)} character(s)`,
+      };
+    case 'maxLength':
+    case 'maxItems':
+    case 'maximum':
+      return {
+        code: 'too_big',
+        maximum: p.limit,
+        type: e.keyword === 'maxItems' ? 'array' : e.keyword === 'maximum' ? 'number' : 'string',
+        inclusive: true,
+        exact: false,
+        path,
+        message:
+          e.keyword === 'maxItems'
+            ? `Array must contain at most ${String(p.limit)} element(s)`
+            : e.keyword === 'maximum'
+              ? `Number must be less than or equal to ${String(p.limit)}`
+              : `String must contain at most ${String(p.limit)} character(s)`,
+      };
+    case 'format':
+      return { code: 'invalid_string', validation: String(p.format), path, message: `Invalid ${String(p.format)}` };
+    case 'x-js-regex':
+    case 'pattern':
+      return { code: 'invalid_string', validation: 'regex', path, message: 'Invalid' };
+    default:
+      return { code: 'custom', path, message: e.message ?? 'Invalid input' };
+  }
+}
+
+const depth = (e: ErrorObject) => e.schemaPath.split('/').length;
+
+/**
+ * Map ajv errors (collected with `allErrors`) to zod-like issues, the shape Logto returns in `data.issues`:
+ * - every failing property gives one issue; a wrong type hides the other errors of the same value (zod
+ *   stops at the type);
+ * - a union (`anyOf`) gives zod's union result: for a discriminated union (all branches objects with a
+ *   required literal property) the issues of the branch the discriminator picks, or
+ *   `invalid_union_discriminator`; otherwise the issues of the first branch that failed only on checks
+ *   (zod's "dirty" result), or `invalid_union` with `unionErrors` per branch;
+ * - issues are ordered by the schema's property order, as zod walks an object's shape.
+ */
+export function issuesFromAjv(errors: ErrorObject[], root: unknown, schema?: Schema): GuardIssue[] {
+  const issues = convert(errors, root);
+  return schema ? sortByShape(issues, schema) : issues;
+}
+
+function convert(errors: ErrorObject[], root: unknown): GuardIssue[] {
+  const issues: GuardIssue[] = [];
+  // Outermost unions first; the errors inside a union are consumed by it.
+  const unions = errors.filter((e) => e.keyword === 'anyOf').sort((a, b) => depth(a) - depth(b));
+  const consumed = new Set<ErrorObject>();
+  const unionIssues = new Map<ErrorObject, GuardIssue[]>();
+  for (const u of unions) {
+    if (consumed.has(u)) continue;
+    const prefix = `${u.schemaPath}/`;
+    const inner = errors.filter((e) => e !== u && e.schemaPath.startsWith(prefix));
+    for (const e of inner) consumed.add(e);
+    unionIssues.set(u, unionIssuesOf(u, inner, root));
+  }
+  const typeFailed = new Set(errors.filter((e) => e.keyword === 'type' && !consumed.has(e)).map((e) => e.instancePath));
+  for (const e of errors) {
+    if (consumed.has(e)) continue;
+    const fromUnion = unionIssues.get(e);
+    if (fromUnion) {
+      issues.push(...fromUnion);
+      continue;
+    }
+    if (e.keyword !== 'type' && e.keyword !== 'required' && typeFailed.has(e.instancePath)) continue;
+    if (e.keyword === 'if' || e.keyword === 'not' || e.keyword === 'allOf') continue;
+    issues.push(issueOf(e, root));
   }
   return issues;
+}
+
+function unionIssuesOf(u: ErrorObject, inner: ErrorObject[], root: unknown): GuardIssue[] {
+  const path = pathOf(u.instancePath);
+  const branches = (Array.isArray(u.schema) ? u.schema : []) as Schema[];
+  const byBranch = branches.map((_, i) => inner.filter((e) => e.schemaPath.startsWith(`${u.schemaPath}/${i}/`)));
+  const value = valueAt(root, path);
+  const disc = discriminatorOf(branches);
+  if (disc && value && typeof value === 'object' && !Array.isArray(value)) {
+    const given = (value as Json)[disc.key];
+    const i = disc.values.findIndex((vals) => vals.some((v) => v === given));
+    if (i < 0) {
+      const options = disc.values.flat();
+      return [
+        {
+          code: 'invalid_union_discriminator',
+          options,
+          path: [...path, disc.key],
+          message: `Invalid discriminator value. Expected ${joinValues(options)}`,
+        },
+      ];
+    }
+    return convert(byBranch[i] ?? [], root);
+  }
+  const dirty = byBranch.find((errs) => errs.length > 0 && errs.every((e) => CHECK_KEYWORDS.has(e.keyword)));
+  if (dirty) return convert(dirty, root);
+  return [
+    {
+      code: 'invalid_union',
+      unionErrors: byBranch.map((errs) => ({ issues: convert(errs, root), name: 'ZodError' })),
+      path,
+      message: 'Invalid input',
+    },
+  ];
+}
+
+/** The position of a path in the schema's shape (property order, then array index), for sorting. */
+function shapeRank(path: Array<string | number>, schema: Schema): number[] {
+  const rank: number[] = [];
+  let s: Schema | undefined = schema;
+  for (const seg of path) {
+    if (typeof seg === 'number') {
+      rank.push(seg);
+      s = s?.items as Schema | undefined;
+      continue;
+    }
+    const props = s?.properties as Record<string, Schema> | undefined;
+    const keys = props ? Object.keys(props) : [];
+    const i = keys.indexOf(seg);
+    rank.push(i < 0 ? keys.length : i);
+    s = props?.[seg];
+  }
+  return rank;
+}
+
+function sortByShape(issues: GuardIssue[], schema: Schema): GuardIssue[] {
+  const ranked = issues.map((issue, i) => ({ issue, i, rank: shapeRank(issue.path, schema) }));
+  ranked.sort((a, b) => {
+    const n = Math.min(a.rank.length, b.rank.length);
+    for (let k = 0; k < n; k++) if (a.rank[k] !== b.rank[k]) return (a.rank[k] ?? 0) - (b.rank[k] ?? 0);
+    return a.i - b.i;
+  });
+  return ranked.map((r) => r.issue);
 }

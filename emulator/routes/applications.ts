@@ -92,6 +92,17 @@ function checkUris(metadata: Row | undefined): void {
   }
 }
 
+/** Third-party apps may not enable token exchange (create and PATCH): 422, as in Logto's application routes. */
+function assertNoThirdPartyTokenExchange(isThirdParty: boolean, customClientMetadata: Row | undefined): void {
+  if (isThirdParty && customClientMetadata?.allowTokenExchange === true) {
+    throw new ApiError(
+      422,
+      'application.third_party_application_cannot_enable_token_exchange',
+      'Third-party applications are not allowed to enable token exchange.',
+    );
+  }
+}
+
 function defaultOidcMetadata(): Row {
   return { redirectUris: [], postLogoutRedirectUris: [] };
 }
@@ -127,6 +138,16 @@ export function deleteApplicationCascade(ctx: RequestContext, id: string): void 
   relationRemove(ctx, CORE_RELATIONS.applicationsRoles, { applicationId: id });
   relationRemove(ctx, RELATIONS.orgApplications, { applicationId: id });
   relationRemove(ctx, RELATIONS.orgApplicationRoles, { applicationId: id });
+  // App-level sign-in experience and access-control rules (routes/application-settings.ts).
+  delete table(ctx, TABLES.applicationSignInExperiences)[id];
+  for (const name of [
+    RELATIONS.appAccessUsers,
+    RELATIONS.appAccessUserRoles,
+    RELATIONS.appAccessOrganizations,
+    RELATIONS.appAccessOrgRoles,
+  ]) {
+    relationRemove(ctx, name, { applicationId: id });
+  }
 }
 
 /** A new application row with Logto's defaults (shared with `/saml-applications`). */
@@ -225,9 +246,10 @@ export const applicationRoutes: RouteModule = (r) => {
       throw new ApiError(
         400,
         'application.invalid_third_party_application_type',
-        'Only traditional web application can be marked as a third-party app.',
+        'Only traditional web, single-page and native applications can be marked as a third-party app.',
       );
     }
+    assertNoThirdPartyTokenExchange(body.isThirdParty === true, body.customClientMetadata as Row | undefined);
     checkUris(body.oidcClientMetadata as Row | undefined);
     const row = newApplicationRow(body, type);
     applications(ctx)[row.id] = row;
@@ -259,13 +281,7 @@ export const applicationRoutes: RouteModule = (r) => {
       if (Boolean(ccm.isDeviceFlow) !== Boolean(app.customClientMetadata.isDeviceFlow)) {
         throw new ApiError(422, 'application.device_flow_not_changeable', 'Device flow setting can not be changed.');
       }
-      if (app.isThirdParty && ccm.allowTokenExchange === true) {
-        throw new ApiError(
-          400,
-          'application.third_party_application_cannot_allow_token_exchange',
-          'Token exchange is not allowed for third-party applications.',
-        );
-      }
+      assertNoThirdPartyTokenExchange(app.isThirdParty === true, ccm);
     }
     Object.assign(app, body);
     return ok(publicApplication(app));

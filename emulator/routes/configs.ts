@@ -2,8 +2,7 @@
  * `/configs/*`: JWT customizers, OIDC session, ID token claims, OIDC keys (read-only) and admin-console
  * flags (facts §22).
  */
-import { randomBytes } from 'node:crypto';
-import type { RequestContext, RouteModule } from '../types.js';
+import type { RequestContext, RouteModule, TenantState } from '../types.js';
 import { GuardError, newId, noContent, notExistsWithId, notFound, ok, SINGLETONS, singleton } from '../util.js';
 
 const TOKEN_TYPE_KEYS: Record<string, string> = {
@@ -18,8 +17,18 @@ export const DEFAULT_SESSION_TTL = 1_209_600;
 const paramsInvalid = (name: string): GuardError =>
   new GuardError([{ code: 'invalid_enum_value', path: [name], message: `Invalid enum value for ${name}` }], 'params');
 
-const bodyInvalid = (path: string, message: string): GuardError =>
-  new GuardError([{ code: 'invalid_type', path: [path], message }]);
+const bodyInvalid = (path: string, value: unknown): GuardError => {
+  const received = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  return new GuardError([
+    {
+      code: 'invalid_type',
+      expected: 'string',
+      received,
+      path: [path],
+      message: value === undefined ? 'Required' : `Expected string, received ${received}`,
+    },
+  ]);
+};
 
 function customizers(ctx: RequestContext): Record<string, Record<string, unknown>> {
   return singleton(ctx, SINGLETONS.jwtCustomizers, () => ({}));
@@ -34,8 +43,8 @@ function customizerKey(ctx: RequestContext): string {
 /** The known JWT customizer fields of a body; `script` must be a string when `requireScript`. */
 function customizerValue(body: unknown, requireScript: boolean): Record<string, unknown> {
   const input = (body ?? {}) as Record<string, unknown>;
-  if (requireScript && typeof input.script !== 'string') throw bodyInvalid('script', 'Required');
-  if (input.script !== undefined && typeof input.script !== 'string') throw bodyInvalid('script', 'Expected string');
+  if (requireScript && typeof input.script !== 'string') throw bodyInvalid('script', input.script);
+  if (input.script !== undefined && typeof input.script !== 'string') throw bodyInvalid('script', input.script);
   const value: Record<string, unknown> = {};
   for (const k of JWT_FIELDS) if (input[k] !== undefined) value[k] = input[k];
   return value;
@@ -48,19 +57,37 @@ interface OidcKey {
   status?: 'Current' | 'Previous';
 }
 
+/**
+ * Give a tenant its OIDC private (signing) and cookie key metadata if it has none. Called when a tenant is
+ * seeded and when a state file without keys is loaded, so the key ids stay the same across `--data`
+ * restarts. Only metadata exists: there is no key material. Returns true if it added anything.
+ */
+export function seedOidcKeys(
+  state: TenantState,
+  gen: (length?: number) => string = newId,
+  nowMs: number = Date.now(),
+): boolean {
+  const seconds = Math.floor(nowMs / 1000);
+  let changed = false;
+  if (!Array.isArray(state.singletons[SINGLETONS.oidcPrivateKeys])) {
+    const keys: OidcKey[] = [{ id: gen(), createdAt: seconds, signingKeyAlgorithm: 'EC', status: 'Current' }];
+    state.singletons[SINGLETONS.oidcPrivateKeys] = keys;
+    changed = true;
+  }
+  if (!Array.isArray(state.singletons[SINGLETONS.oidcCookieKeys])) {
+    const keys: OidcKey[] = [{ id: gen(), createdAt: seconds }];
+    state.singletons[SINGLETONS.oidcCookieKeys] = keys;
+    changed = true;
+  }
+  return changed;
+}
+
 function oidcKeys(ctx: RequestContext, keyType: string): OidcKey[] {
-  const seconds = Math.floor(Date.now() / 1000);
-  if (keyType === 'private-keys') {
-    return singleton(ctx, SINGLETONS.oidcPrivateKeys, () => [
-      { id: newId(), createdAt: seconds, signingKeyAlgorithm: 'EC', status: 'Current' },
-    ]);
-  }
-  if (keyType === 'cookie-keys') {
-    return singleton(ctx, SINGLETONS.oidcCookieKeys, () => [
-      { id: randomBytes(10).toString('hex').slice(0, 21), createdAt: seconds },
-    ]);
-  }
-  throw paramsInvalid('keyType');
+  if (keyType !== 'private-keys' && keyType !== 'cookie-keys') throw paramsInvalid('keyType');
+  // A state built without the seed step (e.g. by hand in a test) gets its keys on first read.
+  seedOidcKeys(ctx.state);
+  const name = keyType === 'private-keys' ? SINGLETONS.oidcPrivateKeys : SINGLETONS.oidcCookieKeys;
+  return ctx.state.singletons[name] as OidcKey[];
 }
 
 const configs: RouteModule = (r) => {

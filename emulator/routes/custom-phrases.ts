@@ -23,6 +23,34 @@ function languageTag(ctx: RequestContext): string {
   return tag;
 }
 
+/**
+ * The top-level namespaces of Logto's experience phrases (`@logto/phrases-experience`, en). A custom
+ * translation must be a partial of that tree; the emulator has no copy of the full catalogue, so it checks
+ * the namespaces (an unknown one, or a string where a namespace is expected, is an unknown phrase key)
+ * and that the rest is a tree of objects with string leaves.
+ */
+export const PHRASE_NAMESPACES: ReadonlySet<string> = new Set([
+  'input',
+  'secondary',
+  'action',
+  'description',
+  'error',
+  'list',
+  'mfa',
+  'development_tenant',
+  'user_scopes',
+  'profile',
+  'account_center',
+  'passkey_sign_in',
+  'step_up',
+]);
+
+function isTranslation(value: Record<string, unknown>): boolean {
+  return Object.entries(value).every(
+    ([key, sub]) => PHRASE_NAMESPACES.has(key) && typeof sub === 'object' && isTranslationTree(sub),
+  );
+}
+
 /** A translation is a tree of objects whose leaves are strings. */
 function isTranslationTree(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -43,7 +71,7 @@ const customPhrases: RouteModule = (r) => {
   r.route('PUT', '/custom-phrases/:languageTag', (ctx) => {
     const tag = languageTag(ctx);
     const translation = (ctx.body ?? {}) as Record<string, unknown>;
-    if (!isTranslationTree(translation)) {
+    if (!isTranslationTree(translation) || !isTranslation(translation)) {
       throw new ApiError(
         422,
         'localization.invalid_translation_structure',

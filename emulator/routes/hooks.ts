@@ -1,7 +1,18 @@
 /** `/hooks`: webhooks, signing-key rotation, recent logs and execution stats (facts §14). */
 import { randomBytes } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
-import { emptyPatch, newId, noContent, notExistsWithId, notFound, ok, paginate, TABLES, table } from '../util.js';
+import {
+  emptyPatch,
+  GuardError,
+  newId,
+  noContent,
+  notExistsWithId,
+  notFound,
+  ok,
+  paginate,
+  TABLES,
+  table,
+} from '../util.js';
 
 export interface HookRow extends Record<string, unknown> {
   tenantId: string;
@@ -93,6 +104,36 @@ const hooksModule: RouteModule = (r) => {
     const row = find(ctx);
     row.signingKey = signingKey();
     return ok(row);
+  });
+
+  // Logto sends a test payload for each event to `config.url` (422 when that fails). The emulator makes no
+  // network calls: it records the call (without `config.headers`, which may hold credentials) and answers
+  // 204. `emu.state.tables.hook_test_requests` holds the records.
+  r.route('POST', '/hooks/:id/test', (ctx) => {
+    const body = ctx.body as { events: string[]; config: HookRow['config'] };
+    if (body.events.length === 0) {
+      throw new GuardError([
+        {
+          code: 'too_small',
+          minimum: 1,
+          type: 'array',
+          inclusive: true,
+          exact: false,
+          path: ['events'],
+          message: 'Array must contain at least 1 element(s)',
+        },
+      ]);
+    }
+    const hook = find(ctx);
+    const id = newId();
+    table(ctx, TABLES.hookTestRequests)[id] = {
+      id,
+      hookId: hook.id,
+      events: [...new Set(body.events)],
+      url: body.config.url,
+      createdAt: Date.now(),
+    };
+    return noContent();
   });
 
   r.route('GET', '/hooks/:id/recent-logs', (ctx) => {

@@ -3,6 +3,7 @@
  */
 import type { RouteModule } from '../types.js';
 import accountCenterRoutes from './account-center.js';
+import applicationSettingsRoutes from './application-settings.js';
 import { applicationRoutes } from './applications.js';
 import captchaProviderRoutes from './captcha-provider.js';
 import configRoutes from './configs.js';
@@ -23,6 +24,7 @@ import ssoConnectorRoutes from './sso-connectors.js';
 
 export const routeModules: RouteModule[] = [
   applicationRoutes,
+  applicationSettingsRoutes,
   samlApplicationRoutes,
   resourceRoutes,
   roleRoutes,

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedConnectorFactories } from '../../emulator/routes/connectors.js';
+import { runEmulatorCommand } from '../../emulator/cli.js';
+import {
+  type ConnectorFactory,
+  SAMPLE_CONNECTOR_FACTORIES,
+  seedConnectorFactories,
+} from '../../emulator/routes/connectors.js';
+import { harness, raw } from './core-harness.js';
 import { authFailures, startApi, type TestApi } from './route-client.js';
 
 describe('connectors on a fresh OSS tenant (no factories)', () => {
@@ -79,5 +85,79 @@ describe('connectors with seeded factories', () => {
   it('rejects invalid bodies', async () => {
     const r = await api.call('POST', '/connectors', { config: {} });
     expect([r.status, r.json.code]).toEqual([400, 'guard.invalid_input']);
+  });
+});
+
+describe('the connectorFactories option and --connector-factories flag', () => {
+  it('startEmulator({ connectorFactories: true }) offers the sample set through HTTP', async () => {
+    const h = await harness({ connectorFactories: true });
+    try {
+      const r = await h.api('GET', '/connector-factories');
+      expect(r.status).toBe(200);
+      expect(r.json.map((f: { id: string }) => f.id).sort()).toEqual(
+        SAMPLE_CONNECTOR_FACTORIES.map((f) => f.id).sort(),
+      );
+      // An email connector now exists to satisfy sign-up by email.
+      const c = await h.api('POST', '/connectors', { connectorId: 'simple-mail-transport-protocol', config: {} });
+      expect(c.status).toBe(200);
+      const sie = await h.api('PATCH', '/sign-in-exp', {
+        signUp: { identifiers: ['email'], password: true, verify: true },
+      });
+      expect(sie.status).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('installs exactly the given list, and none by default', async () => {
+    const only: ConnectorFactory = { ...(SAMPLE_CONNECTOR_FACTORIES[1] as ConnectorFactory), id: 'my-sms' };
+    const h = await harness({ connectorFactories: [only] });
+    const plain = await harness({ connectorFactories: false });
+    try {
+      expect((await h.api('GET', '/connector-factories')).json.map((f: { id: string }) => f.id)).toEqual(['my-sms']);
+      expect((await plain.api('GET', '/connector-factories')).json).toEqual([]);
+    } finally {
+      await h.close();
+      await plain.close();
+    }
+  });
+
+  it('logto-iac emulator --connector-factories serves them', async () => {
+    const lines: string[] = [];
+    let stop: () => void = () => {};
+    const until = new Promise<void>((r) => {
+      stop = r;
+    });
+    const done = runEmulatorCommand(['--port', '0', '--connector-factories'], {
+      out: (l) => lines.push(l),
+      err: (l) => lines.push(l),
+      until,
+    });
+    try {
+      for (let i = 0; i < 200 && !lines.some((l) => l.startsWith('export LOGTO_APP_SECRET=')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const env = (name: string) => lines.find((l) => l.startsWith(`export ${name}=`))?.split('=')[1] ?? '';
+      const url = env('LOGTO_ENDPOINT');
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const tok = await raw(`${url}/oidc/token`, 'POST', {
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          resource: 'https://default.logto.app/api',
+          scope: 'all',
+        }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${env('LOGTO_APP_ID')}:${env('LOGTO_APP_SECRET')}`).toString('base64')}`,
+        },
+      });
+      const list = await raw(`${url}/api/connector-factories`, 'GET', {
+        headers: { authorization: `Bearer ${tok.json.access_token}` },
+      });
+      expect(list.json).toHaveLength(SAMPLE_CONNECTOR_FACTORIES.length);
+    } finally {
+      stop();
+    }
+    expect(await done).toBe(0);
   });
 });

@@ -89,3 +89,59 @@ describe('hooks', () => {
     expect(await authFailures(api, 'GET', '/hooks')).toEqual([401, 401, 401]);
   });
 });
+
+describe('POST /hooks/:id/test', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startApi();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('answers 204 without calling the URL and records the call without headers', async () => {
+    const hook = await t.call('POST', '/hooks', {
+      name: 'probe',
+      events: ['PostRegister'],
+      config: { url: 'http://127.0.0.1:9/never-called' },
+    });
+    expect(hook.status).toBe(201);
+    const res = await t.call('POST', `/hooks/${hook.json.id}/test`, {
+      events: ['User.Created', 'User.Created', 'PostSignIn'],
+      config: { url: 'http://127.0.0.1:9/also-never', headers: { authorization: 'Bearer hidden' } },
+    });
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+    const records = Object.values(t.emu.state.tables.hook_test_requests ?? {});
+    expect(records).toEqual([
+      expect.objectContaining({
+        hookId: hook.json.id,
+        events: ['User.Created', 'PostSignIn'],
+        url: 'http://127.0.0.1:9/also-never',
+      }),
+    ]);
+    expect(JSON.stringify(records)).not.toContain('hidden');
+    // Nothing is counted as an execution.
+    const got = await t.call('GET', `/hooks/${hook.json.id}?includeExecutionStats=true`);
+    expect(got.json.executionStats).toEqual({ successCount: 0, requestCount: 0 });
+  });
+
+  it('validates the body (events required, non-empty, known; config.url required) and 404s an unknown hook', async () => {
+    const hook = await t.call('POST', '/hooks', { events: ['PostRegister'], config: { url: 'https://x.example' } });
+    const url = `/hooks/${hook.json.id}/test`;
+    for (const body of [
+      { config: { url: 'https://x.example' } },
+      { events: [], config: { url: 'https://x.example' } },
+      { events: ['Nope'], config: { url: 'https://x.example' } },
+      { events: ['PostRegister'], config: {} },
+    ]) {
+      const r = await t.call('POST', url, body);
+      expect([r.status, r.json.code]).toEqual([400, 'guard.invalid_input']);
+    }
+    const missing = await t.call('POST', '/hooks/nope/test', {
+      events: ['PostRegister'],
+      config: { url: 'https://x.example' },
+    });
+    expect([missing.status, missing.json.code]).toEqual([404, 'entity.not_exists_with_id']);
+  });
+});

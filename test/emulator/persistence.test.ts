@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,56 @@ describe('emulator persistence', () => {
       }
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('OIDC key ids', () => {
+  async function keyIds(emu: Awaited<ReturnType<typeof startEmulator>>): Promise<string[]> {
+    const bearer = await token(emu);
+    const ids: string[] = [];
+    for (const kind of ['private-keys', 'cookie-keys']) {
+      const res = await raw(`${emu.url}/api/configs/oidc/${kind}`, 'GET', {
+        headers: { authorization: `Bearer ${bearer}` },
+      });
+      expect(res.status).toBe(200);
+      expect(res.json).toHaveLength(1);
+      ids.push(res.json[0].id as string);
+    }
+    return ids;
+  }
+
+  it('are generated at seed time and survive a --data restart with only reads in between', async () => {
+    const file = join(dir, 'oidc-keys.json');
+    const first = await startEmulator({ data: file });
+    const before = await keyIds(first);
+    await first.close();
+    const saved = JSON.parse(readFileSync(file, 'utf8'));
+    expect(saved.singletons.oidc_private_keys[0].id).toBe(before[0]);
+    const second = await startEmulator({ data: file });
+    try {
+      expect(await keyIds(second)).toEqual(before);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('are added to and persisted in a state file that has none', async () => {
+    const file = join(dir, 'old-state.json');
+    const seeded = await startEmulator({ data: file, seed: 'old' });
+    await seeded.close();
+    const state = JSON.parse(readFileSync(file, 'utf8'));
+    delete state.singletons.oidc_private_keys;
+    delete state.singletons.oidc_cookie_keys;
+    writeFileSync(file, JSON.stringify(state));
+    const first = await startEmulator({ data: file });
+    const ids = await keyIds(first);
+    await first.close();
+    const second = await startEmulator({ data: file });
+    try {
+      expect(await keyIds(second)).toEqual(ids);
+    } finally {
+      await second.close();
     }
   });
 });

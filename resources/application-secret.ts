@@ -105,7 +105,16 @@ export const ApplicationSecret = defineResource<ApplicationSecretSpec>({
   immutable: ['applicationId', 'expiresAt'],
   sensitive: [],
   sets: [],
-  references: [{ field: 'applicationId', kind: 'Application' }],
+  references: [
+    {
+      field: 'applicationId',
+      kind: 'Application',
+      accepts: (app) =>
+        app.type === 'SPA' || app.type === 'Native'
+          ? `it is a ${app.type} application, and only Traditional and MachineToMachine applications have client secrets; remove this secret or change the application's type`
+          : undefined,
+    },
+  ],
   relations: [],
   parent: { field: 'applicationId', kind: 'Application' },
   /** The secrets of the app this process authenticates with: pruning them would lock the tool out. */

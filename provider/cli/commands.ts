@@ -1,0 +1,440 @@
+/**
+ * The commands behind `logto-iac`. Each returns an exit code (0 ok / no changes, 2 changes or drift, 1 error)
+ * and writes text to the given streams; the work itself is the reconciler's (`planTenant`, `applyPlan`) and
+ * the catalog's. Nothing here speaks HTTP or diffs objects.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import type { ResourceDefinition } from '../../resources/contract.js';
+import type { ClientOptions, LogtoClient } from '../client/types.js';
+import { applyPlan, planTenant } from '../reconcile/index.js';
+import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
+import { exportTenant } from './export.js';
+import { locateKeylessObjects } from './identity.js';
+import {
+  actionable,
+  colorFor,
+  driftReport,
+  formatApplySummary,
+  formatDrift,
+  formatPlan,
+  formatProblems,
+  hasChanges,
+  paint,
+  type Style,
+} from './printer.js';
+import { planDocument } from './schema.js';
+import { formatPath, positionOf, TenantFileError } from './source.js';
+import { analyzeTenant, type LoadedTenant, loadTenant } from './tenant-file.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+}
+
+export interface Connection {
+  client: LogtoClient;
+  /** Where it points, for messages. */
+  endpoint: string;
+  embedded: boolean;
+  close(): Promise<void>;
+}
+
+export interface CommonOptions {
+  files: string[];
+  catalog: ResourceDefinition<any>[];
+  allowDelete: string[];
+  only?: string[];
+  exclude?: string[];
+  statePath?: string;
+  json: boolean;
+  connect(): Promise<Connection>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_CHANGES = 2;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly fix?: string,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+function out(io: Io) {
+  return colorFor(io.stdout, io.env);
+}
+function err(io: Io) {
+  return colorFor(io.stderr, io.env);
+}
+
+export function readState(path: string | undefined): PriorState | undefined {
+  if (!path || !existsSync(path)) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as PriorState;
+    if (!parsed || typeof parsed.objects !== 'object') throw new Error('no "objects" map');
+    return parsed;
+  } catch (error) {
+    throw new CliError(
+      `cannot read the state file ${path}: ${(error as Error).message}`,
+      'delete it to start over (objects are found again by key)',
+    );
+  }
+}
+
+function writeState(path: string | undefined, state: PriorState) {
+  if (path) writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+/**
+ * The reconciler reports invalid input as `issues` with an address and a spec field; point each one at its
+ * file and line.
+ */
+async function inFiles<T>(tenant: LoadedTenant, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const issues = (error as { issues?: { address?: string; field?: string; message: string }[] }).issues;
+    if (!Array.isArray(issues) || issues.length === 0) throw error;
+    throw new TenantFileError(
+      issues.map((issue) => {
+        const origin = issue.address ? tenant.origins.get(issue.address) : undefined;
+        const path = origin ? (origin.fields.get(issue.field?.split('.')[0] ?? '') ?? origin.path) : [];
+        const pos = origin ? positionOf(origin.source, path) : undefined;
+        return {
+          severity: 'error' as const,
+          file: origin?.source.file,
+          line: pos?.line,
+          column: pos?.column,
+          field: path.length > 0 ? formatPath(path) : issue.field,
+          message: `${issue.address ? `${issue.address}: ` : ''}${issue.message}`,
+        };
+      }),
+    );
+  }
+}
+
+/** Load the tenant files, printing warnings; a file problem becomes exit 1 with every problem listed. */
+function load(io: Io, options: CommonOptions): LoadedTenant {
+  const tenant = loadTenant(options.files, { env: io.env, catalog: options.catalog });
+  if (tenant.warnings.length > 0) io.stderr.write(formatProblems(tenant.warnings, err(io)));
+  return tenant;
+}
+
+function planOptions(
+  options: CommonOptions,
+  tenant: LoadedTenant,
+  client: LogtoClient,
+  prior?: PriorState,
+): PlanOptions {
+  return {
+    client,
+    prior,
+    allowDelete: [...new Set([...options.allowDelete, ...tenant.allowDelete])],
+    only: options.only,
+    exclude: options.exclude,
+  };
+}
+
+export async function validateCommand(io: Io, options: CommonOptions): Promise<number> {
+  const { tenant, problems } = analyzeTenant(options.files, { env: io.env, catalog: options.catalog });
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (options.json) {
+    io.stdout.write(
+      `${JSON.stringify({ valid: errors.length === 0, objects: tenant.desired.length, problems }, null, 2)}\n`,
+    );
+    return errors.length > 0 ? EXIT_ERROR : EXIT_OK;
+  }
+  if (problems.length > 0) io.stderr.write(formatProblems(problems, err(io)));
+  if (errors.length > 0) {
+    io.stderr.write(
+      `\n${paint(err(io), 'red', `${errors.length} error(s)`)} in ${tenant.files.length} file(s). Nothing was sent to Logto.\n`,
+    );
+    return EXIT_ERROR;
+  }
+  io.stdout.write(
+    `${paint(out(io), 'green', 'Valid:')} ${tenant.desired.length} object(s) in ${tenant.files.length} file(s); ${tenant.variables.length} variable(s) resolved.\n`,
+  );
+  return EXIT_OK;
+}
+
+export async function planCommand(io: Io, options: CommonOptions & { outPath?: string }): Promise<number> {
+  const tenant = load(io, options);
+  const connection = await options.connect();
+  try {
+    const prior = readState(options.statePath);
+    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
+    const plan = await inFiles(tenant, planTenant(desired, planOptions(options, tenant, connection.client, prior)));
+    if (options.outPath) writeFileSync(options.outPath, `${JSON.stringify(plan, null, 2)}\n`);
+    if (options.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    else {
+      io.stdout.write(formatPlan(plan, out(io)));
+      if (options.outPath)
+        io.stdout.write(
+          `\nSaved the plan to ${options.outPath}; apply it with: logto-iac apply --plan-file ${options.outPath}\n`,
+        );
+    }
+    return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function driftCommand(io: Io, options: CommonOptions): Promise<number> {
+  const tenant = load(io, options);
+  const connection = await options.connect();
+  try {
+    const prior = readState(options.statePath);
+    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
+    // Drift is about managed fields of the objects in the files: pruning is not asked for.
+    const plan = await inFiles(
+      tenant,
+      planTenant(desired, {
+        ...planOptions(options, tenant, connection.client, prior),
+        allowDelete: [],
+      }),
+    );
+    const report = driftReport(plan);
+    if (options.json)
+      io.stdout.write(`${JSON.stringify({ drift: report.entries, liveFingerprint: plan.liveFingerprint }, null, 2)}\n`);
+    else io.stdout.write(formatDrift(report, out(io)));
+    return report.entries.length > 0 ? EXIT_CHANGES : EXIT_OK;
+  } finally {
+    await connection.close();
+  }
+}
+
+function planShape(plan: Plan): string {
+  return JSON.stringify(
+    actionable(plan).map((c) => [
+      c.address,
+      c.action,
+      c.id ?? null,
+      c.changes.map((f) => [f.field, f.before ?? null, f.after ?? null]),
+    ]),
+  );
+}
+
+async function confirm(io: Io): Promise<boolean> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  try {
+    const answer = await rl.question(
+      `\n${paint(err(io), 'bold', 'Do you want to perform these actions?')} Only 'yes' will be accepted: `,
+    );
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export async function applyCommand(
+  io: Io,
+  options: CommonOptions & { autoApprove: boolean; planFile?: string; concurrency?: number; quietPlan?: boolean },
+): Promise<number> {
+  const tenant = load(io, options);
+  let saved: Plan | undefined;
+  if (options.planFile) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(options.planFile, 'utf8'));
+    } catch (error) {
+      throw new CliError(
+        `cannot read the plan file ${options.planFile}: ${(error as Error).message}`,
+        'write it with `logto-iac plan --out plan.json`',
+      );
+    }
+    const parsed = planDocument.safeParse(raw);
+    if (!parsed.success) {
+      throw new CliError(
+        `${options.planFile} is not a logto-iac plan: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+        'write it with `logto-iac plan --out plan.json` (or `--json > plan.json`)',
+      );
+    }
+    saved = parsed.data as Plan;
+  }
+  const connection = await options.connect();
+  try {
+    const prior = readState(options.statePath);
+    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
+    const fresh = await inFiles(tenant, planTenant(desired, planOptions(options, tenant, connection.client, prior)));
+    let plan = fresh;
+    if (saved) {
+      if (saved.liveFingerprint !== fresh.liveFingerprint) {
+        throw new CliError(
+          `the live tenant changed since ${options.planFile} was made (fingerprint ${short(saved.liveFingerprint)} → ${short(fresh.liveFingerprint)}); nothing was applied`,
+          'run `logto-iac plan --out …` again and review the new plan',
+        );
+      }
+      if (planShape(saved) !== planShape(fresh)) {
+        throw new CliError(
+          `the tenant files or options differ from the ones ${options.planFile} was made with; nothing was applied`,
+          'apply with the same files and --allow-delete/--only/--exclude, or make a new plan',
+        );
+      }
+      plan = saved;
+    }
+    if (!options.quietPlan) io.stdout.write(formatPlan(plan, out(io)));
+    if (actionable(plan).length === 0) {
+      io.stdout.write('Nothing to apply.\n');
+      return EXIT_OK;
+    }
+    if (!options.autoApprove && !saved) {
+      if (!io.stdin.isTTY) {
+        throw new CliError(
+          'apply needs confirmation, and stdin is not a terminal',
+          'pass --auto-approve (CI), or apply a reviewed plan with --plan-file',
+        );
+      }
+      if (!(await confirm(io))) {
+        io.stderr.write('Apply cancelled.\n');
+        return EXIT_ERROR;
+      }
+    }
+    const result = await runApply(io, plan, desired, connection.client, prior, options);
+    writeState(options.statePath, result.state);
+    io.stdout.write(formatApplySummary(result, out(io)));
+    return result.summary.failed > 0 ? EXIT_ERROR : EXIT_OK;
+  } finally {
+    await connection.close();
+  }
+}
+
+async function runApply(
+  io: Io,
+  plan: Plan,
+  desired: DesiredObject[],
+  client: LogtoClient,
+  prior: PriorState | undefined,
+  options: { concurrency?: number; statePath?: string },
+) {
+  const total = actionable(plan).length;
+  let finished = 0;
+  const style = err(io);
+  const started = Date.now();
+  const verb: Record<string, string> = {
+    create: 'created',
+    update: 'updated',
+    replace: 'replaced',
+    delete: 'deleted',
+    noop: 'checked',
+  };
+  return applyPlan(plan, {
+    client,
+    desired,
+    prior,
+    concurrency: options.concurrency,
+    // Keep the state file current while applying, so an interrupted run is resumed by id.
+    ...(options.statePath ? { onState: (state: PriorState) => writeState(options.statePath, state) } : {}),
+    onProgress: (event) => {
+      if (event.status === 'started') return;
+      finished++;
+      const counter = paint(style, 'dim', `[${String(finished).padStart(String(total).length)}/${total}]`);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const line =
+        event.status === 'done'
+          ? `${counter} ${paint(style, 'green', '✓')} ${verb[event.action] ?? event.action} ${event.address}`
+          : `${counter} ${paint(style, 'red', '✗')} ${event.action} ${event.address}: ${event.error ?? 'failed'}`;
+      io.stderr.write(`${line}${total >= 20 ? paint(style, 'dim', `  (${seconds}s)`) : ''}\n`);
+    },
+  } as Parameters<typeof applyPlan>[1]);
+}
+
+function short(fingerprint: string): string {
+  return fingerprint.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export async function exportCommand(
+  io: Io,
+  options: {
+    catalog: ResourceDefinition<any>[];
+    only?: string[];
+    exclude?: string[];
+    outPath?: string;
+    connect(): Promise<Connection>;
+  },
+): Promise<number> {
+  const connection = await options.connect();
+  try {
+    const result = await exportTenant({
+      client: connection.client,
+      catalog: options.catalog,
+      only: options.only,
+      exclude: options.exclude,
+      schemaUrl: undefined,
+    });
+    const text = `# yaml-language-server: $schema=./node_modules/logto-iac/schema/tenant.schema.json\n${result.yaml}`;
+    if (options.outPath) writeFileSync(options.outPath, text);
+    else io.stdout.write(text);
+    const style = err(io);
+    const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
+    if (result.addedKinds.length > 0)
+      io.stderr.write(`Also exported ${result.addedKinds.join(', ')}: the exported objects reference them.\n`);
+    for (const s of result.skipped) io.stderr.write(`${paint(style, 'yellow', 'skipped')} ${s.address}: ${s.reason}\n`);
+    io.stderr.write(`Exported ${total} object(s)${options.outPath ? ` to ${options.outPath}` : ''}.\n`);
+    if (result.variables.length > 0) {
+      io.stderr.write(
+        `\n${paint(style, 'bold', 'Secrets were replaced by placeholders. Set these variables before plan/apply:')}\n`,
+      );
+      for (const v of result.variables)
+        io.stderr.write(`  ${v.name}    ${paint(style, 'dim', `${v.address} ${v.field}`)}\n`);
+    }
+    return EXIT_OK;
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * The main job: plan, apply, plan again (which must be empty). Against the configured tenant, or, when none
+ * is configured, a fresh embedded emulator (with a banner saying so).
+ */
+export async function demoCommand(io: Io, options: CommonOptions & { concurrency?: number }): Promise<number> {
+  const tenant = load(io, options);
+  const connection = await options.connect();
+  const style = out(io);
+  const step = (n: number, text: string) =>
+    io.stdout.write(`\n${paint(style, 'bold', `── ${n}/3 ${text} ${'─'.repeat(Math.max(0, 60 - text.length))}`)}\n\n`);
+  try {
+    const prior = readState(options.statePath);
+    const po = planOptions(options, tenant, connection.client, prior);
+    io.stdout.write(
+      `Tenant files: ${tenant.files.join(', ')} (${tenant.desired.length} objects)\nTarget: ${connection.endpoint}${connection.embedded ? ' (embedded emulator)' : ''}\n`,
+    );
+    step(1, 'plan');
+    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
+    const first = await inFiles(tenant, planTenant(desired, po));
+    io.stdout.write(formatPlan(first, style));
+    step(2, 'apply');
+    const result =
+      actionable(first).length > 0 ? await runApply(io, first, desired, connection.client, prior, options) : undefined;
+    if (result) {
+      writeState(options.statePath, result.state);
+      io.stdout.write(formatApplySummary(result, style));
+      if (result.summary.failed > 0) return EXIT_ERROR;
+    } else io.stdout.write('Nothing to apply.\n');
+    step(3, 'plan again (must show no changes)');
+    // A fresh look, as the next CI run would take it (no state carried over unless --state is used).
+    const again = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
+    const second = await inFiles(tenant, planTenant(again, po));
+    io.stdout.write(formatPlan(second, style));
+    if (actionable(second).length > 0) {
+      io.stderr.write(
+        `${paint(err(io), 'red', 'error:')} the plan after apply is not empty: the tenant did not converge.\n`,
+      );
+      return EXIT_ERROR;
+    }
+    io.stdout.write(`\n${paint(style, 'green', 'Demo complete: the tenant matches examples/tenant.yaml.')}\n`);
+    return EXIT_OK;
+  } finally {
+    await connection.close();
+  }
+}
+
+export type { ClientOptions, Style };
+export { TenantFileError };

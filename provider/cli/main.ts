@@ -1,0 +1,334 @@
+/**
+ * `logto-iac`: the GitOps front end. Parses the command line (node:util parseArgs), builds the client or an
+ * embedded emulator, and runs one command from `commands.ts`. Exit codes follow
+ * `terraform plan -detailed-exitcode`: 0 = success / no changes, 1 = error, 2 = changes or drift.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ResourceDefinition } from '../../resources/contract.js';
+import {
+  applyCommand,
+  CliError,
+  type CommonOptions,
+  type Connection,
+  demoCommand,
+  driftCommand,
+  EXIT_ERROR,
+  exportCommand,
+  type Io,
+  planCommand,
+  validateCommand,
+} from './commands.js';
+import { suggest } from './layout.js';
+import { colorFor, formatProblems, paint } from './printer.js';
+import { TenantFileError } from './source.js';
+
+const HELP = `logto-iac — Logto tenant configuration as code
+
+Usage: logto-iac <command> [tenant files or directories…] [options]
+
+Commands:
+  validate    Check tenant files offline (schema, references, placeholders). Exit 1 on any problem.
+  plan        Show what apply would change. Exit 0 = no changes, 2 = changes or drift, 1 = error.
+  apply       Plan, confirm, and apply. --auto-approve skips the question; --plan-file applies a saved plan.
+  drift       Show where the live tenant differs from the files (managed fields only). Exit 2 on drift.
+  export      Write the live tenant as a tenant file (secrets become \${env:…} placeholders).
+  demo        plan + apply + plan of examples/tenant.yaml (embedded emulator unless a tenant is configured).
+  emulator    Run the Logto Management API emulator (see \`logto-iac emulator --help\`).
+  terraform-install <dir>   Install the Terraform provider into a filesystem mirror.
+
+Connection (or LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE):
+  --endpoint <url>       Logto base URL, e.g. https://<tenant>.logto.app
+  --app-id <id>          M2M app with the "Logto Management API access" role
+  --app-secret <secret>  its secret (prefer the LOGTO_APP_SECRET variable)
+  --emulator             use a fresh embedded emulator instead of a tenant
+
+Options:
+  --json                 machine-readable output (plan: the plan document, see schema/plan.schema.json)
+  --out, -o <file>       plan: also save the plan as JSON; export: write the file here
+  --plan-file <file>     apply: apply this saved plan, only if the live tenant still matches it
+  --auto-approve         apply: do not ask for confirmation
+  --allow-delete <kinds> delete objects of these kinds that the files do not list (comma-separated)
+  --only <kinds>         limit to these kinds; --exclude <kinds> leaves kinds out
+  --state <file>         remember ids and applied values between runs (optional; enables drift since last apply)
+  --concurrency <n>      objects worked on at once (default 8)
+  --debug                log requests to stderr (secrets redacted)
+  --no-color             plain output (also NO_COLOR=1)
+  -h, --help / --version
+
+Tenant files: YAML or JSON; several files or a directory are merged. Placeholders: \${env:NAME},
+\${env:NAME:-fallback}, \${file:path}. Kinds: %KINDS%.
+`;
+
+export function packageRoot(): string {
+  // dist/provider/cli/main.js → package root
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function parseKinds(
+  values: string[] | undefined,
+  catalog: ResourceDefinition<any>[],
+  flag: string,
+): string[] | undefined {
+  if (!values || values.length === 0) return undefined;
+  const kinds = catalog.map((d) => d.kind);
+  const out: string[] = [];
+  for (const value of values.flatMap((v) => v.split(','))) {
+    const kind = value.trim();
+    if (!kind) continue;
+    const exact = kinds.find((k) => k.toLowerCase() === kind.toLowerCase());
+    if (!exact) {
+      const hint = suggest(kind, kinds);
+      throw new CliError(
+        `${flag}: unknown kind "${kind}"`,
+        hint ? `did you mean ${hint}? Kinds: ${kinds.join(', ')}` : `kinds are: ${kinds.join(', ')}`,
+      );
+    }
+    out.push(exact);
+  }
+  return out;
+}
+
+const OPTIONS = {
+  endpoint: { type: 'string' },
+  'app-id': { type: 'string' },
+  'app-secret': { type: 'string' },
+  resource: { type: 'string' },
+  emulator: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  json: { type: 'boolean' },
+  out: { type: 'string', short: 'o' },
+  'plan-file': { type: 'string' },
+  'auto-approve': { type: 'boolean' },
+  'allow-delete': { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  state: { type: 'string' },
+  concurrency: { type: 'string' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+const COMMANDS = ['validate', 'plan', 'apply', 'drift', 'export', 'demo', 'emulator', 'terraform-install', 'help'];
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const command = argv[0];
+  // Sub-tools with their own parsers.
+  if (command === 'emulator') {
+    const { runEmulatorCommand } = await import('../../emulator/cli.js');
+    return (await runEmulatorCommand(argv.slice(1))) ?? 0;
+  }
+  let values: ReturnType<typeof parse>['values'];
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parse(argv));
+  } catch (error) {
+    io.stderr.write(`error: ${(error as Error).message}\nRun \`logto-iac --help\` for usage.\n`);
+    return EXIT_ERROR;
+  }
+  if (values['no-color']) io = { ...io, env: { ...io.env, NO_COLOR: '1', FORCE_COLOR: undefined } };
+  const style = colorFor(io.stderr, io.env);
+  if (values.version) {
+    io.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const { catalog } = await import('../../resources/index.js');
+  if (!command || values.help || command === 'help' || command.startsWith('-')) {
+    io.stdout.write(HELP.replace('%KINDS%', catalog.map((d) => d.kind).join(', ')));
+    return command && !values.help && command !== 'help' ? EXIT_ERROR : 0;
+  }
+  const debug = values.debug
+    ? (line: string) => io.stderr.write(`${paint(style, 'dim', `debug: ${line}`)}\n`)
+    : undefined;
+  try {
+    if (!COMMANDS.includes(command)) {
+      const hint = suggest(command, COMMANDS);
+      throw new CliError(
+        `unknown command "${command}"`,
+        hint ? `did you mean \`logto-iac ${hint}\`?` : 'run `logto-iac --help`',
+      );
+    }
+    const rest = positionals.slice(1);
+    if (command === 'terraform-install') {
+      if (rest.length !== 1)
+        throw new CliError('terraform-install needs one directory', 'logto-iac terraform-install ./terraform-mirror');
+      const { terraformInstall, installInstructions } = await import('../terraform/install.js');
+      io.stdout.write(installInstructions(terraformInstall(rest[0]!)));
+      return 0;
+    }
+    const concurrency = values.concurrency !== undefined ? Number(values.concurrency) : undefined;
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+      throw new CliError(`--concurrency: "${values.concurrency}" is not a whole number ≥ 1`);
+    }
+    const demo = command === 'demo';
+    const files =
+      rest.length > 0
+        ? rest
+        : demo
+          ? [join(packageRoot(), 'examples', 'tenant.yaml')]
+          : command === 'export'
+            ? []
+            : defaultFiles();
+    const configured = values.endpoint ?? io.env.LOGTO_ENDPOINT;
+    const useEmulator = values.emulator === true || (demo && !configured);
+    const common: CommonOptions = {
+      files,
+      catalog,
+      allowDelete: parseKinds(values['allow-delete'], catalog, '--allow-delete') ?? [],
+      only: parseKinds(values.only, catalog, '--only'),
+      exclude: parseKinds(values.exclude, catalog, '--exclude'),
+      statePath: values.state,
+      json: values.json === true,
+      connect: () =>
+        connect(io, {
+          emulator: useEmulator,
+          loud: demo,
+          endpoint: values.endpoint,
+          appId: values['app-id'],
+          appSecret: values['app-secret'],
+          resource: values.resource,
+          debug,
+        }),
+    };
+    switch (command) {
+      case 'validate':
+        return await validateCommand(io, common);
+      case 'plan':
+        return await planCommand(io, { ...common, outPath: values.out });
+      case 'apply':
+        return await applyCommand(io, {
+          ...common,
+          autoApprove: values['auto-approve'] === true,
+          planFile: values['plan-file'],
+          concurrency,
+        });
+      case 'drift':
+        return await driftCommand(io, common);
+      case 'export':
+        return await exportCommand(io, { ...common, outPath: values.out });
+      case 'demo':
+        return await demoCommand(io, { ...common, concurrency });
+    }
+    return EXIT_ERROR;
+  } catch (error) {
+    return report(io, error, values.debug === true);
+  }
+}
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+}
+
+function defaultFiles(): string[] {
+  for (const name of ['tenant.yaml', 'tenant.yml', 'tenant.json']) if (existsSync(name)) return [name];
+  throw new CliError('no tenant file given', 'pass one: `logto-iac plan tenant.yaml` (or a directory of .yaml files)');
+}
+
+interface ConnectOptions {
+  emulator: boolean;
+  loud: boolean;
+  endpoint?: string;
+  appId?: string;
+  appSecret?: string;
+  resource?: string;
+  debug?: (line: string) => void;
+}
+
+async function connect(io: Io, options: ConnectOptions): Promise<Connection> {
+  const { createClient } = await import('../client/index.js');
+  if (options.emulator) {
+    const { startEmulator } = await import('../../emulator/index.js');
+    const emulator = await startEmulator({ port: 0 });
+    io.stderr.write(emulatorBanner(io, emulator.url, options.loud));
+    const client = createClient(
+      {
+        endpoint: emulator.url,
+        appId: emulator.appId,
+        appSecret: emulator.appSecret,
+        requestsPerSecond: 0,
+        debug: options.debug,
+      },
+      {},
+    );
+    return {
+      client,
+      endpoint: emulator.url,
+      embedded: true,
+      close: async () => {
+        await client.close();
+        await emulator.close();
+      },
+    };
+  }
+  const client = createClient(
+    {
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.appId ? { appId: options.appId } : {}),
+      ...(options.appSecret ? { appSecret: options.appSecret } : {}),
+      ...(options.resource ? { resource: options.resource } : {}),
+      ...(options.debug ? { debug: options.debug } : {}),
+    },
+    io.env,
+  );
+  return { client, endpoint: client.endpoint, embedded: false, close: () => client.close() };
+}
+
+function emulatorBanner(io: Io, url: string, loud: boolean): string {
+  const style = colorFor(io.stderr, io.env);
+  const lines = loud
+    ? [
+        'NO LOGTO TENANT CONFIGURED: RUNNING AGAINST THE EMBEDDED EMULATOR',
+        `A fresh, in-memory Logto Management API emulator is serving ${url}.`,
+        'Nothing is sent to a real Logto tenant, and everything is gone when this command ends.',
+        'To use your tenant, set LOGTO_ENDPOINT, LOGTO_APP_ID and LOGTO_APP_SECRET.',
+      ]
+    : [`Using a fresh embedded emulator at ${url} (not a real Logto tenant; in memory only).`];
+  const width = Math.max(...lines.map((l) => l.length));
+  const box = [
+    `╔${'═'.repeat(width + 2)}╗`,
+    ...lines.map((l) => `║ ${l.padEnd(width)} ║`),
+    `╚${'═'.repeat(width + 2)}╝`,
+  ];
+  return `${box.map((l) => paint(style, 'yellow', l)).join('\n')}\n`;
+}
+
+function report(io: Io, error: unknown, debug: boolean): number {
+  const style = colorFor(io.stderr, io.env);
+  if (error instanceof TenantFileError) {
+    io.stderr.write(formatProblems(error.problems, style));
+    const count = error.problems.filter((p) => p.severity === 'error').length;
+    io.stderr.write(`\n${paint(style, 'red', `${count} error(s)`)} in the tenant files. Nothing was sent to Logto.\n`);
+    return EXIT_ERROR;
+  }
+  const e = error as {
+    message?: string;
+    fix?: string;
+    name?: string;
+    issues?: { field: string; message: string }[];
+    stack?: string;
+  };
+  io.stderr.write(`${paint(style, 'red', 'error:')} ${e?.message ?? String(error)}\n`);
+  if (e?.fix) io.stderr.write(`  ${paint(style, 'dim', 'fix:')} ${e.fix}\n`);
+  if (debug && e?.stack) io.stderr.write(`${e.stack}\n`);
+  return EXIT_ERROR;
+}
+
+function defaultIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}
+
+/** Entry point of `bin/logto-iac.js`. */
+export async function run(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,407 @@
+/**
+ * The built CLI as a subprocess against an emulator started in this process: exit codes, export → plan,
+ * drift and repair, --allow-delete boundaries, placeholders that never reach the API, every problem of an
+ * invalid file, the plan JSON against its schema, saved plans, and the demo.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
+import { createClient } from '../../provider/client/index.js';
+import type { LogtoClient } from '../../provider/client/types.js';
+import { realServerConfigured } from '../support/target.js';
+import { cli, EXAMPLE, ensureBuilt, ROOT } from './helpers.js';
+
+const SECRETS = { GLOBEX_OIDC_CLIENT_SECRET: 'canary-oidc-secret-7f3a', CRM_WEBHOOK_TOKEN: 'canary-hook-token-91bd' };
+
+let emulator: RunningEmulator;
+let client: LogtoClient;
+let dir: string;
+
+beforeAll(async () => {
+  await ensureBuilt();
+}, 300_000);
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0 });
+  client = createClient(
+    { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },
+    {},
+  );
+  dir = mkdtempSync(join(tmpdir(), 'logto-iac-cli-'));
+});
+
+afterEach(async () => {
+  await client.close();
+  await emulator.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const run = (args: string[], env: Record<string, string> = {}) => cli(args, { connection: emulator, env });
+
+/** Write requests the emulator saw (token requests excluded). */
+function writes(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [route, n] of Object.entries(emulator.stats().byRoute)) {
+    if (route.startsWith('GET ') || route === 'POST /oidc/token') continue;
+    out[route] = n;
+  }
+  return out;
+}
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const planValidator = () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  return ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'plan.schema.json'), 'utf8')));
+};
+
+const SMALL = `
+version: 1
+apiResources:
+  https://api.small.example:
+    name: Small API
+    scopes:
+      read: { description: Read }
+roles:
+  reader:
+    description: Reads
+    scopes: [https://api.small.example/read]
+  writer:
+    description: Writes
+hooks:
+  audit:
+    name: Audit
+    events: [User.Created]
+    url: https://audit.example/hook
+`;
+
+describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emulator', () => {
+  it('plan exits 2 with changes, apply 0, plan 0 afterwards; --json validates against the plan schema', async () => {
+    const validate = planValidator();
+    const first = await run(['plan', EXAMPLE], SECRETS);
+    expect(first.code, first.stderr).toBe(2);
+    expect(first.stdout).toContain('+ create   ApiResource.https://api.acme-shop.example/orders');
+    expect(first.stdout).toMatch(/Plan: 23 to create, 1 to update, 0 to replace, 0 to delete\./);
+    expect(first.stdout).toContain('config:        (sensitive)');
+
+    const json = await run(['plan', EXAMPLE, '--json'], SECRETS);
+    expect(json.code).toBe(2);
+    const plan = JSON.parse(json.stdout);
+    expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
+    for (const secret of Object.values(SECRETS)) {
+      expect(json.stdout).not.toContain(secret);
+      expect(first.stdout).not.toContain(secret);
+    }
+
+    const apply = await run(['apply', EXAMPLE, '--auto-approve'], SECRETS);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain('Apply complete! 23 created, 1 updated, 0 replaced, 0 deleted, 0 failed.');
+    expect(apply.stderr).toContain('[24/24]');
+    for (const secret of Object.values(SECRETS)) expect(apply.stdout + apply.stderr).not.toContain(secret);
+
+    const again = await run(['plan', EXAMPLE], SECRETS);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toContain('No changes.');
+    const againJson = await run(['plan', EXAMPLE, '--json'], SECRETS);
+    expect(againJson.code).toBe(0);
+    const clean = JSON.parse(againJson.stdout);
+    expect(validate(clean), JSON.stringify(validate.errors)).toBe(true);
+    expect(clean.summary).toMatchObject({ create: 0, update: 0, replace: 0, delete: 0, drift: 0 });
+  });
+
+  it('an unresolved placeholder fails before any request is written', async () => {
+    const path = file(
+      'tenant.yaml',
+      `ssoConnectors:\n  corp:\n    providerName: OIDC\n    config:\n      issuer: https://idp.example\n      clientSecret: \${env:LOGTO_IAC_TEST_UNSET_SECRET}\n`,
+    );
+    emulator.resetStats();
+    for (const args of [
+      ['plan', path],
+      ['apply', path, '--auto-approve'],
+      ['validate', path],
+    ]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(
+        /tenant\.yaml:6:\d+: ssoConnectors\.corp\.config\.clientSecret: environment variable LOGTO_IAC_TEST_UNSET_SECRET is not set/,
+      );
+      expect(result.stderr).toContain('Nothing was sent to Logto');
+    }
+    expect(writes()).toEqual({});
+    expect(emulator.stats().total).toBe(0);
+  });
+
+  it('a literal secret in a sensitive field is an error', async () => {
+    const path = file(
+      'tenant.yaml',
+      `hooks:\n  h:\n    name: H\n    events: [User.Created]\n    url: https://h.example\n    headers:\n      Authorization: Bearer literally-in-the-file\n`,
+    );
+    const result = await run(['validate', path]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('hooks.h.headers.Authorization: literal secret');
+    expect(result.stderr).not.toContain('literally-in-the-file');
+  });
+
+  it('validate reports every problem of invalid files with file, line, field and fix', async () => {
+    file(
+      'a.yaml',
+      [
+        'version: 1',
+        'rolez: {}',
+        'apiResources:',
+        '  https://api.bad.example:',
+        '    name: Bad',
+        '    scopes:',
+        '      read: { description: ok }',
+        'roles:',
+        '  admin:',
+        '    descripton: typo',
+        '    scopes: [https://api.bad.example/writ]',
+        'applications:',
+        '  web:',
+        '    type: Browser',
+        'hooks:',
+        '  h:',
+        '    name: H',
+        '    events: []',
+        '    url: not a url',
+        '',
+      ].join('\n'),
+    );
+    file('b.yaml', 'roles:\n  admin:\n    description: second definition\n');
+    emulator.resetStats();
+    const result = await run(['validate', dir]);
+    expect(result.code).toBe(1);
+    const err = result.stderr;
+    expect(err).toMatch(/a\.yaml:2:1: rolez: unknown section "rolez"\n\s+fix: did you mean "roles"\?/);
+    expect(err).toMatch(
+      /a\.yaml:10:5: roles\.admin\.descripton: unknown field "descripton" for Role\n\s+fix: did you mean "description"\?/,
+    );
+    expect(err).toMatch(
+      /a\.yaml:11:\d+: roles\.admin\.scopes\[0\]: ApiResourceScope "https:\/\/api\.bad\.example\/writ" is not defined/,
+    );
+    expect(err).toMatch(
+      /a\.yaml:\d+:\d+: roles\.admin(\.description)?: Role\.admin: .*\n\s+fix: set this required field/,
+    );
+    expect(err).toMatch(
+      /a\.yaml:14:\d+: applications\.web\.type: Application\.web: .*\n\s+fix: use one of: "Native", "SPA", "Traditional", "MachineToMachine"/,
+    );
+    expect(err).toMatch(/a\.yaml:18:\d+: hooks\.h\.events: Hook\.h: a webhook needs at least one event/);
+    expect(err).toMatch(/a\.yaml:19:\d+: hooks\.h\.url: Hook\.h: use an absolute http\(s\) URL/);
+    expect(err).toMatch(/b\.yaml:2:\d+: roles\.admin: Role "admin" is defined twice: here and in .*a\.yaml:9/);
+    expect((err.match(/^error: /gm) ?? []).length).toBeGreaterThanOrEqual(8);
+    expect(emulator.stats().total).toBe(0);
+
+    const json = await run(['validate', dir, '--json']);
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report.valid).toBe(false);
+    expect(report.problems.every((p: { file?: string; message: string }) => p.file && p.message)).toBe(true);
+  });
+
+  it('detects drift on managed fields and repairs it with apply', async () => {
+    const path = file('tenant.yaml', SMALL);
+    const state = join(dir, 'state.json');
+    expect((await run(['apply', path, '--auto-approve', '--state', state])).code).toBe(0);
+    expect((await run(['drift', path])).code).toBe(0);
+
+    const [role] = await client.list<{ id: string; name: string }>('/roles', { search: 'reader' });
+    await client.patch(`/roles/${role!.id}`, { description: 'changed by hand' });
+    const hooks = await client.list<{ id: string }>('/hooks');
+    await client.patch(`/hooks/${hooks[0]!.id}`, { config: { url: 'https://evil.example/hook' } });
+
+    const drift = await run(['drift', path]);
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/~ drift\s+Role\.reader/);
+    expect(drift.stdout).toMatch(/description: live "changed by hand" ≠ file "Reads"/);
+    expect(drift.stdout).toMatch(/url:\s+live "https:\/\/evil\.example\/hook" ≠ file "https:\/\/audit\.example\/hook"/);
+    const driftJson = JSON.parse((await run(['drift', path, '--json'])).stdout);
+    expect(driftJson.drift.map((d: { address: string; field: string }) => `${d.address} ${d.field}`).sort()).toEqual([
+      'Hook.audit url',
+      'Role.reader description',
+    ]);
+
+    // With the state file, plan says which changes are drift since the last apply.
+    const plan = await run(['plan', path, '--state', state]);
+    expect(plan.code).toBe(2);
+    expect(plan.stdout).toContain('Drift: 2 field(s) changed outside logto-iac since the last apply');
+    expect(plan.stdout).toMatch(/description: "changed by hand" → "Reads" \(drift\)/);
+
+    const repair = await run(['apply', path, '--auto-approve', '--state', state]);
+    expect(repair.code, repair.stderr).toBe(0);
+    expect(repair.stdout).toContain('2 updated');
+    expect((await run(['drift', path])).code).toBe(0);
+    expect((await run(['plan', path, '--state', state])).code).toBe(0);
+  });
+
+  it('deletes only the kinds --allow-delete names, and never built-in objects', async () => {
+    expect((await run(['apply', file('full.yaml', SMALL), '--auto-approve'])).code).toBe(0);
+    const reduced = file('reduced.yaml', SMALL.replace(/ {2}writer:\n.*\n/, '').replace(/hooks:[\s\S]*$/, ''));
+
+    const none = await run(['plan', reduced, '--json']);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(none.stdout).summary.delete).toBe(0);
+
+    const roleOnly = await run(['plan', reduced, '--allow-delete', 'Role', '--json']);
+    expect(roleOnly.code).toBe(2);
+    const deletes = JSON.parse(roleOnly.stdout).changes.filter((c: { action: string }) => c.action === 'delete');
+    expect(deletes.map((d: { kind: string }) => d.kind)).toEqual(['Role']);
+    const text = await run(['plan', reduced, '--allow-delete', 'Role']);
+    expect(text.stdout).toMatch(/logto-iac will perform these actions:\n\s+- delete\s+Role/);
+
+    // Every kind that holds built-ins: the Management API resource, its scopes, its role and the CLI's app survive.
+    const all = await run([
+      'apply',
+      reduced,
+      '--auto-approve',
+      '--allow-delete',
+      'Role,Hook,ApiResource,ApiResourceScope,Application,ApplicationSecret',
+    ]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toContain('2 deleted');
+    expect((await client.list<{ name: string }>('/roles')).map((r) => r.name).sort()).toEqual([
+      'Logto Management API access',
+      'reader',
+    ]);
+    expect(await client.list('/hooks')).toEqual([]);
+    const resources = await client.list<{ id: string }>('/resources');
+    expect(resources.map((r) => r.id)).toContain('management-api');
+    expect((await client.list<{ id: string }>('/applications')).map((a) => a.id)).toContain(emulator.appId);
+    // The CLI can still authenticate: its own app and role were kept.
+    expect((await run(['plan', reduced, '--allow-delete', 'Role,Hook'])).code).toBe(0);
+  });
+
+  it('export then plan gives zero changes on a tenant with every resource type', async () => {
+    const apply = await run(['apply', EXAMPLE, '--auto-approve'], SECRETS);
+    expect(apply.code, apply.stderr).toBe(0);
+
+    // A live value that looks like a placeholder must come back as the same text, not be substituted.
+    await client.post('/roles', { name: 'templated', description: 'Hello ${name}' });
+    const out = join(dir, 'exported.yaml');
+    const exported = await run(['export', '--out', out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    for (const secret of Object.values(SECRETS)) expect(text + exported.stderr).not.toContain(secret);
+    expect(text).not.toContain('https://default.logto.app/api');
+    expect(text).not.toContain(emulator.appId);
+    const doc = parse(text);
+    for (const section of [
+      'apiResources',
+      'roles',
+      'applications',
+      'organizationScopes',
+      'organizationRoles',
+      'organizations',
+      'ssoConnectors',
+      'hooks',
+      'signInExperience',
+    ]) {
+      expect(Object.keys(doc[section] ?? {}).length, section).toBeGreaterThan(0);
+    }
+    expect(Object.keys(doc.apiResources['https://api.acme-shop.example/orders'].scopes)).toHaveLength(3);
+    expect(doc.applications['acme-back-office'].secrets).toHaveProperty('deploy-2026');
+    expect(doc.applications['fulfilment-service'].roles).toEqual(['fulfilment']);
+    expect(Object.keys(doc.roles)).not.toContain('Logto Management API access');
+    expect(doc.roles.templated.description).toBe('Hello $${name}');
+
+    // Secrets became placeholders, listed in the file header and on stderr.
+    const variables = [...text.matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => m[1]!);
+    expect(variables.length).toBeGreaterThanOrEqual(2);
+    for (const name of variables) expect(exported.stderr).toContain(name);
+    const env: Record<string, string> = {};
+    for (const name of variables) {
+      if (name.endsWith('CLIENT_SECRET')) env[name] = SECRETS.GLOBEX_OIDC_CLIENT_SECRET;
+      else if (name.endsWith('AUTHORIZATION')) env[name] = `Bearer ${SECRETS.CRM_WEBHOOK_TOKEN}`;
+    }
+    expect(Object.keys(env)).toHaveLength(variables.length);
+
+    expect((await run(['validate', out], env)).code).toBe(0);
+    const plan = await run(['plan', out], env);
+    expect(plan.code, plan.stdout + plan.stderr).toBe(0);
+    expect(plan.stdout).toContain('No changes.');
+
+    const only = await run(['export', '--only', 'Role']);
+    expect(only.code).toBe(0);
+    const onlyDoc = parse(only.stdout);
+    expect(Object.keys(onlyDoc).sort()).toEqual(['apiResources', 'roles', 'version']);
+    expect(only.stderr).toContain('Also exported ApiResource');
+  });
+
+  it('apply --plan-file applies a saved plan only while the live tenant matches it', async () => {
+    const path = file('tenant.yaml', SMALL);
+    const saved = join(dir, 'plan.json');
+    expect((await run(['plan', path, '--out', saved])).code).toBe(2);
+    // Someone creates one of the planned roles by hand: the live tenant no longer matches the plan.
+    await client.post('/roles', { name: 'writer', description: 'made by hand' });
+    emulator.resetStats();
+    const stale = await run(['apply', path, '--plan-file', saved]);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('the live tenant changed since');
+    expect(writes()).toEqual({});
+
+    const fresh = join(dir, 'plan2.json');
+    expect((await run(['plan', path, '--out', fresh])).code).toBe(2);
+    const ok = await run(['apply', path, '--plan-file', fresh]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect((await run(['plan', path])).code).toBe(0);
+
+    const garbage = file('garbage.json', '{"formatVersion": 2}');
+    const bad = await run(['apply', path, '--plan-file', garbage]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('is not a logto-iac plan');
+  });
+
+  it('refuses to apply without a terminal or --auto-approve, and reports usage errors with exit 1', async () => {
+    const path = file('tenant.yaml', SMALL);
+    emulator.resetStats();
+    const noTty = await run(['apply', path]);
+    expect(noTty.code).toBe(1);
+    expect(noTty.stderr).toContain('pass --auto-approve');
+    expect(writes()).toEqual({});
+
+    const unknown = await run(['plna', path]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('did you mean `logto-iac plan`?');
+    const badKind = await run(['plan', path, '--allow-delete', 'Rolez']);
+    expect(badKind.code).toBe(1);
+    expect(badKind.stderr).toContain('unknown kind "Rolez"');
+    const badFlag = await run(['plan', path, '--frobnicate']);
+    expect(badFlag.code).toBe(1);
+    const noCreds = await cli(['plan', path], { env: {} });
+    expect(noCreds.code).toBe(1);
+    expect(noCreds.stderr).toContain('LOGTO_ENDPOINT');
+  });
+
+  it('--only/--exclude limit the plan to kinds, and --debug logs requests without secrets', async () => {
+    const only = JSON.parse((await run(['plan', EXAMPLE, '--only', 'Role,Hook', '--json'], SECRETS)).stdout);
+    expect(new Set(only.changes.map((c: { kind: string }) => c.kind))).toEqual(new Set(['Role', 'Hook']));
+    const excluded = JSON.parse(
+      (await run(['plan', EXAMPLE, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout,
+    );
+    expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
+    expect(excluded.changes.length).toBe(23);
+
+    const debug = await run(['apply', EXAMPLE, '--auto-approve', '--debug'], SECRETS);
+    expect(debug.code, debug.stderr).toBe(0);
+    expect(debug.stderr).toMatch(/debug: .*POST \/api\/hooks/);
+    for (const secret of [...Object.values(SECRETS), emulator.appSecret])
+      expect(debug.stdout + debug.stderr).not.toContain(secret);
+  });
+
+  it('demo runs plan, apply and a clean plan against an embedded emulator, saying so loudly', async () => {
+    const demo = await cli(['demo'], { env: SECRETS });
+    expect(demo.code, demo.stdout + demo.stderr).toBe(0);
+    expect(demo.stderr).toContain('NO LOGTO TENANT CONFIGURED: RUNNING AGAINST THE EMBEDDED EMULATOR');
+    expect(demo.stdout).toContain('Apply complete!');
+    expect(demo.stdout).toMatch(/3\/3 plan again[\s\S]*No changes\. The live tenant matches the tenant files\./);
+    expect(demo.stdout).toContain('Demo complete');
+  });
+});

@@ -88,6 +88,16 @@ export const ApiResource = defineResource<ApiResourceSpec>({
   references: [],
   relations: [],
 
+  /** Logto keeps one default resource: two desired defaults would take the flag from each other on every apply. */
+  checkDesired(objects) {
+    const defaults = objects.filter((o) => o.spec.isDefault === true);
+    return defaults.slice(1).map((o) => ({
+      address: o.address,
+      field: 'isDefault',
+      message: `${defaults[0]!.address} is the default API resource too, and Logto keeps only one; set isDefault on one of them`,
+    }));
+  },
+
   async read(ctx, id) {
     const row = await readViaList(ctx, listResourcesWithScopes(ctx), id, `/resources/${seg(id)}`);
     return row ? toLive(row) : undefined;

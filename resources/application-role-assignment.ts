@@ -60,8 +60,23 @@ export const ApplicationRoleAssignment = defineResource<ApplicationRoleAssignmen
   sensitive: [],
   sets: ['roleIds'],
   references: [
-    { field: 'applicationId', kind: 'Application' },
-    { field: 'roleIds', kind: 'Role', many: true },
+    {
+      field: 'applicationId',
+      kind: 'Application',
+      accepts: (app) =>
+        typeof app.type === 'string' && app.type !== 'MachineToMachine'
+          ? `it is a ${app.type} application, and only MachineToMachine applications hold roles; use a MachineToMachine application`
+          : undefined,
+    },
+    {
+      field: 'roleIds',
+      kind: 'Role',
+      many: true,
+      accepts: (role) =>
+        role.type === 'MachineToMachine'
+          ? undefined
+          : `it is a User role (type ${role.type === undefined ? 'unset, so User' : String(role.type)}), and applications hold only MachineToMachine roles; set the role's type to MachineToMachine`,
+    },
   ],
   relations: [roles],
   parent: { field: 'applicationId', kind: 'Application' },

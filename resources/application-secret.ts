@@ -41,6 +41,7 @@ interface SecretRow {
 }
 
 const CACHE = 'ApplicationSecret';
+export const DEFAULT_SECRET = 'Default secret';
 
 export function secretId(applicationId: string, name: string): string {
   return `${applicationId}/${name}`;
@@ -80,8 +81,13 @@ function toLive(applicationId: string, row: SecretRow): Live<ApplicationSecretSp
   return live;
 }
 
-function explain(error: unknown, applicationId: string): unknown {
+function explain(error: unknown, applicationId: string, expiresAt?: number): unknown {
   const e = error as { status?: number; code?: string };
+  if (e?.status === 400 && e.code === 'request.invalid_input' && expiresAt !== undefined) {
+    return new Error(
+      `expiresAt ${new Date(expiresAt).toISOString()} is not in the future: Logto only creates secrets that expire later; set a later expiresAt or remove it`,
+    );
+  }
   if (e?.status === 422 && e.code === 'entity.db_constraint_violated') {
     return new Error(
       `application ${applicationId} cannot have secrets: only Traditional and MachineToMachine applications have client secrets`,
@@ -116,7 +122,8 @@ export const ApplicationSecret = defineResource<ApplicationSecretSpec>({
     },
   ],
   relations: [],
-  parent: { field: 'applicationId', kind: 'Application' },
+  /** Logto gives every new Traditional / MachineToMachine app a "Default secret": a spec naming it adopts it. */
+  parent: { field: 'applicationId', kind: 'Application', seeded: (s) => s.name === DEFAULT_SECRET },
   /** The secrets of the app this process authenticates with: pruning them would lock the tool out. */
   builtin: (live, ctx) => live.spec.applicationId === ctx.client.appId,
 
@@ -154,7 +161,7 @@ export const ApplicationSecret = defineResource<ApplicationSecretSpec>({
       const row = await ctx.client.post<SecretRow>(`/applications/${seg(s.applicationId)}/secrets`, body);
       return toLive(s.applicationId, row);
     } catch (error) {
-      throw explain(error, s.applicationId);
+      throw explain(error, s.applicationId, s.expiresAt);
     }
   },
 

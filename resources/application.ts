@@ -1,7 +1,9 @@
 /**
  * Application: an OIDC client (`/applications`). The spec is flat; the module maps it onto Logto's
  * `oidcClientMetadata` / `customClientMetadata`, which PATCH replaces wholesale, so updates are merged into
- * the live objects and never wipe settings this tool does not manage. Names are not unique: no natural key.
+ * the live objects and never wipe settings this tool does not manage. Names are not unique in Logto, so the
+ * name is an adoption key: without a known id the one application with that name is adopted (several are an
+ * error naming their ids), and `name=…` imports it.
  */
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
@@ -26,7 +28,13 @@ const origin = z.string().refine(
 
 const spec = z
   .object({
-    name: z.string().min(1).max(256).describe('Display name of the application (duplicates are allowed by Logto).'),
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe(
+        'Display name of the application. Logto allows duplicates; without a known id the one application with this name is adopted (several is an error).',
+      ),
     type: z
       .enum(['Native', 'SPA', 'Traditional', 'MachineToMachine'])
       .describe('Application type. Changing it replaces the application (new client id and secrets).'),
@@ -193,6 +201,7 @@ export const Application = defineResource<ApplicationSpec>({
       stable: true,
     },
   ],
+  adoptionKey: { fields: ['name'], of: (s) => s.name },
   immutable: ['type', 'isThirdParty'],
   sensitive: [],
   sets: ['redirectUris', 'postLogoutRedirectUris', 'corsAllowedOrigins'],
@@ -206,6 +215,10 @@ export const Application = defineResource<ApplicationSpec>({
 
   async list(ctx) {
     return (await listApplications(ctx)).map((r) => toLive(r));
+  },
+
+  async findByKey(ctx, s) {
+    return (await listApplications(ctx)).filter((r) => r.name === s.name).map((r) => toLive(r));
   },
 
   async create(ctx, s) {

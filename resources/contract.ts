@@ -53,8 +53,14 @@ export interface ResourceContext {
 export interface Reference {
   field: string;
   kind: string;
-  /** The natural key of the referenced object as the tenant file spells it, e.g. "indicator/scopeName". */
+  /** The field holds an array of ids. */
   many?: boolean;
+  /**
+   * Offline check of the referenced object when it is in the same desired set (its spec as the user wrote
+   * it, values possibly references): a message saying why it cannot be referenced here and how to fix it,
+   * or undefined. Lets plan refuse e.g. a secret of an SPA before anything is written.
+   */
+  accepts?(target: Spec): string | undefined;
 }
 
 /**
@@ -81,6 +87,15 @@ export interface ResourceDefinition<S extends Spec = Spec> {
    * `terraform import logto_role.x name=admin`.
    */
   key?: { fields: string[]; of(spec: S): string };
+  /**
+   * Adoption key for types whose names Logto does not keep unique (application, organization and hook
+   * `name`). Without a known id the reconciler adopts the one live object whose key matches, and refuses,
+   * naming every id, when several match; import accepts `name=…` the same way, and a lost create response
+   * is resolved by it. Unlike `key` it does not make objects exclusive: front ends must not call it unique,
+   * and a replacement may exist next to the object it replaces. `findByKey` serves this key when `key` is
+   * absent. The reconciler's `identityKey(definition)` gives whichever key a type has.
+   */
+  adoptionKey?: { fields: string[]; of(spec: S): string };
   /** Fields whose change forces replacement. */
   immutable: string[];
   /** Spec fields whose values are secrets. */
@@ -89,10 +104,20 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   sets: string[];
   references: Reference[];
   relations: Relation[];
-  /** The parent of a child type (a scope's resource): reads and lists need its id. */
-  parent?: { field: string; kind: string };
+  /**
+   * The parent of a child type (a scope's resource): reads and lists need its id. `seeded` says which
+   * children Logto creates together with the parent (a Traditional app's "Default secret"): creating one
+   * adopts the seeded object by key (or, when an immutable field differs, replaces it) instead of failing.
+   */
+  parent?: { field: string; kind: string; seeded?(spec: S): boolean };
   /** Singleton: create adopts and patches, delete forgets (see DESIGN.md). */
   singleton?: boolean;
+  /**
+   * Offline checks across all desired objects of this type (specs as written, values possibly references),
+   * e.g. "only one API resource can be the default". Each issue names the object and field; the reconciler
+   * refuses the whole desired set before any request.
+   */
+  checkDesired?(objects: { address: string; spec: Spec }[]): { address: string; field: string; message: string }[];
   /** Normalise a spec (desired or live) before comparing: defaults, URL forms. Sets are sorted by the reconciler. */
   normalize?(spec: S): S;
 
@@ -100,7 +125,7 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   read(ctx: ResourceContext, id: string, hint?: Partial<S>): Promise<Live<S> | undefined>;
   /** All objects of the type (for children: of one parent, or of all parents when the API has a bulk form). */
   list?(ctx: ResourceContext, parentId?: string): Promise<Live<S>[]>;
-  /** Objects whose natural key equals the spec's (adoption, lost-response recovery). */
+  /** Objects whose `key` (or, without one, `adoptionKey`) equals the spec's (adoption, import, lost-response recovery). */
   findByKey?(ctx: ResourceContext, spec: S): Promise<Live<S>[]>;
   /**
    * Create the object. `spec` carries no relation fields: the reconciler adds relation members afterwards

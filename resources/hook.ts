@@ -1,5 +1,6 @@
 /**
- * Hook: a webhook (`/hooks`). Names are not unique, so there is no natural key. The API nests the
+ * Hook: a webhook (`/hooks`). Names are not unique in Logto, so the name is an adoption key: without a
+ * known id the one hook with that name is adopted (several are an error naming their ids). The API nests the
  * endpoint in `config {url, headers, retries}` and replaces `config` wholesale on PATCH: an update sends the
  * complete config, desired fields laid over the live ones. The signing key Logto generates is a secret
  * output; headers usually carry credentials and are sensitive too.
@@ -42,7 +43,13 @@ export const HOOK_EVENTS = [
 ] as const;
 
 const spec = z.object({
-  name: z.string().min(1).max(256).describe('Name of the webhook (not unique in Logto).'),
+  name: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe(
+      'Name of the webhook. Logto allows duplicates; without a known id the one webhook with this name is adopted (several is an error).',
+    ),
   events: z
     .array(z.enum(HOOK_EVENTS))
     .min(1, 'a webhook needs at least one event, e.g. `["User.Created"]`')
@@ -121,6 +128,7 @@ export const Hook = defineResource<HookSpec>({
       stable: true,
     },
   ],
+  adoptionKey: { fields: ['name'], of: (s) => s.name },
   immutable: [],
   sensitive: ['headers'],
   sets: ['events'],
@@ -134,6 +142,10 @@ export const Hook = defineResource<HookSpec>({
 
   async list(ctx) {
     return (await listAll(ctx)).map(toLive);
+  },
+
+  async findByKey(ctx, s) {
+    return (await listAll(ctx)).filter((row) => row.name === s.name).map(toLive);
   },
 
   async create(ctx, s) {

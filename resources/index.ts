@@ -1,10 +1,11 @@
 /** The catalog: every resource type, in dependency-friendly order. Front ends iterate this list. */
-import type { ResourceDefinition } from './contract.js';
+
 import { ApiResource } from './api-resource.js';
 import { ApiResourceScope } from './api-resource-scope.js';
 import { Application } from './application.js';
 import { ApplicationRoleAssignment } from './application-role-assignment.js';
 import { ApplicationSecret } from './application-secret.js';
+import type { ResourceDefinition } from './contract.js';
 import { Hook } from './hook.js';
 import { Organization } from './organization.js';
 import { OrganizationRole } from './organization-role.js';

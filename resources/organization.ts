@@ -1,6 +1,7 @@
 /**
- * Organization (`/organizations`). Names are not unique in Logto, so there is no natural key: an
- * organization is adopted by id (import) only. `customData`, `branding` and `color` are replaced wholesale
+ * Organization (`/organizations`). Names are not unique in Logto, so the name is an adoption key: without a
+ * known id the one organization with that name is adopted (several are an error naming their ids), and
+ * `name=…` imports it. `customData`, `branding` and `color` are replaced wholesale
  * by PATCH; the spec owns those values entirely, so the desired value is sent as it is.
  *
  * Just-in-time provisioning (email domains, default organization roles, enterprise SSO connectors) is
@@ -21,7 +22,13 @@ const emailDomain = z
   );
 
 const spec = z.object({
-  name: z.string().min(1).max(128).describe('Display name of the organization (not unique in Logto).'),
+  name: z
+    .string()
+    .min(1)
+    .max(128)
+    .describe(
+      'Display name of the organization. Logto allows duplicates; without a known id the one organization with this name is adopted (several is an error).',
+    ),
   description: z
     .string()
     .max(256)
@@ -161,12 +168,13 @@ const jitEmailDomains: Relation = {
 export const Organization = defineResource<OrganizationSpec>({
   kind: 'Organization',
   description:
-    'An organization (tenant of your product): members, applications and roles are scoped to it. Names are not unique, so organizations are adopted by id only.',
+    'An organization (tenant of your product): members, applications and roles are scoped to it. Names may repeat in Logto: without a known id the one organization with the name is adopted.',
   spec,
   outputs: [
     { name: 'id', description: 'Id assigned by Logto (12 characters).', type: 'string', stable: true },
     { name: 'createdAt', description: 'Creation time, epoch milliseconds.', type: 'number', stable: true },
   ],
+  adoptionKey: { fields: ['name'], of: (s) => s.name },
   immutable: [],
   sensitive: [],
   sets: ['jitEmailDomains', 'jitRoleIds', 'jitSsoConnectorIds'],
@@ -187,6 +195,10 @@ export const Organization = defineResource<OrganizationSpec>({
 
   async list(ctx) {
     return (await listAll(ctx)).map(toLive);
+  },
+
+  async findByKey(ctx, s) {
+    return (await listAll(ctx)).filter((row) => row.name === s.name).map(toLive);
   },
 
   async create(ctx, s) {

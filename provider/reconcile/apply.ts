@@ -8,7 +8,15 @@ import { catalog } from '../../resources/index.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { errorMessage, PartialCreateError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
-import { createContext, createObjectWithReport, deleteObject, readObject, updateObject } from './objects.js';
+import { claimedIds } from './identity.js';
+import {
+  createContext,
+  createObjectWithReport,
+  deleteObject,
+  readObject,
+  updateObject,
+  withoutRelations,
+} from './objects.js';
 import { type Observed, observe, refValue } from './plan.js';
 import { definitionFor, prepareDesired } from './prepare.js';
 import { hashSecrets } from './secrets.js';
@@ -28,12 +36,6 @@ export function appliedForm(definition: ResourceDefinition<any>, spec: Spec): Sp
   return hashSecrets(definition, normalizeSpec(definition, spec));
 }
 
-function withoutRelations(definition: ResourceDefinition<any>, spec: Spec): Spec {
-  const out = { ...spec };
-  for (const r of definition.relations) delete out[r.field];
-  return out;
-}
-
 /** Can the replacement exist next to the old object (no shared natural key)? */
 function createBeforeDestroy(definition: ResourceDefinition<any>, oldSpec: Spec, newSpec: Spec): boolean {
   if (!definition.key) return true;
@@ -45,7 +47,7 @@ function createBeforeDestroy(definition: ResourceDefinition<any>, oldSpec: Spec,
 }
 
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
-  const prepared = prepareDesired(options.desired);
+  const prepared = prepareDesired(options.desired, options.prior);
   const ctx: ResourceContext = createContext(options.client);
   const concurrency = options.concurrency ?? 8;
   const state: PriorState = { objects: { ...(options.prior?.objects ?? {}) } };
@@ -54,6 +56,12 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const deferredDeletes: { address: string; definition: ResourceDefinition<any>; id: string; live?: Live }[] = [];
 
   const planned = new Map(plan.changes.map((c) => [c.address, c]));
+  // Ids held by desired entries (declared, prior, or found by the plan) are never adopted by another entry.
+  const claimed = claimedIds(
+    prepared.objects,
+    options.prior,
+    plan.changes.filter((c) => c.action !== 'delete' && c.id).map((c) => `${c.kind}:${c.id}`),
+  );
   const forward = plan.changes.filter((c) => c.action !== 'delete' && prepared.byAddress.has(c.address));
   const forwardSet = new Set(forward.map((c) => c.address));
   // Planned objects also depend on desired objects outside the plan (filtered kinds): those are observed lazily.
@@ -88,10 +96,20 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       object,
       resolveRefs(object.spec, () => undefined),
       options.prior,
+      claimed,
     );
     done.set(address, o);
     return o;
   };
+
+  /** Observe a planned object, by the id the plan found for it when there is one. */
+  const observePlanned = (
+    object: DesiredObject,
+    definition: ResourceDefinition<any>,
+    change: PlannedChange,
+    resolved: Spec,
+  ): Promise<Observed> =>
+    observe(ctx, definition, change.id ? { ...object, id: change.id } : object, resolved, options.prior, claimed);
 
   // Live state read before any write, one bulk read per kind: objects known by id, and creates whose
   // natural key needs no id from this run (a create made since the plan is then adopted, not duplicated).
@@ -101,12 +119,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const object = prepared.byAddress.get(change.address)!;
     const definition = prepared.definitions.get(change.address)!;
     if (!change.id && (prepared.deps.get(change.address) ?? []).length > 0) continue;
-    const p = observe(
-      ctx,
+    const p = observePlanned(
+      object,
       definition,
-      { ...object, ...(change.id ? { id: change.id } : {}) },
+      change,
       resolveRefs(object.spec, () => undefined),
-      options.prior,
     );
     p.catch(() => {}); // awaited (and reported) by the object's own work
     prefetched.set(change.address, p);
@@ -122,10 +139,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const pre = prefetched.get(address);
     if (pre) return { ...(await pre), resolved };
     // The parent was created by this run: it cannot hold this child yet, so skip the key lookup.
+    // (Children Logto seeds with the parent are adopted by createObject.)
     const parentField = definition.parent?.field;
     const parentRef = parentField ? (object.spec[parentField] as { $ref?: string } | undefined)?.$ref : undefined;
     if (!change.id && parentRef && createdHere.has(parentRef)) return { address, definition, resolved };
-    return observe(ctx, definition, { ...object, ...(change.id ? { id: change.id } : {}) }, resolved, options.prior);
+    return observePlanned(object, definition, change, resolved);
   };
 
   const work = async (address: string) => {

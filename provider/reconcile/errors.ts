@@ -54,7 +54,7 @@ export class SpecValidationError extends Error {
   }
 }
 
-/** Two or more live objects share a natural key that should be unique; refusing to guess. */
+/** Two or more live objects match a desired object's key; refusing to guess. Raised before any write. */
 export class AmbiguousKeyError extends Error {
   override readonly name = 'AmbiguousKeyError';
   readonly code = 'ambiguous_key';
@@ -62,9 +62,11 @@ export class AmbiguousKeyError extends Error {
     readonly address: string,
     readonly key: string,
     readonly ids: string[],
+    /** How to resolve it, in words (default: remove the duplicates or set the id). */
+    fix?: string,
   ) {
     super(
-      `${address}: ${ids.length} live objects match key "${key}" (ids ${ids.join(', ')}); remove the duplicates or set the id explicitly`,
+      `${address}: ${ids.length} live objects match key "${key}" (ids ${ids.join(', ')}); ${fix ?? 'remove the duplicates or set the id explicitly'}`,
     );
   }
 }

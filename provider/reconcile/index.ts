@@ -6,6 +6,7 @@ export { applyPlan } from './apply.js';
 export { diffObject, normalizeSpec, type ObjectDiff } from './diff.js';
 export { AmbiguousKeyError, PartialCreateError, type SpecIssue, SpecValidationError } from './errors.js';
 export { isRef } from './graph.js';
+export { type IdentityKey, identityKey } from './identity.js';
 export {
   type CreateReport,
   createContext,

@@ -14,6 +14,7 @@ import {
 import type { LogtoClient } from '../client/types.js';
 import { diffObject, normalizeSpec, valuesEqual } from './diff.js';
 import { AmbiguousKeyError, isLostResponse, isNotFound, PartialCreateError } from './errors.js';
+import { describeKey, identityKey } from './identity.js';
 
 export function createContext(client: LogtoClient): ResourceContext {
   return { client, cache: new Map() };
@@ -78,7 +79,8 @@ export async function readObject(
   return { ...live, spec };
 }
 
-function withoutRelations(definition: ResourceDefinition<any>, spec: Spec): Spec {
+/** The spec minus its relation fields (what `create` and `update` see; relations go through add/remove). */
+export function withoutRelations(definition: ResourceDefinition<any>, spec: Spec): Spec {
   const out = { ...spec };
   for (const relation of definition.relations) delete out[relation.field];
   return out;
@@ -97,12 +99,16 @@ function matchesSpec(definition: ResourceDefinition<any>, spec: Spec, live: Live
   return Object.keys(want).every((k) => definition.sensitive.includes(k) || valuesEqual(want[k], have[k]));
 }
 
+function parentIdOf(definition: ResourceDefinition<any>, spec: Spec): string | undefined {
+  return definition.parent ? (spec[definition.parent.field] as string | undefined) : undefined;
+}
+
 /**
- * Ids that existed before this run's creates of a keyless type (plus the ones it created): one list per
- * kind and parent per run, kept under a key the kind's invalidation does not touch.
+ * Ids that existed before this run's creates of a type without a unique key (plus the ones it created):
+ * one list per kind and parent per run, kept under a key the kind's invalidation does not touch.
  */
 function knownIds(ctx: ResourceContext, definition: ResourceDefinition<any>, spec: Spec): Promise<Set<string>> {
-  const parentId = definition.parent ? (spec[definition.parent.field] as string | undefined) : undefined;
+  const parentId = parentIdOf(definition, spec);
   return cached(ctx, `#known-ids:${definition.kind}:${parentId ?? ''}`, async () => {
     if (!definition.list) return new Set<string>();
     const all = await definition.list(ctx, parentId);
@@ -111,17 +117,87 @@ function knownIds(ctx: ResourceContext, definition: ResourceDefinition<any>, spe
 }
 
 /**
- * Create the base object, resolving a lost response: by natural key when the type has one, otherwise by
- * finding the one new object that matches the spec (a snapshot of ids is taken before the POST).
+ * After a lost create response: the object the POST made, if it committed. Found by key (a unique key
+ * alone suffices; an adoption key only among ids that are new since before the create), or for a type
+ * without any key as the one new object matching the spec.
  */
+async function findLostCreate(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  spec: Spec,
+  before: Set<string> | undefined,
+): Promise<CreateReport | undefined> {
+  const key = identityKey(definition);
+  let found: Live[];
+  if (key) found = await definition.findByKey!(ctx, spec);
+  else if (before && definition.list) {
+    found = (await definition.list(ctx, parentIdOf(definition, spec))).filter((l) => matchesSpec(definition, spec, l));
+  } else {
+    throw new Error(
+      `${definition.kind}: the create response was lost and the type cannot be listed to check; verify in Logto before rerunning`,
+    );
+  }
+  if (before) found = found.filter((l) => !before.has(l.id));
+  const ids = found.map((l) => l.id);
+  if (found.length > 1) {
+    const what = key ? describeKey(key, spec) : 'the spec';
+    throw new AmbiguousKeyError(
+      definition.kind,
+      key ? key.of(spec) : '(spec)',
+      ids,
+      `the create response was lost and ${found.length} new objects match ${what}; delete the extra ones and rerun`,
+    );
+  }
+  const live = found[0];
+  if (!live) return undefined;
+  before?.add(live.id);
+  const how = !key
+    ? `${definition.kind} has no key, so the one new object matching the spec (id ${live.id}) was adopted`
+    : key.unique
+      ? `found the created object by its key ${describeKey(key, spec)} (id ${live.id})`
+      : `found the one new ${definition.kind} with ${describeKey(key, spec)} (id ${live.id})`;
+  return { live, note: `create response was lost; ${how}` };
+}
+
+/**
+ * A child Logto made together with its parent (an app's "Default secret"): adopted when it matches the spec;
+ * when an immutable field differs (an expiry), deleted so the caller creates it as specified.
+ */
+async function adoptSeeded(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  spec: Spec,
+): Promise<CreateReport | undefined> {
+  const key = identityKey(definition);
+  if (!key) return undefined;
+  const found = await definition.findByKey!(ctx, spec);
+  if (found.length !== 1) return undefined;
+  const seeded = found[0]!;
+  const base = withoutRelations(definition, spec);
+  const action = diffObject(definition, base, seeded).action;
+  if (action !== 'replace') {
+    const live = action === 'update' ? await updateObject(ctx, definition, seeded.id, base, seeded) : seeded;
+    return { live, note: `Logto created this ${definition.kind} with its parent; adopted it (id ${live.id})` };
+  }
+  await deleteObject(ctx, definition, seeded.id, seeded);
+  return undefined;
+}
+
+/** Create the base object; a lost response is resolved by `findLostCreate`, never by a blind second POST. */
 async function createBase(
   ctx: ResourceContext,
   definition: ResourceDefinition<any>,
   spec: Spec,
 ): Promise<CreateReport> {
   const base = withoutRelations(definition, spec);
-  const keyed = Boolean(definition.key && definition.findByKey);
-  const before = keyed ? undefined : await knownIds(ctx, definition, spec).catch(() => undefined);
+  if (definition.parent?.seeded?.(spec)) {
+    const seeded = await adoptSeeded(ctx, definition, spec);
+    if (seeded) return seeded;
+  }
+  // Without a unique key, a snapshot of the ids taken before the POST tells the new object from old twins.
+  const before = identityKey(definition)?.unique
+    ? undefined
+    : await knownIds(ctx, definition, spec).catch(() => undefined);
   try {
     const live = await definition.create(ctx, base);
     before?.add(live.id);
@@ -129,48 +205,10 @@ async function createBase(
   } catch (error) {
     if (!isLostResponse(error)) throw error;
     invalidate(ctx, `${definition.kind}:`);
-    if (keyed && definition.key && definition.findByKey) {
-      const key = definition.key.of(spec);
-      const found = await definition.findByKey(ctx, spec);
-      if (found.length > 1)
-        throw new AmbiguousKeyError(
-          definition.kind,
-          key,
-          found.map((l) => l.id),
-        );
-      if (found.length === 1) {
-        return {
-          live: found[0]!,
-          note: `create response was lost; found the created object by its key "${key}" (id ${found[0]!.id})`,
-        };
-      }
-      const live = await definition.create(ctx, base);
-      return { live, note: 'create response was lost and nothing had been created; created it again' };
-    }
-    if (!before || !definition.list) {
-      throw new Error(
-        `${definition.kind}: the create response was lost and the type cannot be listed to check; verify in Logto before rerunning`,
-      );
-    }
-    const after = await (async () => {
-      const parentId = definition.parent ? (spec[definition.parent.field] as string | undefined) : undefined;
-      return definition.list!(ctx, parentId);
-    })();
-    const candidates = after.filter((l) => !before.has(l.id) && matchesSpec(definition, spec, l));
-    if (candidates.length === 1) {
-      before.add(candidates[0]!.id);
-      return {
-        live: candidates[0]!,
-        note: `create response was lost; ${definition.kind} has no unique key, so the one new object matching the spec (id ${candidates[0]!.id}) was adopted`,
-      };
-    }
-    if (candidates.length > 1) {
-      throw new Error(
-        `${definition.kind}: the create response was lost and ${candidates.length} new objects match the spec (ids ${candidates.map((c) => c.id).join(', ')}); delete the extra ones and rerun`,
-      );
-    }
+    const recovered = await findLostCreate(ctx, definition, spec, before);
+    if (recovered) return recovered;
     const live = await definition.create(ctx, base);
-    before.add(live.id);
+    before?.add(live.id);
     return { live, note: 'create response was lost and nothing had been created; created it again' };
   } finally {
     invalidate(ctx, `${definition.kind}:`);
@@ -299,7 +337,10 @@ export function parseImportId(definition: ResourceDefinition<any>, importId: str
   return spec;
 }
 
-/** Find one live object by its natural key (`name=admin`) or, without `=`, by id. Errors on 0 or >1. */
+/**
+ * Find one live object by its key (`name=admin`; for types with an adoption key, such as an application's
+ * `name=Acme SPA`, the one object with that name) or, without `=`, by id. Errors on 0 or >1, naming the ids.
+ */
 export async function findObjectByKey(
   ctx: ResourceContext,
   definition: ResourceDefinition<any>,
@@ -311,22 +352,25 @@ export async function findObjectByKey(
     if (!live) throw new Error(`${definition.kind} with id "${importId}" does not exist`);
     return live;
   }
-  if (!definition.key || !definition.findByKey) {
-    throw new Error(`${definition.kind} has no natural key in Logto (duplicates are allowed); import it by id instead`);
+  const key = identityKey(definition);
+  if (!key) {
+    throw new Error(`${definition.kind} cannot be looked up by its fields; import it by id instead`);
   }
-  const missing = definition.key.fields.filter((f) => keySpec[f] === undefined);
+  const missing = key.fields.filter((f) => keySpec[f] === undefined);
   if (missing.length > 0) {
     throw new Error(
-      `${definition.kind} import id "${importId}" lacks ${missing.join(', ')}; expected ${definition.key.fields.map((f) => `${f}=…`).join(',')}`,
+      `${definition.kind} import id "${importId}" lacks ${missing.join(', ')}; expected ${key.fields.map((f) => `${f}=…`).join(',')}`,
     );
   }
-  const found = await definition.findByKey(ctx, keySpec);
+  const found = await definition.findByKey!(ctx, keySpec);
   if (found.length === 0) throw new Error(`${definition.kind} with ${importId} does not exist`);
-  if (found.length > 1)
+  if (found.length > 1) {
     throw new AmbiguousKeyError(
       definition.kind,
       importId,
       found.map((l) => l.id),
+      `Logto allows several ${definition.kind} objects with the same ${key.fields.join('+')}; import one of them by id`,
     );
+  }
   return (await readObject(ctx, definition, found[0]!.id, keySpec)) ?? found[0]!;
 }

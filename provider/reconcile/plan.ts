@@ -1,6 +1,7 @@
 /**
- * `planTenant`: read live state (bulk, cached per run), resolve identities (prior id → natural key →
- * create), diff managed fields, report drift, list prunes. Makes no write request.
+ * `planTenant`: read live state (bulk, cached per run), resolve identities (prior id → key: natural, or an
+ * adoption key when exactly one object matches → create), diff managed fields, report drift, list prunes.
+ * Makes no write request.
  */
 import { createHash } from 'node:crypto';
 import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
@@ -8,6 +9,7 @@ import { catalog } from '../../resources/index.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { AmbiguousKeyError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
+import { claimedIds, identityKey, knownId } from './identity.js';
 import { createContext, readObject } from './objects.js';
 import { definitionFor, prepareDesired } from './prepare.js';
 import { hashSecrets, stableStringify } from './secrets.js';
@@ -40,18 +42,29 @@ function managedRelations(definition: ResourceDefinition<any>, spec: Spec): stri
   return definition.relations.filter((r) => spec[r.field] !== undefined).map((r) => r.field);
 }
 
-/** Find the object a desired entry stands for: prior/declared id, else natural key, else a singleton. */
+/**
+ * Find the object a desired entry stands for: prior/declared id, else its key (unique or adoption key),
+ * else a singleton. Live objects another desired entry holds by id (`claimed`) are never adopted; several
+ * matches are an `AmbiguousKeyError` naming every id.
+ */
 export async function observe(
   ctx: ResourceContext,
   definition: ResourceDefinition<any>,
   object: DesiredObject,
   resolved: Spec,
   prior?: PriorState,
+  claimed: ReadonlySet<string> = new Set(),
 ): Promise<Observed> {
   const priorEntry = prior?.objects[object.address];
-  const id = object.id ?? (priorEntry?.kind === object.kind ? priorEntry.id : undefined);
+  const id = knownId(object, prior);
   const relations = managedRelations(definition, resolved);
   const out: Observed = { address: object.address, definition, resolved };
+  const adopt = async (found: Live) => {
+    const live = (await readObject(ctx, definition, found.id, knownOnly(resolved), { relations })) ?? found;
+    out.id = live.id;
+    out.live = live;
+    out.adopted = true;
+  };
   if (id) {
     out.id = id;
     if (priorEntry && priorEntry.id === id) out.lastApplied = priorEntry.applied;
@@ -63,32 +76,26 @@ export async function observe(
   if (definition.singleton) {
     const all = definition.list ? await definition.list(ctx) : [];
     const first = all[0] ?? (await definition.read(ctx, 'default'));
-    if (first) {
-      out.id = first.id;
-      out.live = (await readObject(ctx, definition, first.id, resolved, { relations })) ?? first;
-      out.adopted = true;
-    }
+    if (first) await adopt(first);
     return out;
   }
-  if (definition.key && definition.findByKey) {
-    const keySpec: Spec = {};
-    for (const f of definition.key.fields) keySpec[f] = resolved[f];
-    if (hasUnknown(keySpec)) return out; // its parent is new: so is it
-    const found = await definition.findByKey(ctx, resolved);
-    if (found.length > 1) {
-      throw new AmbiguousKeyError(
-        object.address,
-        definition.key.of(resolved),
-        found.map((l) => l.id),
-      );
-    }
-    if (found.length === 1) {
-      const live = (await readObject(ctx, definition, found[0]!.id, resolved, { relations })) ?? found[0]!;
-      out.id = live.id;
-      out.live = live;
-      out.adopted = true;
-    }
+  const key = identityKey(definition);
+  if (!key) return out;
+  const keySpec: Spec = {};
+  for (const f of key.fields) keySpec[f] = resolved[f];
+  if (hasUnknown(keySpec)) return out; // its parent is new: so is it
+  const found = (await definition.findByKey!(ctx, resolved)).filter((l) => !claimed.has(`${definition.kind}:${l.id}`));
+  if (found.length > 1) {
+    throw new AmbiguousKeyError(
+      object.address,
+      key.of(resolved),
+      found.map((l) => l.id),
+      key.unique
+        ? undefined
+        : `Logto allows several ${definition.kind} objects with the same ${key.fields.join('+')}: rename or delete the extra ones in Logto, or give ${object.address} its id (prior state, import)`,
+    );
   }
+  if (found.length === 1) await adopt(found[0]!);
   return out;
 }
 
@@ -119,7 +126,8 @@ export interface PlanInternals {
 }
 
 export async function planTenantInternal(desired: DesiredObject[], options: PlanOptions): Promise<PlanInternals> {
-  const prepared = prepareDesired(desired);
+  const prepared = prepareDesired(desired, options.prior);
+  const claimed = claimedIds(prepared.objects, options.prior);
   const ctx = createContext(options.client);
   const observed = new Map<string, Observed>();
   const actions = new Map<string, Action>();
@@ -139,7 +147,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
           const target = observed.get(ref.$ref);
           return refValue(target, ref, changesIdentity(actions.get(ref.$ref) ?? 'create'));
         });
-        const o = await observe(ctx, definition, object, resolved, options.prior);
+        const o = await observe(ctx, definition, object, resolved, options.prior, claimed);
         observed.set(address, o);
         const diff = diffObject(definition, resolved, o.live, o.lastApplied);
         actions.set(address, diff.action);
@@ -178,33 +186,26 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   if (errors.length > 0) throw errors[0];
 
   // Prune: live objects no desired entry claims, only for kinds the user allows to delete.
-  const claimed = new Set(
-    [...observed.values()].filter((o) => o.live).map((o) => `${o.definition.kind}:${o.live!.id}`),
-  );
+  const held = new Set([...observed.values()].filter((o) => o.live).map((o) => `${o.definition.kind}:${o.live!.id}`));
   const deletes: PlannedChange[] = [];
   const allowDelete = new Set(options.allowDelete ?? []);
   const desiredAddresses = new Set(prepared.order);
   for (const definition of [...catalog].reverse()) {
     if (!allowDelete.has(definition.kind) || definition.singleton) continue;
-    const seen = new Set<string>();
-    const candidates: { address: string; id: string; live?: Live }[] = [];
+    // Objects this kind had in prior state under addresses no longer desired, and every live object.
+    const candidates = new Map<string, { address: string; id: string; live?: Live }>();
     for (const [address, entry] of Object.entries(options.prior?.objects ?? {})) {
-      if (entry.kind !== definition.kind || desiredAddresses.has(address)) continue;
-      candidates.push({ address, id: entry.id });
-      seen.add(entry.id);
-    }
-    if (definition.list) {
-      for (const live of await definition.list(ctx)) {
-        if (seen.has(live.id)) {
-          const c = candidates.find((x) => x.id === live.id);
-          if (c) c.live = live;
-          continue;
-        }
-        candidates.push({ address: `${definition.kind}[${live.id}]`, id: live.id, live });
+      if (entry.kind === definition.kind && !desiredAddresses.has(address)) {
+        candidates.set(entry.id, { address, id: entry.id });
       }
     }
-    for (const c of candidates) {
-      if (claimed.has(`${definition.kind}:${c.id}`)) continue;
+    for (const live of definition.list ? await definition.list(ctx) : []) {
+      const known = candidates.get(live.id);
+      if (known) known.live = live;
+      else candidates.set(live.id, { address: `${definition.kind}[${live.id}]`, id: live.id, live });
+    }
+    for (const c of candidates.values()) {
+      if (held.has(`${definition.kind}:${c.id}`)) continue;
       if (c.live && definition.builtin?.(c.live, ctx)) continue;
       if (!c.live && definition.list) continue; // already gone
       deletes.push({

@@ -1,10 +1,11 @@
 /** Checks on the desired set shared by plan and apply: kinds, addresses, references, specs, keys. */
-import type { ResourceDefinition, Spec } from '../../resources/contract.js';
+import type { Reference, ResourceDefinition } from '../../resources/contract.js';
 import { catalog } from '../../resources/index.js';
 import { type SpecIssue, SpecValidationError } from './errors.js';
-import { isRef, placeholderRefs, refsOf, topoOrder } from './graph.js';
+import { isRef, placeholderRefs, refsOf, resolveRefs, topoOrder } from './graph.js';
+import { describeKey, identityKey, knownId } from './identity.js';
 import { validateSpec } from './objects.js';
-import type { DesiredObject } from './types.js';
+import type { DesiredObject, PriorState, Ref } from './types.js';
 
 export interface Prepared {
   objects: DesiredObject[];
@@ -20,8 +21,23 @@ export function definitionFor(kind: string): ResourceDefinition<any> | undefined
   return catalog.find((d) => d.kind === kind);
 }
 
-/** Throws `SpecValidationError` listing every problem (object address + field), before any request. */
-export function prepareDesired(desired: DesiredObject[]): Prepared {
+const withArticle = (kind: string) => `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
+
+/** Why a reference field may not point at `target` (wrong kind, or the target's spec rules it out). */
+function referenceProblem(reference: Reference | undefined, ref: Ref, target: DesiredObject): string | undefined {
+  if (!reference || (ref.attr ?? 'id') !== 'id') return undefined;
+  if (target.kind !== reference.kind) {
+    return `${withArticle(target.kind)}; ${reference.field} needs the id of ${withArticle(reference.kind)}`;
+  }
+  const why = reference.accepts?.(target.spec ?? {});
+  return why ? `which cannot be used here: ${why}` : undefined;
+}
+
+/**
+ * Throws `SpecValidationError` listing every problem (object address + field), before any request. `prior`
+ * tells which objects are known by id (they may share an adoption key).
+ */
+export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Prepared {
   const issues: SpecIssue[] = [];
   const byAddress = new Map<string, DesiredObject>();
   const definitions = new Map<string, ResourceDefinition<any>>();
@@ -53,14 +69,12 @@ export function prepareDesired(desired: DesiredObject[]): Prepared {
     const refs = refsOf(object.spec ?? {});
     for (const [field, value] of Object.entries(object.spec ?? {})) {
       const values = Array.isArray(value) ? value : [value];
+      const reference = definition.references.find((r) => r.field === field);
       for (const v of values) {
-        if (isRef(v) && !byAddress.has(v.$ref)) {
-          issues.push({
-            address: object.address,
-            field,
-            message: `refers to "${v.$ref}", which is not in the desired set`,
-          });
-        }
+        if (!isRef(v)) continue;
+        const target = byAddress.get(v.$ref);
+        const problem = !target ? 'which is not in the desired set' : referenceProblem(reference, v, target);
+        if (problem) issues.push({ address: object.address, field, message: `refers to "${v.$ref}", ${problem}` });
       }
     }
     deps.set(
@@ -70,26 +84,37 @@ export function prepareDesired(desired: DesiredObject[]): Prepared {
     const result = validateSpec(definition, placeholderRefs(object.spec ?? {}));
     if (!result.ok) for (const issue of result.issues) issues.push({ address: object.address, ...issue });
   }
-  // Two desired objects with the same natural key would fight over one live object.
+  for (const definition of new Set(definitions.values())) {
+    if (!definition.checkDesired) continue;
+    const own = [...byAddress.values()].filter((o) => definitions.get(o.address) === definition);
+    issues.push(...definition.checkDesired(own.map((o) => ({ address: o.address, spec: o.spec ?? {} }))));
+  }
+  // Two desired objects with the same key would stand for one live object: always for a unique key, and for
+  // an adoption key when neither is known by id. References count by address (same parent, same name).
   const keys = new Map<string, string>();
   for (const object of byAddress.values()) {
     const definition = definitions.get(object.address);
-    if (!definition?.key || refsOf(object.spec ?? {}).some((r) => definition.key!.fields.includes(r))) continue;
-    if (definition.key.fields.some((f) => isRef((object.spec as Spec)[f]))) continue;
-    let key: string;
+    const key = definition && identityKey(definition);
+    if (!key || (!key.unique && knownId(object, prior))) continue;
+    const spec = resolveRefs(object.spec ?? {}, (ref) => `(${ref.$ref})`);
+    let value: string;
     try {
-      key = `${definition.kind}:${definition.key.of(object.spec as Spec)}`;
+      value = `${object.kind}:${key.of(spec)}`;
     } catch {
       continue;
     }
-    const other = keys.get(key);
-    if (other) {
-      issues.push({
-        address: object.address,
-        field: definition.key.fields.join(','),
-        message: `same ${definition.key.fields.join('+')} as ${other}; it must be unique`,
-      });
-    } else keys.set(key, object.address);
+    const other = keys.get(value);
+    if (!other) {
+      keys.set(value, object.address);
+      continue;
+    }
+    issues.push({
+      address: object.address,
+      field: key.fields.join(','),
+      message: key.unique
+        ? `same ${describeKey(key, spec)} as ${other}; it must be unique`
+        : `same ${describeKey(key, spec)} as ${other}; without known ids both would stand for the same ${object.kind} in Logto. Give them different ${key.fields.join('+')} values, or set their ids`,
+    });
   }
   if (issues.length > 0) throw new SpecValidationError(issues);
   const objects = [...byAddress.values()];

@@ -18,7 +18,11 @@ export interface DesiredObject {
   kind: string;
   /** Only the fields the user set (managed fields). Values may be `Ref`s (or arrays containing them). */
   spec: Spec;
-  /** Known id (from prior state). Without it the object is adopted by natural key or created. */
+  /**
+   * Known id (from prior state). Without it the object is adopted by its key — the natural key, or for
+   * types whose names Logto lets repeat (Application, Organization, Hook) the adoption key when exactly one
+   * live object matches — or created.
+   */
   id?: string;
 }
 
@@ -54,7 +58,7 @@ export interface PlannedChange {
   kind: string;
   action: Action;
   id?: string;
-  /** Adopted by natural key (not in prior state). */
+  /** Adopted by its key (natural or adoption key), not known by id. */
   adopted?: boolean;
   /** For replace: which immutable fields changed, in words. */
   reason?: string;
@@ -149,20 +153,23 @@ export interface ApplyResult {
  *       → { action: Action; changes: FieldChange[]; reason?: string; drift: FieldChange[] }   (managed fields only;
  *         desired values may be UNKNOWN; drift entries use before = last applied, after = live)
  *   readObject(ctx, definition, id, hint?, { relations?: string[] }?) → Live | undefined   (relations filled; bulk-backed)
- *   createObject(ctx, definition, spec) → Live      (relations added; a lost create response is resolved by natural key,
- *       or for keyless types by the one new object matching the spec)
+ *   createObject(ctx, definition, spec) → Live      (relations added; a lost create response is resolved by the unique key,
+ *       by the adoption key among objects new since before the create, or without a key by the one new object matching the spec)
  *   createObjectWithReport(ctx, definition, spec) → { live; note? }   (same, with what happened in words)
  *   updateObject(ctx, definition, id, desired, live) → Live   (changed fields only; relations by add/remove;
  *       throws when an immutable field changed: replace instead)
  *   deleteObject(ctx, definition, id, live?) → void   (404 = already gone; refuses builtins when `live` is given)
  *   findObjectByKey(ctx, definition, importId: string) → Live   (`name=admin`, `indicator=https://…`,
- *       `resourceId=…,name=read`; a bare id reads by id; error when 0 or >1)
+ *       `resourceId=…,name=read`, and for adoption-key types `name=Acme SPA`; a bare id reads by id; error when 0 or >1)
+ *   identityKey(definition) → { fields, of, unique } | undefined   (the unique `key`, else the `adoptionKey` with
+ *       unique: false; what import ids and adoption use. Only `unique: true` may be documented as unique.)
  *   parseImportId(definition, importId) → Spec | undefined
  *   redactSecrets(definition, spec) → Spec      (sensitive spec fields and sensitive outputs → SENSITIVE)
  *   hashSecret(value) → `sha256:<hex>`; hashSecrets(definition, spec) → Spec
  *   normalizeSpec(definition, spec) → Spec
  *   isRef(value) → value is Ref
- *   SpecValidationError {issues: {address, field, message}[]}, AmbiguousKeyError {address, key, ids},
+ *   SpecValidationError {issues: {address, field, message}[]}, AmbiguousKeyError {address, key, ids} (also for an
+ *       adoption key matching several objects: planTenant throws it before any write),
  *   PartialCreateError {id, live, cause}
  *   and everything in this file (types, SENSITIVE, UNKNOWN).
  */

@@ -149,6 +149,50 @@ describe('planTenant / applyPlan', () => {
     expect((error as Error).message).toMatch(/ApiResourceScope\.x field "resourceId".*ApiResource\.nope/);
   });
 
+  it('two desired objects with the same key through the same reference are a spec error', async () => {
+    const error = await planTenant(
+      [
+        {
+          address: 'ApiResource.api',
+          kind: 'ApiResource',
+          spec: { name: 'api', indicator: `https://${t.prefix}dup.example.com` },
+        },
+        ...['a', 'b'].map((x) => ({
+          address: `ApiResourceScope.${x}`,
+          kind: 'ApiResourceScope',
+          spec: { resourceId: ref('ApiResource.api'), name: 'read' },
+        })),
+      ],
+      { client: t.client },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecValidationError);
+    expect((error as SpecValidationError).issues).toEqual([
+      {
+        address: 'ApiResourceScope.b',
+        field: 'resourceId,name',
+        message: expect.stringMatching(/same resourceId\+name .* as ApiResourceScope\.a; it must be unique/),
+      },
+    ]);
+  });
+
+  it('a reference to an object of the wrong kind is a spec error naming both', async () => {
+    const error = await planTenant(
+      [
+        { address: 'Application.app', kind: 'Application', spec: { name: `${t.prefix}wrong-kind`, type: 'SPA' } },
+        {
+          address: 'Role.r',
+          kind: 'Role',
+          spec: { name: `${t.prefix}wrong-kind`, description: 'r', scopeIds: [ref('Application.app')] },
+        },
+      ],
+      { client: t.client },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecValidationError);
+    expect((error as Error).message).toMatch(
+      /Role\.r field "scopeIds": refers to "Application\.app", an Application; scopeIds needs the id of an ApiResourceScope/,
+    );
+  });
+
   itEmulator('an interrupted apply leaves a state from which a rerun converges without duplicates', async () => {
     const p = `${t.prefix}int-`;
     const desired = shop(p);
@@ -249,7 +293,7 @@ describe('single-object operations (Terraform / Pulumi)', () => {
     await expect(
       updateObject(ctx, Role, created.id, { name, description: 'two', type: 'MachineToMachine' }, imported),
     ).rejects.toThrow(/replaced/);
-    await expect(findObjectByKey(ctx, Application, 'name=x')).rejects.toThrow(/no natural key.*by id/);
+    await expect(findObjectByKey(ctx, Application, `name=${t.prefix}single-none`)).rejects.toThrow(/does not exist/);
     await deleteObject(ctx, Role, created.id);
     await deleteObject(ctx, Role, created.id); // already gone is fine
     expect(await readObject(createContext(t.client), Role, created.id)).toBeUndefined();

@@ -138,6 +138,21 @@ describe('ApiResource', () => {
     expect(writes(t)).toEqual({});
   });
 
+  itEmulator('two desired default resources are refused before any write (Logto keeps one default)', async () => {
+    t.emulator!.resetStats();
+    const desired: DesiredObject[] = ['a', 'b'].map((x) => ({
+      address: `ApiResource.${x}`,
+      kind: 'ApiResource',
+      spec: { name: x, indicator: `https://${t.prefix}${x}.example.com`, isDefault: true },
+    }));
+    const error = await planTenant(desired, { client: t.client }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecValidationError);
+    expect((error as SpecValidationError).issues).toEqual([
+      { address: 'ApiResource.b', field: 'isDefault', message: expect.stringMatching(/ApiResource\.a is the default/) },
+    ]);
+    expect(writes(t)).toEqual({});
+  });
+
   itEmulator('a lost create response is resolved by indicator', async () => {
     const desired: DesiredObject[] = [
       {

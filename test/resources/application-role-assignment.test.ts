@@ -117,14 +117,42 @@ describe('ApplicationRoleAssignment', () => {
     expect(writes(t)).toEqual({});
   });
 
-  it('assigning to a non-M2M application fails with a clear message', async () => {
-    const p = `${t.prefix}spa-`;
+  itEmulator(
+    'a desired non-M2M application or a User role is refused in plan, naming both, before any write',
+    async () => {
+      const p = `${t.prefix}spa-`;
+      const desired: DesiredObject[] = [
+        { address: 'Application.spa', kind: 'Application', spec: { name: `${p}spa`, type: 'SPA' } },
+        { address: 'Role.user', kind: 'Role', spec: { name: `${p}user`, description: 'u' } },
+        {
+          address: 'ApplicationRoleAssignment.spa',
+          kind: 'ApplicationRoleAssignment',
+          spec: { applicationId: ref('Application.spa'), roleIds: [ref('Role.user')] },
+        },
+      ];
+      t.emulator!.resetStats();
+      const error = await planTenant(desired, { client: t.client }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SpecValidationError);
+      const issues = (error as SpecValidationError).issues.map((i) => `${i.address}:${i.field}:${i.message}`);
+      expect(issues).toEqual([
+        expect.stringMatching(
+          /^ApplicationRoleAssignment\.spa:applicationId:refers to "Application\.spa".*SPA.*only MachineToMachine/,
+        ),
+        expect.stringMatching(
+          /^ApplicationRoleAssignment\.spa:roleIds:refers to "Role\.user".*User role.*set the role's type to MachineToMachine/,
+        ),
+      ]);
+      expect(writes(t)).toEqual({});
+    },
+  );
+
+  it('assigning to an existing non-M2M application (by id) fails with a clear message', async () => {
+    const spa = await t.client.post<{ id: string }>('/applications', { name: `${t.prefix}spa-by-id`, type: 'SPA' });
     const desired: DesiredObject[] = [
-      { address: 'Application.spa', kind: 'Application', spec: { name: `${p}spa`, type: 'SPA' } },
       {
         address: 'ApplicationRoleAssignment.spa',
         kind: 'ApplicationRoleAssignment',
-        spec: { applicationId: ref('Application.spa'), roleIds: [] },
+        spec: { applicationId: spa.id, roleIds: [] },
       },
     ];
     const plan = await planTenant(desired, { client: t.client });
@@ -132,6 +160,6 @@ describe('ApplicationRoleAssignment', () => {
     const failed = result.results.find((r) => r.address === 'ApplicationRoleAssignment.spa')!;
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatch(/only MachineToMachine/);
-    expect(pending(plan)).toHaveLength(2);
+    expect(pending(plan)).toHaveLength(1);
   });
 });

@@ -137,6 +137,72 @@ describe('ApplicationSecret', () => {
     expect(writes(t)).toEqual({});
   });
 
+  it('the "Default secret" Logto seeds on a new app is adopted, or replaced when it needs an expiry', async () => {
+    for (const expiresAt of [undefined, Date.now() + 30 * DAY]) {
+      const p = `${t.prefix}seeded-${expiresAt ? 'exp' : 'plain'}-`;
+      const desired: DesiredObject[] = [
+        app(p),
+        {
+          address: 'ApplicationSecret.default',
+          kind: 'ApplicationSecret',
+          spec: { applicationId: ref('Application.m2m'), name: 'Default secret', ...(expiresAt ? { expiresAt } : {}) },
+        },
+      ];
+      const { state, result } = await converge(t, desired);
+      const note = result.results.find((r) => r.address === 'ApplicationSecret.default')!.note;
+      if (expiresAt) expect(note).toBeUndefined();
+      else expect(note).toMatch(/Logto created this ApplicationSecret with its parent; adopted it/);
+      const appId = state.objects['Application.m2m']!.id;
+      const secrets = await rows<{ name: string; expiresAt: number | null }>(t, `/applications/${appId}/secrets`);
+      expect(secrets.map((x) => [x.name, x.expiresAt])).toEqual([['Default secret', expiresAt ?? null]]);
+      await expectClean(t, desired, state);
+    }
+  });
+
+  it('an expiry in the past fails with a message naming the field and the fix', async () => {
+    const desired: DesiredObject[] = [
+      app(`${t.prefix}past-`),
+      {
+        address: 'ApplicationSecret.old',
+        kind: 'ApplicationSecret',
+        spec: { applicationId: ref('Application.m2m'), name: 'old', expiresAt: 1_000_000 },
+      },
+    ];
+    const plan = await planTenant(desired, { client: t.client });
+    const result = await applyPlan(plan, { client: t.client, desired });
+    expect(result.results.find((r) => r.address === 'ApplicationSecret.old')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/expiresAt 1970-01-01T00:16:40\.000Z is not in the future.*set a later expiresAt/),
+    });
+  });
+
+  itEmulator('a secret of a desired SPA or Native app is refused in plan, naming both, before any write', async () => {
+    t.emulator!.resetStats();
+    const desired: DesiredObject[] = ['SPA', 'Native'].map((type) => ({
+      address: `Application.${type}`,
+      kind: 'Application',
+      spec: { name: `${t.prefix}nosecret-${type}`, type },
+    }));
+    for (const type of ['SPA', 'Native']) {
+      desired.push({
+        address: `ApplicationSecret.${type}`,
+        kind: 'ApplicationSecret',
+        spec: { applicationId: ref(`Application.${type}`), name: 'ci' },
+      });
+    }
+    const error = await planTenant(desired, { client: t.client }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpecValidationError);
+    const message = (error as Error).message;
+    for (const type of ['SPA', 'Native']) {
+      expect(message).toMatch(
+        new RegExp(
+          `ApplicationSecret\\.${type} field "applicationId": refers to "Application\\.${type}".*a ${type} application.*only Traditional and MachineToMachine`,
+        ),
+      );
+    }
+    expect(writes(t)).toEqual({});
+  });
+
   itEmulator('a lost create response is resolved by name, no duplicate', async () => {
     const p = `${t.prefix}lost-`;
     const desired: DesiredObject[] = [

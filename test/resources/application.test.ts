@@ -127,6 +127,35 @@ describe('Application', () => {
     await expectClean(t, desired, result.state);
   });
 
+  it('changing isThirdParty replaces the app and re-creates its secret on the new one', async () => {
+    const name = `${t.prefix}3p`;
+    const tenant = (isThirdParty: boolean): DesiredObject[] => [
+      { address: 'Application.web', kind: 'Application', spec: { name, type: 'Traditional', isThirdParty } },
+      {
+        address: 'ApplicationSecret.web',
+        kind: 'ApplicationSecret',
+        spec: { applicationId: { $ref: 'Application.web' }, name: 'ci' },
+      },
+    ];
+    const { state } = await converge(t, tenant(false));
+    const oldId = state.objects['Application.web']!.id;
+    const plan = await planTenant(tenant(true), { client: t.client, prior: state });
+    expect(plan.changes.map((c) => `${c.address}:${c.action}`)).toEqual([
+      'Application.web:replace',
+      'ApplicationSecret.web:replace',
+    ]);
+    expect(plan.changes[0]!.reason).toMatch(/isThirdParty/);
+    const result = await applyPlan(plan, { client: t.client, desired: tenant(true), prior: state });
+    expect(result.summary).toMatchObject({ replaced: 2, failed: 0 });
+    const newId = result.state.objects['Application.web']!.id;
+    expect(newId).not.toBe(oldId);
+    expect(result.state.objects['ApplicationSecret.web']!.id).toBe(`${newId}/ci`);
+    const secrets = await rows<{ name: string }>(t, `/applications/${newId}/secrets`);
+    expect(secrets.map((s) => s.name)).toContain('ci');
+    expect((await rows<AppRow>(t, '/applications')).filter((a) => a.name === name).map((a) => a.id)).toEqual([newId]);
+    await expectClean(t, tenant(true), result.state);
+  });
+
   itEmulator('a third-party M2M app is an error naming the field, with zero write requests', async () => {
     t.emulator!.resetStats();
     const desired: DesiredObject[] = [
@@ -148,7 +177,7 @@ describe('Application', () => {
     expect(writes(t)).toEqual({});
   });
 
-  itEmulator('a lost create response adopts the one new matching app and says so (no natural key)', async () => {
+  itEmulator('a lost create response adopts the one new app with the name and says so', async () => {
     const name = `${t.prefix}lost`;
     const desired: DesiredObject[] = [
       { address: 'Application.lost', kind: 'Application', spec: { name, type: 'MachineToMachine' } },
@@ -158,7 +187,7 @@ describe('Application', () => {
     try {
       const done = await converge(t, desired);
       state = done.state;
-      expect(done.result.results[0]!.note).toMatch(/response was lost.*no unique key.*adopted/);
+      expect(done.result.results[0]!.note).toMatch(/response was lost; found the one new Application with name/);
     } finally {
       t.emulator!.setFaults();
     }

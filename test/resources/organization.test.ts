@@ -52,11 +52,15 @@ describe('Organization', () => {
     await expectConverges(t, tenant('bare', {}));
   });
 
-  it('has no natural key: without state a duplicate-named organization is planned as a new one', async () => {
-    const desired = tenant('nokey', {});
-    await converge(t, desired);
+  it('is adopted by name without state (names are an adoption key, not unique)', async () => {
+    const desired = tenant('nokey', { description: 'adopt me' });
+    const { state } = await converge(t, desired);
     const plan = await planTenant(desired, { client: t.client });
-    expect(plan.changes.find((c) => c.address === 'Organization.acme')?.action).toBe('create');
+    expect(plan.changes.find((c) => c.address === 'Organization.acme')).toMatchObject({
+      action: 'noop',
+      adopted: true,
+      id: orgId(state),
+    });
   });
 
   it('shows an out-of-band customData change as drift and sends the whole object back', async () => {

@@ -1,0 +1,54 @@
+/**
+ * Which live object a desired entry stands for: an id (declared, or remembered in prior state), else the
+ * type's key. A unique `key` is Logto's guarantee; an `adoptionKey` (a name Logto lets repeat) adopts only
+ * when exactly one live object matches, so the same rules serve plan, apply, import and lost creates.
+ */
+import type { ResourceDefinition, Spec } from '../../resources/contract.js';
+import type { DesiredObject, PriorState } from './types.js';
+
+export interface IdentityKey {
+  fields: string[];
+  of(spec: Spec): string;
+  /** True for a natural key Logto keeps unique; false for an adoption key (duplicates are possible). */
+  unique: boolean;
+}
+
+/** The key objects of this type are adopted, imported and recovered by, if any. */
+export function identityKey(definition: ResourceDefinition<any>): IdentityKey | undefined {
+  if (!definition.findByKey) return undefined;
+  if (definition.key) return { fields: definition.key.fields, of: definition.key.of, unique: true };
+  if (definition.adoptionKey)
+    return { fields: definition.adoptionKey.fields, of: definition.adoptionKey.of, unique: false };
+  return undefined;
+}
+
+/** `name "Acme SPA"`, `resourceId+name "abc/read"`: a key in words for messages. */
+export function describeKey(key: IdentityKey, spec: Spec): string {
+  let value: string;
+  try {
+    value = key.of(spec);
+  } catch {
+    value = key.fields.map((f) => String(spec[f])).join('/');
+  }
+  return `${key.fields.join('+')} "${value}"`;
+}
+
+/** The id a desired object is known by: declared, or from the prior state's record for its address. */
+export function knownId(object: DesiredObject, prior?: PriorState): string | undefined {
+  const entry = prior?.objects[object.address];
+  return object.id ?? (entry?.kind === object.kind ? entry.id : undefined);
+}
+
+/** `Kind:id` of every live object a desired entry already holds by id: never adopted by another entry. */
+export function claimedIds(
+  objects: Iterable<DesiredObject>,
+  prior?: PriorState,
+  extra: Iterable<string> = [],
+): Set<string> {
+  const out = new Set(extra);
+  for (const object of objects) {
+    const id = knownId(object, prior);
+    if (id) out.add(`${object.kind}:${id}`);
+  }
+  return out;
+}

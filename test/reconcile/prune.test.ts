@@ -1,0 +1,133 @@
+/**
+ * Prune, for every deletable kind in the catalog: an object dropped from the desired set is deleted only
+ * when its kind is allowed, and the plan lists each delete (by its old address). Singletons are never
+ * deleted. On a real Logto the plan also lists unmanaged objects of the tenant; only this run's are applied.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
+import { catalog } from '../../resources/index.js';
+import { converge, rows } from '../support/harness.js';
+import { startTarget, type Target } from '../support/target.js';
+
+let t: Target;
+beforeAll(async () => {
+  t = await startTarget();
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+const ref = (a: string) => ({ $ref: a });
+
+/** One object of every non-singleton kind (the secret's app is Traditional so it may hold secrets). */
+function everyKind(p: string): DesiredObject[] {
+  return [
+    {
+      address: 'ApiResource.api',
+      kind: 'ApiResource',
+      spec: { name: `${p}api`, indicator: `https://${p}api.example.com` },
+    },
+    {
+      address: 'ApiResourceScope.read',
+      kind: 'ApiResourceScope',
+      spec: { resourceId: ref('ApiResource.api'), name: 'read' },
+    },
+    {
+      address: 'Role.bot',
+      kind: 'Role',
+      spec: { name: `${p}bot`, description: 'bot', type: 'MachineToMachine', scopeIds: [ref('ApiResourceScope.read')] },
+    },
+    { address: 'Application.bot', kind: 'Application', spec: { name: `${p}bot`, type: 'MachineToMachine' } },
+    { address: 'Application.web', kind: 'Application', spec: { name: `${p}web`, type: 'Traditional' } },
+    {
+      address: 'ApplicationSecret.web',
+      kind: 'ApplicationSecret',
+      spec: { applicationId: ref('Application.web'), name: 'ci' },
+    },
+    {
+      address: 'ApplicationRoleAssignment.bot',
+      kind: 'ApplicationRoleAssignment',
+      spec: { applicationId: ref('Application.bot'), roleIds: [ref('Role.bot')] },
+    },
+    { address: 'OrganizationScope.read', kind: 'OrganizationScope', spec: { name: `${p}read` } },
+    {
+      address: 'OrganizationRole.member',
+      kind: 'OrganizationRole',
+      spec: { name: `${p}member`, organizationScopeIds: [ref('OrganizationScope.read')] },
+    },
+    {
+      address: 'Organization.acme',
+      kind: 'Organization',
+      spec: { name: `${p}acme`, jitRoleIds: [ref('OrganizationRole.member')] },
+    },
+    { address: 'SsoConnector.corp', kind: 'SsoConnector', spec: { providerName: 'SAML', connectorName: `${p}corp` } },
+    {
+      address: 'Hook.audit',
+      kind: 'Hook',
+      spec: { name: `${p}audit`, events: ['User.Created'], url: 'https://h.example.com/a' },
+    },
+  ];
+}
+
+const deletable = catalog.filter((d) => !d.singleton).map((d) => d.kind);
+
+describe('prune', () => {
+  it('the fixture covers every deletable kind', () => {
+    expect([...new Set(everyKind('x').map((o) => o.kind))].sort()).toEqual([...deletable].sort());
+  });
+
+  it('deletes a dropped object only when its kind is allowed, lists every delete, and applies them', async () => {
+    const desired = everyKind(`${t.prefix}prune-`);
+    const { state } = await converge(t, desired);
+    const ours = new Map(Object.entries(state.objects).map(([address, o]) => [`${o.kind}:${o.id}`, address]));
+
+    // Not allowed: nothing of ours is deleted; the plan is empty.
+    const keep = await planTenant([], { client: t.client, prior: state });
+    expect(keep.changes).toEqual([]);
+
+    // Allowed for one kind: only that kind's objects are listed.
+    const hooksOnly = await planTenant([], { client: t.client, prior: state, allowDelete: ['Hook'] });
+    expect(new Set(hooksOnly.changes.map((c) => c.kind))).toEqual(new Set(['Hook']));
+    expect(hooksOnly.changes.filter((c) => ours.has(`${c.kind}:${c.id}`)).map((c) => c.address)).toEqual([
+      'Hook.audit',
+    ]);
+
+    // Allowed for every kind: each of our objects is listed under its old address.
+    const all = await planTenant([], { client: t.client, prior: state, allowDelete: deletable });
+    const mine = all.changes.filter((c) => ours.has(`${c.kind}:${c.id}`));
+    expect(mine.every((c) => c.action === 'delete')).toBe(true);
+    expect(mine.map((c) => c.address).sort()).toEqual(desired.map((o) => o.address).sort());
+    expect(all.changes.some((c) => c.id === t.appId)).toBe(false); // the tool's own app is never pruned
+
+    const result = await applyPlan({ ...all, changes: mine }, { client: t.client, desired: [], prior: state });
+    expect(result.results.filter((r) => r.status !== 'ok')).toEqual([]);
+    expect(result.summary.deleted).toBe(desired.length);
+    expect(result.state.objects).toEqual({});
+    const gone = async (route: string, id: string) => !(await rows<{ id: string }>(t, route)).some((r) => r.id === id);
+    const id = (a: string) => state.objects[a]!.id;
+    expect(await gone('/applications', id('Application.bot'))).toBe(true);
+    expect(await gone('/organizations', id('Organization.acme'))).toBe(true);
+    expect(await gone('/organization-roles', id('OrganizationRole.member'))).toBe(true);
+    expect(await gone('/sso-connectors', id('SsoConnector.corp'))).toBe(true);
+    expect(await gone('/resources', id('ApiResource.api'))).toBe(true);
+  });
+
+  it('a prior object of a kind that may not be deleted is forgotten; the singleton is never deleted', async () => {
+    const desired: DesiredObject[] = [
+      { address: 'SignInExperience.main', kind: 'SignInExperience', spec: {} },
+      { address: 'Organization.x', kind: 'Organization', spec: { name: `${t.prefix}forget` } },
+    ];
+    const { state } = await converge(t, desired);
+    const plan = await planTenant([], {
+      client: t.client,
+      prior: state,
+      allowDelete: ['SignInExperience'],
+    });
+    expect(plan.changes).toEqual([]);
+    const result = await applyPlan(plan, { client: t.client, desired: [], prior: state });
+    expect(result.state).toEqual({ objects: {} } satisfies PriorState);
+    expect(
+      (await rows<{ id: string }>(t, '/organizations')).some((o) => o.id === state.objects['Organization.x']!.id),
+    ).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@
  * `seedExtensions` lets other modules add seed rows (called once per fresh state).
  */
 import { prng } from './faults.js';
+import { newApplicationRow } from './routes/applications.js';
 import { seedOidcKeys } from './routes/configs.js';
 import type { TenantState } from './types.js';
 import { CORE_RELATIONS, CORE_TABLES, newId, TABLES } from './util.js';
@@ -80,17 +81,14 @@ export function createSeedState(
   };
   state.tables[TABLES.applications] = {
     [appId]: {
-      tenantId: 'default',
+      ...newApplicationRow(
+        {
+          name: 'logto-iac emulator',
+          description: 'Seeded machine-to-machine app holding the Management API access role.',
+        },
+        'MachineToMachine',
+      ),
       id: appId,
-      name: 'logto-iac emulator',
-      description: 'Seeded machine-to-machine app holding the Management API access role.',
-      type: 'MachineToMachine',
-      oidcClientMetadata: { redirectUris: [], postLogoutRedirectUris: [] },
-      customClientMetadata: {},
-      protectedAppMetadata: null,
-      customData: {},
-      isThirdParty: false,
-      appLevelAccessControlEnabled: false,
       createdAt: now,
     },
   };

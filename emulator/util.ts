@@ -45,6 +45,17 @@ export const ok = (json: unknown, status = 200): HandlerResult => ({ status, jso
 export const text = (body: string, status: number): HandlerResult => ({ status, text: body });
 export const noContent = (): HandlerResult => ({ status: 204 });
 
+/** The `keys` of a PATCH body whose value is not undefined; none of them → 422 `emptyPatch()`. */
+export function patchOf<T extends object, K extends keyof T & string>(
+  body: T | undefined,
+  keys: readonly K[],
+): Partial<Pick<T, K>> {
+  const patch: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (body?.[key] !== undefined) patch[key] = body[key];
+  if (Object.keys(patch).length === 0) throw emptyPatch();
+  return patch;
+}
+
 /**
  * Render a list the way Logto's koa-pagination does: `optional` routes return everything without headers
  * unless `page` or `page_size` is present; `always` routes paginate with 20 per page by default; `none`
@@ -172,6 +183,12 @@ export function relationRemove(ctx: RequestContext, name: string, match: Record<
   const removed = rows.length - kept.length;
   ctx.state.relations[name] = kept;
   return removed;
+}
+
+/** DELETE of one relation link: 204 once the matching rows are removed, 404 `entity.not_found` when none match. */
+export function deleteRelationRow(ctx: RequestContext, name: string, match: Record<string, string>): HandlerResult {
+  if (relationRemove(ctx, name, match) === 0) throw notFound();
+  return noContent();
 }
 
 /** Read a singleton, creating it from `init` on first access. */

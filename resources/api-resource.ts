@@ -3,8 +3,8 @@
  * Reads share one bulk `GET /resources?includeScopes=true` with ApiResourceScope.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
-import { pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { collection, pickDefined } from './shared.js';
 
 /** Logto reserves its own Management API indicators (`https://<tenant>.logto.app/api`). */
 const RESERVED_INDICATOR = /^https:\/\/[^/]+\.logto\.app\/api\/?$/i;
@@ -53,9 +53,7 @@ const CACHE = 'ApiResource';
 
 /** All resources with their scopes, once per run (shared with ApiResourceScope). */
 export function listResourcesWithScopes(ctx: ResourceContext): Promise<ApiResourceRow[]> {
-  return cached(ctx, `${CACHE}:list+scopes`, () =>
-    ctx.client.list<ApiResourceRow>('/resources', { includeScopes: 'true' }),
-  );
+  return api.listAll(ctx);
 }
 
 export function invalidateResources(ctx: ResourceContext): void {
@@ -71,8 +69,10 @@ function toLive(row: ApiResourceRow): Live<ApiResourceSpec> {
   };
 }
 
+const api = collection<ApiResourceRow, ApiResourceSpec>(CACHE, '/resources', toLive, { includeScopes: 'true' });
+
 async function setDefault(ctx: ResourceContext, id: string, isDefault: boolean): Promise<ApiResourceRow> {
-  return ctx.client.patch<ApiResourceRow>(`/resources/${seg(id)}/is-default`, { isDefault });
+  return ctx.client.patch<ApiResourceRow>(`${api.path(id)}/is-default`, { isDefault });
 }
 
 export const ApiResource = defineResource<ApiResourceSpec>({
@@ -98,18 +98,9 @@ export const ApiResource = defineResource<ApiResourceSpec>({
     }));
   },
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listResourcesWithScopes(ctx), id, `/resources/${seg(id)}`);
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listResourcesWithScopes(ctx)).map(toLive);
-  },
-
-  async findByKey(ctx, s) {
-    return (await listResourcesWithScopes(ctx)).filter((r) => r.indicator === s.indicator).map(toLive);
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((r, s) => r.indicator === s.indicator),
 
   async create(ctx, s) {
     invalidateResources(ctx);
@@ -125,15 +116,12 @@ export const ApiResource = defineResource<ApiResourceSpec>({
     invalidateResources(ctx);
     let row = live.raw as ApiResourceRow;
     const body = pickDefined(changes, ['name', 'accessTokenTtl']);
-    if (Object.keys(body).length > 0) row = await ctx.client.patch<ApiResourceRow>(`/resources/${seg(id)}`, body);
+    if (Object.keys(body).length > 0) row = await ctx.client.patch<ApiResourceRow>(api.path(id), body);
     if (changes.isDefault !== undefined) row = await setDefault(ctx, id, changes.isDefault);
     return toLive(row);
   },
 
-  async delete(ctx, id) {
-    invalidateResources(ctx);
-    await ctx.client.delete(`/resources/${seg(id)}`);
-  },
+  delete: api.delete,
 
   builtin: (live) => live.id === MANAGEMENT_API_ID || RESERVED_INDICATOR.test(live.spec.indicator),
 });

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { listApplications } from './application.js';
-import { defineResource, invalidate, type Live, type Relation, type ResourceContext } from './contract.js';
-import { deleteIgnoringMissing, readViaList, seg } from './shared.js';
+import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { idSetRelation, isNotFound, readViaList, seg } from './shared.js';
 
 const spec = z.object({
   applicationId: z
@@ -31,23 +31,8 @@ function toLive(applicationId: string): Live<ApplicationRoleAssignmentSpec> {
   return { id: applicationId, spec: { applicationId }, outputs: { id: applicationId } };
 }
 
-async function readRoleIds(ctx: ResourceContext, applicationId: string): Promise<string[]> {
-  const rows = await ctx.client.list<{ id: string }>(`/applications/${seg(applicationId)}/roles`);
-  return rows.map((r) => r.id);
-}
-
-const roles: Relation = {
-  field: 'roleIds',
-  read: (ctx, applicationId) => readRoleIds(ctx, applicationId),
-  async add(ctx, applicationId, ids) {
-    if (ids.length === 0) return;
-    // Idempotent on Logto's side (already-held roles are skipped), so a retry is harmless.
-    await ctx.client.post(`/applications/${seg(applicationId)}/roles`, { roleIds: ids }, { createsObject: false });
-  },
-  async remove(ctx, applicationId, ids) {
-    for (const id of ids) await deleteIgnoringMissing(ctx, `/applications/${seg(applicationId)}/roles/${seg(id)}`);
-  },
-};
+/** POST is idempotent on Logto's side (already-held roles are skipped), so a retry is harmless. */
+const roles = idSetRelation('roleIds', (applicationId) => `/applications/${seg(applicationId)}/roles`, 'roleIds');
 
 export const ApplicationRoleAssignment = defineResource<ApplicationRoleAssignmentSpec>({
   kind: 'ApplicationRoleAssignment',
@@ -118,9 +103,9 @@ export const ApplicationRoleAssignment = defineResource<ApplicationRoleAssignmen
     invalidate(ctx, `${CACHE}:`);
     let ids: string[];
     try {
-      ids = await readRoleIds(ctx, id);
+      ids = await roles.read(ctx, id, {});
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return;
+      if (isNotFound(error)) return;
       throw error;
     }
     await roles.remove(ctx, id, ids, {});

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { listApplications } from './application.js';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
-import { isNotFound, seg } from './shared.js';
+import { hasCode, isNotFound, seg } from './shared.js';
 
 const spec = z.object({
   applicationId: z
@@ -82,13 +82,12 @@ function toLive(applicationId: string, row: SecretRow): Live<ApplicationSecretSp
 }
 
 function explain(error: unknown, applicationId: string, expiresAt?: number): unknown {
-  const e = error as { status?: number; code?: string };
-  if (e?.status === 400 && e.code === 'request.invalid_input' && expiresAt !== undefined) {
+  if (hasCode(error, 400, 'request.invalid_input') && expiresAt !== undefined) {
     return new Error(
       `expiresAt ${new Date(expiresAt).toISOString()} is not in the future: Logto only creates secrets that expire later; set a later expiresAt or remove it`,
     );
   }
-  if (e?.status === 422 && e.code === 'entity.db_constraint_violated') {
+  if (hasCode(error, 422, 'entity.db_constraint_violated')) {
     return new Error(
       `application ${applicationId} cannot have secrets: only Traditional and MachineToMachine applications have client secrets`,
     );

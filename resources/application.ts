@@ -6,8 +6,8 @@
  * error naming their ids), and `name=…` imports it.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
-import { isRecord, pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { collection, isRecord, pickDefined, seg } from './shared.js';
 
 /** Logto accepts any absolute URI here, including custom schemes for native apps (`myapp://callback`). */
 const redirectUri = z
@@ -135,7 +135,7 @@ const CUSTOM_FIELDS = [
 const CACHE = 'Application';
 
 export function listApplications(ctx: ResourceContext): Promise<ApplicationRow[]> {
-  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<ApplicationRow>('/applications'));
+  return api.listAll(ctx);
 }
 
 function toLive(row: ApplicationRow, extraOutputs: Record<string, unknown> = {}): Live<ApplicationSpec> {
@@ -162,6 +162,8 @@ function toLive(row: ApplicationRow, extraOutputs: Record<string, unknown> = {})
     raw: row,
   };
 }
+
+const api = collection<ApplicationRow, ApplicationSpec>(CACHE, '/applications', toLive);
 
 /** `changes` laid over the live JSON object, or undefined when none of `fields` changed. */
 function merged(
@@ -208,18 +210,9 @@ export const Application = defineResource<ApplicationSpec>({
   references: [],
   relations: [],
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listApplications(ctx), id, `/applications/${seg(id)}`);
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listApplications(ctx)).map((r) => toLive(r));
-  },
-
-  async findByKey(ctx, s) {
-    return (await listApplications(ctx)).filter((r) => r.name === s.name).map((r) => toLive(r));
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((r, s) => r.name === s.name),
 
   async create(ctx, s) {
     invalidate(ctx, `${CACHE}:`);
@@ -251,14 +244,11 @@ export const Application = defineResource<ApplicationSpec>({
     const custom = merged(raw?.customClientMetadata, changes as Record<string, unknown>, CUSTOM_FIELDS);
     if (custom) body.customClientMetadata = custom;
     if (Object.keys(body).length === 0) return live;
-    const row = await ctx.client.patch<ApplicationRow>(`/applications/${seg(id)}`, body);
+    const row = await ctx.client.patch<ApplicationRow>(api.path(id), body);
     return toLive(row, { defaultSecret: live.outputs.defaultSecret });
   },
 
-  async delete(ctx, id) {
-    invalidate(ctx, `${CACHE}:`);
-    await ctx.client.delete(`/applications/${seg(id)}`);
-  },
+  delete: api.delete,
 
   /** The app this tool authenticates as must never be pruned from under itself. */
   builtin: (live, ctx) => live.id === ctx.client.appId,

@@ -6,8 +6,8 @@
  * output; headers usually carry credentials and are sensitive too.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
-import { isRecord, pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, type Live } from './contract.js';
+import { collection, isRecord, pickDefined } from './shared.js';
 
 /** The `HookEvent` enum of the Management API (OpenAPI `events.items.enum`). */
 export const HOOK_EVENTS = [
@@ -81,13 +81,6 @@ interface ApiHook {
   createdAt: number;
 }
 
-const CACHE = 'Hook';
-const path = (id: string) => `/hooks/${seg(id)}`;
-
-function listAll(ctx: ResourceContext): Promise<ApiHook[]> {
-  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<ApiHook>('/hooks'));
-}
-
 function toLive(row: ApiHook): Live<HookSpec> {
   return {
     id: row.id,
@@ -102,6 +95,8 @@ function toLive(row: ApiHook): Live<HookSpec> {
     raw: row,
   };
 }
+
+const api = collection<ApiHook, HookSpec>('Hook', '/hooks', toLive);
 
 /** The complete `config` to send: live config (keeps `retries` and anything else) with desired fields on top. */
 function mergedConfig(live: unknown, changes: Partial<HookSpec>, desired: HookSpec): ApiHookConfig {
@@ -135,28 +130,14 @@ export const Hook = defineResource<HookSpec>({
   references: [],
   relations: [],
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listAll(ctx), id, path(id));
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listAll(ctx)).map(toLive);
-  },
-
-  async findByKey(ctx, s) {
-    return (await listAll(ctx)).filter((row) => row.name === s.name).map(toLive);
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((row, s) => row.name === s.name),
 
   async create(ctx, s) {
-    invalidate(ctx, `${CACHE}:`);
     const config: ApiHookConfig = { url: s.url };
     if (s.headers !== undefined) config.headers = s.headers;
-    const row = await ctx.client.post<ApiHook>('/hooks', {
-      ...pickDefined(s, ['name', 'events', 'enabled']),
-      config,
-    });
-    return toLive(row);
+    return api.create(ctx, { ...pickDefined(s, ['name', 'events', 'enabled']), config });
   },
 
   async update(ctx, id, changes, live, desired) {
@@ -164,13 +145,8 @@ export const Hook = defineResource<HookSpec>({
     if (changes.url !== undefined || changes.headers !== undefined) {
       body.config = mergedConfig((live.raw as ApiHook | undefined)?.config, changes, desired);
     }
-    if (Object.keys(body).length === 0) return live; // PATCH {} is a 422 on this route
-    invalidate(ctx, `${CACHE}:`);
-    return toLive(await ctx.client.patch<ApiHook>(path(id), body));
+    return api.patch(ctx, id, body, live);
   },
 
-  async delete(ctx, id) {
-    invalidate(ctx, `${CACHE}:`);
-    await ctx.client.delete(path(id));
-  },
+  delete: api.delete,
 });

@@ -7,8 +7,8 @@
  * paginated list call.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type Relation, type ResourceContext } from './contract.js';
-import { deleteIgnoringMissing, pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, invalidate, type Live, type Relation } from './contract.js';
+import { collection, idSetRelation, pickDefined } from './shared.js';
 
 const spec = z.object({
   name: z.string().min(1).max(128).describe('Name of the organization role, unique in the tenant, e.g. `admin`.'),
@@ -49,11 +49,6 @@ interface ApiOrganizationRole {
 }
 
 const CACHE = 'OrganizationRole';
-const path = (id: string) => `/organization-roles/${seg(id)}`;
-
-function listAll(ctx: ResourceContext): Promise<ApiOrganizationRole[]> {
-  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<ApiOrganizationRole>('/organization-roles'));
-}
 
 function toLive(row: ApiOrganizationRole): Live<OrganizationRoleSpec> {
   const s: OrganizationRoleSpec = { name: row.name, description: row.description ?? null, type: row.type };
@@ -61,6 +56,8 @@ function toLive(row: ApiOrganizationRole): Live<OrganizationRoleSpec> {
   if (row.resourceScopes) s.resourceScopeIds = row.resourceScopes.map((x) => x.id);
   return { id: row.id, spec: s, outputs: { id: row.id }, raw: row };
 }
+
+const api = collection<ApiOrganizationRole, OrganizationRoleSpec>(CACHE, '/organization-roles', toLive);
 
 /**
  * A relation of the role: read from the bulk list when the role is in it, otherwise from the relation
@@ -72,22 +69,22 @@ function scopeRelation(
   bodyKey: 'organizationScopeIds' | 'scopeIds',
   embedded: 'scopes' | 'resourceScopes',
 ): Relation {
+  const set = idSetRelation(field, (id) => `${api.path(id)}/${route}`, bodyKey);
   return {
     field,
-    async read(ctx, parentId) {
-      const row = (await listAll(ctx)).find((r) => r.id === parentId);
-      const rows = row?.[embedded] ?? (await ctx.client.list<{ id: string }>(`${path(parentId)}/${route}`));
-      return rows.map((x) => x.id);
+    async read(ctx, parentId, spec) {
+      const row = (await api.listAll(ctx)).find((r) => r.id === parentId);
+      return row?.[embedded]?.map((x) => x.id) ?? set.read(ctx, parentId, spec);
     },
-    async add(ctx, parentId, ids) {
+    async add(ctx, parentId, ids, spec) {
       if (ids.length === 0) return;
       invalidate(ctx, `${CACHE}:`);
-      await ctx.client.post(`${path(parentId)}/${route}`, { [bodyKey]: ids }, { createsObject: false });
+      await set.add(ctx, parentId, ids, spec);
     },
-    async remove(ctx, parentId, ids) {
+    async remove(ctx, parentId, ids, spec) {
       if (ids.length === 0) return;
       invalidate(ctx, `${CACHE}:`);
-      for (const id of ids) await deleteIgnoringMissing(ctx, `${path(parentId)}/${route}/${seg(id)}`);
+      await set.remove(ctx, parentId, ids, spec);
     },
   };
 }
@@ -111,48 +108,31 @@ export const OrganizationRole = defineResource<OrganizationRoleSpec>({
     scopeRelation('resourceScopeIds', 'resource-scopes', 'scopeIds', 'resourceScopes'),
   ],
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listAll(ctx), id, path(id));
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listAll(ctx)).map(toLive);
-  },
-
-  async findByKey(ctx, s) {
-    return (await listAll(ctx)).filter((row) => row.name === s.name).map(toLive);
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((row, s) => row.name === s.name),
 
   async create(ctx, s) {
-    invalidate(ctx, `${CACHE}:`);
     // The reconciler adds the scope sets afterwards (relation.add); empty arrays keep the body valid for
     // servers that treat the OpenAPI `required` list strictly.
-    const row = await ctx.client.post<ApiOrganizationRole>('/organization-roles', {
+    const live = await api.create(ctx, {
       ...pickDefined(s, ['name', 'description', 'type']),
       organizationScopeIds: [],
       resourceScopeIds: [],
     });
-    const live = toLive(row);
     live.spec.organizationScopeIds = [];
     live.spec.resourceScopeIds = [];
     return live;
   },
 
   async update(ctx, id, changes, live) {
-    const body = pickDefined(changes, ['name', 'description', 'type']);
-    if (Object.keys(body).length === 0) return live; // PATCH {} is a 422 on this route
-    invalidate(ctx, `${CACHE}:`);
-    const row = await ctx.client.patch<ApiOrganizationRole>(path(id), body);
-    const next = toLive(row);
+    const next = await api.patch(ctx, id, pickDefined(changes, ['name', 'description', 'type']), live);
+    if (next === live) return live; // nothing to PATCH
     // The PATCH answer has no scopes: keep what the caller knew.
     next.spec.organizationScopeIds ??= live.spec.organizationScopeIds;
     next.spec.resourceScopeIds ??= live.spec.resourceScopeIds;
     return next;
   },
 
-  async delete(ctx, id) {
-    invalidate(ctx, `${CACHE}:`);
-    await ctx.client.delete(path(id));
-  },
+  delete: api.delete,
 });

@@ -3,8 +3,8 @@
  * unique tenant-wide (422 on a duplicate) and, unlike API resource scopes, may contain spaces.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
-import { pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, type Live } from './contract.js';
+import { collection, pickDefined } from './shared.js';
 
 const spec = z.object({
   name: z
@@ -30,8 +30,6 @@ interface ApiOrganizationScope {
   description: string | null;
 }
 
-const CACHE = 'OrganizationScope';
-
 function toLive(row: ApiOrganizationScope): Live<OrganizationScopeSpec> {
   return {
     id: row.id,
@@ -41,9 +39,11 @@ function toLive(row: ApiOrganizationScope): Live<OrganizationScopeSpec> {
   };
 }
 
-function listAll(ctx: ResourceContext): Promise<ApiOrganizationScope[]> {
-  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<ApiOrganizationScope>('/organization-scopes'));
-}
+const api = collection<ApiOrganizationScope, OrganizationScopeSpec>(
+  'OrganizationScope',
+  '/organization-scopes',
+  toLive,
+);
 
 export const OrganizationScope = defineResource<OrganizationScopeSpec>({
   kind: 'OrganizationScope',
@@ -58,36 +58,10 @@ export const OrganizationScope = defineResource<OrganizationScopeSpec>({
   references: [],
   relations: [],
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listAll(ctx), id, `/organization-scopes/${seg(id)}`);
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listAll(ctx)).map(toLive);
-  },
-
-  async findByKey(ctx, s) {
-    return (await listAll(ctx)).filter((row) => row.name === s.name).map(toLive);
-  },
-
-  async create(ctx, s) {
-    invalidate(ctx, `${CACHE}:`);
-    const body = pickDefined(s, ['name', 'description']);
-    const row = await ctx.client.post<ApiOrganizationScope>('/organization-scopes', body);
-    return toLive(row);
-  },
-
-  async update(ctx, id, changes, live) {
-    const body = pickDefined(changes, ['name', 'description']);
-    if (Object.keys(body).length === 0) return live; // PATCH {} is a 422 on this route
-    invalidate(ctx, `${CACHE}:`);
-    const row = await ctx.client.patch<ApiOrganizationScope>(`/organization-scopes/${seg(id)}`, body);
-    return toLive(row);
-  },
-
-  async delete(ctx, id) {
-    invalidate(ctx, `${CACHE}:`);
-    await ctx.client.delete(`/organization-scopes/${seg(id)}`);
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((row, s) => row.name === s.name),
+  create: (ctx, s) => api.create(ctx, pickDefined(s, ['name', 'description'])),
+  update: (ctx, id, changes, live) => api.patch(ctx, id, pickDefined(changes, ['name', 'description']), live),
+  delete: api.delete,
 });

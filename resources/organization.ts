@@ -8,8 +8,8 @@
  * modelled as three authoritative sets reconciled with add/remove calls.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type Relation, type ResourceContext } from './contract.js';
-import { deleteIgnoringMissing, pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, type Live, type Relation } from './contract.js';
+import { collection, deleteIgnoringMissing, idSetRelation, pickDefined, seg } from './shared.js';
 
 const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');
 
@@ -102,13 +102,7 @@ interface ApiOrganization {
   createdAt: number;
 }
 
-const CACHE = 'Organization';
-const path = (id: string) => `/organizations/${seg(id)}`;
 const FIELDS = ['name', 'description', 'customData', 'isMfaRequired', 'branding', 'color', 'customCss'] as const;
-
-function listAll(ctx: ResourceContext): Promise<ApiOrganization[]> {
-  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<ApiOrganization>('/organizations'));
-}
 
 function toLive(row: ApiOrganization): Live<OrganizationSpec> {
   return {
@@ -127,26 +121,8 @@ function toLive(row: ApiOrganization): Live<OrganizationSpec> {
   };
 }
 
-/** A set of organization role / SSO connector ids under `/organizations/:id/jit/<route>`. */
-function jitIdRelation(
-  field: 'jitRoleIds' | 'jitSsoConnectorIds',
-  route: 'roles' | 'sso-connectors',
-  bodyKey: 'organizationRoleIds' | 'ssoConnectorIds',
-): Relation {
-  return {
-    field,
-    async read(ctx, parentId) {
-      return (await ctx.client.list<{ id: string }>(`${path(parentId)}/jit/${route}`)).map((x) => x.id);
-    },
-    async add(ctx, parentId, ids) {
-      if (ids.length === 0) return;
-      await ctx.client.post(`${path(parentId)}/jit/${route}`, { [bodyKey]: ids }, { createsObject: false });
-    },
-    async remove(ctx, parentId, ids) {
-      for (const id of ids) await deleteIgnoringMissing(ctx, `${path(parentId)}/jit/${route}/${seg(id)}`);
-    },
-  };
-}
+const api = collection<ApiOrganization, OrganizationSpec>('Organization', '/organizations', toLive);
+const { path } = api;
 
 const jitEmailDomains: Relation = {
   field: 'jitEmailDomains',
@@ -184,39 +160,15 @@ export const Organization = defineResource<OrganizationSpec>({
   ],
   relations: [
     jitEmailDomains,
-    jitIdRelation('jitRoleIds', 'roles', 'organizationRoleIds'),
-    jitIdRelation('jitSsoConnectorIds', 'sso-connectors', 'ssoConnectorIds'),
+    idSetRelation('jitRoleIds', (id) => `${path(id)}/jit/roles`, 'organizationRoleIds'),
+    idSetRelation('jitSsoConnectorIds', (id) => `${path(id)}/jit/sso-connectors`, 'ssoConnectorIds'),
   ],
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listAll(ctx), id, path(id));
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listAll(ctx)).map(toLive);
-  },
-
-  async findByKey(ctx, s) {
-    return (await listAll(ctx)).filter((row) => row.name === s.name).map(toLive);
-  },
-
-  async create(ctx, s) {
-    invalidate(ctx, `${CACHE}:`);
-    const row = await ctx.client.post<ApiOrganization>('/organizations', pickDefined(s, FIELDS));
-    return toLive(row);
-  },
-
-  async update(ctx, id, changes, live) {
-    // customData / branding / color are replaced wholesale: `changes` carries their complete desired value.
-    const body = pickDefined(changes, FIELDS);
-    if (Object.keys(body).length === 0) return live; // PATCH {} is a 422 on this route
-    invalidate(ctx, `${CACHE}:`);
-    return toLive(await ctx.client.patch<ApiOrganization>(path(id), body));
-  },
-
-  async delete(ctx, id) {
-    invalidate(ctx, `${CACHE}:`);
-    await ctx.client.delete(path(id));
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((row, s) => row.name === s.name),
+  create: (ctx, s) => api.create(ctx, pickDefined(s, FIELDS)),
+  // customData / branding / color are replaced wholesale: `changes` carries their complete desired value.
+  update: (ctx, id, changes, live) => api.patch(ctx, id, pickDefined(changes, FIELDS), live),
+  delete: api.delete,
 });

@@ -4,8 +4,8 @@
  * (`POST /roles/:id/scopes` is not idempotent, so only missing scopes are ever posted).
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type Relation, type ResourceContext } from './contract.js';
-import { deleteIgnoringMissing, pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, invalidate, type Live, type Relation } from './contract.js';
+import { collection, hasCode, idSetRelation, pickDefined } from './shared.js';
 
 const spec = z.object({
   name: z
@@ -41,10 +41,6 @@ const CACHE = 'Role';
 /** Seeded by Logto for Management API access; never deleted or pruned. */
 export const MANAGEMENT_ROLE_NAME = 'Logto Management API access';
 
-function listAll(ctx: ResourceContext): Promise<RoleRow[]> {
-  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<RoleRow>('/roles'));
-}
-
 function toLive(row: RoleRow): Live<RoleSpec> {
   return {
     id: row.id,
@@ -54,34 +50,22 @@ function toLive(row: RoleRow): Live<RoleSpec> {
   };
 }
 
-function hasCode(error: unknown, status: number, code: string): boolean {
-  const e = error as { status?: unknown; code?: unknown } | undefined;
-  return !!e && e.status === status && e.code === code;
-}
+const api = collection<RoleRow, RoleSpec>(CACHE, '/roles', toLive);
 
-async function readScopeIds(ctx: ResourceContext, roleId: string): Promise<string[]> {
-  const rows = await ctx.client.list<{ id: string }>(`/roles/${seg(roleId)}/scopes`);
-  return rows.map((r) => r.id);
-}
+const scopeSet = idSetRelation('scopeIds', (roleId) => `${api.path(roleId)}/scopes`, 'scopeIds');
 
 const scopeRelation: Relation = {
-  field: 'scopeIds',
-  read: (ctx, roleId) => readScopeIds(ctx, roleId),
-  async add(ctx, roleId, ids) {
-    if (ids.length === 0) return;
+  ...scopeSet,
+  async add(ctx, roleId, ids, spec) {
     try {
-      await ctx.client.post(`/roles/${seg(roleId)}/scopes`, { scopeIds: ids }, { createsObject: false });
+      await scopeSet.add(ctx, roleId, ids, spec);
     } catch (error) {
       // A retried POST whose first attempt committed: post only what is still missing.
       if (!hasCode(error, 422, 'role.scope_exists')) throw error;
-      const have = new Set(await readScopeIds(ctx, roleId));
+      const have = new Set(await scopeSet.read(ctx, roleId, spec));
       const missing = ids.filter((id) => !have.has(id));
-      if (missing.length > 0)
-        await ctx.client.post(`/roles/${seg(roleId)}/scopes`, { scopeIds: missing }, { createsObject: false });
+      if (missing.length > 0) await scopeSet.add(ctx, roleId, missing, spec);
     }
-  },
-  async remove(ctx, roleId, ids) {
-    for (const id of ids) await deleteIgnoringMissing(ctx, `/roles/${seg(roleId)}/scopes/${seg(id)}`);
   },
 };
 
@@ -97,38 +81,21 @@ export const Role = defineResource<RoleSpec>({
   references: [{ field: 'scopeIds', kind: 'ApiResourceScope', many: true }],
   relations: [scopeRelation],
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listAll(ctx), id, `/roles/${seg(id)}`);
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listAll(ctx)).map(toLive);
-  },
-
-  async findByKey(ctx, s) {
-    return (await listAll(ctx)).filter((r) => r.name === s.name).map(toLive);
-  },
-
-  async create(ctx, s) {
-    invalidate(ctx, `${CACHE}:`);
-    const row = await ctx.client.post<RoleRow>('/roles', pickDefined(s, ['name', 'description', 'type', 'isDefault']));
-    return toLive(row);
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((r, s) => r.name === s.name),
+  create: (ctx, s) => api.create(ctx, pickDefined(s, ['name', 'description', 'type', 'isDefault'])),
 
   async update(ctx, id, changes) {
     invalidate(ctx, `${CACHE}:`);
     const row = await ctx.client.patch<RoleRow>(
-      `/roles/${seg(id)}`,
+      api.path(id),
       pickDefined(changes, ['name', 'description', 'isDefault']),
     );
     return toLive(row);
   },
 
-  async delete(ctx, id) {
-    invalidate(ctx, `${CACHE}:`);
-    await ctx.client.delete(`/roles/${seg(id)}`);
-  },
+  delete: api.delete,
 
   builtin: (live) => live.spec.name === MANAGEMENT_ROLE_NAME || live.spec.name.startsWith('#internal:'),
 });

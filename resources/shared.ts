@@ -3,11 +3,17 @@
  * building. (Memoisation itself is `cached` / `invalidate` in `contract.ts`.) Only generic mechanics live
  * here; anything specific to one API route stays in its module.
  */
-import type { ResourceContext } from './contract.js';
+import { cached, invalidate, type Live, type Relation, type ResourceContext, type Spec } from './contract.js';
 
 /** An HTTP 404 from the client (recognised by shape, so resources do not depend on the client class). */
 export function isNotFound(error: unknown): boolean {
   return !!error && typeof error === 'object' && (error as { status?: unknown }).status === 404;
+}
+
+/** An API error with this HTTP status and Logto error code (recognised by shape, like `isNotFound`). */
+export function hasCode(error: unknown, status: number, code: string): boolean {
+  const e = error as { status?: unknown; code?: unknown } | undefined;
+  return !!e && e.status === status && e.code === code;
 }
 
 /** GET that answers undefined on 404. */
@@ -43,6 +49,26 @@ export async function deleteIgnoringMissing(ctx: ResourceContext, path: string):
   }
 }
 
+/**
+ * A relation kept as a set of ids under `route(parentId)`: GET lists the members, one POST `{[bodyKey]: ids}`
+ * adds (idempotent on these routes), and one DELETE `…/<id>` each removes (404 = already gone).
+ */
+export function idSetRelation(field: string, route: (parentId: string) => string, bodyKey: string): Relation {
+  return {
+    field,
+    async read(ctx, parentId) {
+      return (await ctx.client.list<{ id: string }>(route(parentId))).map((x) => x.id);
+    },
+    async add(ctx, parentId, ids) {
+      if (ids.length === 0) return;
+      await ctx.client.post(route(parentId), { [bodyKey]: ids }, { createsObject: false });
+    },
+    async remove(ctx, parentId, ids) {
+      for (const id of ids) await deleteIgnoringMissing(ctx, `${route(parentId)}/${seg(id)}`);
+    },
+  };
+}
+
 /** `{a, b}` of `source` restricted to the keys whose value is not undefined. */
 export function pickDefined<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
   const out: Partial<Pick<T, K>> = {};
@@ -64,4 +90,50 @@ export function overlay(live: unknown, desired: Record<string, unknown> | undefi
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(desired ?? {})) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/**
+ * The plumbing of a type served by one collection route (`/hooks`, `/organizations`, …): the bulk list
+ * (with `query`, e.g. `includeScopes`), memoised as `<kind>:list`; reads served from it; POST, PATCH and
+ * DELETE that first forget the kind's memo. `toLive` is always called with the row alone.
+ */
+export function collection<Row extends { id: string }, S extends Spec>(
+  kind: string,
+  route: string,
+  toLive: (row: Row) => Live<S>,
+  query?: Record<string, string>,
+) {
+  const path = (id: string) => `${route}/${seg(id)}`;
+  const listAll = (ctx: ResourceContext): Promise<Row[]> =>
+    cached(ctx, `${kind}:list`, () => ctx.client.list<Row>(route, query));
+  return {
+    path,
+    listAll,
+    async read(ctx: ResourceContext, id: string): Promise<Live<S> | undefined> {
+      const row = await readViaList(ctx, listAll(ctx), id, path(id));
+      return row ? toLive(row) : undefined;
+    },
+    async list(ctx: ResourceContext): Promise<Live<S>[]> {
+      return (await listAll(ctx)).map((row) => toLive(row));
+    },
+    /** A `findByKey` returning the listed objects for which `matches` holds. */
+    findBy(matches: (row: Row, spec: S) => boolean) {
+      return async (ctx: ResourceContext, spec: S): Promise<Live<S>[]> =>
+        (await listAll(ctx)).filter((row) => matches(row, spec)).map((row) => toLive(row));
+    },
+    async create(ctx: ResourceContext, body: object): Promise<Live<S>> {
+      invalidate(ctx, `${kind}:`);
+      return toLive(await ctx.client.post<Row>(route, body));
+    },
+    /** PATCH `body`; an empty body answers `live` without a request (PATCH {} is a 422 on these routes). */
+    async patch(ctx: ResourceContext, id: string, body: object, live: Live<S>): Promise<Live<S>> {
+      if (Object.keys(body).length === 0) return live;
+      invalidate(ctx, `${kind}:`);
+      return toLive(await ctx.client.patch<Row>(path(id), body));
+    },
+    async delete(ctx: ResourceContext, id: string): Promise<void> {
+      invalidate(ctx, `${kind}:`);
+      await ctx.client.delete(path(id));
+    },
+  };
 }

@@ -5,8 +5,8 @@
  * sensitive. `domains` and `branding` are replaced wholesale by PATCH; the spec owns them entirely.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
-import { pickDefined, readViaList, seg } from './shared.js';
+import { defineResource, type Live } from './contract.js';
+import { collection, pickDefined } from './shared.js';
 
 export const SSO_PROVIDERS = ['OIDC', 'SAML', 'AzureAD', 'AzureAdOidc', 'GoogleWorkspace', 'Okta'] as const;
 
@@ -89,13 +89,7 @@ interface ApiSsoConnector {
   createdAt: number;
 }
 
-const CACHE = 'SsoConnector';
-const path = (id: string) => `/sso-connectors/${seg(id)}`;
 const FIELDS = ['connectorName', 'config', 'domains', 'branding', 'syncProfile', 'enableTokenStorage'] as const;
-
-function listAll(ctx: ResourceContext): Promise<ApiSsoConnector[]> {
-  return cached(ctx, `${CACHE}:list`, () => ctx.client.list<ApiSsoConnector>('/sso-connectors'));
-}
 
 function toLive(row: ApiSsoConnector): Live<SsoConnectorSpec> {
   const s: SsoConnectorSpec = {
@@ -109,6 +103,8 @@ function toLive(row: ApiSsoConnector): Live<SsoConnectorSpec> {
   if (row.enableTokenStorage !== undefined) s.enableTokenStorage = row.enableTokenStorage;
   return { id: row.id, spec: s, outputs: { id: row.id, createdAt: row.createdAt }, raw: row };
 }
+
+const api = collection<ApiSsoConnector, SsoConnectorSpec>('SsoConnector', '/sso-connectors', toLive);
 
 export const SsoConnector = defineResource<SsoConnectorSpec>({
   kind: 'SsoConnector',
@@ -126,37 +122,10 @@ export const SsoConnector = defineResource<SsoConnectorSpec>({
   references: [],
   relations: [],
 
-  async read(ctx, id) {
-    const row = await readViaList(ctx, listAll(ctx), id, path(id));
-    return row ? toLive(row) : undefined;
-  },
-
-  async list(ctx) {
-    return (await listAll(ctx)).map(toLive);
-  },
-
-  async findByKey(ctx, s) {
-    return (await listAll(ctx)).filter((row) => row.connectorName === s.connectorName).map(toLive);
-  },
-
-  async create(ctx, s) {
-    invalidate(ctx, `${CACHE}:`);
-    const row = await ctx.client.post<ApiSsoConnector>('/sso-connectors', {
-      providerName: s.providerName,
-      ...pickDefined(s, FIELDS),
-    });
-    return toLive(row);
-  },
-
-  async update(ctx, id, changes, live) {
-    const body = pickDefined(changes, FIELDS);
-    if (Object.keys(body).length === 0) return live;
-    invalidate(ctx, `${CACHE}:`);
-    return toLive(await ctx.client.patch<ApiSsoConnector>(path(id), body));
-  },
-
-  async delete(ctx, id) {
-    invalidate(ctx, `${CACHE}:`);
-    await ctx.client.delete(path(id));
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((row, s) => row.connectorName === s.connectorName),
+  create: (ctx, s) => api.create(ctx, { providerName: s.providerName, ...pickDefined(s, FIELDS) }),
+  update: (ctx, id, changes, live) => api.patch(ctx, id, pickDefined(changes, FIELDS), live),
+  delete: api.delete,
 });

@@ -1,6 +1,6 @@
 /** `/account-center` (singleton, facts §16). */
 import type { RequestContext, RouteModule } from '../types.js';
-import { emptyPatch, ok, SINGLETONS, singleton } from '../util.js';
+import { ok, patchOf, SINGLETONS, singleton } from '../util.js';
 
 export type AccountCenter = Record<string, unknown> & { id: 'default'; tenantId: string };
 
@@ -34,10 +34,7 @@ const accountCenterModule: RouteModule = (r) => {
   r.route('GET', '/account-center', (ctx) => ok(accountCenter(ctx)));
 
   r.route('PATCH', '/account-center', (ctx) => {
-    const body = ctx.body as Record<string, unknown>;
-    const patch: Record<string, unknown> = {};
-    for (const key of PATCHABLE) if (body?.[key] !== undefined) patch[key] = body[key];
-    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const patch = patchOf(ctx.body as Record<(typeof PATCHABLE)[number], unknown> | undefined, PATCHABLE);
     const current = accountCenter(ctx);
     Object.assign(current, patch);
     return ok(current);

@@ -6,6 +6,7 @@ import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   CORE_RELATIONS,
   CORE_TABLES,
+  deleteRelationRow,
   emptyPatch,
   guardError,
   newId,
@@ -102,6 +103,10 @@ function assertNoThirdPartyTokenExchange(isThirdParty: boolean, customClientMeta
     );
   }
 }
+
+/** 400 for `/applications` calls on a SAML app: those go through `/saml-applications`. */
+const useSamlAppApi = (verb: 'create' | 'manage') =>
+  new ApiError(400, 'application.saml.use_saml_app_api', `Use the SAML application API to ${verb} SAML applications.`);
 
 function defaultOidcMetadata(): Row {
   return { redirectUris: [], postLogoutRedirectUris: [] };
@@ -221,13 +226,7 @@ export const applicationRoutes: RouteModule = (r) => {
   r.route('POST', '/applications', (ctx) => {
     const body = ctx.body as Row;
     const type = String(body.type);
-    if (type === 'SAML') {
-      throw new ApiError(
-        400,
-        'application.saml.use_saml_app_api',
-        'Use the SAML application API to create SAML applications.',
-      );
-    }
+    if (type === 'SAML') throw useSamlAppApi('create');
     if (type === 'Protected') {
       if (!body.protectedAppMetadata) {
         throw new ApiError(
@@ -264,13 +263,7 @@ export const applicationRoutes: RouteModule = (r) => {
 
   r.route('PATCH', '/applications/:id', (ctx) => {
     const app = getApplication(ctx, ctx.params.id as string);
-    if (app.type === 'SAML') {
-      throw new ApiError(
-        400,
-        'application.saml.use_saml_app_api',
-        'Use the SAML application API to manage SAML applications.',
-      );
-    }
+    if (app.type === 'SAML') throw useSamlAppApi('manage');
     const body = { ...(ctx.body as Row) };
     // Not stored on the row: admin access is an OSS no-op; protected-app metadata only exists for Protected apps.
     delete body.isAdmin;
@@ -289,13 +282,7 @@ export const applicationRoutes: RouteModule = (r) => {
 
   r.route('DELETE', '/applications/:id', (ctx) => {
     const app = getApplication(ctx, ctx.params.id as string);
-    if (app.type === 'SAML') {
-      throw new ApiError(
-        400,
-        'application.saml.use_saml_app_api',
-        'Use the SAML application API to manage SAML applications.',
-      );
-    }
+    if (app.type === 'SAML') throw useSamlAppApi('manage');
     deleteApplicationCascade(ctx, app.id);
     return noContent();
   });
@@ -392,12 +379,10 @@ export const applicationRoutes: RouteModule = (r) => {
 
   r.route('DELETE', '/applications/:applicationId/roles/:roleId', (ctx) => {
     const app = getApplication(ctx, ctx.params.applicationId as string);
-    const removed = relationRemove(ctx, CORE_RELATIONS.applicationsRoles, {
+    return deleteRelationRow(ctx, CORE_RELATIONS.applicationsRoles, {
       applicationId: app.id,
       roleId: ctx.params.roleId as string,
     });
-    if (removed === 0) throw notFound();
-    return noContent();
   });
 
   // ---- organizations the app belongs to (tables owned by routes/organizations.ts)

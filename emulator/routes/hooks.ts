@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
-  emptyPatch,
   GuardError,
   newId,
   noContent,
@@ -10,6 +9,7 @@ import {
   notFound,
   ok,
   paginate,
+  patchOf,
   TABLES,
   table,
 } from '../util.js';
@@ -84,10 +84,7 @@ const hooksModule: RouteModule = (r) => {
   r.route('GET', '/hooks/:id', (ctx) => ok(withStats(ctx, find(ctx))));
 
   r.route('PATCH', '/hooks/:id', (ctx) => {
-    const body = ctx.body as Record<string, unknown>;
-    const patch: Record<string, unknown> = {};
-    for (const key of PATCHABLE) if (body[key] !== undefined) patch[key] = body[key];
-    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const patch = patchOf(ctx.body as Partial<HookRow>, PATCHABLE);
     const row = find(ctx);
     Object.assign(row, patch);
     return ok(row);

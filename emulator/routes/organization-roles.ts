@@ -1,13 +1,14 @@
 /** `/organization-roles` with its `/scopes` and `/resource-scopes` relations (facts §11). */
-import { ApiError, type RequestContext, type RouteModule } from '../types.js';
+import { ApiError, type Registrar, type RequestContext, type RouteModule } from '../types.js';
 import {
-  emptyPatch,
+  deleteRelationRow,
   newId,
   noContent,
   notExists,
   notFound,
   ok,
   paginate,
+  patchOf,
   RELATIONS,
   relationAdd,
   relationRemove,
@@ -68,6 +69,58 @@ function withRelations(ctx: RequestContext, role: OrganizationRoleRow): Row {
   };
 }
 
+/**
+ * GET/POST/PUT/DELETE of one scope set of a role: organization scopes (`/scopes`) or API resource scopes
+ * (`/resource-scopes`). `column` is the relation column and the DELETE path parameter.
+ */
+function scopeSetRoutes(
+  r: Registrar,
+  opts: {
+    path: string;
+    relation: string;
+    bodyKey: string;
+    column: string;
+    targets: (ctx: RequestContext) => Record<string, unknown>;
+    members: (ctx: RequestContext, roleId: string) => Row[];
+  },
+): void {
+  const base = `/organization-roles/:id/${opts.path}`;
+  /** The body's ids, once the role and every id exist. */
+  const checkedIds = (ctx: RequestContext): string[] => {
+    const ids = (ctx.body as Record<string, string[]>)[opts.bodyKey] as string[];
+    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
+    requireAll(opts.targets(ctx), ids);
+    return ids;
+  };
+  const add = (ctx: RequestContext, ids: string[]) => {
+    for (const id of ids) relationAdd(ctx, opts.relation, { organizationRoleId: ctx.params.id, [opts.column]: id });
+  };
+
+  r.route('GET', base, (ctx) =>
+    paginate(
+      ctx,
+      opts.members(ctx, ctx.params.id).filter((s) => matchesQuery(ctx, s, ['name'])),
+      'optional',
+    ),
+  );
+  r.route('POST', base, (ctx) => {
+    add(ctx, checkedIds(ctx));
+    return text('Created', 201);
+  });
+  r.route('PUT', base, (ctx) => {
+    const ids = checkedIds(ctx);
+    relationRemove(ctx, opts.relation, { organizationRoleId: ctx.params.id });
+    add(ctx, ids);
+    return noContent();
+  });
+  r.route('DELETE', `${base}/:${opts.column}`, (ctx) =>
+    deleteRelationRow(ctx, opts.relation, {
+      organizationRoleId: ctx.params.id,
+      [opts.column]: ctx.params[opts.column],
+    }),
+  );
+}
+
 const organizationRoles: RouteModule = (r) => {
   r.route('GET', '/organization-roles', (ctx) => {
     const rows = Object.values(orgRoles(ctx)).filter((role) => matchesQuery(ctx, role, ['id', 'name', 'description']));
@@ -115,11 +168,7 @@ const organizationRoles: RouteModule = (r) => {
 
   r.route('PATCH', '/organization-roles/:id', (ctx) => {
     const body = ctx.body as { name?: string; description?: string | null; type?: RoleType };
-    const patch: Partial<OrganizationRoleRow> = {};
-    if (body.name !== undefined) patch.name = body.name;
-    if (body.description !== undefined) patch.description = body.description;
-    if (body.type !== undefined) patch.type = body.type;
-    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const patch = patchOf(body, ['name', 'description', 'type']);
     const all = orgRoles(ctx);
     const row = all[ctx.params.id];
     if (!row) throw notExists(TABLES.organizationRoles);
@@ -142,78 +191,21 @@ const organizationRoles: RouteModule = (r) => {
     return noContent();
   });
 
-  // --- /scopes (organization scopes) ---
-  r.route('GET', '/organization-roles/:id/scopes', (ctx) =>
-    paginate(
-      ctx,
-      roleScopes(ctx, ctx.params.id).filter((s) => matchesQuery(ctx, s, ['name'])),
-      'optional',
-    ),
-  );
-
-  r.route('POST', '/organization-roles/:id/scopes', (ctx) => {
-    const ids = (ctx.body as { organizationScopeIds: string[] }).organizationScopeIds;
-    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
-    requireAll(orgScopes(ctx), ids);
-    for (const id of ids)
-      relationAdd(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: ctx.params.id, organizationScopeId: id });
-    return text('Created', 201);
+  scopeSetRoutes(r, {
+    path: 'scopes',
+    relation: RELATIONS.orgRoleScopes,
+    bodyKey: 'organizationScopeIds',
+    column: 'organizationScopeId',
+    targets: orgScopes,
+    members: roleScopes,
   });
-
-  r.route('PUT', '/organization-roles/:id/scopes', (ctx) => {
-    const ids = (ctx.body as { organizationScopeIds: string[] }).organizationScopeIds;
-    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
-    requireAll(orgScopes(ctx), ids);
-    relationRemove(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: ctx.params.id });
-    for (const id of ids)
-      relationAdd(ctx, RELATIONS.orgRoleScopes, { organizationRoleId: ctx.params.id, organizationScopeId: id });
-    return noContent();
-  });
-
-  r.route('DELETE', '/organization-roles/:id/scopes/:organizationScopeId', (ctx) => {
-    const removed = relationRemove(ctx, RELATIONS.orgRoleScopes, {
-      organizationRoleId: ctx.params.id,
-      organizationScopeId: ctx.params.organizationScopeId,
-    });
-    if (removed === 0) throw notFound();
-    return noContent();
-  });
-
-  // --- /resource-scopes (API resource scopes) ---
-  r.route('GET', '/organization-roles/:id/resource-scopes', (ctx) =>
-    paginate(
-      ctx,
-      roleResourceScopes(ctx, ctx.params.id).filter((s) => matchesQuery(ctx, s, ['name'])),
-      'optional',
-    ),
-  );
-
-  r.route('POST', '/organization-roles/:id/resource-scopes', (ctx) => {
-    const ids = (ctx.body as { scopeIds: string[] }).scopeIds;
-    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
-    requireAll(resourceScopes(ctx), ids);
-    for (const id of ids)
-      relationAdd(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: ctx.params.id, scopeId: id });
-    return text('Created', 201);
-  });
-
-  r.route('PUT', '/organization-roles/:id/resource-scopes', (ctx) => {
-    const ids = (ctx.body as { scopeIds: string[] }).scopeIds;
-    if (!orgRoles(ctx)[ctx.params.id]) throw foreignKeyNotFound();
-    requireAll(resourceScopes(ctx), ids);
-    relationRemove(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: ctx.params.id });
-    for (const id of ids)
-      relationAdd(ctx, RELATIONS.orgRoleResourceScopes, { organizationRoleId: ctx.params.id, scopeId: id });
-    return noContent();
-  });
-
-  r.route('DELETE', '/organization-roles/:id/resource-scopes/:scopeId', (ctx) => {
-    const removed = relationRemove(ctx, RELATIONS.orgRoleResourceScopes, {
-      organizationRoleId: ctx.params.id,
-      scopeId: ctx.params.scopeId,
-    });
-    if (removed === 0) throw notFound();
-    return noContent();
+  scopeSetRoutes(r, {
+    path: 'resource-scopes',
+    relation: RELATIONS.orgRoleResourceScopes,
+    bodyKey: 'scopeIds',
+    column: 'scopeId',
+    targets: resourceScopes,
+    members: roleResourceScopes,
   });
 };
 

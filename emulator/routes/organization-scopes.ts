@@ -1,7 +1,6 @@
 /** `/organization-scopes`: organization permission scopes (facts §10). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
-  emptyPatch,
   newId,
   noContent,
   notExists,
@@ -9,6 +8,7 @@ import {
   notFound,
   ok,
   paginate,
+  patchOf,
   RELATIONS,
   relationRemove,
   TABLES,
@@ -65,11 +65,7 @@ const organizationScopes: RouteModule = (r) => {
   });
 
   r.route('PATCH', '/organization-scopes/:id', (ctx) => {
-    const body = ctx.body as { name?: string; description?: string | null };
-    const patch: Partial<OrganizationScopeRow> = {};
-    if (body.name !== undefined) patch.name = body.name;
-    if (body.description !== undefined) patch.description = body.description;
-    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const patch = patchOf(ctx.body as { name?: string; description?: string | null }, ['name', 'description']);
     const all = scopes(ctx);
     const row = all[ctx.params.id];
     if (!row) throw notExists(TABLES.organizationScopes);

@@ -4,7 +4,7 @@
  */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
-  emptyPatch,
+  deleteRelationRow,
   GuardError,
   newId,
   noContent,
@@ -13,6 +13,7 @@ import {
   notFound,
   ok,
   paginate,
+  patchOf,
   RELATIONS,
   relationAdd,
   relationRemove,
@@ -195,10 +196,7 @@ const organizations: RouteModule = (r) => {
   });
 
   r.route('PATCH', '/organizations/:id', (ctx) => {
-    const body = ctx.body as Record<string, unknown>;
-    const patch: Row = {};
-    for (const key of PATCHABLE) if (body[key] !== undefined) patch[key] = body[key];
-    if (Object.keys(patch).length === 0) throw emptyPatch();
+    const patch = patchOf(ctx.body as Partial<OrganizationRow>, PATCHABLE);
     const row = orgs(ctx)[ctx.params.id];
     if (!row) throw notExists(TABLES.organizations);
     Object.assign(row, patch);
@@ -284,15 +282,13 @@ const organizations: RouteModule = (r) => {
     setAppRoles(ctx, true);
     return noContent();
   });
-  r.route('DELETE', `${appRolesPath}/:organizationRoleId`, (ctx) => {
-    const removed = relationRemove(ctx, RELATIONS.orgApplicationRoles, {
+  r.route('DELETE', `${appRolesPath}/:organizationRoleId`, (ctx) =>
+    deleteRelationRow(ctx, RELATIONS.orgApplicationRoles, {
       organizationId: ctx.params.id,
       applicationId: ctx.params.applicationId,
       organizationRoleId: ctx.params.organizationRoleId,
-    });
-    if (removed === 0) throw notFound();
-    return noContent();
-  });
+    }),
+  );
 
   // --- users (the emulator has no user management; ids must exist in the `users` table) ---
   simpleRelation(r, {
@@ -339,14 +335,12 @@ const organizations: RouteModule = (r) => {
     }
     return noContent();
   });
-  r.route('DELETE', `${jitDomains}/:emailDomain`, (ctx) => {
-    const removed = relationRemove(ctx, RELATIONS.orgJitEmailDomains, {
+  r.route('DELETE', `${jitDomains}/:emailDomain`, (ctx) =>
+    deleteRelationRow(ctx, RELATIONS.orgJitEmailDomains, {
       organizationId: ctx.params.id,
       emailDomain: ctx.params.emailDomain,
-    });
-    if (removed === 0) throw notFound();
-    return noContent();
-  });
+    }),
+  );
 
   // --- JIT: organization roles (any type) and SSO connectors ---
   simpleRelation(r, {

@@ -4,12 +4,12 @@
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   CORE_RELATIONS,
+  deleteRelationRow,
   emptyPatch,
   guardError,
   newId,
   noContent,
   notExistsWithId,
-  notFound,
   ok,
   paginate,
   relationAdd,
@@ -190,12 +190,10 @@ export const roleRoutes: RouteModule = (r) => {
 
   r.route('DELETE', '/roles/:id/scopes/:scopeId', (ctx) => {
     const role = getRole(ctx, ctx.params.id as string);
-    const removed = relationRemove(ctx, CORE_RELATIONS.rolesScopes, {
+    return deleteRelationRow(ctx, CORE_RELATIONS.rolesScopes, {
       roleId: role.id,
       scopeId: ctx.params.scopeId as string,
     });
-    if (removed === 0) throw notFound();
-    return noContent();
   });
 
   // ---- applications
@@ -236,12 +234,10 @@ export const roleRoutes: RouteModule = (r) => {
 
   r.route('DELETE', '/roles/:id/applications/:applicationId', (ctx) => {
     const role = getRole(ctx, ctx.params.id as string);
-    const removed = relationRemove(ctx, CORE_RELATIONS.applicationsRoles, {
+    return deleteRelationRow(ctx, CORE_RELATIONS.applicationsRoles, {
       roleId: role.id,
       applicationId: ctx.params.applicationId as string,
     });
-    if (removed === 0) throw notFound();
-    return noContent();
   });
 
   // ---- users (the emulator manages no users itself; the list is usually empty)

@@ -3,17 +3,18 @@
  * and writes text to the given streams; the work itself is the reconciler's (`planTenant`, `applyPlan`) and
  * the catalog's. Nothing here speaks HTTP or diffs objects.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResourceDefinition } from '../../resources/contract.js';
 import type { ClientOptions, LogtoClient } from '../client/types.js';
-import { applyPlan, planTenant } from '../reconcile/index.js';
+import { AmbiguousKeyError, applyPlan, planTenant, validateDesired } from '../reconcile/index.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant } from './export.js';
-import { locateKeylessObjects } from './identity.js';
 import {
   actionable,
   colorFor,
+  displayAddress,
   driftReport,
   formatApplySummary,
   formatDrift,
@@ -24,7 +25,7 @@ import {
   type Style,
 } from './printer.js';
 import { planDocument } from './schema.js';
-import { formatPath, positionOf, TenantFileError } from './source.js';
+import { formatPath, type Problem, positionOf, TenantFileError } from './source.js';
 import { analyzeTenant, type LoadedTenant, loadTenant } from './tenant-file.js';
 
 export interface Io {
@@ -88,35 +89,48 @@ export function readState(path: string | undefined): PriorState | undefined {
   }
 }
 
+/** Write an output file (`--out`), making its directory first: `export --out logto/tenant.yaml` in a new repo. */
+function writeOutput(path: string, text: string) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
 function writeState(path: string | undefined, state: PriorState) {
   if (path) writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
+/** Reconciler issues (object address + spec field) as file problems, pointing at the file and line. */
+function problemsAt(tenant: LoadedTenant, issues: { address?: string; field?: string; message: string }[]): Problem[] {
+  return issues.map((issue) => {
+    const origin = issue.address ? tenant.origins.get(issue.address) : undefined;
+    const path = origin ? (origin.fields.get(issue.field?.split('.')[0] ?? '') ?? origin.path) : [];
+    const pos = origin ? positionOf(origin.source, path) : undefined;
+    return {
+      severity: 'error' as const,
+      file: origin?.source.file,
+      line: pos?.line,
+      column: pos?.column,
+      field: path.length > 0 ? formatPath(path) : issue.field,
+      message: `${issue.address ? `${issue.address}: ` : ''}${issue.message}`,
+    };
+  });
+}
+
 /**
- * The reconciler reports invalid input as `issues` with an address and a spec field; point each one at its
- * file and line.
+ * The reconciler reports invalid input as `issues` with an address and a spec field, and several live objects
+ * answering to one entry's key or name as an `AmbiguousKeyError` (naming every id): point each at its file
+ * and line. Both come before any write.
  */
 async function inFiles<T>(tenant: LoadedTenant, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    const issues = (error as { issues?: { address?: string; field?: string; message: string }[] }).issues;
+    const issues =
+      error instanceof AmbiguousKeyError
+        ? [{ address: error.address, field: '', message: error.message.slice(error.address.length + 2) }]
+        : (error as { issues?: { address?: string; field?: string; message: string }[] }).issues;
     if (!Array.isArray(issues) || issues.length === 0) throw error;
-    throw new TenantFileError(
-      issues.map((issue) => {
-        const origin = issue.address ? tenant.origins.get(issue.address) : undefined;
-        const path = origin ? (origin.fields.get(issue.field?.split('.')[0] ?? '') ?? origin.path) : [];
-        const pos = origin ? positionOf(origin.source, path) : undefined;
-        return {
-          severity: 'error' as const,
-          file: origin?.source.file,
-          line: pos?.line,
-          column: pos?.column,
-          field: path.length > 0 ? formatPath(path) : issue.field,
-          message: `${issue.address ? `${issue.address}: ` : ''}${issue.message}`,
-        };
-      }),
-    );
+    throw new TenantFileError(problemsAt(tenant, issues), error instanceof AmbiguousKeyError);
   }
 }
 
@@ -143,7 +157,12 @@ function planOptions(
 }
 
 export async function validateCommand(io: Io, options: CommonOptions): Promise<number> {
-  const { tenant, problems } = analyzeTenant(options.files, { env: io.env, catalog: options.catalog });
+  const analyzed = analyzeTenant(options.files, { env: io.env, catalog: options.catalog });
+  const { tenant } = analyzed;
+  let problems = analyzed.problems;
+  // The reconciler's own offline checks (cross-object rules, keys), once the files themselves are sound.
+  if (!problems.some((p) => p.severity === 'error'))
+    problems = [...problemsAt(tenant, validateDesired(tenant.desired, readState(options.statePath))), ...problems];
   const errors = problems.filter((p) => p.severity === 'error');
   if (options.json) {
     io.stdout.write(
@@ -169,15 +188,17 @@ export async function planCommand(io: Io, options: CommonOptions & { outPath?: s
   const connection = await options.connect();
   try {
     const prior = readState(options.statePath);
-    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
-    const plan = await inFiles(tenant, planTenant(desired, planOptions(options, tenant, connection.client, prior)));
-    if (options.outPath) writeFileSync(options.outPath, `${JSON.stringify(plan, null, 2)}\n`);
+    const plan = await inFiles(
+      tenant,
+      planTenant(tenant.desired, planOptions(options, tenant, connection.client, prior)),
+    );
+    if (options.outPath) writeOutput(options.outPath, `${JSON.stringify(plan, null, 2)}\n`);
     if (options.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     else {
       io.stdout.write(formatPlan(plan, out(io)));
       if (options.outPath)
         io.stdout.write(
-          `\nSaved the plan to ${options.outPath}; apply it with: logto-iac apply --plan-file ${options.outPath}\n`,
+          `\nSaved the plan to ${options.outPath}; apply it with the same files and options:\n  logto-iac apply ${applyArgs(options)} --plan-file ${options.outPath}\n`,
         );
     }
     return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
@@ -186,16 +207,26 @@ export async function planCommand(io: Io, options: CommonOptions & { outPath?: s
   }
 }
 
+/** The files and plan-shaping options of this run, as `apply` must be given them again. */
+function applyArgs(options: CommonOptions): string {
+  const quote = (arg: string) => (/^[\w./:@,=+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+  const args = [...options.files];
+  if (options.allowDelete.length > 0) args.push('--allow-delete', options.allowDelete.join(','));
+  if (options.only) args.push('--only', options.only.join(','));
+  if (options.exclude) args.push('--exclude', options.exclude.join(','));
+  if (options.statePath) args.push('--state', options.statePath);
+  return args.map(quote).join(' ');
+}
+
 export async function driftCommand(io: Io, options: CommonOptions): Promise<number> {
   const tenant = load(io, options);
   const connection = await options.connect();
   try {
     const prior = readState(options.statePath);
-    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
     // Drift is about managed fields of the objects in the files: pruning is not asked for.
     const plan = await inFiles(
       tenant,
-      planTenant(desired, {
+      planTenant(tenant.desired, {
         ...planOptions(options, tenant, connection.client, prior),
         allowDelete: [],
       }),
@@ -210,15 +241,24 @@ export async function driftCommand(io: Io, options: CommonOptions): Promise<numb
   }
 }
 
-function planShape(plan: Plan): string {
-  return JSON.stringify(
+/** What a plan would do, per address (JSON of action, id and field changes), to compare two plans. */
+function planShape(plan: Plan): Map<string, string> {
+  return new Map(
     actionable(plan).map((c) => [
       c.address,
-      c.action,
-      c.id ?? null,
-      c.changes.map((f) => [f.field, f.before ?? null, f.after ?? null]),
+      JSON.stringify([c.action, c.id ?? null, c.changes.map((f) => [f.field, f.before ?? null, f.after ?? null])]),
     ]),
   );
+}
+
+/** Addresses whose planned work differs between two plans (in either direction), for the message. */
+function shapeDifference(saved: Plan, fresh: Plan): string[] {
+  const a = planShape(saved);
+  const b = planShape(fresh);
+  const out = new Set<string>();
+  for (const [address, shape] of a) if (b.get(address) !== shape) out.add(address);
+  for (const address of b.keys()) if (!a.has(address)) out.add(address);
+  return [...out];
 }
 
 async function confirm(io: Io): Promise<boolean> {
@@ -261,7 +301,7 @@ export async function applyCommand(
   const connection = await options.connect();
   try {
     const prior = readState(options.statePath);
-    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
+    const desired = tenant.desired;
     const fresh = await inFiles(tenant, planTenant(desired, planOptions(options, tenant, connection.client, prior)));
     let plan = fresh;
     if (saved) {
@@ -271,9 +311,12 @@ export async function applyCommand(
           'run `logto-iac plan --out …` again and review the new plan',
         );
       }
-      if (planShape(saved) !== planShape(fresh)) {
+      const differing = shapeDifference(saved, fresh);
+      if (differing.length > 0) {
+        const listed =
+          differing.slice(0, 5).join(', ') + (differing.length > 5 ? ` and ${differing.length - 5} more` : '');
         throw new CliError(
-          `the tenant files or options differ from the ones ${options.planFile} was made with; nothing was applied`,
+          `the tenant files or options differ from the ones ${options.planFile} was made with (planned differently now: ${listed}); nothing was applied`,
           'apply with the same files and --allow-delete/--only/--exclude, or make a new plan',
         );
       }
@@ -314,6 +357,7 @@ async function runApply(
   options: { concurrency?: number; statePath?: string },
 ) {
   const total = actionable(plan).length;
+  const names = new Map(plan.changes.map((c) => [c.address, displayAddress(c)]));
   let finished = 0;
   const style = err(io);
   const started = Date.now();
@@ -332,14 +376,16 @@ async function runApply(
     // Keep the state file current while applying, so an interrupted run is resumed by id.
     ...(options.statePath ? { onState: (state: PriorState) => writeState(options.statePath, state) } : {}),
     onProgress: (event) => {
-      if (event.status === 'started') return;
+      // Objects without changes are re-checked silently: the counter is over the planned actions only.
+      if (event.status === 'started' || (event.action === 'noop' && event.status === 'done')) return;
       finished++;
       const counter = paint(style, 'dim', `[${String(finished).padStart(String(total).length)}/${total}]`);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const name = names.get(event.address) ?? event.address;
       const line =
         event.status === 'done'
-          ? `${counter} ${paint(style, 'green', '✓')} ${verb[event.action] ?? event.action} ${event.address}`
-          : `${counter} ${paint(style, 'red', '✗')} ${event.action} ${event.address}: ${event.error ?? 'failed'}`;
+          ? `${counter} ${paint(style, 'green', '✓')} ${verb[event.action] ?? event.action} ${name}`
+          : `${counter} ${paint(style, 'red', '✗')} ${event.action} ${name}: ${event.error ?? 'failed'}`;
       io.stderr.write(`${line}${total >= 20 ? paint(style, 'dim', `  (${seconds}s)`) : ''}\n`);
     },
   } as Parameters<typeof applyPlan>[1]);
@@ -369,13 +415,14 @@ export async function exportCommand(
       schemaUrl: undefined,
     });
     const text = `# yaml-language-server: $schema=./node_modules/logto-iac/schema/tenant.schema.json\n${result.yaml}`;
-    if (options.outPath) writeFileSync(options.outPath, text);
+    if (options.outPath) writeOutput(options.outPath, text);
     else io.stdout.write(text);
     const style = err(io);
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
     if (result.addedKinds.length > 0)
       io.stderr.write(`Also exported ${result.addedKinds.join(', ')}: the exported objects reference them.\n`);
     for (const s of result.skipped) io.stderr.write(`${paint(style, 'yellow', 'skipped')} ${s.address}: ${s.reason}\n`);
+    for (const w of result.warnings) io.stderr.write(`${paint(style, 'yellow', 'warning:')} ${w}\n`);
     io.stderr.write(`Exported ${total} object(s)${options.outPath ? ` to ${options.outPath}` : ''}.\n`);
     if (result.variables.length > 0) {
       io.stderr.write(
@@ -407,7 +454,7 @@ export async function demoCommand(io: Io, options: CommonOptions & { concurrency
       `Tenant files: ${tenant.files.join(', ')} (${tenant.desired.length} objects)\nTarget: ${connection.endpoint}${connection.embedded ? ' (embedded emulator)' : ''}\n`,
     );
     step(1, 'plan');
-    const desired = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
+    const desired = tenant.desired;
     const first = await inFiles(tenant, planTenant(desired, po));
     io.stdout.write(formatPlan(first, style));
     step(2, 'apply');
@@ -420,8 +467,7 @@ export async function demoCommand(io: Io, options: CommonOptions & { concurrency
     } else io.stdout.write('Nothing to apply.\n');
     step(3, 'plan again (must show no changes)');
     // A fresh look, as the next CI run would take it (no state carried over unless --state is used).
-    const again = await locateKeylessObjects(tenant.desired, connection.client, options.catalog, prior);
-    const second = await inFiles(tenant, planTenant(again, po));
+    const second = await inFiles(tenant, planTenant(desired, po));
     io.stdout.write(formatPlan(second, style));
     if (actionable(second).length > 0) {
       io.stderr.write(

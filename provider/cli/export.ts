@@ -26,6 +26,8 @@ export interface ExportResult {
   skipped: { address: string; reason: string }[];
   /** Kinds added to `--only` because exported objects reference them. */
   addedKinds: string[];
+  /** Things to fix before the file can be planned (live objects sharing a name), in words. */
+  warnings: string[];
   counts: Record<string, number>;
 }
 
@@ -53,14 +55,17 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
   const ctx = createContext(options.client);
   const wanted = closure(layout, options.only, options.exclude);
   const skipped: ExportResult['skipped'] = [];
+  const warnings: string[] = [];
   const found = new Map<string, Found[]>();
   const idToKey = new Map<string, Map<string, string>>();
 
   const isBuiltin = (l: KindLayout, live: Live) =>
     (l.definition.builtin?.(live, ctx) ?? false) || (l.kind === 'Application' && live.id === options.client.appId);
 
-  // Read kinds in catalog order; a child is read per exported parent.
+  // Read kinds in catalog order; a child is read per exported parent. Reads of one kind run concurrently, as
+  // many at once as the client lets in flight (its own cap still applies; this only avoids queueing thousands).
   const order = orderParentsFirst(layout);
+  const limit = concurrencyOf(options.client);
   for (const l of order) {
     if (!wanted.kinds.has(l.kind)) continue;
     const lives: { live: Live; parentKey?: string }[] = [];
@@ -69,19 +74,24 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
       const one = all[0] ?? (await l.definition.read(ctx, SINGLETON_KEY));
       if (one) lives.push({ live: one });
     } else if (l.parent) {
-      if (!l.definition.list) continue;
-      for (const parent of found.get(l.parent.kind) ?? []) {
-        for (const live of await l.definition.list(ctx, parent.live.id)) lives.push({ live, parentKey: parent.key });
-      }
+      const list = l.definition.list;
+      if (!list) continue;
+      const parents = found.get(l.parent.kind) ?? [];
+      const children = await mapBounded(parents, limit, (parent) => list(ctx, parent.live.id));
+      parents.forEach((parent, i) => {
+        for (const live of children[i]!) lives.push({ live, parentKey: parent.key });
+      });
     } else if (l.definition.list) {
       for (const live of await l.definition.list(ctx)) lives.push({ live });
     }
+    // Relation reads (an organization's three JIT sets…) of many objects at once, in the list's order.
+    const exported = lives.filter(({ live }) => !isBuiltin(l, live));
+    const withRel = await mapBounded(exported, limit, ({ live }) => withRelations(ctx, l.definition, live));
     const keys = new Map<string, string>();
     const list: Found[] = [];
     const used = new Set<string>();
-    for (const { live: listed, parentKey } of lives) {
-      if (isBuiltin(l, listed)) continue;
-      const live = await withRelations(ctx, l.definition, listed);
+    for (const [i, { parentKey }] of exported.entries()) {
+      const live = withRel[i]!;
       let own = l.singleton
         ? SINGLETON_KEY
         : l.listForm
@@ -103,6 +113,7 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
     }
     found.set(l.kind, list);
     idToKey.set(l.kind, keys);
+    warnings.push(...sharedNames(l, list));
   }
 
   // Drop objects that reference something not exported (built-ins), until nothing changes.
@@ -193,7 +204,32 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
       : []),
   ];
   const yaml = `${header.map((line) => `# ${line}`.trimEnd()).join('\n')}\n${stringify(document, { lineWidth: 0 })}`;
-  return { document, yaml, variables, skipped, addedKinds: wanted.added, counts };
+  return { document, yaml, variables, skipped, addedKinds: wanted.added, counts, warnings };
+}
+
+/**
+ * Objects of a kind found by name (no natural key) that share their name in Logto: the file can hold them,
+ * but a run without ids cannot tell them apart and stops, so say it now.
+ */
+function sharedNames(l: KindLayout, list: Found[]): string[] {
+  const key = l.definition.key ? undefined : l.definition.adoptionKey;
+  if (!key) return [];
+  const byName = new Map<string, Found[]>();
+  for (const f of list) {
+    let name: string;
+    try {
+      name = key.of(f.live.spec);
+    } catch {
+      continue;
+    }
+    byName.set(name, [...(byName.get(name) ?? []), f]);
+  }
+  return [...byName.entries()]
+    .filter(([, same]) => same.length > 1)
+    .map(
+      ([name, same]) =>
+        `${same.map((f) => `${f.address} (id ${f.live.id})`).join(', ')} have the same ${key.fields.join('+')} "${name}" in Logto; plan and apply stop on such duplicates: rename or delete the extra ones in Logto, then export again`,
+    );
 }
 
 /** Kinds to read (`kinds`) and to write (`emit`): the asked-for kinds plus what they reference or nest under. */
@@ -232,6 +268,36 @@ function orderParentsFirst(layout: TenantLayout): KindLayout[] {
   };
   for (const l of layout.ordered) visit(l);
   return out;
+}
+
+/** The client's concurrency cap (the HTTP client's shared budget says it), else the client default of 8. */
+function concurrencyOf(client: LogtoClient): number {
+  const cap = (client as { budget?: { settings?: { maxConcurrency?: unknown } } }).budget?.settings?.maxConcurrency;
+  return typeof cap === 'number' && Number.isInteger(cap) && cap >= 1 ? cap : 8;
+}
+
+/** `items.map(work)` with at most `limit` calls in flight; results in the order of `items`; first error wins. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function withRelations(ctx: ResourceContext, definition: ResourceDefinition<any>, live: Live): Promise<Live> {

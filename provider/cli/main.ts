@@ -144,9 +144,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return 0;
   }
   const { catalog } = await import('../../resources/index.js');
-  if (!command || values.help || command === 'help' || command.startsWith('-')) {
-    io.stdout.write(HELP.replace('%KINDS%', catalog.map((d) => d.kind).join(', ')));
-    return command && !values.help && command !== 'help' ? EXIT_ERROR : 0;
+  const help = HELP.replace('%KINDS%', catalog.map((d) => d.kind).join(', '));
+  if (values.help || command === 'help') {
+    io.stdout.write(help);
+    return 0;
+  }
+  if (!command || command.startsWith('-')) {
+    // No command is a usage error, as with an unknown flag: the help goes where errors go.
+    io.stderr.write(`${help}\n${paint(style, 'red', 'error:')} no command given\n`);
+    return EXIT_ERROR;
   }
   const debug = values.debug
     ? (line: string) => io.stderr.write(`${paint(style, 'dim', `debug: ${line}`)}\n`)
@@ -308,7 +314,11 @@ function report(io: Io, error: unknown, debug: boolean): number {
   if (error instanceof TenantFileError) {
     io.stderr.write(formatProblems(error.problems, style));
     const count = error.problems.filter((p) => p.severity === 'error').length;
-    io.stderr.write(`\n${paint(style, 'red', `${count} error(s)`)} in the tenant files. Nothing was sent to Logto.\n`);
+    io.stderr.write(
+      error.afterReads
+        ? `\n${paint(style, 'red', `${count} error(s)`)}. Nothing was changed in Logto.\n`
+        : `\n${paint(style, 'red', `${count} error(s)`)} in the tenant files. Nothing was sent to Logto.\n`,
+    );
     return EXIT_ERROR;
   }
   const e = error as {

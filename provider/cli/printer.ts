@@ -138,13 +138,17 @@ export function formatPlan(plan: Plan, style: Style): string {
   }
   const drifted = new Set(plan.drift.map((d) => `${d.address}\u0000${d.field}`));
   lines.push(paint(style, 'bold', 'logto-iac will perform these actions:'));
-  const addrWidth = Math.min(60, Math.max(...changes.map((c) => c.address.length)));
+  const addrWidth = Math.min(60, Math.max(...changes.map((c) => displayAddress(c).length)));
   for (const change of changes) {
     const s = SYMBOL[change.action]!;
-    const head = `${paint(style, s.color, s.symbol.padStart(3))} ${paint(style, s.color, s.word.padEnd(7))}  ${paint(style, 'bold', change.address)}`;
+    const address = displayAddress(change);
+    const head = `${paint(style, s.color, s.symbol.padStart(3))} ${paint(style, s.color, s.word.padEnd(7))}  ${paint(style, 'bold', address)}`;
     const notes: string[] = [];
-    if (change.id) notes.push(change.adopted ? `adopts existing id ${change.id}` : `id ${change.id}`);
-    const pad = ' '.repeat(Math.max(0, addrWidth - change.address.length));
+    if (change.id) {
+      if (change.action === 'delete') notes.push(`(id ${change.id})`);
+      else notes.push(change.adopted ? `adopts existing id ${change.id}` : `id ${change.id}`);
+    }
+    const pad = ' '.repeat(Math.max(0, addrWidth - address.length));
     lines.push(notes.length > 0 ? `${head}${pad}  ${paint(style, 'dim', notes.join(', '))}` : head);
     if (change.action === 'replace' && change.reason)
       lines.push(`             ${paint(style, 'magenta', `replaced because ${change.reason}`)}`);
@@ -159,6 +163,16 @@ export function formatPlan(plan: Plan, style: Style): string {
   lines.push('');
   lines.push(summaryLine(plan, style));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How an object is named in the plan: its address, except for a delete the files do not name (`Role[<id>]`),
+ * which shows as `Role.<key>` when the reconciler knows the live object's key or name.
+ */
+export function displayAddress(change: PlannedChange): string {
+  if (change.action === 'delete' && change.key && change.address === `${change.kind}[${change.id}]`)
+    return `${change.kind}.${change.key}`;
+  return change.address;
 }
 
 export function summaryLine(plan: Plan, style: Style): string {

@@ -37,8 +37,17 @@ export const planDocument = z
           kind: z.string(),
           action,
           id: z.string().optional(),
-          adopted: z.boolean().optional(),
+          adopted: z
+            .boolean()
+            .optional()
+            .describe('Found in Logto by its key or name (not known by id) and taken over.'),
           reason: z.string().optional().describe('Why a replacement is needed.'),
+          key: z
+            .string()
+            .optional()
+            .describe(
+              "Deletes: the live object's natural key or name, without parent ids (e.g. `old-admin`), when it has one.",
+            ),
           changes: z.array(fieldChange),
           dependsOn: z.array(z.string()),
         })

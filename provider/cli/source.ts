@@ -22,7 +22,11 @@ export interface Problem {
 
 /** Thrown with every problem found, never just the first. */
 export class TenantFileError extends Error {
-  constructor(readonly problems: Problem[]) {
+  constructor(
+    readonly problems: Problem[],
+    /** The problems were found in what the tenant holds (reads were made), not in the files alone. */
+    readonly afterReads = false,
+  ) {
     super(`${problems.filter((p) => p.severity === 'error').length} problem(s) in the tenant files`);
     this.name = 'TenantFileError';
   }

@@ -52,3 +52,14 @@ export function claimedIds(
   }
   return out;
 }
+
+/**
+ * A live object's key for people: the natural key (or adoption key) without the parent's id, else a string
+ * `name`. `Role` → `old-admin`, `ApiResourceScope` → `read:orders`; undefined when there is nothing but ids.
+ */
+export function displayKey(definition: ResourceDefinition<any>, spec: Spec): string | undefined {
+  const fields = (definition.key ?? definition.adoptionKey)?.fields.filter((f) => f !== definition.parent?.field);
+  const values = (fields && fields.length > 0 ? fields : ['name']).map((f) => spec[f]);
+  if (values.some((v) => typeof v !== 'string' || v === '')) return undefined;
+  return values.join('/');
+}

@@ -21,5 +21,6 @@ export {
   validateSpec,
 } from './objects.js';
 export { planTenant } from './plan.js';
+export { validateDesired } from './prepare.js';
 export { hashSecret, hashSecrets, redactSecrets } from './secrets.js';
 export * from './types.js';

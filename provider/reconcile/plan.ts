@@ -9,7 +9,7 @@ import { catalog } from '../../resources/index.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { AmbiguousKeyError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
-import { claimedIds, identityKey, knownId } from './identity.js';
+import { claimedIds, displayKey, identityKey, knownId } from './identity.js';
 import { createContext, readObject } from './objects.js';
 import { definitionFor, prepareDesired } from './prepare.js';
 import { hashSecrets, stableStringify } from './secrets.js';
@@ -84,7 +84,11 @@ export async function observe(
   const keySpec: Spec = {};
   for (const f of key.fields) keySpec[f] = resolved[f];
   if (hasUnknown(keySpec)) return out; // its parent is new: so is it
-  const found = (await definition.findByKey!(ctx, resolved)).filter((l) => !claimed.has(`${definition.kind}:${l.id}`));
+  // A built-in object (the app this tool signs in with) is never adopted by a name Logto lets repeat: a file
+  // entry with the same name stands for a new object. A unique key has no such choice.
+  const found = (await definition.findByKey!(ctx, resolved)).filter(
+    (l) => !claimed.has(`${definition.kind}:${l.id}`) && (key.unique || !definition.builtin?.(l, ctx)),
+  );
   if (found.length > 1) {
     throw new AmbiguousKeyError(
       object.address,
@@ -106,12 +110,17 @@ function knownOnly(spec: Spec): Spec {
   return out;
 }
 
-/** Deterministic hash of what was observed (secrets hashed). */
-export function fingerprint(observed: Observed[]): string {
-  const rows = observed
-    .filter((o) => o.live)
-    .map((o) => [o.address, o.live!.id, hashSecrets(o.definition, normalizeSpec(o.definition, o.live!.spec))])
-    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+/**
+ * Deterministic hash of what was observed (secrets hashed), and of the live objects planned for deletion: an
+ * object made by hand since the plan, which a prune would now delete too, changes it.
+ */
+export function fingerprint(observed: Observed[], pruned: { address: string; id?: string }[] = []): string {
+  const rows = [
+    ...observed
+      .filter((o) => o.live)
+      .map((o) => [o.address, o.live!.id, hashSecrets(o.definition, normalizeSpec(o.definition, o.live!.spec))]),
+    ...pruned.map((d) => [`(delete) ${d.address}`, d.id ?? null]),
+  ].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return `sha256:${createHash('sha256').update(stableStringify(rows)).digest('hex')}`;
 }
 
@@ -208,11 +217,13 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       if (held.has(`${definition.kind}:${c.id}`)) continue;
       if (c.live && definition.builtin?.(c.live, ctx)) continue;
       if (!c.live && definition.list) continue; // already gone
+      const key = c.live ? displayKey(definition, c.live.spec) : undefined;
       deletes.push({
         address: c.address,
         kind: definition.kind,
         action: 'delete',
         id: c.id,
+        ...(key !== undefined ? { key } : {}),
         changes: [],
         dependsOn: [],
       });
@@ -233,7 +244,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
     changes: ordered,
     drift: keptDrift,
     summary,
-    liveFingerprint: fingerprint([...observed.values()]),
+    liveFingerprint: fingerprint([...observed.values()], deletes),
   };
   return { plan, observed };
 }

@@ -128,3 +128,17 @@ export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Pr
   }
   return { objects, byAddress, definitions, deps, order };
 }
+
+/**
+ * The offline checks `planTenant` and `applyPlan` start with (specs, references, cross-object rules, keys),
+ * as a list: empty when the desired set would be accepted. Makes no request (for `validate` commands).
+ */
+export function validateDesired(desired: DesiredObject[], prior?: PriorState): SpecIssue[] {
+  try {
+    prepareDesired(desired, prior);
+    return [];
+  } catch (error) {
+    if (error instanceof SpecValidationError) return error.issues;
+    throw error;
+  }
+}

@@ -62,6 +62,11 @@ export interface PlannedChange {
   adopted?: boolean;
   /** For replace: which immutable fields changed, in words. */
   reason?: string;
+  /**
+   * For deletes of live objects (extension): what a person calls the object, its natural key or name without
+   * parent ids (`old-admin`, `read:orders`), when it has one. Their address is often only `Kind[<id>]`.
+   */
+  key?: string;
   changes: FieldChange[];
   dependsOn: string[];
 }
@@ -164,6 +169,7 @@ export interface ApplyResult {
  *   identityKey(definition) → { fields, of, unique } | undefined   (the unique `key`, else the `adoptionKey` with
  *       unique: false; what import ids and adoption use. Only `unique: true` may be documented as unique.)
  *   parseImportId(definition, importId) → Spec | undefined
+ *   validateDesired(desired, prior?) → SpecIssue[]   (the offline checks plan and apply start with; [] = accepted)
  *   redactSecrets(definition, spec) → Spec      (sensitive spec fields and sensitive outputs → SENSITIVE)
  *   hashSecret(value) → `sha256:<hex>`; hashSecrets(definition, spec) → Spec
  *   normalizeSpec(definition, spec) → Spec

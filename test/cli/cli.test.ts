@@ -254,8 +254,14 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
     expect(roleOnly.code).toBe(2);
     const deletes = JSON.parse(roleOnly.stdout).changes.filter((c: { action: string }) => c.action === 'delete');
     expect(deletes.map((d: { kind: string }) => d.kind)).toEqual(['Role']);
+    // Without state the plan knows the role only by id; it still names it by its name, as Logto shows it.
+    const writer = (await client.list<{ id: string; name: string }>('/roles')).find((r) => r.name === 'writer')!;
+    expect(deletes).toEqual([expect.objectContaining({ address: `Role[${writer.id}]`, id: writer.id, key: 'writer' })]);
     const text = await run(['plan', reduced, '--allow-delete', 'Role']);
-    expect(text.stdout).toMatch(/logto-iac will perform these actions:\n\s+- delete\s+Role/);
+    expect(text.stdout).toMatch(
+      new RegExp(`logto-iac will perform these actions:\\n\\s+- delete\\s+Role\\.writer\\s+\\(id ${writer.id}\\)\\n`),
+    );
+    expect(text.stdout).not.toContain(`Role[${writer.id}]`);
 
     // Every kind that holds built-ins: the Management API resource, its scopes, its role and the CLI's app survive.
     const all = await run([
@@ -267,6 +273,9 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
     ]);
     expect(all.code, all.stderr).toBe(0);
     expect(all.stdout).toContain('2 deleted');
+    expect(all.stderr).toMatch(/\[\d\/2\] ✓ deleted Role\.writer\n/);
+    expect(all.stderr).toMatch(/\[\d\/2\] ✓ deleted Hook\.Audit\n/);
+    expect(all.stderr).not.toContain('checked'); // unchanged objects are not counted as progress
     expect((await client.list<{ name: string }>('/roles')).map((r) => r.name).sort()).toEqual([
       'Logto Management API access',
       'reader',
@@ -353,10 +362,196 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
     expect(ok.code, ok.stderr).toBe(0);
     expect((await run(['plan', path])).code).toBe(0);
 
+    // The same saved plan cannot be applied twice: the tenant it was made against is gone.
+    emulator.resetStats();
+    const twice = await run(['apply', path, '--plan-file', fresh]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('the live tenant changed since');
+    expect(writes()).toEqual({});
+
     const garbage = file('garbage.json', '{"formatVersion": 2}');
     const bad = await run(['apply', path, '--plan-file', garbage]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('is not a logto-iac plan');
+  });
+
+  it('plan --json --out, then apply --plan-file later: refused when the files changed, applied when they did not', async () => {
+    const validate = planValidator();
+    const path = file('tenant.yaml', SMALL);
+    const saved = join(dir, 'reviewed.json');
+    const planned = await run(['plan', path, '--json', '--out', saved]);
+    expect(planned.code, planned.stderr).toBe(2);
+    // One document, on stdout and in the file, valid against the plan schema.
+    expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(JSON.parse(planned.stdout));
+    const plan = JSON.parse(planned.stdout);
+    expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
+    expect(plan.summary.create).toBe(5);
+
+    // The text form tells how to apply it: with the same files.
+    const text = await run(['plan', path, '--out', join(dir, 'other.json')]);
+    expect(text.stdout).toContain(`logto-iac apply ${path} --plan-file ${join(dir, 'other.json')}`);
+
+    // The files changed after the review: nothing is applied.
+    writeFileSync(path, SMALL.replace('description: Writes', 'description: Writes everything'));
+    emulator.resetStats();
+    const changed = await run(['apply', path, '--plan-file', saved]);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain(
+      `differ from the ones ${saved} was made with (planned differently now: Role.writer); nothing was applied`,
+    );
+    expect(writes()).toEqual({});
+    // Fewer objects in the files (or other --allow-delete/--only options) are refused the same way.
+    const narrowed = await run(['apply', path, '--plan-file', saved, '--only', 'Role']);
+    expect(narrowed.code).toBe(1);
+    expect(writes()).toEqual({});
+
+    // Back to the reviewed files: the saved plan applies without a question (it was reviewed), and converges.
+    writeFileSync(path, SMALL);
+    const applied = await run(['apply', path, '--plan-file', saved]);
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Apply complete! 5 created, 0 updated, 0 replaced, 0 deleted, 0 failed.');
+    expect((await client.list<{ name: string }>('/roles')).map((r) => r.name)).toContain('writer');
+    expect((await run(['plan', path])).code).toBe(0);
+
+    // A reviewed prune: a role made by hand after the review would be deleted unseen, so the plan is stale.
+    await client.post('/roles', { name: 'stray', description: 'reviewed' });
+    const prune = join(dir, 'prune.json');
+    expect((await run(['plan', path, '--allow-delete', 'Role', '--out', prune])).code).toBe(2);
+    await client.post('/roles', { name: 'stray-2', description: 'made after the review' });
+    emulator.resetStats();
+    const late = await run(['apply', path, '--allow-delete', 'Role', '--plan-file', prune]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('the live tenant changed since');
+    expect(writes()).toEqual({});
+  });
+
+  it('a second stateless apply adopts what the first created (by key, or by name for hooks) and writes nothing', async () => {
+    const path = file('tenant.yaml', SMALL);
+    expect((await run(['apply', path, '--auto-approve'])).code).toBe(0);
+    emulator.resetStats();
+    const again = await run(['apply', path, '--auto-approve']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('Nothing to apply.');
+    expect(writes()).toEqual({});
+    expect(await client.list('/hooks')).toHaveLength(1);
+
+    // The hook has no natural key: the reconciler found it by name, and the plan says it adopted it.
+    const hook = (await client.list<{ id: string }>('/hooks'))[0]!;
+    await client.patch(`/hooks/${hook.id}`, { name: 'Audit', events: ['User.Created', 'User.Deleted'] });
+    const plan = JSON.parse((await run(['plan', path, '--json'])).stdout);
+    const change = plan.changes.find((c: { address: string }) => c.address === 'Hook.audit');
+    expect(change).toMatchObject({ action: 'update', id: hook.id, adopted: true });
+    const shown = await run(['plan', path]);
+    expect(shown.stdout).toMatch(new RegExp(`~ update\\s+Hook\\.audit\\s+adopts existing id ${hook.id}`));
+  });
+
+  it('two entries with one name, or two live objects with the name of an entry, stop before any write', async () => {
+    const twins = file(
+      'twins.yaml',
+      `${SMALL}  audit-copy:\n    name: Audit\n    events: [User.Deleted]\n    url: https://audit.example/copy\n`,
+    );
+    emulator.resetStats();
+    for (const args of [
+      ['validate', twins],
+      ['plan', twins],
+      ['apply', twins, '--auto-approve'],
+    ]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(
+        /twins\.yaml:\d+:\d+: hooks\.audit-copy\.name: Hook\.audit-copy: same name "Audit" as Hook\.audit/,
+      );
+    }
+    expect(emulator.stats().total).toBe(0);
+
+    const path = file('tenant.yaml', SMALL);
+    const made = await Promise.all(
+      [1, 2].map(() =>
+        client.post<{ id: string }>('/hooks', {
+          name: 'Audit',
+          events: ['User.Created'],
+          config: { url: 'https://audit.example/hook' },
+        }),
+      ),
+    );
+    emulator.resetStats();
+    for (const args of [
+      ['plan', path],
+      ['apply', path, '--auto-approve'],
+      ['drift', path],
+    ]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(
+        /tenant\.yaml:\d+:\d+: hooks\.audit: Hook\.audit: 2 live objects match key "Audit"/,
+      );
+      for (const { id } of made) expect(result.stderr).toContain(id);
+      expect(result.stderr).toContain('Nothing was changed in Logto.');
+    }
+    expect(writes()).toEqual({});
+  });
+
+  it('export --out makes the directory, and warns about live objects that share a name', async () => {
+    const twins = await Promise.all(
+      ['https://a.example/1', 'https://a.example/2'].map((url) =>
+        client.post<{ id: string }>('/hooks', { name: 'Twin', events: ['User.Created'], config: { url } }),
+      ),
+    );
+    const out = join(dir, 'logto', 'tenant.yaml');
+    const exported = await run(['export', '--out', out]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(Object.keys(parse(readFileSync(out, 'utf8')).hooks).sort()).toEqual(['twin', 'twin-2']);
+    expect(exported.stderr).toMatch(
+      /warning: Hook\.twin \(id \w+\), Hook\.twin-2 \(id \w+\) have the same name "Twin"/,
+    );
+    for (const { id } of twins) expect(exported.stderr).toContain(id);
+    // As warned: the plan stops on them, naming both ids.
+    const plan = await run(['plan', join(dir, 'logto')]);
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toContain('same name "Twin"');
+  });
+
+  it('validate runs the offline cross-object checks that plan runs', async () => {
+    const path = file(
+      'tenant.yaml',
+      'roles:\n  support: { description: Support }\napplications:\n  worker:\n    type: MachineToMachine\n    roles: [support]\n',
+    );
+    const result = await run(['validate', path]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /tenant\.yaml:6:\d+: applications\.worker\.roles: .*refers to "Role\.support", which cannot be used here: it is a User role/,
+    );
+    expect(emulator.stats().total).toBe(0);
+  });
+
+  it('the tenant file example in provider/cli/README.md validates, applies and converges', async () => {
+    const readme = readFileSync(join(ROOT, 'provider', 'cli', 'README.md'), 'utf8');
+    const example = /## The tenant file[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const path = file('readme.yaml', example!);
+    const valid = await run(['validate', path]);
+    expect(valid.code, valid.stderr).toBe(0);
+    const apply = await run(['apply', path, '--auto-approve']);
+    expect(apply.code, apply.stdout + apply.stderr).toBe(0);
+    const again = await run(['plan', path]);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+  });
+
+  it('no command is a usage error (help on stderr, exit 1); help and --help print it on stdout and exit 0', async () => {
+    const none = await cli([]);
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('Usage: logto-iac <command>');
+    expect(none.stderr).toContain('error: no command given');
+    const flagOnly = await cli(['--json']);
+    expect(flagOnly.code).toBe(1);
+    expect(flagOnly.stdout).toBe('');
+    for (const args of [['help'], ['--help'], ['-h'], ['plan', '--help']]) {
+      const help = await cli(args);
+      expect(help.code, args.join(' ')).toBe(0);
+      expect(help.stdout).toContain('Usage: logto-iac <command>');
+      expect(help.stderr).toBe('');
+    }
   });
 
   it('refuses to apply without a terminal or --auto-approve, and reports usage errors with exit 1', async () => {

@@ -5,7 +5,7 @@ import {
   SAMPLE_CONNECTOR_FACTORIES,
   seedConnectorFactories,
 } from '../../emulator/routes/connectors.js';
-import { harness, raw } from './core-harness.js';
+import { harness, raw, tokenRequest } from './core-harness.js';
 import { authFailures, startApi, type TestApi } from './route-client.js';
 
 describe('connectors on a fresh OSS tenant (no factories)', () => {
@@ -140,17 +140,10 @@ describe('the connectorFactories option and --connector-factories flag', () => {
       const env = (name: string) => lines.find((l) => l.startsWith(`export ${name}=`))?.split('=')[1] ?? '';
       const url = env('LOGTO_ENDPOINT');
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      const tok = await raw(`${url}/oidc/token`, 'POST', {
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          resource: 'https://default.logto.app/api',
-          scope: 'all',
-        }).toString(),
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${env('LOGTO_APP_ID')}:${env('LOGTO_APP_SECRET')}`).toString('base64')}`,
-        },
-      });
+      const tok = await tokenRequest(
+        { url, appId: env('LOGTO_APP_ID'), appSecret: env('LOGTO_APP_SECRET') },
+        { grant_type: 'client_credentials', resource: 'https://default.logto.app/api', scope: 'all' },
+      );
       const list = await raw(`${url}/api/connector-factories`, 'GET', {
         headers: { authorization: `Bearer ${tok.json.access_token}` },
       });

@@ -34,8 +34,9 @@ export async function raw(
   };
 }
 
+/** POST /oidc/token with HTTP Basic `basic` (default: the emulator's own app; '' sends none). */
 export function tokenRequest(
-  emu: RunningEmulator,
+  emu: Pick<RunningEmulator, 'url' | 'appId' | 'appSecret'>,
   form: Record<string, string>,
   basic: string | undefined = `${emu.appId}:${emu.appSecret}`,
 ): Promise<RawReply> {

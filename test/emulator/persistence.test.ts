@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runEmulatorCommand } from '../../emulator/cli.js';
 import { startEmulator } from '../../emulator/index.js';
-import { raw, token } from './core-harness.js';
+import { raw, token, tokenRequest } from './core-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'logto-emu-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -63,17 +63,10 @@ describe('emulator persistence', () => {
       });
       const creds = JSON.parse(readFileSync(file, 'utf8'));
       expect(creds.tables).toBeDefined();
-      const tokenRes = await raw(`${url}/oidc/token`, 'POST', {
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          resource: 'https://default.logto.app/api',
-          scope: 'all',
-        }).toString(),
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${findApp(creds)}`).toString('base64')}`,
-        },
-      });
+      const tokenRes = await tokenRequest(
+        { url, ...findApp(creds) },
+        { grant_type: 'client_credentials', resource: 'https://default.logto.app/api', scope: 'all' },
+      );
       expect(tokenRes.status).toBe(200);
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) {
@@ -153,9 +146,13 @@ describe('OIDC key ids', () => {
 });
 
 /** `appId:secret` of the seeded app in a state file. */
-function findApp(state: { tables: Record<string, Record<string, Record<string, unknown>>> }): string {
+/** The credentials of the app whose secret the persisted state holds. */
+function findApp(state: { tables: Record<string, Record<string, Record<string, unknown>>> }): {
+  appId: string;
+  appSecret: string;
+} {
   const secret = Object.values(state.tables.application_secrets ?? {})[0] as { applicationId: string; value: string };
-  return `${secret.applicationId}:${secret.value}`;
+  return { appId: secret.applicationId, appSecret: secret.value };
 }
 
 describe('logto-iac emulator command', () => {

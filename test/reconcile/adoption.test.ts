@@ -132,6 +132,20 @@ describe('adoption keys across desired entries', () => {
     await expectClean(t, [one, two], next);
   });
 
+  it('the app this tool signs in with is never adopted by name: an entry with its name is a new application', async () => {
+    const own = (await rows<{ id: string; name: string; type: string }>(t, '/applications')).find(
+      (a) => a.id === t.appId,
+    )!;
+    expect(own).toBeDefined();
+    const plan = await planTenant(
+      [{ address: 'Application.copy', kind: 'Application', spec: { name: own.name, type: own.type } }],
+      { client: t.client },
+    );
+    expect(plan.changes.map((c) => `${c.address}:${c.action}:${c.id ?? '-'}:${c.adopted ?? false}`)).toEqual([
+      'Application.copy:create:-:false',
+    ]);
+  });
+
   itEmulator('a lost create response picks the new object, not the older twin with the same name', async () => {
     const name = `${t.prefix}lost-twin`;
     const one: DesiredObject = {

@@ -112,6 +112,43 @@ describe('prune', () => {
     expect(await gone('/resources', id('ApiResource.api'))).toBe(true);
   });
 
+  it('a delete of an object no entry or state names carries its key or name for people, without parent ids', async () => {
+    const p = `${t.prefix}keyed-`;
+    const desired = everyKind(p);
+    const { state } = await converge(t, desired);
+    const ours = new Map(Object.values(state.objects).map((o) => [`${o.kind}:${o.id}`, o]));
+    // No prior state: the plan knows these objects only from the live tenant, by id.
+    const plan = await planTenant([], { client: t.client, allowDelete: deletable });
+    const keys = Object.fromEntries(
+      plan.changes.filter((c) => ours.has(`${c.kind}:${c.id}`)).map((c) => [c.address.replace(/\[.*\]$/, ''), c.key]),
+    );
+    expect(
+      plan.changes.filter((c) => ours.has(`${c.kind}:${c.id}`)).every((c) => c.address === `${c.kind}[${c.id}]`),
+    ).toBe(true);
+    expect(keys).toEqual({
+      ApiResource: `https://${p}api.example.com`,
+      ApiResourceScope: 'read',
+      Role: `${p}bot`,
+      Application: keys.Application, // two of them: checked below
+      ApplicationSecret: 'ci',
+      ApplicationRoleAssignment: undefined, // nothing but the app's id
+      OrganizationScope: `${p}read`,
+      OrganizationRole: `${p}member`,
+      Organization: `${p}acme`,
+      SsoConnector: `${p}corp`,
+      Hook: `${p}audit`,
+    });
+    const apps = plan.changes.filter((c) => c.kind === 'Application' && ours.has(`${c.kind}:${c.id}`));
+    expect(apps.map((c) => c.key).sort()).toEqual([`${p}bot`, `${p}web`]);
+    // Clean up through the reconciler, by state.
+    const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {
+      client: t.client,
+      desired: [],
+      prior: state,
+    });
+    expect(result.summary.failed).toBe(0);
+  });
+
   it('a prior object of a kind that may not be deleted is forgotten; the singleton is never deleted', async () => {
     const desired: DesiredObject[] = [
       { address: 'SignInExperience.main', kind: 'SignInExperience', spec: {} },

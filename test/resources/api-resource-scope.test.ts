@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyPlan,
-  type DesiredObject,
-  type PriorState,
-  planTenant,
-  SpecValidationError,
-} from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { converge, expectClean, itEmulator, pending, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
+import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -86,21 +81,15 @@ describe('ApiResourceScope', () => {
   });
 
   itEmulator('a scope name with a space is rejected before any write', async () => {
-    t.emulator!.resetStats();
-    const error = await planTenant(
-      [
-        api(`${t.prefix}bad-`),
-        {
-          address: 'ApiResourceScope.bad',
-          kind: 'ApiResourceScope',
-          spec: { resourceId: ref('ApiResource.api'), name: 'read all' },
-        },
-      ],
-      { client: t.client },
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecValidationError);
-    expect((error as Error).message).toMatch(/ApiResourceScope\.bad field "name"/);
-    expect(writes(t)).toEqual({});
+    const error = await expectRefusedBeforeWrites(t, [
+      api(`${t.prefix}bad-`),
+      {
+        address: 'ApiResourceScope.bad',
+        kind: 'ApiResourceScope',
+        spec: { resourceId: ref('ApiResource.api'), name: 'read all' },
+      },
+    ]);
+    expect(error.message).toMatch(/ApiResourceScope\.bad field "name"/);
   });
 
   itEmulator('a lost create response is resolved by resource + name', async () => {
@@ -113,17 +102,8 @@ describe('ApiResourceScope', () => {
         spec: { resourceId: ref('ApiResource.api'), name: 'lost' },
       },
     ];
-    t.emulator!.setFaults([
-      { route: '/resources/:resourceId/scopes', method: 'POST', fault: 'dropResponseAfterCommit', times: 1 },
-    ]);
-    let state: PriorState | undefined;
-    try {
-      const done = await converge(t, desired);
-      state = done.state;
-      expect(done.result.results.find((r) => r.address === 'ApiResourceScope.s')!.note).toMatch(/lost/);
-    } finally {
-      t.emulator!.setFaults();
-    }
+    const { state, result } = await convergeDroppingPost(t, '/resources/:resourceId/scopes', desired);
+    expect(result.results.find((r) => r.address === 'ApiResourceScope.s')!.note).toMatch(/lost/);
     expect(await rows(t, `/resources/${state.objects['ApiResource.api']!.id}/scopes`)).toHaveLength(1);
   });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant, SpecValidationError } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { converge, expectClean, itEmulator, pending, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
+import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -122,35 +123,26 @@ describe('ApiResource', () => {
   });
 
   itEmulator('a reserved indicator is rejected before any write', async () => {
-    t.emulator!.resetStats();
-    const error = await planTenant(
-      [
-        {
-          address: 'ApiResource.bad',
-          kind: 'ApiResource',
-          spec: { name: 'x', indicator: 'https://acme.logto.app/api' },
-        },
-      ],
-      { client: t.client },
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecValidationError);
-    expect((error as Error).message).toMatch(/ApiResource\.bad field "indicator".*reserved/);
-    expect(writes(t)).toEqual({});
+    const error = await expectRefusedBeforeWrites(t, [
+      {
+        address: 'ApiResource.bad',
+        kind: 'ApiResource',
+        spec: { name: 'x', indicator: 'https://acme.logto.app/api' },
+      },
+    ]);
+    expect(error.message).toMatch(/ApiResource\.bad field "indicator".*reserved/);
   });
 
   itEmulator('two desired default resources are refused before any write (Logto keeps one default)', async () => {
-    t.emulator!.resetStats();
     const desired: DesiredObject[] = ['a', 'b'].map((x) => ({
       address: `ApiResource.${x}`,
       kind: 'ApiResource',
       spec: { name: x, indicator: `https://${t.prefix}${x}.example.com`, isDefault: true },
     }));
-    const error = await planTenant(desired, { client: t.client }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecValidationError);
-    expect((error as SpecValidationError).issues).toEqual([
+    const error = await expectRefusedBeforeWrites(t, desired);
+    expect(error.issues).toEqual([
       { address: 'ApiResource.b', field: 'isDefault', message: expect.stringMatching(/ApiResource\.a is the default/) },
     ]);
-    expect(writes(t)).toEqual({});
   });
 
   itEmulator('a lost create response is resolved by indicator', async () => {
@@ -161,13 +153,8 @@ describe('ApiResource', () => {
         spec: { name: `${t.prefix}lost`, indicator: `https://${t.prefix}lost.example.com` },
       },
     ];
-    t.emulator!.setFaults([{ route: '/resources', method: 'POST', fault: 'dropResponseAfterCommit', times: 1 }]);
-    try {
-      const { result } = await converge(t, desired);
-      expect(result.results[0]!.note).toMatch(/lost.*key/);
-    } finally {
-      t.emulator!.setFaults();
-    }
+    const { result } = await convergeDroppingPost(t, '/resources', desired);
+    expect(result.results[0]!.note).toMatch(/lost.*key/);
     expect((await rows<ResourceRow>(t, '/resources')).filter((r) => r.name === `${t.prefix}lost`)).toHaveLength(1);
   });
 

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyPlan,
-  type DesiredObject,
-  type PriorState,
-  planTenant,
-  SpecValidationError,
-} from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { converge, expectClean, itEmulator, pending, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
+import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -157,7 +152,6 @@ describe('Application', () => {
   });
 
   itEmulator('a third-party M2M app is an error naming the field, with zero write requests', async () => {
-    t.emulator!.resetStats();
     const desired: DesiredObject[] = [
       {
         address: 'Application.bot',
@@ -170,11 +164,9 @@ describe('Application', () => {
         spec: { name: `${t.prefix}c`, type: 'SPA', corsAllowedOrigins: ['https://a.example.com/path'] },
       },
     ];
-    const error = await planTenant(desired, { client: t.client }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecValidationError);
-    expect((error as Error).message).toMatch(/Application\.bot field "isThirdParty"/);
-    expect((error as Error).message).toMatch(/Application\.cors field "corsAllowedOrigins\.0"/);
-    expect(writes(t)).toEqual({});
+    const error = await expectRefusedBeforeWrites(t, desired);
+    expect(error.message).toMatch(/Application\.bot field "isThirdParty"/);
+    expect(error.message).toMatch(/Application\.cors field "corsAllowedOrigins\.0"/);
   });
 
   itEmulator('a lost create response adopts the one new app with the name and says so', async () => {
@@ -182,15 +174,8 @@ describe('Application', () => {
     const desired: DesiredObject[] = [
       { address: 'Application.lost', kind: 'Application', spec: { name, type: 'MachineToMachine' } },
     ];
-    t.emulator!.setFaults([{ route: '/applications', method: 'POST', fault: 'dropResponseAfterCommit', times: 1 }]);
-    let state: PriorState | undefined;
-    try {
-      const done = await converge(t, desired);
-      state = done.state;
-      expect(done.result.results[0]!.note).toMatch(/response was lost; found the one new Application with name/);
-    } finally {
-      t.emulator!.setFaults();
-    }
+    const { state, result } = await convergeDroppingPost(t, '/applications', desired);
+    expect(result.results[0]!.note).toMatch(/response was lost; found the one new Application with name/);
     expect((await rows<AppRow>(t, '/applications')).filter((a) => a.name === name)).toHaveLength(1);
     await expectClean(t, desired, state);
   });

@@ -4,8 +4,14 @@
  */
 import { expect } from 'vitest';
 import { formatPlan } from '../../provider/cli/printer.js';
-import { type DesiredObject, type Plan, type PriorState, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean } from '../support/harness.js';
+import {
+  type DesiredObject,
+  type Plan,
+  type PriorState,
+  planTenant,
+  SpecValidationError,
+} from '../../provider/reconcile/index.js';
+import { converge, expectClean, writes } from '../support/harness.js';
 import type { Target } from '../support/target.js';
 
 /**
@@ -29,6 +35,28 @@ export async function expectDriftRestored(
   const { state: next } = await converge(t, desired, state);
   await expectClean(t, desired, next);
   return next;
+}
+
+/**
+ * Converge while the emulator commits the first POST to `route` (an emulator route template) and drops its
+ * response (a lost create, or a retried relation add); the fault is cleared whatever happens.
+ */
+export async function convergeDroppingPost(t: Target, route: string, desired: DesiredObject[]) {
+  t.emulator!.setFaults([{ route, method: 'POST', fault: 'dropResponseAfterCommit', times: 1 }]);
+  try {
+    return await converge(t, desired);
+  } finally {
+    t.emulator!.setFaults();
+  }
+}
+
+/** Planning `desired` is refused with a SpecValidationError before any write request; answers the error. */
+export async function expectRefusedBeforeWrites(t: Target, desired: DesiredObject[]): Promise<SpecValidationError> {
+  t.emulator!.resetStats();
+  const error = await planTenant(desired, { client: t.client }).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(SpecValidationError);
+  expect(writes(t)).toEqual({});
+  return error as SpecValidationError;
 }
 
 /** No canary value in the plan's JSON nor in its printed text. */

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  applyPlan,
-  type DesiredObject,
-  type PriorState,
-  planTenant,
-  SpecValidationError,
-} from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, writes } from '../support/harness.js';
+import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
+import { converge, expectClean, itEmulator } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
-import { expectConverges, expectDriftRestored, expectNoCanary } from './cases.js';
+import {
+  convergeDroppingPost,
+  expectConverges,
+  expectDriftRestored,
+  expectNoCanary,
+  expectRefusedBeforeWrites,
+} from './cases.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -114,13 +114,7 @@ describe('Hook', () => {
 
   itEmulator('resolves a lost create response without a duplicate (no natural key)', async () => {
     t.emulator!.resetStats();
-    t.emulator!.setFaults([{ route: '/hooks', method: 'POST', fault: 'dropResponseAfterCommit', times: 1 }]);
-    let state: PriorState;
-    try {
-      ({ state } = await converge(t, [hook('lost', {})]));
-    } finally {
-      t.emulator!.setFaults();
-    }
+    const { state } = await convergeDroppingPost(t, '/hooks', [hook('lost', {})]);
     expect(t.emulator!.stats().faultsInjected).toBe(1);
     const rows = (await t.client.list<{ id: string; name: string }>('/hooks')).filter(
       (h) => h.name === `${t.prefix}lost`,
@@ -129,17 +123,12 @@ describe('Hook', () => {
     await expectClean(t, [hook('lost', {})], state);
   });
   itEmulator('rejects no events, an unknown event and a bad url before any write', async () => {
-    t.emulator!.resetStats();
     const check = async (spec: Record<string, unknown>, field: string) => {
-      const error = await planTenant([hook('bad', spec)], { client: t.client }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SpecValidationError);
-      expect((error as SpecValidationError).issues.map((i) => `${i.address}:${i.field}`)).toEqual([
-        `Hook.events:${field}`,
-      ]);
+      const error = await expectRefusedBeforeWrites(t, [hook('bad', spec)]);
+      expect(error.issues.map((i) => `${i.address}:${i.field}`)).toEqual([`Hook.events:${field}`]);
     };
     await check({ events: [] }, 'events');
     await check({ events: ['User.Exploded'] }, 'events.0');
     await check({ url: 'not a url' }, 'url');
-    expect(writes(t)).toEqual({});
   });
 });

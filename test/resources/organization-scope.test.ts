@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant, SpecValidationError } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, writes } from '../support/harness.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { converge, expectClean, itEmulator } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
-import { expectConverges, expectDriftRestored } from './cases.js';
+import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -66,16 +66,11 @@ describe('OrganizationScope', () => {
   });
 
   itEmulator('rejects an invalid spec before any write, naming the object and the field', async () => {
-    t.emulator!.resetStats();
     const bad: DesiredObject[] = [
       scope('ok'),
       { address: 'OrganizationScope.long', kind: 'OrganizationScope', spec: { name: 'x'.repeat(129) } },
     ];
-    const error = await planTenant(bad, { client: t.client }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecValidationError);
-    expect((error as SpecValidationError).issues).toEqual([
-      expect.objectContaining({ address: 'OrganizationScope.long', field: 'name' }),
-    ]);
-    expect(writes(t)).toEqual({});
+    const error = await expectRefusedBeforeWrites(t, bad);
+    expect(error.issues).toEqual([expect.objectContaining({ address: 'OrganizationScope.long', field: 'name' })]);
   });
 });

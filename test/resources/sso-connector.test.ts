@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DesiredObject,
-  type PriorState,
-  planTenant,
-  SpecValidationError,
-} from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, writes } from '../support/harness.js';
+import { type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
+import { converge, expectClean, itEmulator } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
-import { expectConverges, expectDriftRestored, expectNoCanary } from './cases.js';
+import {
+  convergeDroppingPost,
+  expectConverges,
+  expectDriftRestored,
+  expectNoCanary,
+  expectRefusedBeforeWrites,
+} from './cases.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -115,13 +116,7 @@ describe('SsoConnector', () => {
 
   itEmulator('resolves a lost create response by connectorName without a duplicate', async () => {
     t.emulator!.resetStats();
-    t.emulator!.setFaults([{ route: '/sso-connectors', method: 'POST', fault: 'dropResponseAfterCommit', times: 1 }]);
-    let state: PriorState;
-    try {
-      ({ state } = await converge(t, [connector('lost', { providerName: 'SAML' })]));
-    } finally {
-      t.emulator!.setFaults();
-    }
+    const { state } = await convergeDroppingPost(t, '/sso-connectors', [connector('lost', { providerName: 'SAML' })]);
     expect(t.emulator!.stats().faultsInjected).toBe(1);
     const rows = (await t.client.list<{ id: string; connectorName: string }>('/sso-connectors')).filter(
       (c) => c.connectorName === `${t.prefix}lost`,
@@ -130,11 +125,8 @@ describe('SsoConnector', () => {
   });
 
   itEmulator('rejects a public email domain and an unknown provider before any write', async () => {
-    t.emulator!.resetStats();
     const bad = [connector('bad', { providerName: 'Keycloak', domains: ['gmail.com'] })];
-    const error = await planTenant(bad, { client: t.client }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SpecValidationError);
-    expect((error as SpecValidationError).issues.map((i) => i.field).sort()).toEqual(['domains.0', 'providerName']);
-    expect(writes(t)).toEqual({});
+    const error = await expectRefusedBeforeWrites(t, bad);
+    expect(error.issues.map((i) => i.field).sort()).toEqual(['domains.0', 'providerName']);
   });
 });

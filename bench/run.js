@@ -4,11 +4,12 @@
  * emulator (and the real `terraform` for scenario 3). Prints a table, writes bench/results.json.
  *
  *   node bench/run.js            all five scenarios (after `npm run build`)
- *   node bench/run.js 1 3        only some of them
+ *   node bench/run.js 1 3        only some of them (the other scenarios' entries in results.json are kept,
+ *                                each entry says when it was measured)
  *
  * No figure here is asserted by a test; the targets are judged in the table and in results.json.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emulatorThroughput } from './emulator.js';
@@ -74,7 +75,7 @@ async function main() {
   for (const scenario of selected) {
     process.stderr.write(`scenario ${scenario.id}: ${scenario.title}\n`);
     const s0 = now();
-    const entry = { id: scenario.id, title: scenario.title };
+    const entry = { id: scenario.id, title: scenario.title, measuredAt: new Date().toISOString() };
     try {
       const out = await withTimeout(scenario.run(log), scenario.timeoutMs, `scenario ${scenario.id}`);
       entry.figures = out.figures;
@@ -95,13 +96,28 @@ async function main() {
     results.scenarios.push(entry);
   }
   results.totalSeconds = round((now() - started) / 1000, 1);
-  const judgedFigures = figures.filter((f) => f.pass !== undefined);
+  const resultsFile = join(here, 'results.json');
+  if (wanted.length > 0 && existsSync(resultsFile)) {
+    // A partial run updates its scenarios and keeps the others from the previous results.
+    const previous = JSON.parse(readFileSync(resultsFile, 'utf8'));
+    const ran = new Set(results.scenarios.map((s) => s.id));
+    const kept = (previous.scenarios ?? []).filter((s) => !ran.has(s.id));
+    if (kept.length > 0) {
+      results.command = `node bench/run.js ${wanted.join(' ')} (other scenarios from an earlier run)`;
+      results.scenarios = [...kept, ...results.scenarios].sort((a, b) => a.id.localeCompare(b.id));
+    }
+  }
+  const allFigures = [
+    ...results.scenarios.flatMap((s) => s.figures ?? []),
+    ...figures.filter((f) => f.name === 'ERROR'),
+  ];
+  const judgedFigures = allFigures.filter((f) => f.pass !== undefined);
   results.summary = {
     targets: judgedFigures.length,
     passed: judgedFigures.filter((f) => f.pass).length,
     failed: judgedFigures.filter((f) => !f.pass).map((f) => `${f.scenario}: ${f.name}`),
   };
-  writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\n${table(figures)}\n\n`);
   process.stdout.write(
     `${results.summary.passed}/${results.summary.targets} targets met in ${results.totalSeconds} s; details in bench/results.json\n`,

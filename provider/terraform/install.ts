@@ -3,15 +3,18 @@
  * finds it offline without a registry:
  *
  *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/terraform-provider-logto_v<version>
- *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-provider.cjs  (the bundle)
- *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-loader.cjs    (code-cache loader)
+ *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-provider.cjs       (start-up bundle)
+ *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-provider-core.cjs  (the core)
+ *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-loader.cjs         (code-cache loader)
  *
- * (the same under registry.opentofu.org for OpenTofu). The launcher and the bundle it runs sit in the same
+ * (the same under registry.opentofu.org for OpenTofu). The launcher and the bundles it runs sit in the same
  * directory, so the hash Terraform records in `.terraform.lock.hcl` covers the code that runs.
  */
+import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BundleManifest, coreBundleName, manifestName } from './files.js';
 import { launcherScript, loaderSource } from './launcher.js';
 
 export const PROVIDER_NAMESPACE = 'logto-io';
@@ -45,7 +48,10 @@ export function terraformPlatform(): string {
 }
 
 export interface TerraformInstallOptions {
-  /** The plugin bundle to install; default `dist/terraform-provider-logto.cjs` (built by `scripts/bundle-terraform.mjs`). */
+  /**
+   * The plugin's start-up bundle; default `dist/terraform-provider-logto.cjs` (built by
+   * `scripts/bundle-terraform.mjs`, which writes the core bundle and the manifest next to it).
+   */
   bundle?: string;
   version?: string;
   /** Node binary the launcher runs; default the one running now (falls back to `node` on PATH). */
@@ -63,6 +69,21 @@ export interface TerraformInstallResult {
   cliConfigFile: string;
 }
 
+/**
+ * The bundles' SHA-256 as the bundle script recorded them at build time (the code cache is keyed on them);
+ * hashed here only for bundles that come without a manifest naming them.
+ */
+function buildHashes(bundle: string, core: string): { bundle: string; core: string } {
+  const hash = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+  const manifestFile = join(dirname(bundle), manifestName(bundle));
+  if (existsSync(manifestFile)) {
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as BundleManifest;
+    if (manifest.bundle?.file === basename(bundle) && manifest.core?.file === basename(core))
+      return { bundle: manifest.bundle.sha256, core: manifest.core.sha256 };
+  }
+  return { bundle: hash(bundle), core: hash(core) };
+}
+
 export function terraformInstall(dir: string, options: TerraformInstallOptions = {}): TerraformInstallResult {
   const mirrorDir = resolve(dir);
   const version = options.version ?? providerVersion();
@@ -72,16 +93,26 @@ export function terraformInstall(dir: string, options: TerraformInstallOptions =
       `The provider bundle ${bundle} does not exist. Fix: run \`node scripts/bundle-terraform.mjs\` (or \`npm run build\`) first.`,
     );
   }
+  const core = join(dirname(bundle), coreBundleName(bundle));
+  if (!existsSync(core)) {
+    throw new Error(
+      `The provider's core bundle ${core} does not exist next to ${bundle}. Fix: run \`node scripts/bundle-terraform.mjs\` (or \`npm run build\`) again.`,
+    );
+  }
   const node = options.node ?? process.execPath;
   const launcherName = `terraform-provider-${PROVIDER_TYPE_NAME}_v${version}`;
   const launcher = launcherScript(node, LOADER_NAME);
-  const loader = loaderSource(BUNDLE_NAME);
+  const hashes = buildHashes(bundle, core);
+  const loader = loaderSource({ file: BUNDLE_NAME, sha256: hashes.bundle }, [
+    { file: coreBundleName(BUNDLE_NAME), sha256: hashes.core },
+  ]);
 
   let providerDir = '';
   for (const host of REGISTRY_HOSTS) {
     const target = join(mirrorDir, host, PROVIDER_NAMESPACE, PROVIDER_TYPE_NAME, version, terraformPlatform());
     mkdirSync(target, { recursive: true });
     copyFileSync(bundle, join(target, BUNDLE_NAME));
+    copyFileSync(core, join(target, coreBundleName(BUNDLE_NAME)));
     writeFileSync(join(target, LOADER_NAME), loader);
     writeFileSync(join(target, launcherName), launcher);
     chmodSync(join(target, launcherName), 0o755);

@@ -6,8 +6,10 @@
  * `validateSpec`, compared by `diffObject`, and read/written by the reconciler's single-object operations.
  * One `ResourceContext` lives as long as the plugin process, so reads of many objects of a type share the
  * bulk list calls of the context cache.
+ *
+ * This module is part of the plugin's core (see core.ts): the gRPC server (rpc.ts) loads it on the first
+ * tfplugin6 call, after the handshake line is out.
  */
-import * as grpc from '@grpc/grpc-js';
 import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
 import { catalog } from '../../resources/index.js';
 import {
@@ -22,7 +24,6 @@ import {
 } from '../reconcile/index.js';
 import { UNKNOWN as RECONCILE_UNKNOWN } from '../reconcile/types.js';
 import { type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
-import { loadServices } from './protocol.js';
 import {
   type Attr,
   canonicalJson,
@@ -221,7 +222,7 @@ export interface ProviderOptions {
   definitions?: ResourceDefinition<any>[];
 }
 
-type Handler = (request: any) => Promise<Record<string, unknown>>;
+export type Handler = (request: any) => Promise<Record<string, unknown>>;
 
 export class LogtoTerraformProvider {
   readonly resources = new Map<string, TypeSchema>();
@@ -724,86 +725,4 @@ function plannedOnCreate(attr: Attr, configValue: CtyValue | undefined, proposed
 function sameValue(a: CtyValue | undefined, b: CtyValue | undefined): boolean {
   if (!isWhollyKnown(a ?? null) || !isWhollyKnown(b ?? null)) return false;
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-}
-
-// ---- gRPC wiring ------------------------------------------------------------------------------
-
-export interface PluginServerOptions {
-  provider: LogtoTerraformProvider;
-  /** Called after Shutdown was answered. */
-  onShutdown: () => void;
-  log?: (line: string) => void;
-}
-
-export function createPluginServer(options: PluginServerOptions): { server: grpc.Server; closeStreams: () => void } {
-  const services = loadServices();
-  const log = options.log ?? (() => {});
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': 256 * 1024 * 1024,
-    'grpc.max_send_message_length': 256 * 1024 * 1024,
-  });
-  const openStreams = new Set<{ end: () => void }>();
-
-  const handlers = options.provider.handlers();
-  const implementation: grpc.UntypedServiceImplementation = {};
-  for (const [name, handler] of Object.entries(handlers)) {
-    implementation[name] = (call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      handler(call.request).then(
-        (response) => callback(null, response),
-        (e: unknown) => {
-          log(`[ERROR] ${name}: ${messageOf(e)}`);
-          callback(null, { diagnostics: [error(`Logto provider: ${name} failed`, messageOf(e))] });
-        },
-      );
-    };
-  }
-  server.addService(services.provider, implementation);
-
-  server.addService(services.controller, {
-    Shutdown: (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-      callback(null, {});
-      setImmediate(options.onShutdown);
-    },
-  });
-  server.addService(services.stdio, {
-    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
-      openStreams.add(call);
-      call.on('cancelled', () => openStreams.delete(call));
-    },
-  });
-  server.addService(services.broker, {
-    StartStream: (call: grpc.ServerDuplexStream<unknown, unknown>) => {
-      openStreams.add(call);
-      call.on('data', () => {});
-      call.on('end', () => {
-        openStreams.delete(call);
-        call.end();
-      });
-      call.on('cancelled', () => openStreams.delete(call));
-    },
-  });
-  const status = (service: string) => ({
-    status: service === '' || service === 'plugin' ? 'SERVING' : 'SERVICE_UNKNOWN',
-  });
-  server.addService(services.health, {
-    Check: (call: grpc.ServerUnaryCall<{ service: string }, unknown>, callback: grpc.sendUnaryData<unknown>) =>
-      callback(null, status(call.request.service)),
-    Watch: (call: grpc.ServerWritableStream<{ service: string }, unknown>) => {
-      openStreams.add(call);
-      call.write(status(call.request.service));
-      call.on('cancelled', () => openStreams.delete(call));
-    },
-  });
-
-  const closeStreams = () => {
-    for (const s of openStreams) {
-      try {
-        s.end();
-      } catch {
-        // already closed
-      }
-    }
-    openStreams.clear();
-  };
-  return { server, closeStreams };
 }

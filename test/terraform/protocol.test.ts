@@ -3,9 +3,12 @@
  * certificate), and the RPCs are called over mTLS on its unix socket with grpc-js.
  */
 import { spawnSync } from 'node:child_process';
+import type { ServiceDefinition } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeValue, encodeValue, UNKNOWN } from '../../provider/terraform/cty.js';
+import { loadServices } from '../../provider/terraform/protocol.js';
 import { dataSourceSchema, resourceSchema } from '../../provider/terraform/schema.js';
+import { LogtoTerraformProvider } from '../../provider/terraform/server.js';
 import { catalog, getDefinition } from '../../resources/index.js';
 import { startTarget, type Target } from '../support/target.js';
 import { call, launchPlugin, pluginBundle, type RunningPlugin, stopPlugin } from './support.js';
@@ -71,6 +74,13 @@ describe('terraform-provider-logto over the plugin protocol', () => {
     const secret = r.resource_schemas.logto_application.block.attributes.filter((a: any) => a.sensitive);
     expect(secret.length).toBeGreaterThan(0);
     expect(r.data_source_schemas.logto_api_resource.block.attributes.map((a: any) => a.name)).toContain('scopes');
+  });
+
+  it('answers GetProviderSchema (encoded when the bundle was built) with what the provider computes now', async () => {
+    const served = await call(plugin.provider, 'GetProviderSchema', {});
+    const codec = loadServices().provider.GetProviderSchema as ServiceDefinition[string];
+    const computed = new LogtoTerraformProvider({ env: {}, log: () => {} }).getProviderSchema();
+    expect(served).toEqual(codec.responseDeserialize(codec.responseSerialize(computed)));
   });
 
   it('reports a bad value with the attribute path and the fix, without calling any API', async () => {

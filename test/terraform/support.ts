@@ -44,10 +44,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   ]).finally(() => clearTimeout(timer));
 }
 
-export async function launchPlugin(env: NodeJS.ProcessEnv = {}): Promise<RunningPlugin> {
-  const bundle = await pluginBundle();
+/**
+ * Starts the plugin as Terraform does: by default `node <bundle>`; with `executable`, that file (the
+ * mirror's launcher) with no arguments.
+ */
+export async function launchPlugin(env: NodeJS.ProcessEnv = {}, executable?: string): Promise<RunningPlugin> {
   const clientCert = makeServerCertificate();
-  const child = spawn(process.execPath, [bundle], {
+  const [command, args] = executable ? [executable, []] : [process.execPath, [await pluginBundle()]];
+  const child = spawn(command, args, {
     env: { ...process.env, ...env, [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE, PLUGIN_CLIENT_CERT: clientCert.certPem },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

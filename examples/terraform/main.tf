@@ -1,9 +1,15 @@
-# A small Logto tenant in HCL: the same tenant examples/tenant.yaml describes for the GitOps CLI.
+# A small Logto tenant in HCL: an orders API with its permissions, roles, applications, an organization
+# template, a webhook, an SSO connector and sign-in settings. (examples/tenant.yaml is a different, larger
+# tenant written for the GitOps CLI; examples/cdktf builds that one.)
 #
 #   npx logto-iac terraform-install ./.terraform-mirror     # once: filesystem mirror + CLI config
 #   export TF_CLI_CONFIG_FILE=$PWD/.terraform-mirror/terraform.rc
 #   export LOGTO_ENDPOINT=https://<tenant>.logto.app LOGTO_APP_ID=… LOGTO_APP_SECRET=…
+#   export TF_VAR_hook_authorization='Bearer …' TF_VAR_acme_oidc_client_secret=…
 #   terraform init && terraform apply
+#
+# Secrets never live in this file: they come in through sensitive variables (TF_VAR_… or a *.tfvars file
+# kept out of version control), and Terraform shows them as (sensitive value).
 
 terraform {
   required_providers {
@@ -15,6 +21,18 @@ terraform {
 
 # endpoint, app_id and app_secret come from LOGTO_ENDPOINT, LOGTO_APP_ID and LOGTO_APP_SECRET.
 provider "logto" {}
+
+variable "hook_authorization" {
+  description = "Authorization header Logto sends with every webhook request (e.g. \"Bearer <token>\")."
+  type        = string
+  sensitive   = true
+}
+
+variable "acme_oidc_client_secret" {
+  description = "Client secret of the Logto client registered at Acme's OpenID provider."
+  type        = string
+  sensitive   = true
+}
 
 # ---- API resource and its permissions ----------------------------------------------------------
 
@@ -108,7 +126,7 @@ resource "logto_hook" "user_events" {
   name    = "User events"
   events  = ["User.Created", "User.Deleted"]
   url     = "https://hooks.example.com/logto"
-  headers = jsonencode({ Authorization = "Bearer example-token" })
+  headers = jsonencode({ Authorization = var.hook_authorization })
 }
 
 resource "logto_sso_connector" "acme" {
@@ -118,7 +136,7 @@ resource "logto_sso_connector" "acme" {
   config = jsonencode({
     issuer       = "https://idp.acme.example"
     clientId     = "logto"
-    clientSecret = "example-secret"
+    clientSecret = var.acme_oidc_client_secret
     scope        = "openid profile email"
   })
   branding = {

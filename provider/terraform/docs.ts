@@ -13,6 +13,7 @@ import {
   PROVIDER_CONFIG,
   resourceSchema,
   type TypeSchema,
+  typeDescription,
   typeNameOf,
 } from './schema.js';
 
@@ -97,7 +98,7 @@ function resourcePage(ts: TypeSchema, example: string | undefined): string {
   const out = [
     `# ${ts.typeName} (resource)`,
     '',
-    d.description,
+    typeDescription(d),
     '',
     d.singleton
       ? 'This is a singleton: creating it adopts the existing settings and manages only the attributes you set; destroying it leaves the settings as they are.\n'
@@ -119,6 +120,12 @@ function resourcePage(ts: TypeSchema, example: string | undefined): string {
     ...forms.map((f) => `terraform import ${ts.typeName}.example '${f.example}'   # ${f.form}`),
     '```',
     '',
+    ...forms
+      .filter((f) => f.exactlyOne)
+      .map(
+        (f) =>
+          `Logto does not keep \`${f.form.replace(/=<[^>]+>/g, '')}\` unique: an import id of the form \`${f.form}\` must match exactly one object (several are an error; import by id then).\n`,
+      ),
     'or with an import block:',
     '',
     '```hcl',
@@ -143,7 +150,7 @@ function dataSourcePage(ts: TypeSchema): string {
   return [
     `# ${ts.typeName} (data source)`,
     '',
-    `Looks up an existing ${d.kind} by \`id\` or by ${keyFields.map((f) => `\`${snakeCase(f)}\``).join(' and ')}. ${d.description}`,
+    `Looks up an existing ${d.kind} by \`id\` or by ${keyFields.map((f) => `\`${snakeCase(f)}\``).join(' and ')}. ${typeDescription(d)}`,
     '',
     '## Example',
     '',

@@ -11,7 +11,9 @@
  *   fixed-shape objects are nested attributes.
  */
 import type { OutputField, ResourceDefinition, Spec } from '../../resources/contract.js';
+import { catalog } from '../../resources/index.js';
 import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
+import { type IdentityKey, identityKey } from '../reconcile/index.js';
 import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty.js';
 
 export const PROVIDER_NAME = 'logto';
@@ -84,7 +86,11 @@ export function typeNameOf(kind: string): string {
 
 // ---- attribute construction -------------------------------------------------------------------
 
-function fieldCtyType(field: FieldInfo, isSet: boolean): { type: CtyType; json: boolean; nested?: Attr[] } {
+function fieldCtyType(
+  field: FieldInfo,
+  isSet: boolean,
+  definition: ResourceDefinition<any>,
+): { type: CtyType; json: boolean; nested?: Attr[] } {
   switch (field.type) {
     case 'string':
       return { type: 'string', json: false };
@@ -98,7 +104,7 @@ function fieldCtyType(field: FieldInfo, isSet: boolean): { type: CtyType; json: 
       return { type: 'string', json: true };
     case 'object': {
       const nested = field.fields.map((f) =>
-        specAttr(f, { sets: new Set(), immutable: new Set(), sensitive: new Set(), key: [] }),
+        specAttr(f, { sets: new Set(), immutable: new Set(), sensitive: new Set() }, definition),
       );
       return { type: objectType(nested), json: false, nested };
     }
@@ -109,22 +115,85 @@ interface Flags {
   sets: Set<string>;
   immutable: Set<string>;
   sensitive: Set<string>;
-  key: string[];
+  /** The key import ids and adoption use (the reconciler's identity key). */
+  key?: IdentityKey;
+}
+
+// ---- description text -------------------------------------------------------------------------
+
+let catalogNames: Set<string> | undefined;
+
+/** Every camelCase field and output name of the catalog (the names Terraform spells in snake_case). */
+function camelFieldNames(extra: ResourceDefinition<any>): Set<string> {
+  const collect = (into: Set<string>, definition: ResourceDefinition<any>) => {
+    const walk = (fields: FieldInfo[]) => {
+      for (const f of fields) {
+        into.add(f.name);
+        if (f.type === 'object') walk(f.fields);
+      }
+    };
+    walk(describeResource(definition).fields);
+    for (const o of definition.outputs) into.add(o.name);
+  };
+  if (!catalogNames) {
+    catalogNames = new Set();
+    for (const d of catalog) collect(catalogNames, d);
+    for (const n of [...catalogNames]) if (n === snakeCase(n)) catalogNames.delete(n);
+  }
+  if (catalog.includes(extra)) return catalogNames;
+  const names = new Set(catalogNames);
+  collect(names, extra);
+  return names;
+}
+
+/**
+ * Description text as Terraform users read it: catalog field names mentioned in it (`fallbackLanguage`,
+ * `signingKey`, `<applicationId>`) become their Terraform spelling. JSON keys inside quoted examples
+ * (`"isPasswordPrimary":true`) are the API's own and stay as they are.
+ */
+export function terraformText(text: string, definition: ResourceDefinition<any>): string {
+  const names = camelFieldNames(definition);
+  return text.replace(/(?<![\w"])([a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+)(?![\w"])/g, (word: string) =>
+    names.has(word) ? snakeCase(word) : word,
+  );
+}
+
+/** `application_id=<application_id>,name=<name>`: an import id made of the key fields. */
+function keyForm(key: IdentityKey): string {
+  return key.fields.map((f) => `${snakeCase(f)}=<${snakeCase(f)}>`).join(',');
+}
+
+function keyRemark(field: string, key: IdentityKey | undefined, own: string): string {
+  // Some key fields already say how they import.
+  if (!key?.fields.includes(field) || /\bimport\b/i.test(own)) return '';
+  const form = `\`${keyForm(key)}\``;
+  if (!key.unique) return `Usable for import as ${form}: it must match exactly one object.`;
+  if (key.fields.length > 1) {
+    const others = key.fields.filter((f) => f !== field).map((f) => `\`${snakeCase(f)}\``);
+    return `With ${others.join(' and ')}, the natural key (unique in the tenant); usable for import as ${form}.`;
+  }
+  // Most key fields already say they are unique in the tenant.
+  return /unique in the tenant/i.test(own)
+    ? `Usable for import as ${form}.`
+    : `The natural key (unique in the tenant); usable for import as ${form}.`;
 }
 
 function fieldDescription(field: FieldInfo, flags: Flags, json: boolean): string {
-  const parts = [field.description.trim()];
+  const own = field.description.trim();
+  const parts = [own];
   if (field.type === 'string' && field.enum) parts.push(`One of: ${field.enum.map((e) => `\`${e}\``).join(', ')}.`);
   if (json) parts.push('A JSON object as a string (use `jsonencode(...)`); key order and whitespace do not matter.');
   if (field.default !== undefined) parts.push(`Logto's default: \`${JSON.stringify(field.default)}\`.`);
-  if (flags.key.includes(field.name)) parts.push('Part of the natural key (unique in the tenant); usable for import.');
-  if (flags.immutable.has(field.name)) parts.push('Changing it replaces the object.');
+  parts.push(keyRemark(field.name, flags.key, own));
+  // The definition often says what a change replaces ("Changing it replaces the role."): say it once.
+  if (flags.immutable.has(field.name) && !/changing it replaces/i.test(own))
+    parts.push('Changing it replaces the object.');
   if (field.optional) parts.push('When left out, the server value is kept and never shown as a change.');
   return parts.filter(Boolean).join(' ');
 }
 
-function specAttr(field: FieldInfo, flags: Flags): Attr {
-  const t = fieldCtyType(field, flags.sets.has(field.name));
+function specAttr(field: FieldInfo, flags: Flags, definition: ResourceDefinition<any>): Attr {
+  const t = fieldCtyType(field, flags.sets.has(field.name), definition);
   return {
     name: snakeCase(field.name),
     field: field.name,
@@ -132,7 +201,7 @@ function specAttr(field: FieldInfo, flags: Flags): Attr {
     type: t.type,
     json: t.json,
     ...(t.nested ? { nested: t.nested } : {}),
-    description: fieldDescription(field, flags, t.json),
+    description: terraformText(fieldDescription(field, flags, t.json), definition),
     required: !field.optional,
     optional: field.optional,
     computed: field.optional,
@@ -147,14 +216,14 @@ function outputCtyType(type: OutputField['type']): CtyType {
   return 'string';
 }
 
-function outputAttr(output: OutputField): Attr {
+function outputAttr(output: OutputField, definition: ResourceDefinition<any>): Attr {
   return {
     name: snakeCase(output.name),
     field: output.name,
     kind: output.name === 'id' ? 'id' : 'output',
     type: outputCtyType(output.type),
     json: output.type === 'json',
-    description: output.description + (output.type === 'json' ? ' (JSON text)' : ''),
+    description: terraformText(output.description + (output.type === 'json' ? ' (JSON text)' : ''), definition),
     required: false,
     optional: false,
     computed: true,
@@ -167,17 +236,18 @@ const ID_OUTPUT: OutputField = { name: 'id', description: 'Id assigned by Logto.
 
 function resourceAttrs(definition: ResourceDefinition<any>): Attr[] {
   const fields = describeResource(definition);
-  const flags: Flags = { ...fields, key: definition.key?.fields ?? [] };
+  const key = identityKey(definition);
+  const flags: Flags = { ...fields, ...(key ? { key } : {}) };
   const attrs: Attr[] = [];
   const idOutput = definition.outputs.find((o) => o.name === 'id') ?? ID_OUTPUT;
-  attrs.push(outputAttr(idOutput));
+  attrs.push(outputAttr(idOutput, definition));
   for (const field of fields.fields) {
     if (field.name === 'id') continue;
-    attrs.push(specAttr(field, flags));
+    attrs.push(specAttr(field, flags, definition));
   }
   const taken = new Set(attrs.map((a) => a.name));
   for (const output of definition.outputs) {
-    const attr = outputAttr(output);
+    const attr = outputAttr(output, definition);
     if (taken.has(attr.name)) continue;
     taken.add(attr.name);
     attrs.push(attr);
@@ -210,38 +280,59 @@ function protoSchema(attrs: Attr[], description: string): ProtoSchema {
   };
 }
 
-/** The import id forms a type accepts, for descriptions and docs. */
-export function importForms(definition: ResourceDefinition<any>): { form: string; example: string }[] {
-  const forms: { form: string; example: string }[] = [];
+export interface ImportForm {
+  form: string;
+  example: string;
+  /** For a key Logto does not keep unique (an adoption key): the id must match exactly one object. */
+  exactlyOne?: boolean;
+}
+
+/**
+ * The import id forms a type accepts, for descriptions, docs and error messages: the id (with the parent's
+ * id for child types) and the reconciler's identity key (`name=…` also for adoption keys).
+ */
+export function importForms(definition: ResourceDefinition<any>): ImportForm[] {
   if (definition.singleton) return [{ form: 'any id (the object is a singleton)', example: 'default' }];
+  const forms: ImportForm[] = [];
   if (definition.parent) {
     forms.push({ form: `<${snakeCase(definition.parent.field)}>/<id>`, example: 'abc123parent/def456child' });
   } else {
     forms.push({ form: '<id>', example: 'abc123' });
   }
-  if (definition.key) {
-    const fields = definition.key.fields;
+  const key = identityKey(definition);
+  if (key) {
     forms.push({
-      form: fields.map((f) => `${snakeCase(f)}=<${snakeCase(f)}>`).join(','),
-      example: fields.map((f) => `${snakeCase(f)}=${exampleKeyValue(f)}`).join(','),
+      form: keyForm(key),
+      example: key.fields.map((f) => `${snakeCase(f)}=${exampleKeyValue(f, key.unique)}`).join(','),
+      ...(key.unique ? {} : { exactlyOne: true }),
     });
   }
   return forms;
 }
 
-function exampleKeyValue(field: string): string {
+function exampleKeyValue(field: string, unique: boolean): string {
   if (field === 'indicator') return 'https://api.example.com';
   if (field.endsWith('Id')) return 'abc123';
-  if (field === 'name') return 'admin';
+  if (field === 'name') return unique ? 'admin' : 'Example';
+  if (field.endsWith('Name')) return 'example';
   return 'value';
+}
+
+/** `<id>` or `name=<name>` (must match exactly one object): the forms in a sentence. */
+export function importFormsText(definition: ResourceDefinition<any>): string {
+  return importForms(definition)
+    .map((f) => `\`${f.form}\`${f.exactlyOne ? ' (must match exactly one object)' : ''}`)
+    .join(' or ');
+}
+
+/** A type's description as Terraform shows it. */
+export function typeDescription(definition: ResourceDefinition<any>): string {
+  return terraformText(definition.description, definition);
 }
 
 export function resourceSchema(definition: ResourceDefinition<any>): TypeSchema {
   const attrs = resourceAttrs(definition);
-  const forms = importForms(definition)
-    .map((f) => `\`${f.form}\``)
-    .join(' or ');
-  const description = `${definition.description}\n\nImport: \`terraform import ${typeNameOf(definition.kind)}.<name> <import id>\` where the import id is ${forms}.`;
+  const description = `${typeDescription(definition)}\n\nImport: \`terraform import ${typeNameOf(definition.kind)}.<name> <import id>\` where the import id is ${importFormsText(definition)}.`;
   return {
     typeName: typeNameOf(definition.kind),
     definition,
@@ -251,17 +342,46 @@ export function resourceSchema(definition: ResourceDefinition<any>): TypeSchema 
   };
 }
 
-/** Resource-only remarks do not belong in a data source's attribute descriptions. */
+/**
+ * What only a managed resource does (replacement, authoritative sets, adoption, clearing with null, import):
+ * whole sentences, or clauses inside one, left out of a data source's descriptions.
+ */
+const RESOURCE_ONLY_SENTENCES = [
+  /^changing it replaces\b/i,
+  /^authoritative:/i,
+  /^when left out, the server value is kept/i,
+  /^can be changed in place\b/i,
+  /^renaming keeps\b/i,
+  /^replaced as a whole\b/i,
+  /usable for import\b/i,
+];
+const RESOURCE_ONLY_CLAUSES = [
+  /;\s*changing it replaces[^.;]*/gi,
+  /;\s*null clears it/gi,
+  /;\s*without a known id[^;]*\badopted\b[^.;]*/gi,
+  /\s*\((?:authoritative|replaced as a whole)[^)]*\)/gi,
+];
+
 function forDataSource(description: string): string {
-  return description
-    .replace(' When left out, the server value is kept and never shown as a change.', '')
-    .replace(' Changing it replaces the object.', '')
-    .replace(' Part of the natural key (unique in the tenant); usable for import.', ' Unique in the tenant.');
+  let text = description;
+  for (const re of RESOURCE_ONLY_CLAUSES) text = text.replace(re, '');
+  return text
+    .split(/(?<=[.!?])\s+(?=[A-Z])/)
+    .filter((sentence) => !RESOURCE_ONLY_SENTENCES.some((re) => re.test(sentence)))
+    .join(' ');
 }
 
 /** Data source: look up by natural key (or id); everything else is computed. */
-export function dataSourceSchema(definition: ResourceDefinition<any>, catalog: ResourceDefinition<any>[]): TypeSchema {
+export function dataSourceSchema(
+  definition: ResourceDefinition<any>,
+  definitions: ResourceDefinition<any>[],
+): TypeSchema {
   const keyFields = definition.key?.fields ?? ('name' in definition.spec.shape ? ['name'] : []);
+  // Without a unique key the lookup lists the objects and keeps the one that matches.
+  const lookupRemark = (a: Attr) =>
+    a.kind === 'id' || definition.key
+      ? 'Set this or the other lookup attributes to find the object.'
+      : 'Set this or the other lookup attributes to find the object; exactly one object must match.';
   const attrs = resourceAttrs(definition).map((a): Attr => {
     const lookup = a.kind === 'id' || keyFields.includes(a.field);
     return {
@@ -270,15 +390,21 @@ export function dataSourceSchema(definition: ResourceDefinition<any>, catalog: R
       optional: lookup,
       computed: true,
       ...(a.nested
-        ? { nested: a.nested.map((n) => ({ ...n, required: false, optional: false, computed: true })) }
+        ? {
+            nested: a.nested.map((n) => ({
+              ...n,
+              required: false,
+              optional: false,
+              computed: true,
+              description: forDataSource(n.description),
+            })),
+          }
         : {}),
-      description: lookup
-        ? `${forDataSource(a.description)} Set this or the other lookup attributes to find the object.`
-        : forDataSource(a.description),
+      description: lookup ? `${forDataSource(a.description)} ${lookupRemark(a)}` : forDataSource(a.description),
     };
   });
   const children: { attr: Attr; definition: ResourceDefinition<any> }[] = [];
-  for (const child of catalog) {
+  for (const child of definitions) {
     if (child.parent?.kind !== definition.kind || !DATA_SOURCE_CHILDREN[definition.kind]?.includes(child.kind))
       continue;
     const childAttrs = resourceAttrs(child)
@@ -307,7 +433,10 @@ export function dataSourceSchema(definition: ResourceDefinition<any>, catalog: R
     definition,
     attrs,
     type: objectType(attrs),
-    proto: protoSchema(attrs, `Looks up an existing ${definition.kind} by ${lookupText}. ${definition.description}`),
+    proto: protoSchema(
+      attrs,
+      `Looks up an existing ${definition.kind} by ${lookupText}. ${typeDescription(definition)}`,
+    ),
     children,
   };
 }

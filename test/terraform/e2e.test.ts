@@ -4,6 +4,7 @@
  * Kept small on purpose: every terraform command launches the plugin 2–5 times.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,10 @@ interface Run {
   out: string;
 }
 
+// The example's secrets come in through sensitive variables (TF_VAR_…), fresh for every run.
+const HOOK_AUTHORIZATION = `Bearer e2e-${randomBytes(12).toString('hex')}`;
+const OIDC_CLIENT_SECRET = `e2e-${randomBytes(12).toString('hex')}`;
+
 describe('terraform with the Logto provider (HCL example)', () => {
   let target: Target;
   let work: string;
@@ -36,11 +41,15 @@ describe('terraform with the Logto provider (HCL example)', () => {
   const secretsInOutput: string[] = [];
 
   function terraform(...args: string[]): Promise<Run> {
+    return terraformWith({}, ...args);
+  }
+
+  function terraformWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
       execFile(
         'terraform',
         [...args, '-no-color'],
-        { cwd: work, env, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 },
+        { cwd: work, env: { ...env, ...extraEnv }, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 },
         (error, stdout, stderr) => {
           const out = `${stdout}${stderr}`;
           secretsInOutput.push(out);
@@ -73,6 +82,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
       LOGTO_ENDPOINT: target.url,
       LOGTO_APP_ID: target.appId,
       LOGTO_APP_SECRET: target.appSecret,
+      TF_VAR_hook_authorization: HOOK_AUTHORIZATION,
+      TF_VAR_acme_oidc_client_secret: OIDC_CLIENT_SECRET,
     };
     seeded = await snapshot();
   }, 120_000);
@@ -87,8 +98,21 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(readFileSync(join(work, '.terraform.lock.hcl'), 'utf8')).toMatch(/logto-io\/logto/);
   }, 120_000);
 
-  it('apply creates the tenant; secrets show as (sensitive value)', async () => {
-    const r = await terraform('apply', '-auto-approve', '-input=false');
+  it('the example holds no secret: they come from sensitive variables without defaults', () => {
+    const hcl = readFileSync(EXAMPLE, 'utf8');
+    expect(hcl).not.toMatch(/Bearer [A-Za-z0-9]/);
+    expect(hcl).toMatch(/clientSecret\s*=\s*var\.acme_oidc_client_secret/);
+    expect(hcl).toMatch(/Authorization\s*=\s*var\.hook_authorization/);
+    for (const name of ['hook_authorization', 'acme_oidc_client_secret']) {
+      const block = new RegExp(`variable "${name}" \\{([^}]*)\\}`).exec(hcl)?.[1] ?? '';
+      expect(block, name).toMatch(/sensitive\s*=\s*true/);
+      expect(block, name).not.toMatch(/default\s*=/);
+    }
+  });
+
+  it('apply creates the tenant; secrets show as (sensitive value); the plugin log reaches TF_LOG without secrets', async () => {
+    const logPath = join(work, '..', 'terraform-apply.log');
+    const r = await terraformWith({ TF_LOG: 'debug', TF_LOG_PATH: logPath }, 'apply', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/Apply complete! Resources: 15 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
@@ -96,6 +120,33 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
     const roles = await target.client.list<{ name: string }>('/roles');
     expect(roles.map((x) => x.name)).toEqual(expect.arrayContaining(['viewer', 'editor', 'orders-service']));
+
+    // The variables' values reached Logto.
+    const hook = (
+      await target.client.list<{ name: string; config: { headers?: Record<string, string> } }>('/hooks')
+    ).find((x) => x.name === 'User events');
+    expect(hook?.config.headers?.Authorization === HOOK_AUTHORIZATION).toBe(true);
+    const sso = (
+      await target.client.list<{ connectorName: string; config: Record<string, unknown> }>('/sso-connectors')
+    ).find((x) => x.connectorName === 'acme-corp');
+    expect(sso?.config.clientSecret === OIDC_CLIENT_SECRET).toBe(true);
+
+    // The plugin's stderr lines show up in Terraform's log, attributed to the plugin…
+    const log = readFileSync(logPath, 'utf8');
+    secretsInOutput.push(log);
+    expect(log).toMatch(/provider\.terraform-provider-logto[^\n]*: (\[INFO\] )?created Role \S+/);
+    expect(log).toMatch(/provider\.terraform-provider-logto[^\n]*: (\[INFO\] )?created Hook \S+/);
+    // …and nothing secret is in it: the provider credentials, the example's secrets, generated secrets.
+    const state = JSON.parse(readFileSync(join(work, 'terraform.tfstate'), 'utf8')) as {
+      resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
+    };
+    const workerSecret = state.resources.find((x) => x.type === 'logto_application' && x.name === 'orders_worker')
+      ?.instances[0]?.attributes.default_secret;
+    const signingKey = state.resources.find((x) => x.type === 'logto_hook')?.instances[0]?.attributes.signing_key;
+    expect(typeof workerSecret === 'string' && workerSecret.length > 8).toBe(true);
+    expect(typeof signingKey === 'string' && signingKey.length > 8).toBe(true);
+    for (const secret of [target.appSecret, HOOK_AUTHORIZATION, OIDC_CLIENT_SECRET, workerSecret, signingKey])
+      expect(log.includes(secret as string), 'a secret in the TF_LOG output').toBe(false);
   }, 180_000);
 
   it('a second plan shows no changes, refreshing each type through one bulk list', async () => {
@@ -217,8 +268,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(r.code, r.out).toBe(0);
     expect(await snapshot()).toEqual(seeded);
     const all = secretsInOutput.join('\n');
-    expect(all).not.toContain('example-secret');
-    expect(all).not.toContain('Bearer example-token');
-    expect(all).not.toContain(target.appSecret);
+    expect(all.includes(OIDC_CLIENT_SECRET)).toBe(false);
+    expect(all.includes(HOOK_AUTHORIZATION)).toBe(false);
+    expect(all.includes(target.appSecret)).toBe(false);
   }, 240_000);
 });

@@ -194,9 +194,11 @@ describe('terraform-provider-logto over the plugin protocol', () => {
     });
   });
 
-  it('exits on Shutdown', async () => {
+  it('exits on Shutdown, having written nothing to stdout but the handshake line', async () => {
     const code = await stopPlugin(plugin);
     expect(code).toBe(0);
+    // Schema, validation, plans (the core is loaded by now) and state upgrades all ran above.
+    expect(plugin.stdout()).toBe(`${plugin.handshake}\n`);
   });
 });
 
@@ -271,5 +273,82 @@ describe('terraform-provider-logto against the emulator (configure, data sources
     expect(api.diagnostics).toEqual([]);
     const state = decodeValue(api.state) as Record<string, any>;
     expect(state.scopes.map((s: any) => s.name)).toContain('all');
+  });
+
+  it("looks up organization scopes and roles by id and by name (with the role's scope ids)", async () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const scope = await target.client.post<{ id: string }>('/organization-scopes', {
+      name: `tf:read-${suffix}`,
+      description: 'Read members',
+    });
+    const orgRole = await target.client.post<{ id: string }>('/organization-roles', {
+      name: `tf-member-${suffix}`,
+      description: 'Member',
+      organizationScopeIds: [scope.id],
+    });
+
+    const scopeType = dataSourceSchema(getDefinition('OrganizationScope'), catalog).type;
+    const scopeByName = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_organization_scope',
+      config: { msgpack: encodeValue({ name: `tf:read-${suffix}` }, scopeType) },
+    });
+    expect(scopeByName.diagnostics).toEqual([]);
+    expect(decodeValue(scopeByName.state)).toMatchObject({
+      id: scope.id,
+      name: `tf:read-${suffix}`,
+      description: 'Read members',
+    });
+    const scopeById = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_organization_scope',
+      config: { msgpack: encodeValue({ id: scope.id }, scopeType) },
+    });
+    expect(scopeById.diagnostics).toEqual([]);
+    expect(decodeValue(scopeById.state)).toMatchObject({ id: scope.id, name: `tf:read-${suffix}` });
+
+    const roleType = dataSourceSchema(getDefinition('OrganizationRole'), catalog).type;
+    const roleByName = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_organization_role',
+      config: { msgpack: encodeValue({ name: `tf-member-${suffix}` }, roleType) },
+    });
+    expect(roleByName.diagnostics).toEqual([]);
+    expect(decodeValue(roleByName.state)).toMatchObject({
+      id: orgRole.id,
+      name: `tf-member-${suffix}`,
+      description: 'Member',
+      type: 'User',
+      organization_scope_ids: [scope.id],
+      resource_scope_ids: [],
+    });
+    const roleById = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_organization_role',
+      config: { msgpack: encodeValue({ id: orgRole.id }, roleType) },
+    });
+    expect(roleById.diagnostics).toEqual([]);
+    expect(decodeValue(roleById.state)).toMatchObject({ id: orgRole.id, organization_scope_ids: [scope.id] });
+
+    const missing = await call(plugin.provider, 'ReadDataSource', {
+      type_name: 'logto_organization_role',
+      config: { msgpack: encodeValue({ name: `no-such-org-role-${suffix}` }, roleType) },
+    });
+    expect(missing.diagnostics[0].severity).toBe('ERROR');
+    expect(missing.diagnostics[0].detail).toMatch(`no-such-org-role-${suffix}`);
+  });
+
+  it('imports an application by its adoption key (name=…), the form the docs list', async () => {
+    const app = await target.client.get<{ name: string }>(`/applications/${target.appId}`);
+    const r = await call(plugin.provider, 'ImportResourceState', {
+      type_name: 'logto_application',
+      id: `name=${app.name}`,
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.imported_resources).toHaveLength(1);
+    expect(decodeValue(r.imported_resources[0].state)).toMatchObject({ id: target.appId, name: app.name });
+  });
+
+  it('exits on Shutdown, having written nothing to stdout but the handshake line', async () => {
+    // Configure, API reads and imports ran above (the core and the HTTP client were loaded and used).
+    const code = await stopPlugin(plugin);
+    expect(code).toBe(0);
+    expect(plugin.stdout()).toBe(`${plugin.handshake}\n`);
   });
 });

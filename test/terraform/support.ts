@@ -30,8 +30,12 @@ export interface RunningPlugin {
   controller: grpc.Client & Record<string, any>;
   health: grpc.Client & Record<string, any>;
   stderr: () => string;
+  /** Everything the plugin wrote to stdout so far (collected for its whole life, not just the handshake). */
+  stdout: () => string;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** Resolves once the process has exited and its stdout and stderr are drained. */
+  closed: Promise<void>;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -60,11 +64,15 @@ export async function launchPlugin(env: NodeJS.ProcessEnv = {}, executable?: str
     err += String(d);
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  // Only the handshake line may ever reach stdout: keep collecting until the process is gone.
   let out = '';
+  child.stdout?.on('data', (d) => {
+    out += String(d);
+  });
   const handshake = await withTimeout(
     new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', (d) => {
-        out += String(d);
+      child.stdout?.on('data', () => {
         const nl = out.indexOf('\n');
         if (nl >= 0) resolve(out.slice(0, nl));
       });
@@ -96,7 +104,9 @@ export async function launchPlugin(env: NodeJS.ProcessEnv = {}, executable?: str
     controller: make(services.controller),
     health: make(services.health),
     stderr: () => err,
+    stdout: () => out,
     exited,
+    closed,
   };
 }
 
@@ -124,6 +134,7 @@ export async function stopPlugin(plugin: RunningPlugin): Promise<number | null> 
     plugin.child.kill('SIGKILL');
     return null;
   });
+  await withTimeout(plugin.closed, 5_000, 'plugin stdio closed').catch(() => {});
   for (const c of [plugin.provider, plugin.controller, plugin.health]) c.close();
   return code;
 }

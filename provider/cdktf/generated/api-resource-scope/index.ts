@@ -15,13 +15,13 @@ export interface ApiResourceScopeConfig extends cdktf.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * Scope (permission) name, unique within its API resource, without spaces, e.g. `read:orders`. Part of the natural key (unique in the tenant); usable for import.
+  * Scope (permission) name, unique within its API resource, without spaces, e.g. `read:orders`. With `resource_id`, the natural key (unique in the tenant); usable for import as `resource_id=<resource_id>,name=<name>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/api_resource_scope#name ApiResourceScope#name}
   */
   readonly name: string;
   /**
-  * Id of the API resource the scope belongs to. Changing it replaces the scope. Part of the natural key (unique in the tenant); usable for import. Changing it replaces the object.
+  * Id of the API resource the scope belongs to. Changing it replaces the scope. With `name`, the natural key (unique in the tenant); usable for import as `resource_id=<resource_id>,name=<name>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/api_resource_scope#resource_id ApiResourceScope#resource_id}
   */

@@ -15,7 +15,7 @@ export interface ApiResourceConfig extends cdktf.TerraformMetaArguments {
   */
   readonly accessTokenTtl?: number;
   /**
-  * Resource indicator (RFC 8707): the absolute URI identifying the API, e.g. `https://api.example.com`. Unique in the tenant; changing it replaces the resource. Part of the natural key (unique in the tenant); usable for import. Changing it replaces the object.
+  * Resource indicator (RFC 8707): the absolute URI identifying the API, e.g. `https://api.example.com`. Unique in the tenant; changing it replaces the resource. Usable for import as `indicator=<indicator>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/api_resource#indicator ApiResource#indicator}
   */

@@ -9,7 +9,7 @@ import * as cdktf from 'cdktf';
 
 export interface ApplicationRoleAssignmentConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Id of the MachineToMachine application whose roles this manages. Changing it replaces the assignment. Part of the natural key (unique in the tenant); usable for import. Changing it replaces the object.
+  * Id of the MachineToMachine application whose roles this manages. Changing it replaces the assignment. The natural key (unique in the tenant); usable for import as `application_id=<application_id>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/application_role_assignment#application_id ApplicationRoleAssignment#application_id}
   */

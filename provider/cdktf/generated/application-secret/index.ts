@@ -9,19 +9,19 @@ import * as cdktf from 'cdktf';
 
 export interface ApplicationSecretConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Id of the Traditional or MachineToMachine application. Changing it replaces the secret. Part of the natural key (unique in the tenant); usable for import. Changing it replaces the object.
+  * Id of the Traditional or MachineToMachine application. Changing it replaces the secret. With `name`, the natural key (unique in the tenant); usable for import as `application_id=<application_id>,name=<name>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/application_secret#application_id ApplicationSecret#application_id}
   */
   readonly applicationId: string;
   /**
-  * Expiry time in epoch milliseconds (must be in the future when created). Changing it replaces the secret. Changing it replaces the object. When left out, the server value is kept and never shown as a change.
+  * Expiry time in epoch milliseconds (must be in the future when created). Changing it replaces the secret. When left out, the server value is kept and never shown as a change.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/application_secret#expires_at ApplicationSecret#expires_at}
   */
   readonly expiresAt?: number;
   /**
-  * Secret name, unique per application (Logto creates one named "Default secret"). Renaming keeps the value. Part of the natural key (unique in the tenant); usable for import.
+  * Secret name, unique per application (Logto creates one named "Default secret"). Renaming keeps the value. With `application_id`, the natural key (unique in the tenant); usable for import as `application_id=<application_id>,name=<name>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/application_secret#name ApplicationSecret#name}
   */

@@ -51,13 +51,13 @@ export interface ApplicationConfig extends cdktf.TerraformMetaArguments {
   */
   readonly idTokenTtl?: number;
   /**
-  * A third-party app (consent screen, limited scopes). Not allowed for MachineToMachine. Changing it replaces the app. Changing it replaces the object. When left out, the server value is kept and never shown as a change.
+  * A third-party app (consent screen, limited scopes). Not allowed for MachineToMachine. Changing it replaces the app. When left out, the server value is kept and never shown as a change.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/application#is_third_party Application#is_third_party}
   */
   readonly isThirdParty?: boolean | cdktf.IResolvable;
   /**
-  * Display name of the application. Logto allows duplicates; without a known id the one application with this name is adopted (several is an error).
+  * Display name of the application. Logto allows duplicates; without a known id the one application with this name is adopted (several is an error). Usable for import as `name=<name>`: it must match exactly one object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/application#name Application#name}
   */
@@ -87,7 +87,7 @@ export interface ApplicationConfig extends cdktf.TerraformMetaArguments {
   */
   readonly rotateRefreshToken?: boolean | cdktf.IResolvable;
   /**
-  * Application type. Changing it replaces the application (new client id and secrets). One of: `Native`, `SPA`, `Traditional`, `MachineToMachine`. Changing it replaces the object.
+  * Application type. Changing it replaces the application (new client id and secrets). One of: `Native`, `SPA`, `Traditional`, `MachineToMachine`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/application#type Application#type}
   */

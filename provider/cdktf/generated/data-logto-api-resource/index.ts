@@ -18,7 +18,7 @@ export interface DataLogtoApiResourceConfig extends cdktf.TerraformMetaArguments
   */
   readonly id?: string;
   /**
-  * Resource indicator (RFC 8707): the absolute URI identifying the API, e.g. `https://api.example.com`. Unique in the tenant; changing it replaces the resource. Unique in the tenant. Set this or the other lookup attributes to find the object.
+  * Resource indicator (RFC 8707): the absolute URI identifying the API, e.g. `https://api.example.com`. Unique in the tenant. Set this or the other lookup attributes to find the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/data-sources/api_resource#indicator DataLogtoApiResource#indicator}
   */

@@ -18,7 +18,7 @@ export interface DataLogtoApplicationConfig extends cdktf.TerraformMetaArguments
   */
   readonly id?: string;
   /**
-  * Display name of the application. Logto allows duplicates; without a known id the one application with this name is adopted (several is an error). Set this or the other lookup attributes to find the object.
+  * Display name of the application. Logto allows duplicates. Set this or the other lookup attributes to find the object; exactly one object must match.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/data-sources/application#name DataLogtoApplication#name}
   */

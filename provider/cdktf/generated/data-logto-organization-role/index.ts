@@ -18,7 +18,7 @@ export interface DataLogtoOrganizationRoleConfig extends cdktf.TerraformMetaArgu
   */
   readonly id?: string;
   /**
-  * Name of the organization role, unique in the tenant, e.g. `admin`. Unique in the tenant. Set this or the other lookup attributes to find the object.
+  * Name of the organization role, unique in the tenant, e.g. `admin`. Set this or the other lookup attributes to find the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/data-sources/organization_role#name DataLogtoOrganizationRole#name}
   */

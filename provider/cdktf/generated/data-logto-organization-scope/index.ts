@@ -18,7 +18,7 @@ export interface DataLogtoOrganizationScopeConfig extends cdktf.TerraformMetaArg
   */
   readonly id?: string;
   /**
-  * Name of the organization scope (permission), unique in the tenant, e.g. `read:members`. Spaces are allowed. Unique in the tenant. Set this or the other lookup attributes to find the object.
+  * Name of the organization scope (permission), unique in the tenant, e.g. `read:members`. Spaces are allowed. Set this or the other lookup attributes to find the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/data-sources/organization_scope#name DataLogtoOrganizationScope#name}
   */

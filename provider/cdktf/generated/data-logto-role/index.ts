@@ -18,7 +18,7 @@ export interface DataLogtoRoleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly id?: string;
   /**
-  * Role name, unique in the tenant (across user and machine-to-machine roles). Unique in the tenant. Set this or the other lookup attributes to find the object.
+  * Role name, unique in the tenant (across user and machine-to-machine roles). Set this or the other lookup attributes to find the object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/data-sources/role#name DataLogtoRole#name}
   */

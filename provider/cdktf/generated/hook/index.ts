@@ -27,7 +27,7 @@ export interface HookConfig extends cdktf.TerraformMetaArguments {
   */
   readonly headers?: string;
   /**
-  * Name of the webhook. Logto allows duplicates; without a known id the one webhook with this name is adopted (several is an error).
+  * Name of the webhook. Logto allows duplicates; without a known id the one webhook with this name is adopted (several is an error). Usable for import as `name=<name>`: it must match exactly one object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/hook#name Hook#name}
   */

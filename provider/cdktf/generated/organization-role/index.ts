@@ -15,7 +15,7 @@ export interface OrganizationRoleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * Name of the organization role, unique in the tenant, e.g. `admin`. Part of the natural key (unique in the tenant); usable for import.
+  * Name of the organization role, unique in the tenant, e.g. `admin`. Usable for import as `name=<name>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/organization_role#name OrganizationRole#name}
   */

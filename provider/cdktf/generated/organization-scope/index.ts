@@ -15,7 +15,7 @@ export interface OrganizationScopeConfig extends cdktf.TerraformMetaArguments {
   */
   readonly description?: string;
   /**
-  * Name of the organization scope (permission), unique in the tenant, e.g. `read:members`. Spaces are allowed. Part of the natural key (unique in the tenant); usable for import.
+  * Name of the organization scope (permission), unique in the tenant, e.g. `read:members`. Spaces are allowed. Usable for import as `name=<name>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/organization_scope#name OrganizationScope#name}
   */

@@ -63,7 +63,7 @@ export interface OrganizationConfig extends cdktf.TerraformMetaArguments {
   */
   readonly jitSsoConnectorIds?: string[];
   /**
-  * Display name of the organization. Logto allows duplicates; without a known id the one organization with this name is adopted (several is an error).
+  * Display name of the organization. Logto allows duplicates; without a known id the one organization with this name is adopted (several is an error). Usable for import as `name=<name>`: it must match exactly one object.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/organization#name Organization#name}
   */

@@ -21,7 +21,7 @@ export interface RoleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly isDefault?: boolean | cdktf.IResolvable;
   /**
-  * Role name, unique in the tenant (across user and machine-to-machine roles). Part of the natural key (unique in the tenant); usable for import.
+  * Role name, unique in the tenant (across user and machine-to-machine roles). Usable for import as `name=<name>`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/role#name Role#name}
   */
@@ -33,7 +33,7 @@ export interface RoleConfig extends cdktf.TerraformMetaArguments {
   */
   readonly scopeIds?: string[];
   /**
-  * Who can hold the role: `User` (Logto default) or `MachineToMachine` apps. Changing it replaces the role. One of: `User`, `MachineToMachine`. Changing it replaces the object. When left out, the server value is kept and never shown as a change.
+  * Who can hold the role: `User` (Logto default) or `MachineToMachine` apps. Changing it replaces the role. One of: `User`, `MachineToMachine`. When left out, the server value is kept and never shown as a change.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/role#type Role#type}
   */

@@ -69,7 +69,7 @@ export interface SignInExperienceConfig extends cdktf.TerraformMetaArguments {
   */
   readonly isDarkModeEnabled?: boolean | cdktf.IResolvable;
   /**
-  * Whether the sign-in page picks its language from the browser (otherwise `fallbackLanguage` is used). When left out, the server value is kept and never shown as a change.
+  * Whether the sign-in page picks its language from the browser (otherwise `fallback_language` is used). When left out, the server value is kept and never shown as a change.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/sign_in_experience#language_auto_detect SignInExperience#language_auto_detect}
   */

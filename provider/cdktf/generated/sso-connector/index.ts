@@ -21,7 +21,7 @@ export interface SsoConnectorConfig extends cdktf.TerraformMetaArguments {
   */
   readonly config?: string;
   /**
-  * Name of the connector, unique in the tenant (also the import key: `connectorName=…`). Part of the natural key (unique in the tenant); usable for import.
+  * Name of the connector, unique in the tenant (also the import key: `connector_name=…`).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/sso_connector#connector_name SsoConnector#connector_name}
   */
@@ -39,7 +39,7 @@ export interface SsoConnectorConfig extends cdktf.TerraformMetaArguments {
   */
   readonly enableTokenStorage?: boolean | cdktf.IResolvable;
   /**
-  * Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. One of: `OIDC`, `SAML`, `AzureAD`, `AzureAdOidc`, `GoogleWorkspace`, `Okta`. Changing it replaces the object.
+  * Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. One of: `OIDC`, `SAML`, `AzureAD`, `AzureAdOidc`, `GoogleWorkspace`, `Okta`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/sso_connector#provider_name SsoConnector#provider_name}
   */

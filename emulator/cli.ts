@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { FaultConfig } from './faults.js';
-import { type RunningEmulator, startEmulator } from './index.js';
+import { isLoopbackHost, nonLoopbackHostMessage, type RunningEmulator, startEmulator } from './index.js';
 
 export interface EmulatorCommandIo {
   out: (line: string) => void;
@@ -23,7 +23,7 @@ Serve a Logto Management API emulator on loopback.
 
 Options:
   --port <n>            TCP port (default 3001; 0 picks a free port)
-  --host <addr>         bind address (default 127.0.0.1)
+  --host <addr>         loopback bind address: 127.0.0.1 (default), ::1 or localhost
   --data <file>         persist the tenant to this JSON file (atomic write after every change)
   --seed <text>         deterministic ids, app credentials and fault randomness
   --token-ttl <s>       expires_in of issued tokens (default 3600)
@@ -69,6 +69,11 @@ export async function runEmulatorCommand(
     io.err(`logto-iac emulator: --port must be an integer between 0 and 65535, got "${String(values.port)}"`);
     return 2;
   }
+  const host = typeof values.host === 'string' ? values.host : '127.0.0.1';
+  if (!isLoopbackHost(host)) {
+    io.err(`logto-iac ${nonLoopbackHostMessage(host, '--host')}`);
+    return 2;
+  }
   const ttl = values['token-ttl'] === undefined ? undefined : Number(values['token-ttl']);
   if (ttl !== undefined && !(Number.isInteger(ttl) && ttl >= 0)) {
     io.err(
@@ -91,7 +96,7 @@ export async function runEmulatorCommand(
   try {
     emu = await startEmulator({
       port,
-      host: typeof values.host === 'string' ? values.host : '127.0.0.1',
+      host,
       data: typeof values.data === 'string' ? values.data : undefined,
       seed: typeof values.seed === 'string' ? values.seed : undefined,
       tokenTtlSeconds: ttl,

@@ -24,7 +24,10 @@ export type { TenantState } from './types.js';
 export interface EmulatorOptions {
   /** TCP port; 0 (default) picks a free one. */
   port?: number;
-  /** Bind address. Default and recommended: `127.0.0.1` (loopback only). */
+  /**
+   * Bind address, loopback only: `127.0.0.1` (default), another `127.x.x.x`, `::1` or `localhost`. Any other
+   * address is refused: the emulator hands out its credentials and serves `/__emulator/stats` unauthenticated.
+   */
   host?: string;
   /** Fault-injection rules (or `{seed, rules}`); replace at run time with `setFaults()`. */
   faults?: FaultConfig | FaultRule[];
@@ -62,8 +65,26 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** Is `host` a loopback address (or `localhost`)? Only those may be bound. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice('::ffff:'.length) : h;
+  const parts = v4.split('.');
+  return parts.length === 4 && parts[0] === '127' && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+/** The error for a non-loopback bind address (the CLI says `--host`, the library `host`). */
+export function nonLoopbackHostMessage(host: string, flag = 'host'): string {
+  return `emulator: ${flag} "${host}" is not a loopback address; the emulator binds to loopback only (127.0.0.1, ::1 or localhost) because it serves its admin credentials and the unauthenticated /__emulator/stats to anyone who can reach it`;
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host)) throw new Error(nonLoopbackHostMessage(host));
   let state: TenantState;
   let appId: string;
   let appSecret: string;

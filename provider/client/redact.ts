@@ -7,7 +7,8 @@ export const REDACTED = '[redacted]';
 
 /**
  * Keys whose values are replaced wholesale, at any depth. Matched case-insensitively against the key with
- * `-`/`_` removed. `value` covers application secrets, `config` covers connector / captcha / hook configs.
+ * `-`/`_` removed. `value` covers application secrets, `config` covers connector / captcha / hook configs,
+ * `environmentVariables` the JWT customizer's variables (API keys the script uses, under any name).
  */
 const SECRET_KEYS = new Set([
   'secret',
@@ -30,6 +31,8 @@ const SECRET_KEYS = new Set([
   'privatekey',
   'credentials',
   'headers',
+  'environmentvariables',
+  'envvars',
 ]);
 
 /** Substrings that mark a key as secret whatever surrounds them (`webhookSigningKey`, `x_api_secret`…). */

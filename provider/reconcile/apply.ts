@@ -8,7 +8,7 @@ import { catalog } from '../../resources/index.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { errorMessage, PartialCreateError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
-import { claimedIds } from './identity.js';
+import { claimedIds, pendingDeletes } from './identity.js';
 import {
   createContext,
   createObjectWithReport,
@@ -26,6 +26,7 @@ import type {
   ApplyResult,
   DesiredObject,
   ObjectResult,
+  ObjectState,
   Plan,
   PlannedChange,
   PriorState,
@@ -34,6 +35,21 @@ import type {
 /** The managed fields as stored in state: normalised, secrets hashed. */
 export function appliedForm(definition: ResourceDefinition<any>, spec: Spec): Spec {
   return hashSecrets(definition, normalizeSpec(definition, spec));
+}
+
+/** A copy of the state (entries and their pending lists are not shared with the caller). */
+function snapshot(state: PriorState): PriorState {
+  const objects: Record<string, ObjectState> = {};
+  for (const [address, entry] of Object.entries(state.objects)) {
+    objects[address] = entry.pendingDelete ? { ...entry, pendingDelete: [...entry.pendingDelete] } : { ...entry };
+  }
+  return { objects };
+}
+
+function pick(spec: Spec, keys: string[]): Spec {
+  const out: Spec = {};
+  for (const k of keys) if (spec[k] !== undefined) out[k] = spec[k];
+  return out;
 }
 
 /** Can the replacement exist next to the old object (no shared natural key)? */
@@ -72,7 +88,26 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       (prepared.deps.get(c.address) ?? []).filter((d) => forwardSet.has(d)),
     );
 
-  const emitState = () => options.onState?.({ objects: { ...state.objects } });
+  const emitState = () => options.onState?.(snapshot(state));
+  /**
+   * Set an address's entry, keeping the old objects it still has to delete. Its own id stays listed only when
+   * the caller lists it (the old object, just before its replacement is created).
+   */
+  const setEntry = (address: string, entry: ObjectState) => {
+    const kept = (state.objects[address]?.pendingDelete ?? []).filter((id) => id !== entry.id);
+    const rest = [...new Set([...kept, ...(entry.pendingDelete ?? [])])];
+    const { pendingDelete: _, ...base } = entry;
+    state.objects[address] = rest.length > 0 ? { ...base, pendingDelete: rest } : base;
+  };
+  /** An old object is gone: no entry waits for its deletion any more. */
+  const settlePending = (kind: string, id: string) => {
+    for (const [address, entry] of Object.entries(state.objects)) {
+      if (entry.kind !== kind || !entry.pendingDelete?.includes(id)) continue;
+      const rest = entry.pendingDelete.filter((p) => p !== id);
+      const { pendingDelete: _, ...base } = entry;
+      state.objects[address] = rest.length > 0 ? { ...base, pendingDelete: rest } : base;
+    }
+  };
   const record = (result: ObjectResult) => {
     results.set(result.address, result);
     options.onProgress?.({
@@ -177,13 +212,27 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           previousId = live.id;
           const old = live;
           if (createBeforeDestroy(definition, old.spec, resolved)) {
+            // Record the old object as pending deletion before its replacement exists: an apply that fails
+            // or dies from here on leaves a state that still knows about it (the next plan deletes it).
+            const entry = state.objects[address];
+            setEntry(address, {
+              kind: object.kind,
+              id: old.id,
+              applied:
+                entry?.id === old.id ? entry.applied : appliedForm(definition, pick(old.spec, Object.keys(resolved))),
+              pendingDelete: [old.id],
+            });
+            emitState();
             const report = await createObjectWithReport(ctx, definition, resolved);
             live = report.live;
             note = report.note;
+            setEntry(address, { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved) });
+            emitState();
             deferredDeletes.push({ address, definition, id: old.id, live: old });
           } else {
             await deleteObject(ctx, definition, old.id, old);
-            delete state.objects[address];
+            // Keep the entry while it still lists old objects to delete (it points at a gone id meanwhile).
+            if (pendingDeletes(state.objects[address]).length === 0) delete state.objects[address];
             const report = await createObjectWithReport(ctx, definition, resolved);
             live = report.live;
             note = report.note;
@@ -198,7 +247,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       if (action === 'create' || action === 'replace') createdHere.add(address);
       const final: Observed = { ...o, live, id: live.id };
       done.set(address, final);
-      state.objects[address] = { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved) };
+      setEntry(address, { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved) });
       record({
         address,
         kind: object.kind,
@@ -211,12 +260,13 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       emitState();
     } catch (error) {
       if (error instanceof PartialCreateError) {
-        // The object exists: remember it so a rerun updates instead of creating a duplicate.
-        state.objects[address] = {
+        // The object exists: remember it so a rerun updates instead of creating a duplicate (an old object it
+        // replaces stays pending deletion: the replacement is not complete, so it is not deleted now).
+        setEntry(address, {
           kind: object.kind,
           id: error.id,
           applied: appliedForm(definition, withoutRelations(definition, resolved)),
-        };
+        });
         emitState();
       }
       record({
@@ -265,16 +315,30 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       .filter((d) => d.definition),
     ...deferredDeletes,
   ];
+  const leftOver = new Set(
+    Object.values(state.objects).flatMap((e) => pendingDeletes(e).map((id) => `${e.kind}:${id}`)),
+  );
+  const attempted = new Set(deletions.map((d) => `${d.definition.kind}:${d.id}`));
   const ranks = [...new Set(deletions.map((d) => rank(d.definition.kind)))].sort((a, b) => b - a);
   for (const r of ranks) {
     const batch = deletions.filter((d) => rank(d.definition.kind) === r);
     for (let i = 0; i < batch.length; i += concurrency) {
       await Promise.all(
         batch.slice(i, i + concurrency).map(async (d) => {
+          // The old half of a replacement (now or in an earlier run) gets a second chance: a lone failure
+          // would otherwise leave two objects behind.
+          const oldHalf = !d.change || leftOver.has(`${d.definition.kind}:${d.id}`);
           try {
-            const live = d.live ?? (await readObject(ctx, d.definition, d.id, undefined, { relations: [] }));
-            if (live && d.definition.builtin?.(live, ctx)) throw new Error('built-in object; not deleted');
-            if (live) await deleteObject(ctx, d.definition, d.id, live);
+            const remove = async () => {
+              const live = d.live ?? (await readObject(ctx, d.definition, d.id, undefined, { relations: [] }));
+              if (live && d.definition.builtin?.(live, ctx)) throw new Error('built-in object; not deleted');
+              if (live) await deleteObject(ctx, d.definition, d.id, live);
+            };
+            await remove().catch((error: unknown) => {
+              if (!oldHalf || (error instanceof Error && error.message === 'built-in object; not deleted')) throw error;
+              return remove();
+            });
+            settlePending(d.definition.kind, d.id);
             if (d.change) {
               delete state.objects[d.address];
               record({ address: d.address, kind: d.definition.kind, action: 'delete', status: 'ok', id: d.id });
@@ -291,11 +355,19 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
                 error: errorMessage(error),
               });
             } else {
+              // The replacement exists, the old object too: a failure, not a note. The state still lists the
+              // old id as pending deletion, so a rerun with it deletes the leftover.
               const result = results.get(d.address);
-              if (result)
-                result.note = [result.note, `the replaced object ${d.id} could not be deleted: ${errorMessage(error)}`]
-                  .filter(Boolean)
-                  .join('; ');
+              if (result) {
+                record({
+                  ...result,
+                  status: 'failed',
+                  error:
+                    `${d.definition.kind} ${result.id} replaced ${d.id}, but deleting the old ${d.definition.kind} ${d.id} ` +
+                    `failed (tried twice): ${errorMessage(error)}. Both exist now. The returned state lists ${d.id} ` +
+                    `as pending deletion: rerun apply with that state to delete it, or delete ${d.definition.kind} ${d.id} in Logto.`,
+                });
+              }
             }
           }
         }),
@@ -303,9 +375,35 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     }
   }
 
-  // Objects removed from the desired set whose kind may not be deleted are forgotten, not deleted.
+  // Old objects an earlier apply left pending that this plan did not delete: forget the ones that are gone
+  // or that a desired entry now holds (imported under another address).
+  const heldNow = new Set(
+    Object.entries(state.objects)
+      .filter(([address]) => prepared.byAddress.has(address))
+      .map(([, e]) => `${e.kind}:${e.id}`),
+  );
+  for (const entry of Object.values({ ...state.objects })) {
+    const definition = definitionFor(entry.kind);
+    if (!definition) continue;
+    for (const id of pendingDeletes(entry)) {
+      if (attempted.has(`${entry.kind}:${id}`)) continue;
+      if (heldNow.has(`${entry.kind}:${id}`)) {
+        settlePending(entry.kind, id);
+        continue;
+      }
+      const live = await readObject(ctx, definition, id, undefined, { relations: [] }).catch(() => 'unknown' as const);
+      if (live === undefined) settlePending(entry.kind, id);
+    }
+  }
+
+  // Objects removed from the desired set whose kind may not be deleted are forgotten, not deleted (unless
+  // the entry still lists old objects to delete: it stays until they are gone).
   for (const address of Object.keys(state.objects)) {
-    if (!prepared.byAddress.has(address) && !plan.changes.some((c) => c.address === address && c.action === 'delete')) {
+    if (
+      !prepared.byAddress.has(address) &&
+      !plan.changes.some((c) => c.address === address && c.action === 'delete') &&
+      pendingDeletes(state.objects[address]).length === 0
+    ) {
       delete state.objects[address];
     }
   }

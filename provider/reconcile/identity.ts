@@ -4,7 +4,7 @@
  * when exactly one live object matches, so the same rules serve plan, apply, import and lost creates.
  */
 import type { ResourceDefinition, Spec } from '../../resources/contract.js';
-import type { DesiredObject, PriorState } from './types.js';
+import type { DesiredObject, ObjectState, PriorState } from './types.js';
 
 export interface IdentityKey {
   fields: string[];
@@ -39,7 +39,10 @@ export function knownId(object: DesiredObject, prior?: PriorState): string | und
   return object.id ?? (entry?.kind === object.kind ? entry.id : undefined);
 }
 
-/** `Kind:id` of every live object a desired entry already holds by id: never adopted by another entry. */
+/**
+ * `Kind:id` of every live object a desired entry already holds by id, and of every object the prior state
+ * marks for deletion (the old half of a replacement): never adopted by another entry.
+ */
 export function claimedIds(
   objects: Iterable<DesiredObject>,
   prior?: PriorState,
@@ -50,7 +53,15 @@ export function claimedIds(
     const id = knownId(object, prior);
     if (id) out.add(`${object.kind}:${id}`);
   }
+  for (const entry of Object.values(prior?.objects ?? {})) {
+    for (const id of entry.pendingDelete ?? []) out.add(`${entry.kind}:${id}`);
+  }
   return out;
+}
+
+/** The ids a state entry marks for deletion, without its own id. */
+export function pendingDeletes(entry: ObjectState | undefined): string[] {
+  return (entry?.pendingDelete ?? []).filter((id) => id !== entry?.id);
 }
 
 /**

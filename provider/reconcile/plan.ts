@@ -9,7 +9,7 @@ import { catalog } from '../../resources/index.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { AmbiguousKeyError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
-import { claimedIds, displayKey, identityKey, knownId } from './identity.js';
+import { claimedIds, displayKey, identityKey, knownId, pendingDeletes } from './identity.js';
 import { createContext, readObject } from './objects.js';
 import { definitionFor, prepareDesired } from './prepare.js';
 import { hashSecrets, stableStringify } from './secrets.js';
@@ -194,9 +194,36 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   );
   if (errors.length > 0) throw errors[0];
 
-  // Prune: live objects no desired entry claims, only for kinds the user allows to delete.
   const held = new Set([...observed.values()].filter((o) => o.live).map((o) => `${o.definition.kind}:${o.live!.id}`));
   const deletes: PlannedChange[] = [];
+  const planned = new Set<string>();
+
+  // Old halves of replacements an earlier apply did not delete (it failed or was interrupted): always deleted,
+  // whatever `allowDelete` says, because this tool made the replacement.
+  for (const [owner, entry] of Object.entries(options.prior?.objects ?? {})) {
+    const definition = definitionFor(entry.kind);
+    if (!definition) continue;
+    for (const id of pendingDeletes(entry)) {
+      const ref = `${definition.kind}:${id}`;
+      if (held.has(ref) || planned.has(ref)) continue;
+      const live = await readObject(ctx, definition, id, undefined, { relations: [] });
+      if (!live || definition.builtin?.(live, ctx)) continue;
+      planned.add(ref);
+      const key = displayKey(definition, live.spec);
+      deletes.push({
+        address: `${definition.kind}[${id}]`,
+        kind: definition.kind,
+        action: 'delete',
+        id,
+        ...(key !== undefined ? { key } : {}),
+        reason: `left over from replacing ${owner}: an earlier apply created the replacement but did not delete this object`,
+        changes: [],
+        dependsOn: [],
+      });
+    }
+  }
+
+  // Prune: live objects no desired entry claims, only for kinds the user allows to delete.
   const allowDelete = new Set(options.allowDelete ?? []);
   const desiredAddresses = new Set(prepared.order);
   for (const definition of [...catalog].reverse()) {
@@ -214,7 +241,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       else candidates.set(live.id, { address: `${definition.kind}[${live.id}]`, id: live.id, live });
     }
     for (const c of candidates.values()) {
-      if (held.has(`${definition.kind}:${c.id}`)) continue;
+      if (held.has(`${definition.kind}:${c.id}`) || planned.has(`${definition.kind}:${c.id}`)) continue;
       if (c.live && definition.builtin?.(c.live, ctx)) continue;
       if (!c.live && definition.list) continue; // already gone
       const key = c.live ? displayKey(definition, c.live.spec) : undefined;

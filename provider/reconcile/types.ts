@@ -32,6 +32,12 @@ export interface ObjectState {
   id: string;
   /** Managed fields as last applied; sensitive values are stored as `sha256:<hex>` hashes. */
   applied: Spec;
+  /**
+   * Ids of objects this address stood for before a create-before-destroy replacement that are not deleted
+   * yet (extension). Recorded before the replacement is created, so an apply that fails or dies part-way
+   * leaves no untracked twin: the next plan plans a delete for each (an id equal to `id` is ignored).
+   */
+  pendingDelete?: string[];
 }
 export interface PriorState {
   objects: Record<string, ObjectState>;
@@ -60,7 +66,10 @@ export interface PlannedChange {
   id?: string;
   /** Adopted by its key (natural or adoption key), not known by id. */
   adopted?: boolean;
-  /** For replace: which immutable fields changed, in words. */
+  /**
+   * For replace: which immutable fields changed, in words. For a delete of an object left over from an
+   * earlier replacement (a `pendingDelete` id): which address it was replaced for.
+   */
   reason?: string;
   /**
    * For deletes of live objects (extension): what a person calls the object, its natural key or name without

@@ -105,6 +105,25 @@ describe('redaction', () => {
     expect(writes.filter((w) => w.includes('logto-iac'))).toEqual([]);
   });
 
+  it('debug lines hide JWT customizer environment variables, whatever their names', async () => {
+    const lines: string[] = [];
+    const canary = 'CANARYjwtenvvar0007';
+    h = await harness({ debug: (l) => lines.push(l) }, { appSecret: CANARY.appSecret });
+    const body = {
+      script: 'const getCustomJwtClaims = async ({ environmentVariables }) => ({});',
+      environmentVariables: { STRIPE_ID: canary, region: 'eu' },
+    };
+    h.server.route('PUT', '/api/configs/jwt-customizer/access-token', { status: 200, json: body });
+    const echoed = await h.client.put<typeof body>('/configs/jwt-customizer/access-token', body);
+    expect(echoed.environmentVariables.STRIPE_ID).toBe(canary); // the caller still gets the value
+    const all = lines.join('\n');
+    expect(all).toContain('→ PUT /api/configs/jwt-customizer/access-token');
+    expect(all).toContain('getCustomJwtClaims');
+    expect(all).toContain(`"environmentVariables":"${REDACTED}"`);
+    expect(all).not.toContain(canary);
+    expect(redact({ environment_variables: { A: canary } })).toEqual({ environment_variables: REDACTED });
+  });
+
   it('redact() hides secret-looking fields at any depth and keeps the rest', () => {
     const input = {
       name: 'app',

@@ -162,7 +162,12 @@ describe('retries', () => {
     h.server.route('GET', '/api/slow', { hang: true });
     const ac = new AbortController();
     const p = h.client.request('GET', '/slow', { signal: ac.signal }).catch((e: unknown) => e);
-    setTimeout(() => ac.abort(new Error('stop')), 50);
+    // Abort only once the server holds the request (bounded wait), so the abort hits an in-flight call.
+    for (let i = 0; i < 500 && h.server.apiRequests('GET', '/api/slow').length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(h.server.apiRequests('GET', '/api/slow')).toHaveLength(1);
+    ac.abort(new Error('stop'));
     const err = await p;
     expect((err as Error).message).toBe('stop');
     expect(h.server.apiRequests('GET', '/api/slow')).toHaveLength(1);

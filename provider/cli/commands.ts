@@ -51,6 +51,8 @@ export interface CommonOptions {
   exclude?: string[];
   statePath?: string;
   json: boolean;
+  /** `${env:X:-fallback}` may fill a sensitive field (the embedded emulator, or `--allow-demo-secrets`). */
+  allowDemoSecrets?: boolean;
   connect(): Promise<Connection>;
 }
 
@@ -136,7 +138,11 @@ async function inFiles<T>(tenant: LoadedTenant, work: Promise<T>): Promise<T> {
 
 /** Load the tenant files, printing warnings; a file problem becomes exit 1 with every problem listed. */
 function load(io: Io, options: CommonOptions): LoadedTenant {
-  const tenant = loadTenant(options.files, { env: io.env, catalog: options.catalog });
+  const tenant = loadTenant(options.files, {
+    env: io.env,
+    catalog: options.catalog,
+    allowDemoSecrets: options.allowDemoSecrets === true,
+  });
   if (tenant.warnings.length > 0) io.stderr.write(formatProblems(tenant.warnings, err(io)));
   return tenant;
 }
@@ -157,7 +163,11 @@ function planOptions(
 }
 
 export async function validateCommand(io: Io, options: CommonOptions): Promise<number> {
-  const analyzed = analyzeTenant(options.files, { env: io.env, catalog: options.catalog });
+  const analyzed = analyzeTenant(options.files, {
+    env: io.env,
+    catalog: options.catalog,
+    allowDemoSecrets: options.allowDemoSecrets === true,
+  });
   const { tenant } = analyzed;
   let problems = analyzed.problems;
   // The reconciler's own offline checks (cross-object rules, keys), once the files themselves are sound.
@@ -215,6 +225,7 @@ function applyArgs(options: CommonOptions): string {
   if (options.only) args.push('--only', options.only.join(','));
   if (options.exclude) args.push('--exclude', options.exclude.join(','));
   if (options.statePath) args.push('--state', options.statePath);
+  if (options.allowDemoSecrets) args.push('--allow-demo-secrets');
   return args.map(quote).join(' ');
 }
 
@@ -261,7 +272,8 @@ function shapeDifference(saved: Plan, fresh: Plan): string[] {
   return [...out];
 }
 
-async function confirm(io: Io): Promise<boolean> {
+/** Asks on stderr and reads one line from stdin; only `yes` approves. Exported for tests. */
+export async function confirm(io: Io): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
     const answer = await rl.question(

@@ -186,12 +186,10 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
     }
   }
 
-  for (const [section, l] of layout.sections) {
-    if (!l.singleton && isPlainObject(document[section]))
-      document[section] = sortKeys(document[section] as Record<string, unknown>);
-  }
-  for (const body of bodies.values()) {
-    for (const child of layoutChildren(layout, body)) body[child] = sortKeys(body[child] as Record<string, unknown>);
+  // Every map in every section (the objects by key, each object's fields, nested maps such as customData)
+  // in code-point order, so two exports of the same tenant are the same text. Lists keep their order.
+  for (const section of layout.sections.keys()) {
+    if (document[section] !== undefined) document[section] = sortDeep(document[section]);
   }
 
   const header = [
@@ -316,9 +314,15 @@ function slug(name: string): string {
     .slice(0, 64);
 }
 
-/** Map keys in a stable order, so exports diff cleanly in version control. */
-function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+/** Map keys in a stable order at every depth, so exports diff cleanly in version control. */
+export function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (!isPlainObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => [k, sortDeep(v)]),
+  );
 }
 
 function listFormKey(l: KindLayout, live: Live): string {
@@ -331,12 +335,6 @@ function escapeText(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(escapeText);
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeText(v)]));
   return value;
-}
-
-function layoutChildren(layout: TenantLayout, body: Record<string, unknown>): string[] {
-  const sections = new Set<string>();
-  for (const l of layout.kinds.values()) if (l.parent && !l.listForm) sections.add(l.section);
-  return Object.keys(body).filter((k) => sections.has(k) && isPlainObject(body[k]));
 }
 
 function envName(...parts: string[]): string {

@@ -44,6 +44,8 @@ Connection (or LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE):
   --app-id <id>          M2M app with the "Logto Management API access" role
   --app-secret <secret>  its secret (prefer the LOGTO_APP_SECRET variable)
   --emulator             use a fresh embedded emulator instead of a tenant
+  --allow-demo-secrets   accept \${env:NAME:-fallback} in secret fields when NAME is unset (implied by --emulator
+                         and by demo without a tenant); otherwise that is an error
 
 Options:
   --json                 machine-readable output (plan: the plan document, see schema/plan.schema.json)
@@ -105,6 +107,7 @@ const OPTIONS = {
   'app-secret': { type: 'string' },
   resource: { type: 'string' },
   emulator: { type: 'boolean' },
+  'allow-demo-secrets': { type: 'boolean' },
   debug: { type: 'boolean' },
   json: { type: 'boolean' },
   out: { type: 'string', short: 'o' },
@@ -196,6 +199,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       exclude: parseKinds(values.exclude, catalog, '--exclude'),
       statePath: values.state,
       json: values.json === true,
+      allowDemoSecrets: useEmulator || values['allow-demo-secrets'] === true,
       connect: () =>
         connect(io, {
           emulator: useEmulator,

@@ -43,11 +43,31 @@ const SYMBOL: Record<string, { symbol: string; word: string; color: Paint }> = {
 
 const ORDER: Record<string, number> = { delete: 0, replace: 1, create: 2, update: 3, noop: 4 };
 
-/** A value as the plan shows it: JSON, but secrets and unknowns in words. */
+/** A value not known before apply: the marker itself, or a non-empty list of nothing but markers. */
+function whollyUnknown(value: unknown): boolean {
+  return value === UNKNOWN || (Array.isArray(value) && value.length > 0 && value.every((v) => v === UNKNOWN));
+}
+
+/** JSON, except that the SENSITIVE and UNKNOWN markers are written as words (unquoted) at any depth. */
+function render(value: unknown): string {
+  if (value === SENSITIVE || value === UNKNOWN) return value;
+  if (Array.isArray(value)) return `[${value.map((v) => render(v === undefined ? null : v)).join(',')}]`;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${render(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * A value as the plan shows it: JSON, but secrets and unknowns in words. A list whose members are all unknown
+ * until apply (the ids of objects still to be created) is `(known after apply)` as a whole; a list with some
+ * known members keeps them: `["r1",(known after apply)]`.
+ */
 export function formatValue(value: unknown, max = 200): string {
-  if (value === SENSITIVE || value === UNKNOWN) return String(value);
   if (value === undefined) return '(unset)';
-  const text = JSON.stringify(value, (_key, v) => (v === SENSITIVE || v === UNKNOWN ? v : v)) ?? String(value);
+  if (whollyUnknown(value)) return UNKNOWN;
+  const text = render(value);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
@@ -70,7 +90,7 @@ function fieldLine(style: Style, change: FieldChange, width: number, action: str
 }
 
 function formatAfter(style: Style, value: unknown): string {
-  return value === UNKNOWN ? paint(style, 'dim', UNKNOWN) : formatValue(value);
+  return whollyUnknown(value) ? paint(style, 'dim', UNKNOWN) : formatValue(value);
 }
 
 function driftBlock(style: Style, drift: DriftEntry[]): string[] {

@@ -3,7 +3,7 @@
  *
  *   ${env:NAME}            the environment variable NAME (an error when unset)
  *   ${env:NAME:-fallback}  NAME, or `fallback` when NAME is unset or empty (meant for demos and defaults;
- *                          a fallback in a sensitive field is reported as a warning)
+ *                          in a sensitive field `tenant-file.ts` makes it an error unless demo secrets are allowed)
  *   ${file:path}           the contents of a file, relative to the tenant file, one trailing newline removed
  *   $${                    a literal `${`
  *
@@ -19,6 +19,7 @@ export interface VariableUse {
   name: string;
   file: string;
   line?: number;
+  column?: number;
   field: string;
   /** The variable was unset and the `:-` fallback was used. */
   usedFallback: boolean;
@@ -84,6 +85,7 @@ export function substitute(source: SourceFile, env: NodeJS.ProcessEnv = process.
           name,
           file: source.file,
           line: pos?.line,
+          column: pos?.column,
           field,
           usedFallback: !set && fallback !== undefined,
           resolved: set || fallback !== undefined,
@@ -104,6 +106,7 @@ export function substitute(source: SourceFile, env: NodeJS.ProcessEnv = process.
           name: rest,
           file: source.file,
           line: pos?.line,
+          column: pos?.column,
           field,
           usedFallback: false,
           resolved: false,

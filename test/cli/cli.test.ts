@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
@@ -14,6 +15,9 @@ import { createClient } from '../../provider/client/index.js';
 import type { LogtoClient } from '../../provider/client/types.js';
 import { realServerConfigured } from '../support/target.js';
 import { cli, EXAMPLE, ensureBuilt, ROOT } from './helpers.js';
+
+/** ajv-formats is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the plugin. */
+const addFormats = formats.default;
 
 const SECRETS = { GLOBEX_OIDC_CLIENT_SECRET: 'canary-oidc-secret-7f3a', CRM_WEBHOOK_TOKEN: 'canary-hook-token-91bd' };
 
@@ -60,6 +64,7 @@ function file(name: string, text: string): string {
 
 const planValidator = () => {
   const ajv = new Ajv2020({ allErrors: true, strict: false });
+  addFormats(ajv);
   return ajv.compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'plan.schema.json'), 'utf8')));
 };
 
@@ -589,6 +594,87 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
     expect(debug.stderr).toMatch(/debug: .*POST \/api\/hooks/);
     for (const secret of [...Object.values(SECRETS), emulator.appSecret])
       expect(debug.stdout + debug.stderr).not.toContain(secret);
+  });
+
+  it('allowDelete: in a file prunes objects of that kind that the files do not list', async () => {
+    expect((await run(['apply', file('full.yaml', SMALL), '--auto-approve'])).code).toBe(0);
+    await client.post('/hooks', { name: 'Stray', events: ['User.Deleted'], config: { url: 'https://stray.example' } });
+    const pruning = file('pruning.yaml', `allowDelete: [Role]\n${SMALL.replace(/ {2}writer:\n.*\n/, '')}`);
+
+    const plan = await run(['plan', pruning, '--json']);
+    expect(plan.code, plan.stderr).toBe(2);
+    const deletes = JSON.parse(plan.stdout).changes.filter((c: { action: string }) => c.action === 'delete');
+    // Only the kind the file names: the stray hook is not listed in the file but Hook is not allowed.
+    expect(deletes).toEqual([expect.objectContaining({ kind: 'Role', key: 'writer' })]);
+
+    const apply = await run(['apply', pruning, '--auto-approve']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(apply.stdout).toContain('1 deleted');
+    expect((await client.list<{ name: string }>('/roles')).map((r) => r.name).sort()).toEqual([
+      'Logto Management API access',
+      'reader',
+    ]);
+    expect((await client.list<{ name: string }>('/hooks')).map((h) => h.name).sort()).toEqual(['Audit', 'Stray']);
+    expect((await run(['plan', pruning])).code).toBe(0);
+  });
+
+  it('a fallback in a secret field is an error against a tenant, before any request; set the variable or opt in', async () => {
+    emulator.resetStats();
+    for (const args of [
+      ['validate', EXAMPLE],
+      ['plan', EXAMPLE],
+      ['apply', EXAMPLE, '--auto-approve'],
+    ]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toMatch(
+        /examples\/tenant\.yaml:\d+:\d+: ssoConnectors\.globex-okta\.config\.clientSecret: GLOBEX_OIDC_CLIENT_SECRET is not set/,
+      );
+      expect(result.stderr).toMatch(/hooks\.order-events\.headers\.Authorization: CRM_WEBHOOK_TOKEN is not set/);
+      expect(result.stderr).toMatch(/fix: set the variable: export GLOBEX_OIDC_CLIENT_SECRET=/);
+      expect(result.stderr).not.toContain('demo-only-client-secret');
+    }
+    expect(emulator.stats().total).toBe(0);
+
+    // With the variables set, or when asked for (a throwaway tenant), it runs; a warning names the fallback.
+    expect((await run(['plan', EXAMPLE], SECRETS)).code).toBe(2);
+    const optedIn = await run(['plan', EXAMPLE, '--allow-demo-secrets']);
+    expect(optedIn.code, optedIn.stderr).toBe(2);
+    expect(optedIn.stderr).toMatch(/warning: .*GLOBEX_OIDC_CLIENT_SECRET is not set/);
+    // Against the embedded emulator no real secret can leak: allowed, with no variables at all.
+    const embedded = await cli(['plan', EXAMPLE, '--emulator']);
+    expect(embedded.code, embedded.stderr).toBe(2);
+    expect(embedded.stderr).toMatch(/warning: .*CRM_WEBHOOK_TOKEN is not set/);
+  });
+
+  it('export writes the keys of every map in sorted order (sections, fields, nested maps)', async () => {
+    expect((await run(['apply', EXAMPLE, '--auto-approve'], SECRETS)).code).toBe(0);
+    const exported = await run(['export']);
+    expect(exported.code, exported.stderr).toBe(0);
+    const unsorted: string[] = [];
+    const check = (value: unknown, path: string) => {
+      if (Array.isArray(value)) {
+        for (const [i, v] of value.entries()) check(v, `${path}[${i}]`);
+      } else if (value && typeof value === 'object') {
+        const keys = Object.keys(value);
+        const sorted = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        if (keys.join('\u0000') !== sorted.join('\u0000')) unsorted.push(`${path}: ${keys.join(', ')}`);
+        for (const [k, v] of Object.entries(value)) check(v, `${path}.${k}`);
+      }
+    };
+    const doc = parse(exported.stdout) as Record<string, unknown>;
+    for (const [section, value] of Object.entries(doc)) if (section !== 'version') check(value, section);
+    expect(unsorted).toEqual([]);
+    // Two exports of the same tenant are the same text.
+    expect((await run(['export'])).stdout).toBe(exported.stdout);
+  });
+
+  it('npm start works on a fresh machine: demo with no variables at all runs against the emulator', async () => {
+    const demo = await cli(['demo']);
+    expect(demo.code, demo.stdout + demo.stderr).toBe(0);
+    expect(demo.stderr).toContain('RUNNING AGAINST THE EMBEDDED EMULATOR');
+    expect(demo.stderr).toMatch(/warning: .*GLOBEX_OIDC_CLIENT_SECRET is not set/);
+    expect(demo.stdout).toContain('Demo complete');
   });
 
   it('demo runs plan, apply and a clean plan against an embedded emulator, saying so loudly', async () => {

@@ -1,7 +1,7 @@
 /** The plan printer: order, symbols, alignment, redaction, colour only when asked. */
 import { describe, expect, it } from 'vitest';
-import { driftReport, formatDrift, formatPlan } from '../../provider/cli/printer.js';
-import type { Plan } from '../../provider/reconcile/types.js';
+import { driftReport, formatDrift, formatPlan, formatValue } from '../../provider/cli/printer.js';
+import { type Plan, SENSITIVE, UNKNOWN } from '../../provider/reconcile/types.js';
 
 const plan: Plan = {
   formatVersion: 1,
@@ -106,5 +106,61 @@ describe('drift report', () => {
     const text = formatDrift(report, { color: false });
     expect(text).toContain('description: live "hacked" ≠ file "Admins"');
     expect(text).toContain('(object):   live "missing" ≠ file "exists"'.replace('(object):   ', '(object): '));
+  });
+});
+
+describe('values not known until apply', () => {
+  const createPlan = (changes: Plan['changes'][number]['changes']): Plan => ({
+    formatVersion: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    liveFingerprint: 'sha256:00',
+    summary: { create: 1, update: 0, replace: 0, delete: 0, noop: 0, drift: 0 },
+    drift: [],
+    changes: [{ address: 'Role.reader', kind: 'Role', action: 'create', dependsOn: [], changes }],
+  });
+
+  it('shows a set of ids that are all unknown as (known after apply), not as a list of markers', () => {
+    const text = formatPlan(
+      createPlan([
+        { field: 'name', before: null, after: 'reader' },
+        { field: 'scopeIds', before: null, after: [UNKNOWN, UNKNOWN] },
+      ]),
+      { color: false },
+    );
+    expect(text).toContain('             scopeIds: (known after apply)\n');
+    expect(text).not.toContain('"(known after apply)"');
+    expect(text).not.toContain('[(known after apply)');
+  });
+
+  it('keeps the known members of a partly unknown list, and writes markers as words at any depth', () => {
+    const text = formatPlan(
+      createPlan([
+        { field: 'scopeIds', before: null, after: ['s1', UNKNOWN] },
+        { field: 'customData', before: null, after: { token: SENSITIVE, owner: 'ops' } },
+      ]),
+      { color: false },
+    );
+    expect(text).toContain('scopeIds:   ["s1",(known after apply)]\n');
+    expect(text).toContain('customData: {"token":(sensitive),"owner":"ops"}\n');
+    expect(formatValue([])).toBe('[]');
+    expect(formatValue(UNKNOWN)).toBe(UNKNOWN);
+  });
+
+  it('in an update, an added member that is not created yet reads (known after apply)', () => {
+    const plan: Plan = {
+      ...createPlan([]),
+      summary: { create: 0, update: 1, replace: 0, delete: 0, noop: 0, drift: 0 },
+      changes: [
+        {
+          address: 'Role.reader',
+          kind: 'Role',
+          action: 'update',
+          id: 'r1',
+          dependsOn: [],
+          changes: [{ field: 'scopeIds', before: ['s1'], after: ['s1', UNKNOWN], added: [UNKNOWN], removed: [] }],
+        },
+      ],
+    };
+    expect(formatPlan(plan, { color: false })).toContain('scopeIds: + (known after apply)\n');
   });
 });

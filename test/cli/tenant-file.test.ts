@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildLayout } from '../../provider/cli/layout.js';
@@ -11,6 +12,9 @@ import { TenantFileError } from '../../provider/cli/source.js';
 import { analyzeTenant, loadTenant } from '../../provider/cli/tenant-file.js';
 import { catalog } from '../../resources/index.js';
 import { EXAMPLE, ROOT } from './helpers.js';
+
+/** ajv-formats is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the plugin. */
+const addFormats = formats.default;
 
 let dir: string;
 beforeEach(() => {
@@ -210,7 +214,7 @@ describe('placeholders', () => {
     expect(problems[3]!.message).toContain('not a valid environment variable name');
   });
 
-  it('requires secrets in sensitive fields to come from variables; a fallback there is a warning', () => {
+  it('requires secrets in sensitive fields to come from variables', () => {
     const literal = write(
       'a.yaml',
       'ssoConnectors:\n  corp:\n    providerName: OIDC\n    config:\n      issuer: https://idp.example\n      clientSecret: hunter2\n',
@@ -218,21 +222,93 @@ describe('placeholders', () => {
     const [problem] = problemsOf([literal]);
     expect(problem).toMatchObject({ severity: 'error', line: 6, field: 'ssoConnectors.corp.config.clientSecret' });
     expect(JSON.stringify(problem)).not.toContain('hunter2');
+  });
 
+  it('a fallback in a sensitive field is an error naming file, line, field and the variable, unless demo secrets are allowed', () => {
     const fallback = write(
       'b.yaml',
-      'ssoConnectors:\n  corp:\n    providerName: OIDC\n    config:\n      issuer: https://idp.example\n      clientSecret: ${env:CORP_SECRET:-demo}\n',
+      'ssoConnectors:\n  corp:\n    providerName: OIDC\n    config:\n      issuer: https://idp.example\n      clientSecret: ${env:CORP_SECRET:-demo-value}\nroles:\n  r:\n    description: ${env:ROLE_TEXT:-a fallback outside secrets is fine}\n',
     );
-    const tenant = load([fallback]);
-    expect(tenant.warnings).toHaveLength(1);
-    expect(tenant.warnings[0]!.message).toContain('CORP_SECRET is not set');
+    const problems = problemsOf([fallback]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      severity: 'error',
+      file: fallback,
+      line: 6,
+      field: 'ssoConnectors.corp.config.clientSecret',
+    });
+    expect(problems[0]!.message).toContain('CORP_SECRET is not set');
+    expect(problems[0]!.fix).toContain('export CORP_SECRET=');
+    expect(problems[0]!.fix).toContain('--allow-demo-secrets');
+    expect(JSON.stringify(problems)).not.toContain('demo-value');
+    expect(() => load([fallback])).toThrow(TenantFileError);
+
+    // Allowed (embedded emulator, or --allow-demo-secrets): a warning says so.
+    const demo = loadTenant([fallback], { catalog, env: {}, allowDemoSecrets: true });
+    expect(demo.warnings).toHaveLength(1);
+    expect(demo.warnings[0]).toMatchObject({ severity: 'warning', line: 6 });
+    expect(demo.warnings[0]!.message).toContain('CORP_SECRET is not set');
+    // With the variable set there is nothing to say either way.
     expect(load([fallback], { CORP_SECRET: 'real' }).warnings).toEqual([]);
+  });
+});
+
+describe('schema problems: the fix follows the kind of mistake', () => {
+  const fixesOf = (text: string) => problemsOf([write('t.yaml', text)]).map((p) => `${p.line} ${p.field}: ${p.fix}`);
+
+  it('a mistyped optional field asks for the right type, not for a required field', () => {
+    const fixes = fixesOf('apiResources:\n  https://api.example.com:\n    name: API\n    accessTokenTtl: "an hour"\n');
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0]).toMatch(/^4 apiResources\["https:\/\/api\.example\.com"\]\.accessTokenTtl: use a (whole )?number/);
+    expect(fixes[0]).not.toContain('required');
+  });
+
+  it('a missing required field says so; bounds and formats are named', () => {
+    const missing = fixesOf('hooks:\n  h:\n    name: H\n    url: https://h.example\n');
+    expect(missing).toEqual([expect.stringMatching(/^\d+ hooks\.h(\.events)?: set this required field/)]);
+    const bound = fixesOf('apiResources:\n  https://api.example.com:\n    name: API\n    accessTokenTtl: -5\n');
+    expect(bound).toEqual([expect.stringMatching(/^4 .*accessTokenTtl: use a number (≥|>) \d+/)]);
+    const empty = fixesOf('roles:\n  r:\n    description: ""\n');
+    expect(empty).toEqual([expect.stringMatching(/^3 roles\.r\.description: use at least 1 character/)]);
+  });
+});
+
+describe('issueFix', () => {
+  it('picks the text by zod issue code', async () => {
+    const { issueFix } = await import('../../provider/cli/tenant-file.js');
+    const { z } = await import('zod');
+    const schema = z.object({
+      branding: z.object({ displayName: z.string(), logo: z.string() }).strict().optional(),
+      logoUrl: z.url().optional(),
+      color: z
+        .string()
+        .regex(/^#[0-9a-f]{6}$/i)
+        .optional(),
+      tags: z.array(z.string()).max(2).optional(),
+    });
+    const result = schema.safeParse({
+      branding: { displayName: 'x', logo: 'y', dispayName: 'z' },
+      logoUrl: 'not a url',
+      color: 'red',
+      tags: ['a', 'b', 'c'],
+    });
+    expect(result.success).toBe(false);
+    const fixes = result.error!.issues.map((issue) =>
+      issueFix(issue as never, { schema, path: issue.path as (string | number)[], missing: false }),
+    );
+    expect(fixes).toEqual([
+      '"dispayName" → did you mean "displayName"?',
+      expect.stringMatching(/^use an absolute URL/),
+      'use a value matching /^#[0-9a-f]{6}$/i',
+      'use at most 2 item(s)',
+    ]);
   });
 });
 
 describe('generated schemas', () => {
   it('the example tenant validates against the generated tenant schema, and the committed schemas are current', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
     const schema = buildTenantSchema(catalog);
     const validate = ajv.compile(schema);
     expect(validate(parse(readFileSync(EXAMPLE, 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
@@ -241,8 +317,22 @@ describe('generated schemas', () => {
     expect(JSON.parse(readFileSync(join(ROOT, 'schema', 'plan.schema.json'), 'utf8'))).toEqual(buildPlanSchema());
   });
 
-  it('the example tenant loads without errors and covers every kind of the catalog', () => {
-    const tenant = load([EXAMPLE]);
+  it('the URI formats of the schema are checked (ajv-formats)', () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(buildTenantSchema(catalog));
+    const bad = { applications: { web: { type: 'SPA', backchannelLogoutUri: 'not a uri' } } };
+    expect(validate(bad)).toBe(false);
+    expect(JSON.stringify(validate.errors)).toContain('"format":"uri"');
+    // A placeholder stands for a value the file does not hold yet: accepted.
+    expect(validate({ applications: { web: { type: 'SPA', backchannelLogoutUri: '${env:LOGOUT_URI}' } } })).toBe(true);
+    expect(
+      validate({ applications: { web: { type: 'SPA', backchannelLogoutUri: 'https://app.example/logout' } } }),
+    ).toBe(true);
+  });
+
+  it('the example tenant loads without errors (demo secrets allowed) and covers every kind of the catalog', () => {
+    const tenant = loadTenant([EXAMPLE], { catalog, env: {}, allowDemoSecrets: true });
     expect(new Set(tenant.desired.map((d) => d.kind))).toEqual(new Set(catalog.map((d) => d.kind)));
   });
 });

@@ -124,6 +124,55 @@ export function fingerprint(observed: Observed[], pruned: { address: string; id?
   return `sha256:${createHash('sha256').update(stableStringify(rows)).digest('hex')}`;
 }
 
+/**
+ * The live objects of a kind that prune may consider: every one for a top-level kind; for a child kind only
+ * those under a parent the desired set stands for (a parent to be created has none yet).
+ */
+async function prunable(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  observed: Iterable<Observed>,
+): Promise<Live[]> {
+  if (!definition.list) return [];
+  const parent = definition.parent;
+  if (!parent) return definition.list(ctx);
+  const parentIds = new Set<string>();
+  for (const o of observed) if (o.definition.kind === parent.kind && o.live) parentIds.add(o.live.id);
+  const out: Live[] = [];
+  for (const parentId of [...parentIds].sort()) {
+    for (const live of await definition.list(ctx, parentId)) {
+      // `list` may serve a bulk read: keep only what is really under this parent.
+      if (live.spec[parent.field] === parentId) out.push(live);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a delete entry calls an object for people: its `displayKey`, for a child kind prefixed with its
+ * parent's (`https://api.example.com/orders/read:orders`), so two parents' same-named children differ. The
+ * parent's id stands in when the parent has no key or cannot be read; a child with no key of its own (an
+ * application's role assignment) is called by its parent's key alone.
+ */
+async function deleteKey(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  spec: Spec,
+  liveById: ReadonlyMap<string, Live>,
+): Promise<string | undefined> {
+  const own = displayKey(definition, spec);
+  const parent = definition.parent;
+  const parentDefinition = parent && definitionFor(parent.kind);
+  const parentId = parent ? spec[parent.field] : undefined;
+  if (!parent || !parentDefinition || typeof parentId !== 'string' || parentId === '') return own;
+  const parentLive =
+    liveById.get(`${parent.kind}:${parentId}`) ??
+    (await readObject(ctx, parentDefinition, parentId, undefined, { relations: [] }));
+  const parentKey = parentLive ? displayKey(parentDefinition, parentLive.spec) : undefined;
+  if (own === undefined) return parentKey;
+  return `${parentKey ?? parentId}/${own}`;
+}
+
 /** Does this planned action give the object a new id (dependents see UNKNOWN)? */
 function changesIdentity(action: Action): boolean {
   return action === 'create' || action === 'replace';
@@ -195,6 +244,10 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   if (errors.length > 0) throw errors[0];
 
   const held = new Set([...observed.values()].filter((o) => o.live).map((o) => `${o.definition.kind}:${o.live!.id}`));
+  /** `Kind:id` → the live object a desired entry stands for (parents' keys for delete entries). */
+  const liveById = new Map(
+    [...observed.values()].filter((o) => o.live).map((o) => [`${o.definition.kind}:${o.live!.id}`, o.live!] as const),
+  );
   const deletes: PlannedChange[] = [];
   const planned = new Set<string>();
 
@@ -209,7 +262,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       const live = await readObject(ctx, definition, id, undefined, { relations: [] });
       if (!live || definition.builtin?.(live, ctx)) continue;
       planned.add(ref);
-      const key = displayKey(definition, live.spec);
+      const key = await deleteKey(ctx, definition, live.spec, liveById);
       deletes.push({
         address: `${definition.kind}[${id}]`,
         kind: definition.kind,
@@ -223,7 +276,10 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
     }
   }
 
-  // Prune: live objects no desired entry claims, only for kinds the user allows to delete.
+  // Prune: live objects no desired entry claims, only for kinds the user allows to delete. A child kind (one
+  // with a `parent`) is pruned only under parents the desired set manages (resolved to a live object by id or
+  // adoption): the children of another team's API or app are never touched. Objects the prior state records
+  // under an address no longer desired were this tool's, and are pruned whatever their parent.
   const allowDelete = new Set(options.allowDelete ?? []);
   const desiredAddresses = new Set(prepared.order);
   for (const definition of [...catalog].reverse()) {
@@ -235,7 +291,8 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
         candidates.set(entry.id, { address, id: entry.id });
       }
     }
-    for (const live of definition.list ? await definition.list(ctx) : []) {
+    const fromPrior = new Set(candidates.keys());
+    for (const live of await prunable(ctx, definition, observed.values())) {
       const known = candidates.get(live.id);
       if (known) known.live = live;
       else candidates.set(live.id, { address: `${definition.kind}[${live.id}]`, id: live.id, live });
@@ -243,8 +300,16 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
     for (const c of candidates.values()) {
       if (held.has(`${definition.kind}:${c.id}`) || planned.has(`${definition.kind}:${c.id}`)) continue;
       if (c.live && definition.builtin?.(c.live, ctx)) continue;
-      if (!c.live && definition.list) continue; // already gone
-      const key = c.live ? displayKey(definition, c.live.spec) : undefined;
+      if (!c.live && definition.list) {
+        // A prior object under a parent the desired set does not manage was not listed: read it by id.
+        const live =
+          definition.parent && fromPrior.has(c.id)
+            ? await readObject(ctx, definition, c.id, undefined, { relations: [] })
+            : undefined;
+        if (!live || definition.builtin?.(live, ctx)) continue; // already gone
+        c.live = live;
+      }
+      const key = c.live ? await deleteKey(ctx, definition, c.live.spec, liveById) : undefined;
       deletes.push({
         address: c.address,
         kind: definition.kind,

@@ -73,7 +73,9 @@ export interface PlannedChange {
   reason?: string;
   /**
    * For deletes of live objects (extension): what a person calls the object, its natural key or name without
-   * parent ids (`old-admin`, `read:orders`), when it has one. Their address is often only `Kind[<id>]`.
+   * parent ids (`old-admin`), when it has one. Their address is often only `Kind[<id>]`. For a child kind
+   * (one with a `parent`) it starts with the parent's key (`https://api.example.com/orders/read:orders`, an
+   * app's name for its secret or role assignment), the parent's id only when the parent has no key.
    */
   key?: string;
   changes: FieldChange[];
@@ -104,7 +106,11 @@ export interface Plan {
 export interface PlanOptions {
   client: LogtoClient;
   prior?: PriorState;
-  /** Kinds whose objects may be deleted when absent from the desired set (prune). */
+  /**
+   * Kinds whose objects may be deleted when absent from the desired set (prune). A child kind (a scope, an
+   * app secret or role assignment) is pruned only under parents the desired set manages; objects the prior
+   * state records under a dropped address are pruned whatever their parent.
+   */
   allowDelete?: string[];
   only?: string[];
   exclude?: string[];

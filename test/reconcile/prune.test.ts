@@ -112,40 +112,56 @@ describe('prune', () => {
     expect(await gone('/resources', id('ApiResource.api'))).toBe(true);
   });
 
-  it('a delete of an object no entry or state names carries its key or name for people, without parent ids', async () => {
+  it("a delete of an object no entry or state names carries its key or name for people; a child its parent's too", async () => {
     const p = `${t.prefix}keyed-`;
     const desired = everyKind(p);
     const { state } = await converge(t, desired);
     const ours = new Map(Object.values(state.objects).map((o) => [`${o.kind}:${o.id}`, o]));
-    // No prior state: the plan knows these objects only from the live tenant, by id.
-    const plan = await planTenant([], { client: t.client, allowDelete: deletable });
-    const keys = Object.fromEntries(
-      plan.changes.filter((c) => ours.has(`${c.kind}:${c.id}`)).map((c) => [c.address.replace(/\[.*\]$/, ''), c.key]),
+    // No prior state: the plan knows these objects only from the live tenant, by id. The children's parents
+    // stay desired (adopted by key), because children are pruned only under parents the desired set manages.
+    const parents = desired.filter((o) =>
+      ['ApiResource.api', 'Application.bot', 'Application.web'].includes(o.address),
     );
-    expect(
-      plan.changes.filter((c) => ours.has(`${c.kind}:${c.id}`)).every((c) => c.address === `${c.kind}[${c.id}]`),
-    ).toBe(true);
+    const plan = await planTenant(parents, { client: t.client, allowDelete: deletable });
+    expect(plan.changes.filter((c) => c.action !== 'delete').map((c) => [c.address, c.action, c.adopted])).toEqual(
+      expect.arrayContaining(parents.map((o) => [o.address, 'noop', true])),
+    );
+    const deletes = plan.changes.filter((c) => c.action === 'delete' && ours.has(`${c.kind}:${c.id}`));
+    const keys = Object.fromEntries(deletes.map((c) => [c.address.replace(/\[.*\]$/, ''), c.key]));
+    expect(deletes.every((c) => c.address === `${c.kind}[${c.id}]`)).toBe(true);
     expect(keys).toEqual({
-      ApiResource: `https://${p}api.example.com`,
-      ApiResourceScope: 'read',
+      ApiResourceScope: `https://${p}api.example.com/read`,
       Role: `${p}bot`,
-      Application: keys.Application, // two of them: checked below
-      ApplicationSecret: 'ci',
-      ApplicationRoleAssignment: undefined, // nothing but the app's id
+      ApplicationSecret: `${p}web/ci`,
+      ApplicationRoleAssignment: `${p}bot`, // nothing but the app's id: the app's name
       OrganizationScope: `${p}read`,
       OrganizationRole: `${p}member`,
       Organization: `${p}acme`,
       SsoConnector: `${p}corp`,
       Hook: `${p}audit`,
     });
-    const apps = plan.changes.filter((c) => c.kind === 'Application' && ours.has(`${c.kind}:${c.id}`));
-    expect(apps.map((c) => c.key).sort()).toEqual([`${p}bot`, `${p}web`]);
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {
       client: t.client,
       desired: [],
       prior: state,
     });
+    expect(result.summary.failed).toBe(0);
+  });
+
+  it('a top-level delete carries its key or name without ids', async () => {
+    const p = `${t.prefix}top-`;
+    const desired = everyKind(p).filter((o) => o.kind === 'ApiResource' || o.kind === 'Application');
+    const { state } = await converge(t, desired);
+    const ours = new Set(Object.values(state.objects).map((o) => `${o.kind}:${o.id}`));
+    const plan = await planTenant([], { client: t.client, allowDelete: ['ApiResource', 'Application'] });
+    const mine = plan.changes.filter((c) => ours.has(`${c.kind}:${c.id}`));
+    expect(mine.map((c) => [c.kind, c.key]).sort()).toEqual([
+      ['ApiResource', `https://${p}api.example.com`],
+      ['Application', `${p}bot`],
+      ['Application', `${p}web`],
+    ]);
+    const result = await applyPlan({ ...plan, changes: mine }, { client: t.client, desired: [], prior: state });
     expect(result.summary.failed).toBe(0);
   });
 

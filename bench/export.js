@@ -16,9 +16,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIME = '/usr/bin/time';
 
 function runChild(command, args, env, timeoutMs) {
+  let child;
   return withTimeout(
     new Promise((resolve, reject) => {
-      const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => {
@@ -32,7 +33,11 @@ function runChild(command, args, env, timeoutMs) {
     }),
     timeoutMs,
     `${command} ${args.join(' ')}`,
-  );
+  ).catch((error) => {
+    // A stuck export must not outlive the bench.
+    child?.kill('SIGKILL');
+    throw error;
+  });
 }
 
 export async function exportLarge(log) {

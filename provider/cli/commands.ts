@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResourceDefinition } from '../../resources/contract.js';
-import type { ClientOptions, LogtoClient } from '../client/types.js';
+import type { LogtoClient } from '../client/types.js';
 import { AmbiguousKeyError, applyPlan, planTenant, validateDesired } from '../reconcile/index.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant } from './export.js';
@@ -22,7 +22,6 @@ import {
   formatProblems,
   hasChanges,
   paint,
-  type Style,
 } from './printer.js';
 import { planDocument } from './schema.js';
 import { formatPath, type Problem, positionOf, TenantFileError } from './source.js';
@@ -77,7 +76,7 @@ function err(io: Io) {
   return colorFor(io.stderr, io.env);
 }
 
-export function readState(path: string | undefined): PriorState | undefined {
+function readState(path: string | undefined): PriorState | undefined {
   if (!path || !existsSync(path)) return undefined;
   try {
     const parsed = JSON.parse(readFileSync(path, 'utf8')) as PriorState;
@@ -147,19 +146,41 @@ function load(io: Io, options: CommonOptions): LoadedTenant {
   return tenant;
 }
 
-function planOptions(
+/**
+ * Plan the files' objects against the live tenant (`overrides` on top of the command line's options), with
+ * invalid input pointed at its file and line.
+ */
+function planFiles(
   options: CommonOptions,
   tenant: LoadedTenant,
   client: LogtoClient,
-  prior?: PriorState,
-): PlanOptions {
-  return {
-    client,
-    prior,
-    allowDelete: [...new Set([...options.allowDelete, ...tenant.allowDelete])],
-    only: options.only,
-    exclude: options.exclude,
-  };
+  prior: PriorState | undefined,
+  overrides: Partial<PlanOptions> = {},
+): Promise<Plan> {
+  return inFiles(
+    tenant,
+    planTenant(tenant.desired, {
+      client,
+      prior,
+      allowDelete: [...new Set([...options.allowDelete, ...tenant.allowDelete])],
+      only: options.only,
+      exclude: options.exclude,
+      ...overrides,
+    }),
+  );
+}
+
+/** Connect, read the prior state, run `work`, and close the connection however it ends. */
+async function connected<T>(
+  options: { statePath?: string; connect(): Promise<Connection> },
+  work: (connection: Connection, prior: PriorState | undefined) => Promise<T>,
+): Promise<T> {
+  const connection = await options.connect();
+  try {
+    return await work(connection, readState(options.statePath));
+  } finally {
+    await connection.close();
+  }
 }
 
 export async function validateCommand(io: Io, options: CommonOptions): Promise<number> {
@@ -195,13 +216,8 @@ export async function validateCommand(io: Io, options: CommonOptions): Promise<n
 
 export async function planCommand(io: Io, options: CommonOptions & { outPath?: string }): Promise<number> {
   const tenant = load(io, options);
-  const connection = await options.connect();
-  try {
-    const prior = readState(options.statePath);
-    const plan = await inFiles(
-      tenant,
-      planTenant(tenant.desired, planOptions(options, tenant, connection.client, prior)),
-    );
+  return connected(options, async (connection, prior) => {
+    const plan = await planFiles(options, tenant, connection.client, prior);
     if (options.outPath) writeOutput(options.outPath, `${JSON.stringify(plan, null, 2)}\n`);
     if (options.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     else {
@@ -212,9 +228,7 @@ export async function planCommand(io: Io, options: CommonOptions & { outPath?: s
         );
     }
     return hasChanges(plan) ? EXIT_CHANGES : EXIT_OK;
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 /** The files and plan-shaping options of this run, as `apply` must be given them again. */
@@ -231,25 +245,15 @@ function applyArgs(options: CommonOptions): string {
 
 export async function driftCommand(io: Io, options: CommonOptions): Promise<number> {
   const tenant = load(io, options);
-  const connection = await options.connect();
-  try {
-    const prior = readState(options.statePath);
+  return connected(options, async (connection, prior) => {
     // Drift is about managed fields of the objects in the files: pruning is not asked for.
-    const plan = await inFiles(
-      tenant,
-      planTenant(tenant.desired, {
-        ...planOptions(options, tenant, connection.client, prior),
-        allowDelete: [],
-      }),
-    );
+    const plan = await planFiles(options, tenant, connection.client, prior, { allowDelete: [] });
     const report = driftReport(plan);
     if (options.json)
       io.stdout.write(`${JSON.stringify({ drift: report.entries, liveFingerprint: plan.liveFingerprint }, null, 2)}\n`);
     else io.stdout.write(formatDrift(report, out(io)));
     return report.entries.length > 0 ? EXIT_CHANGES : EXIT_OK;
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 /** What a plan would do, per address (JSON of action, id and field changes), to compare two plans. */
@@ -310,11 +314,8 @@ export async function applyCommand(
     }
     saved = parsed.data as Plan;
   }
-  const connection = await options.connect();
-  try {
-    const prior = readState(options.statePath);
-    const desired = tenant.desired;
-    const fresh = await inFiles(tenant, planTenant(desired, planOptions(options, tenant, connection.client, prior)));
+  return connected(options, async (connection, prior) => {
+    const fresh = await planFiles(options, tenant, connection.client, prior);
     let plan = fresh;
     if (saved) {
       if (saved.liveFingerprint !== fresh.liveFingerprint) {
@@ -351,13 +352,11 @@ export async function applyCommand(
         return EXIT_ERROR;
       }
     }
-    const result = await runApply(io, plan, desired, connection.client, prior, options);
+    const result = await runApply(io, plan, tenant.desired, connection.client, prior, options);
     writeState(options.statePath, result.state);
     io.stdout.write(formatApplySummary(result, out(io)));
     return result.summary.failed > 0 ? EXIT_ERROR : EXIT_OK;
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 async function runApply(
@@ -417,8 +416,7 @@ export async function exportCommand(
     connect(): Promise<Connection>;
   },
 ): Promise<number> {
-  const connection = await options.connect();
-  try {
+  return connected(options, async (connection) => {
     const result = await exportTenant({
       client: connection.client,
       catalog: options.catalog,
@@ -444,9 +442,7 @@ export async function exportCommand(
         io.stderr.write(`  ${v.name}    ${paint(style, 'dim', `${v.address} ${v.field}`)}\n`);
     }
     return EXIT_OK;
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 /**
@@ -455,23 +451,21 @@ export async function exportCommand(
  */
 export async function demoCommand(io: Io, options: CommonOptions & { concurrency?: number }): Promise<number> {
   const tenant = load(io, options);
-  const connection = await options.connect();
   const style = out(io);
   const step = (n: number, text: string) =>
     io.stdout.write(`\n${paint(style, 'bold', `── ${n}/3 ${text} ${'─'.repeat(Math.max(0, 60 - text.length))}`)}\n\n`);
-  try {
-    const prior = readState(options.statePath);
-    const po = planOptions(options, tenant, connection.client, prior);
+  return connected(options, async (connection, prior) => {
     io.stdout.write(
       `Tenant files: ${tenant.files.join(', ')} (${tenant.desired.length} objects)\nTarget: ${connection.endpoint}${connection.embedded ? ' (embedded emulator)' : ''}\n`,
     );
     step(1, 'plan');
-    const desired = tenant.desired;
-    const first = await inFiles(tenant, planTenant(desired, po));
+    const first = await planFiles(options, tenant, connection.client, prior);
     io.stdout.write(formatPlan(first, style));
     step(2, 'apply');
     const result =
-      actionable(first).length > 0 ? await runApply(io, first, desired, connection.client, prior, options) : undefined;
+      actionable(first).length > 0
+        ? await runApply(io, first, tenant.desired, connection.client, prior, options)
+        : undefined;
     if (result) {
       writeState(options.statePath, result.state);
       io.stdout.write(formatApplySummary(result, style));
@@ -479,7 +473,7 @@ export async function demoCommand(io: Io, options: CommonOptions & { concurrency
     } else io.stdout.write('Nothing to apply.\n');
     step(3, 'plan again (must show no changes)');
     // A fresh look, as the next CI run would take it (no state carried over unless --state is used).
-    const second = await inFiles(tenant, planTenant(desired, po));
+    const second = await planFiles(options, tenant, connection.client, prior);
     io.stdout.write(formatPlan(second, style));
     if (actionable(second).length > 0) {
       io.stderr.write(
@@ -489,10 +483,5 @@ export async function demoCommand(io: Io, options: CommonOptions & { concurrency
     }
     io.stdout.write(`\n${paint(style, 'green', 'Demo complete: the tenant matches examples/tenant.yaml.')}\n`);
     return EXIT_OK;
-  } finally {
-    await connection.close();
-  }
+  });
 }
-
-export type { ClientOptions, Style };
-export { TenantFileError };

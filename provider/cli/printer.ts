@@ -6,6 +6,7 @@
  */
 import type { ApplyResult, DriftEntry, FieldChange, Plan, PlannedChange } from '../reconcile/types.js';
 import { SENSITIVE, UNKNOWN } from '../reconcile/types.js';
+import type { Problem } from './source.js';
 
 export interface Style {
   color: boolean;
@@ -304,19 +305,7 @@ export function formatApplySummary(result: ApplyResult, style: Style): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatProblems(
-  problems: {
-    severity: string;
-    file?: string;
-    line?: number;
-    column?: number;
-    field?: string;
-    message: string;
-    fix?: string;
-  }[],
-  style: Style,
-  cwd = process.cwd(),
-): string {
+export function formatProblems(problems: Problem[], style: Style, cwd = process.cwd()): string {
   const lines: string[] = [];
   for (const p of problems) {
     const file = p.file ? (p.file.startsWith(`${cwd}/`) ? p.file.slice(cwd.length + 1) : p.file) : '';

@@ -81,8 +81,6 @@ export const planDocument = z
   .strict()
   .describe('A logto-iac plan (`logto-iac plan --json`).');
 
-export type PlanDocument = z.infer<typeof planDocument>;
-
 type JsonSchema = Record<string, unknown>;
 
 export function buildPlanSchema(): JsonSchema {

@@ -14,6 +14,7 @@ import type { OutputField, ResourceDefinition, Spec } from '../../resources/cont
 import { catalog } from '../../resources/index.js';
 import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
 import { type IdentityKey, identityKey } from '../reconcile/index.js';
+import { stableStringify } from '../reconcile/secrets.js';
 import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty.js';
 
 export const PROVIDER_NAME = 'logto';
@@ -491,8 +492,6 @@ export const PROVIDER_CONFIG: ProviderConfigAttr[] = [
   },
 ];
 
-export const PROVIDER_TYPE: CtyType = ['object', Object.fromEntries(PROVIDER_CONFIG.map((a) => [a.name, a.type]))];
-
 export function providerSchema(): ProtoSchema {
   return {
     version: 0,
@@ -519,18 +518,7 @@ export function providerSchema(): ProtoSchema {
 
 /** JSON text with sorted keys and no whitespace — what `jsonencode` produces. */
 export function canonicalJson(value: unknown): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.keys(v as Record<string, unknown>)
-          .sort()
-          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(sort(value));
+  return stableStringify(value);
 }
 
 export class JsonAttributeError extends Error {

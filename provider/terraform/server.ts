@@ -184,8 +184,7 @@ function mergeAttr(attr: Attr, planned: CtyValue | undefined, liveValue: unknown
     }
     return planned;
   }
-  const v = toTerraform(attr, liveValue);
-  return v;
+  return toTerraform(attr, liveValue);
 }
 
 /** The state object after create/update/import: planned (user's form) where known, live elsewhere. */

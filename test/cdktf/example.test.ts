@@ -5,32 +5,17 @@
  * `plan -detailed-exitcode` = 0. One synth + apply + plan flow: every terraform command launches Node
  * several times.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { terraformInstall } from '../../provider/terraform/install.js';
+import { exec, type Run } from '../support/process.js';
 import { startTarget, type Target } from '../support/target.js';
-import { pluginBundle } from '../terraform/support.js';
+import { terraformEnv } from '../terraform/support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const DEMO_SECRETS = ['demo-only-client-secret', 'demo-only-token'];
-
-interface Run {
-  code: number;
-  out: string;
-}
-
-function exec(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeout = 180_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(file, args, { cwd, env, timeout, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, out: `${stdout}${stderr}` });
-    });
-  });
-}
 
 interface Named {
   id: string;
@@ -45,7 +30,7 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
   const outputs: string[] = [];
 
   async function terraform(...args: string[]): Promise<Run> {
-    const r = await exec('terraform', [...args, '-no-color'], stackDir, env);
+    const r = await exec('terraform', [...args, '-no-color'], { cwd: stackDir, env, timeoutMs: 180_000 });
     outputs.push(r.out);
     return r;
   }
@@ -56,17 +41,7 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
     // Compiled ESM needs "type": "module" and the repository's packages next to it.
     writeFileSync(join(work, 'package.json'), '{ "type": "module" }\n');
     symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
-    const installed = terraformInstall(join(work, 'mirror'), { bundle: await pluginBundle() });
-    env = {
-      PATH: process.env.PATH,
-      HOME: work,
-      TF_CLI_CONFIG_FILE: installed.cliConfigFile,
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      LOGTO_ENDPOINT: target.url,
-      LOGTO_APP_ID: target.appId,
-      LOGTO_APP_SECRET: target.appSecret,
-    };
+    env = await terraformEnv(work, target);
   }, 120_000);
 
   afterAll(async () => {
@@ -80,17 +55,15 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
     const tsc = await exec(
       process.execPath,
       [TSC, '-p', join(ROOT, 'examples', 'cdktf'), '--noEmit', 'false', '--outDir', build],
-      ROOT,
-      { PATH: process.env.PATH },
+      { cwd: ROOT, env: { PATH: process.env.PATH }, timeoutMs: 180_000 },
     );
     expect(tsc.code, tsc.out).toBe(0);
 
     // 2. Synthesize with plain node; the local backend keeps its state in the working directory.
-    const synth = await exec(process.execPath, [join(build, 'examples', 'cdktf', 'main.js')], work, {
-      PATH: process.env.PATH,
-      HOME: work,
-      CHECKPOINT_DISABLE: '1',
-      CDKTF_OUTDIR: join(work, 'cdktf.out'),
+    const synth = await exec(process.execPath, [join(build, 'examples', 'cdktf', 'main.js')], {
+      cwd: work,
+      env: { PATH: process.env.PATH, HOME: work, CHECKPOINT_DISABLE: '1', CDKTF_OUTDIR: join(work, 'cdktf.out') },
+      timeoutMs: 180_000,
     });
     expect(synth.code, synth.out).toBe(0);
     stackDir = join(work, 'cdktf.out', 'stacks', 'acme-shop');

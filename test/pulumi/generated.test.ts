@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as logto from '../../provider/pulumi/index.js';
 import { catalog } from '../../resources/index.js';
-import { repoRoot, run } from './harness.js';
+import { exec } from '../support/process.js';
+import { repoRoot } from './harness.js';
 
 describe('provider/pulumi/resources.generated.ts', () => {
   it('is up to date with the catalog (node scripts/gen-pulumi.mjs --check)', async () => {
-    const checked = await run(process.execPath, [join(repoRoot, 'scripts/gen-pulumi.mjs'), '--check'], {
+    const checked = await exec(process.execPath, [join(repoRoot, 'scripts/gen-pulumi.mjs'), '--check'], {
       cwd: repoRoot,
       timeoutMs: 60_000,
     });

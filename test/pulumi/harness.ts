@@ -10,12 +10,13 @@
  *
  * Every wait is bounded.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exec, withTimeout } from '../support/process.js';
 
 const require = createRequire(import.meta.url);
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,7 +35,7 @@ export function secretValue(value: unknown): Record<string, unknown> {
   return { [SECRET_SIG]: SECRET_VALUE_SIG, value };
 }
 
-export function requireBuild(): void {
+function requireBuild(): void {
   const entry = join(repoRoot, 'dist/provider/pulumi/index.js');
   if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
 }
@@ -54,32 +55,6 @@ export function makeProject(): Project {
   symlinkSync(join(repoRoot, 'node_modules/@types'), join(dir, 'node_modules/@types'), 'dir');
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'logto-pulumi-test', private: true }));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-export function run(
-  command: string,
-  args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
-): Promise<{ stdout: string; stderr: string; code: number }> {
-  return new Promise((resolvePromise) => {
-    execFile(
-      command,
-      args,
-      { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 << 20 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolvePromise({ stdout, stderr, code });
-      },
-    );
-  });
 }
 
 const SERIALIZE_SCRIPT = `
@@ -103,7 +78,7 @@ export async function serializeProviders(
 ): Promise<Record<string, string>> {
   const script = join(project.dir, 'serialize.mjs');
   writeFileSync(script, SERIALIZE_SCRIPT);
-  const result = await run(process.execPath, [script, JSON.stringify(kinds)], {
+  const result = await exec(process.execPath, [script, JSON.stringify(kinds)], {
     cwd: project.dir,
     env,
     timeoutMs: 60_000,
@@ -180,6 +155,22 @@ export async function startHost(project: Project, env: NodeJS.ProcessEnv = proce
   }
 
   const struct = (bag: Bag) => structProto.Struct.fromJavaScript(bag);
+  const bag = (value: any): Bag => value?.toJavaScript() ?? {};
+  /** A `Request` for a resource of `type`, with whichever of id, olds, news and properties are given. */
+  function request(
+    Request: new () => any,
+    type: string,
+    fields: { id?: string; olds?: Bag; news?: Bag; properties?: Bag },
+  ) {
+    const r = new Request();
+    if (fields.id !== undefined) r.setId(fields.id);
+    r.setUrn(urn(type));
+    r.setType(type);
+    if (fields.olds !== undefined) r.setOlds(struct(fields.olds));
+    if (fields.news !== undefined) r.setNews(struct(fields.news));
+    if (fields.properties !== undefined) r.setProperties(struct(fields.properties));
+    return r;
+  }
 
   return {
     async configure(config) {
@@ -188,25 +179,14 @@ export async function startHost(project: Project, env: NodeJS.ProcessEnv = proce
       await call('configure', request);
     },
     async check(type, olds, news) {
-      const request = new providerProto.CheckRequest();
-      request.setUrn(urn(type));
-      request.setType(type);
-      request.setOlds(struct(olds));
-      request.setNews(struct(news));
-      const response = await call<any>('check', request);
+      const response = await call<any>('check', request(providerProto.CheckRequest, type, { olds, news }));
       return {
-        inputs: response.getInputs()?.toJavaScript() ?? {},
+        inputs: bag(response.getInputs()),
         failures: response.getFailuresList().map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
       };
     },
     async diff(type, id, olds, news) {
-      const request = new providerProto.DiffRequest();
-      request.setId(id);
-      request.setUrn(urn(type));
-      request.setType(type);
-      request.setOlds(struct(olds));
-      request.setNews(struct(news));
-      const response = await call<any>('diff', request);
+      const response = await call<any>('diff', request(providerProto.DiffRequest, type, { id, olds, news }));
       const kinds = providerProto.DiffResponse.DiffChanges;
       const changes = response.getChanges();
       return {
@@ -215,40 +195,20 @@ export async function startHost(project: Project, env: NodeJS.ProcessEnv = proce
         deleteBeforeReplace: response.getDeletebeforereplace(),
       };
     },
-    async create(type, props) {
-      const request = new providerProto.CreateRequest();
-      request.setUrn(urn(type));
-      request.setType(type);
-      request.setProperties(struct(props));
-      const response = await call<any>('create', request);
-      return { id: response.getId(), properties: response.getProperties()?.toJavaScript() ?? {} };
+    async create(type, properties) {
+      const response = await call<any>('create', request(providerProto.CreateRequest, type, { properties }));
+      return { id: response.getId(), properties: bag(response.getProperties()) };
     },
-    async read(type, id, props) {
-      const request = new providerProto.ReadRequest();
-      request.setId(id);
-      request.setUrn(urn(type));
-      request.setType(type);
-      request.setProperties(struct(props));
-      const response = await call<any>('read', request);
-      return { id: response.getId(), properties: response.getProperties()?.toJavaScript() ?? {} };
+    async read(type, id, properties) {
+      const response = await call<any>('read', request(providerProto.ReadRequest, type, { id, properties }));
+      return { id: response.getId(), properties: bag(response.getProperties()) };
     },
     async update(type, id, olds, news) {
-      const request = new providerProto.UpdateRequest();
-      request.setId(id);
-      request.setUrn(urn(type));
-      request.setType(type);
-      request.setOlds(struct(olds));
-      request.setNews(struct(news));
-      const response = await call<any>('update', request);
-      return response.getProperties()?.toJavaScript() ?? {};
+      const response = await call<any>('update', request(providerProto.UpdateRequest, type, { id, olds, news }));
+      return bag(response.getProperties());
     },
-    async delete(type, id, props) {
-      const request = new providerProto.DeleteRequest();
-      request.setId(id);
-      request.setUrn(urn(type));
-      request.setType(type);
-      request.setProperties(struct(props));
-      await call('delete', request);
+    async delete(type, id, properties) {
+      await call('delete', request(providerProto.DeleteRequest, type, { id, properties }));
     },
     stderr: () => stderr,
     async close() {

@@ -9,7 +9,8 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../resources/index.js';
-import { makeProject, type Project, repoRoot, run, SECRET_SIG } from './harness.js';
+import { exec } from '../support/process.js';
+import { makeProject, type Project, repoRoot, SECRET_SIG } from './harness.js';
 
 interface Registration {
   type: string;
@@ -92,7 +93,7 @@ beforeAll(async () => {
     LOGTO_APP_SECRET: 'canary-app-secret',
   };
   const tsx = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
-  const ran = await run(process.execPath, [tsx, 'runner.mjs'], { cwd: project.dir, env, timeoutMs: 120_000 });
+  const ran = await exec(process.execPath, [tsx, 'runner.mjs'], { cwd: project.dir, env, timeoutMs: 120_000 });
   const marker = ran.stdout.indexOf('@@RESULT@@');
   if (ran.code !== 0 || marker < 0)
     throw new Error(`example program failed (${ran.code}):\n${ran.stderr}\n${ran.stdout}`);
@@ -203,7 +204,7 @@ describe('examples/pulumi under setMocks', () => {
 describe('examples/pulumi type-checks against the generated classes', () => {
   it('tsc --noEmit with the example tsconfig (CommonJS program, nodenext resolution)', async () => {
     const tsc = join(repoRoot, 'node_modules/typescript/bin/tsc');
-    const checked = await run(process.execPath, [tsc, '-p', project.dir, '--noEmit'], {
+    const checked = await exec(process.execPath, [tsc, '-p', project.dir, '--noEmit'], {
       cwd: project.dir,
       timeoutMs: 120_000,
     });

@@ -15,7 +15,7 @@ import {
   SpecValidationError,
 } from '../../provider/reconcile/index.js';
 import { getDefinition } from '../../resources/index.js';
-import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { converge, expectClean, idsNamed, itEmulator, pending, rows, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 
 let t: Target;
@@ -55,9 +55,6 @@ const CASES: Case[] = [
   },
 ];
 
-const named = async (c: Case, name: string) =>
-  (await rows<{ id: string; name: string }>(t, c.route)).filter((r) => r.name === name).map((r) => r.id);
-
 describe.each(CASES)('$kind: adoption by name', (c) => {
   const object = (name: string): DesiredObject => ({ address: `${c.kind}.x`, kind: c.kind, spec: c.spec(name) });
 
@@ -75,7 +72,7 @@ describe.each(CASES)('$kind: adoption by name', (c) => {
     expect(plan.changes).toEqual([expect.objectContaining({ action: 'noop', adopted: true, id })]);
     const second = await converge(t, desired);
     expect(second.state.objects[`${c.kind}.x`]!.id).toBe(id);
-    expect(await named(c, name)).toEqual([id]);
+    expect(await idsNamed(t, c.route, name)).toEqual([id]);
     expect((await findObjectByKey(createContext(t.client), getDefinition(c.kind), `name=${name}`)).id).toBe(id);
   });
 
@@ -171,7 +168,7 @@ describe('adoption keys across desired entries', () => {
       t.emulator!.setFaults();
     }
     expect(t.emulator!.stats().faultsInjected).toBe(1);
-    const ids = (await rows<{ id: string; name: string }>(t, '/hooks')).filter((h) => h.name === name).map((h) => h.id);
+    const ids = await idsNamed(t, '/hooks', name);
     expect(ids.sort()).toEqual([next.objects['Hook.one']!.id, next.objects['Hook.two']!.id].sort());
     expect(pending(await expectClean(t, [one, two], next))).toEqual([]);
   });

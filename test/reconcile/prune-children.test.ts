@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
 import { catalog } from '../../resources/index.js';
-import { converge, rows } from '../support/harness.js';
+import { converge, ref, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 
 let t: Target;
@@ -17,14 +17,12 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const ref = (a: string) => ({ $ref: a });
-
 /** The prior state without some addresses: those objects look made by hand. */
 function without(state: PriorState, ...addresses: string[]): PriorState {
   return { objects: Object.fromEntries(Object.entries(state.objects).filter(([a]) => !addresses.includes(a))) };
 }
 
-const deletesOf = (changes: { action: string }[]) => changes.filter((c) => c.action === 'delete');
+const deletesOf = <C extends { action: string }>(changes: C[]) => changes.filter((c) => c.action === 'delete');
 
 describe('prune of child kinds', () => {
   it('every kind with a parent is one of the kinds this file covers', () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
 import { catalog } from '../../resources/index.js';
-import { converge, rows } from '../support/harness.js';
+import { converge, ref, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 
 let t: Target;
@@ -16,8 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.cleanup();
 });
-
-const ref = (a: string) => ({ $ref: a });
 
 /** One object of every non-singleton kind (the secret's app is Traditional so it may hold secrets). */
 function everyKind(p: string): DesiredObject[] {

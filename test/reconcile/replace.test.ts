@@ -12,7 +12,7 @@ import {
   type PriorState,
   planTenant,
 } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, rows } from '../support/harness.js';
+import { converge, expectClean, idsNamed, itEmulator, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 
 let t: Target;
@@ -28,9 +28,6 @@ const DELETE_APP = { route: '/applications/:id', method: 'DELETE' } as const;
 const app = (name: string, type: 'SPA' | 'Native'): DesiredObject[] => [
   { address: 'Application.x', kind: 'Application', spec: { name, type } },
 ];
-
-const appsNamed = async (name: string) =>
-  (await rows<{ id: string; name: string }>(t, '/applications')).filter((r) => r.name === name).map((r) => r.id);
 
 /** Apply, recording every state the apply hands to `onState`. */
 async function applyRecording(desired: DesiredObject[], prior?: PriorState) {
@@ -76,7 +73,7 @@ describe('create-before-destroy replacement', () => {
     expect(r.error).toMatch(/pending deletion: rerun apply with that state to delete it, or delete Application/);
     expect(broken.summary).toMatchObject({ replaced: 0, failed: 1 });
     expect(broken.state.objects['Application.x']!.pendingDelete).toEqual([oldId]);
-    expect((await appsNamed(name)).sort()).toEqual([newId, oldId].sort());
+    expect((await idsNamed(t, '/applications', name)).sort()).toEqual([newId, oldId].sort());
 
     // The next plan with that state deletes the leftover (no prune option needed) and keeps the new one.
     const plan = await planTenant(app(name, 'Native'), { client: t.client, prior: broken.state });
@@ -106,7 +103,7 @@ describe('create-before-destroy replacement', () => {
       id: newId,
       applied: expect.any(Object),
     });
-    expect(await appsNamed(name)).toEqual([newId]);
+    expect(await idsNamed(t, '/applications', name)).toEqual([newId]);
     await expectClean(t, app(name, 'Native'), fixed.state);
     await expectClean(t, app(name, 'Native')); // a stateless plan adopts the one object: no ambiguity left
   });
@@ -119,7 +116,7 @@ describe('create-before-destroy replacement', () => {
       const { result } = await applyRecording(app(name, 'Native'), first.state);
       expect(result.summary).toMatchObject({ replaced: 1, failed: 0 });
       expect(result.state.objects['Application.x']!.pendingDelete).toBeUndefined();
-      expect(await appsNamed(name)).toEqual([result.state.objects['Application.x']!.id]);
+      expect(await idsNamed(t, '/applications', name)).toEqual([result.state.objects['Application.x']!.id]);
     } finally {
       t.emulator!.setFaults();
     }
@@ -167,7 +164,7 @@ describe('create-before-destroy replacement', () => {
       const newId = saved!.objects['Application.x']!.id;
       expect(newId).not.toBe(oldId);
       expect(saved!.objects['Application.x']!.pendingDelete).toEqual([oldId]);
-      expect((await appsNamed(name)).sort()).toEqual([newId, oldId].sort());
+      expect((await idsNamed(t, '/applications', name)).sort()).toEqual([newId, oldId].sort());
 
       const rerun = await converge(t, desired, saved);
       expect(rerun.plan.changes.map((c) => [c.address, c.action])).toEqual(
@@ -176,7 +173,7 @@ describe('create-before-destroy replacement', () => {
           [`Application[${oldId}]`, 'delete'],
         ]),
       );
-      expect(await appsNamed(name)).toEqual([newId]);
+      expect(await idsNamed(t, '/applications', name)).toEqual([newId]);
       await expectClean(t, desired, rerun.state);
     },
   );
@@ -201,7 +198,7 @@ describe('create-before-destroy replacement', () => {
       const rerun = await converge(t, app(name, 'Native'), states.at(-1));
       expect(rerun.plan.changes.filter((c) => c.action !== 'noop').map((c) => c.action)).toEqual(['replace']);
       const newId = rerun.state.objects['Application.x']!.id;
-      expect(await appsNamed(name)).toEqual([newId]);
+      expect(await idsNamed(t, '/applications', name)).toEqual([newId]);
       expect(rerun.state.objects['Application.x']!.pendingDelete).toBeUndefined();
     },
   );

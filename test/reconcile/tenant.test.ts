@@ -16,7 +16,7 @@ import {
 } from '../../provider/reconcile/index.js';
 import { Application } from '../../resources/application.js';
 import { Role } from '../../resources/role.js';
-import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { converge, expectClean, itEmulator, pending, ref, rows, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 
 let t: Target;
@@ -26,8 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.cleanup();
 });
-
-const ref = (a: string) => ({ $ref: a });
 
 function shop(p: string): DesiredObject[] {
   return [

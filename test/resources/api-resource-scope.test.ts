@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows } from '../support/harness.js';
+import { converge, expectClean, itEmulator, pending, ref, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
@@ -12,7 +12,6 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const ref = (a: string) => ({ $ref: a });
 const api = (p: string): DesiredObject => ({
   address: 'ApiResource.api',
   kind: 'ApiResource',

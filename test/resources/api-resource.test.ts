@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows } from '../support/harness.js';
+import { converge, expectClean, itEmulator, pending, ref, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
@@ -19,7 +19,6 @@ interface ResourceRow {
   isDefault: boolean;
   accessTokenTtl: number;
 }
-const ref = (a: string) => ({ $ref: a });
 
 describe('ApiResource', () => {
   it('all fields: apply to an empty tenant, then plan shows zero changes', async () => {

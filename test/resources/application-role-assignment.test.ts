@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { converge, expectClean, itEmulator, pending, ref, rows, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectRefusedBeforeWrites } from './cases.js';
 
@@ -12,7 +12,6 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const ref = (a: string) => ({ $ref: a });
 function tenant(p: string, roles: string[], appAddress = 'Application.bot', extraApp = false): DesiredObject[] {
   return [
     { address: 'Application.bot', kind: 'Application', spec: { name: `${p}bot`, type: 'MachineToMachine' } },

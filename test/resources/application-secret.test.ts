@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
 import { createContext, readObject } from '../../provider/reconcile/objects.js';
 import { ApplicationSecret } from '../../resources/application-secret.js';
-import { converge, expectClean, itEmulator, pending, rows } from '../support/harness.js';
+import { converge, expectClean, itEmulator, pending, ref, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
@@ -14,7 +14,6 @@ afterAll(async () => {
   await t?.cleanup();
 });
 
-const ref = (a: string) => ({ $ref: a });
 const app = (p: string): DesiredObject => ({
   address: 'Application.m2m',
   kind: 'Application',

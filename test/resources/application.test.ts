@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows } from '../support/harness.js';
+import { converge, expectClean, idsNamed, itEmulator, pending, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
@@ -147,7 +147,7 @@ describe('Application', () => {
     expect(result.state.objects['ApplicationSecret.web']!.id).toBe(`${newId}/ci`);
     const secrets = await rows<{ name: string }>(t, `/applications/${newId}/secrets`);
     expect(secrets.map((s) => s.name)).toContain('ci');
-    expect((await rows<AppRow>(t, '/applications')).filter((a) => a.name === name).map((a) => a.id)).toEqual([newId]);
+    expect(await idsNamed(t, '/applications', name)).toEqual([newId]);
     await expectClean(t, tenant(true), result.state);
   });
 
@@ -176,7 +176,7 @@ describe('Application', () => {
     ];
     const { state, result } = await convergeDroppingPost(t, '/applications', desired);
     expect(result.results[0]!.note).toMatch(/response was lost; found the one new Application with name/);
-    expect((await rows<AppRow>(t, '/applications')).filter((a) => a.name === name)).toHaveLength(1);
+    expect(await idsNamed(t, '/applications', name)).toHaveLength(1);
     await expectClean(t, desired, state);
   });
 

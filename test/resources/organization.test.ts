@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, writes } from '../support/harness.js';
+import { converge, expectClean, itEmulator, ref, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { convergeDroppingPost, expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
 
@@ -21,7 +21,6 @@ function tenant(tag: string, org: Record<string, unknown>): DesiredObject[] {
     { address: 'Organization.acme', kind: 'Organization', spec: { name: `${p}Acme`, ...org } },
   ];
 }
-const ref = (address: string) => ({ $ref: address });
 const orgId = (state: PriorState) => state.objects['Organization.acme']!.id;
 
 const ALL = {

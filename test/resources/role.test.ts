@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant, SpecValidationError } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, pending, rows, writes } from '../support/harness.js';
+import { converge, expectClean, itEmulator, pending, ref, rows, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { convergeDroppingPost, expectRefusedBeforeWrites } from './cases.js';
 
@@ -27,7 +27,6 @@ function tenant(p: string, roleSpec: Record<string, unknown>, scopes = ['read', 
     { address: 'Role.r', kind: 'Role', spec: roleSpec },
   ];
 }
-const ref = (a: string) => ({ $ref: a });
 
 describe('Role', () => {
   it('all fields: apply to an empty tenant, then plan shows zero changes', async () => {

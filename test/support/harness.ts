@@ -43,6 +43,14 @@ export function writes(t: Target): Record<string, number> {
   return out;
 }
 
+/** A reference to another desired object, by address. */
+export const ref = (address: string) => ({ $ref: address });
+
+/** Ids of the rows of a list route with the given name. */
+export async function idsNamed(t: Target, route: string, name: string): Promise<string[]> {
+  return (await rows<{ id: string; name: string }>(t, route)).filter((r) => r.name === name).map((r) => r.id);
+}
+
 /** Rows of a list route (through the client). */
 export function rows<T = Record<string, unknown>>(
   t: Target,

@@ -3,15 +3,14 @@
  * see test/support/target.ts) through the bundled plugin installed as a filesystem mirror.
  * Kept small on purpose: every terraform command launches the plugin 2–5 times.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { terraformInstall } from '../../provider/terraform/install.js';
+import { exec, type Run } from '../support/process.js';
 import { startTarget, type Target } from '../support/target.js';
-import { pluginBundle } from './support.js';
+import { terraformEnv } from './support.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'terraform', 'main.tf');
 const LISTS = [
@@ -23,11 +22,6 @@ const LISTS = [
   '/organization-roles',
   '/organization-scopes',
 ];
-
-interface Run {
-  code: number;
-  out: string;
-}
 
 // The example's secrets come in through sensitive variables (TF_VAR_…), fresh for every run.
 const HOOK_AUTHORIZATION = `Bearer e2e-${randomBytes(12).toString('hex')}`;
@@ -44,20 +38,14 @@ describe('terraform with the Logto provider (HCL example)', () => {
     return terraformWith({}, ...args);
   }
 
-  function terraformWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(
-        'terraform',
-        [...args, '-no-color'],
-        { cwd: work, env: { ...env, ...extraEnv }, timeout: 180_000, maxBuffer: 32 * 1024 * 1024 },
-        (error, stdout, stderr) => {
-          const out = `${stdout}${stderr}`;
-          secretsInOutput.push(out);
-          const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-          resolve({ code, out });
-        },
-      );
+  async function terraformWith(extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
+    const r = await exec('terraform', [...args, '-no-color'], {
+      cwd: work,
+      env: { ...env, ...extraEnv },
+      timeoutMs: 180_000,
     });
+    secretsInOutput.push(r.out);
+    return r;
   }
 
   async function snapshot(): Promise<Record<string, string[]>> {
@@ -70,18 +58,10 @@ describe('terraform with the Logto provider (HCL example)', () => {
     target = await startTarget();
     const root = mkdtempSync(join(tmpdir(), 'logto-tf-e2e-'));
     work = join(root, 'work');
-    const installed = terraformInstall(join(root, 'mirror'), { bundle: await pluginBundle() });
     mkdirSync(work, { recursive: true });
     copyFileSync(EXAMPLE, join(work, 'main.tf'));
     env = {
-      PATH: process.env.PATH,
-      HOME: root,
-      TF_CLI_CONFIG_FILE: installed.cliConfigFile,
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      LOGTO_ENDPOINT: target.url,
-      LOGTO_APP_ID: target.appId,
-      LOGTO_APP_SECRET: target.appSecret,
+      ...(await terraformEnv(root, target)),
       TF_VAR_hook_authorization: HOOK_AUTHORIZATION,
       TF_VAR_acme_oidc_client_secret: OIDC_CLIENT_SECRET,
     };

@@ -6,11 +6,32 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { makeServerCertificate } from '../../provider/terraform/cert.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../../provider/terraform/handshake.js';
+import { terraformInstall } from '../../provider/terraform/install.js';
 import { loadServices } from '../../provider/terraform/protocol.js';
 // @ts-expect-error plain JS build script without types
 import { bundleTerraform } from '../../scripts/bundle-terraform.mjs';
+import { withTimeout } from '../support/process.js';
+import type { Target } from '../support/target.js';
 
 let bundled: Promise<string> | undefined;
+
+/**
+ * Installs the plugin bundle as a filesystem mirror under `home/mirror` and answers the whole environment of
+ * a `terraform` run against `target` through it (nothing else of this process's environment).
+ */
+export async function terraformEnv(home: string, target: Target): Promise<NodeJS.ProcessEnv> {
+  const installed = terraformInstall(join(home, 'mirror'), { bundle: await pluginBundle() });
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    TF_CLI_CONFIG_FILE: installed.cliConfigFile,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    LOGTO_ENDPOINT: target.url,
+    LOGTO_APP_ID: target.appId,
+    LOGTO_APP_SECRET: target.appSecret,
+  };
+}
 
 /** The plugin bundle, built once per test process into a temp dir (never races with other builds of dist/). */
 export function pluginBundle(): Promise<string> {
@@ -36,16 +57,6 @@ export interface RunningPlugin {
   exited: Promise<number | null>;
   /** Resolves once the process has exited and its stdout and stderr are drained. */
   closed: Promise<void>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -138,5 +149,3 @@ export async function stopPlugin(plugin: RunningPlugin): Promise<number | null> 
   for (const c of [plugin.provider, plugin.controller, plugin.health]) c.close();
   return code;
 }
-
-export { withTimeout };

@@ -1,12 +1,16 @@
 /** The catalog: every resource type, in dependency-friendly order. Front ends iterate this list. */
 
+import { AccountCenter } from './account-center.js';
 import { ApiResource } from './api-resource.js';
 import { ApiResourceScope } from './api-resource-scope.js';
 import { Application } from './application.js';
 import { ApplicationRoleAssignment } from './application-role-assignment.js';
 import { ApplicationSecret } from './application-secret.js';
 import type { ResourceDefinition } from './contract.js';
+import { CustomProfileField } from './custom-profile-field.js';
 import { Hook } from './hook.js';
+import { IdTokenConfig } from './id-token-config.js';
+import { OidcSessionConfig } from './oidc-session-config.js';
 import { Organization } from './organization.js';
 import { OrganizationRole } from './organization-role.js';
 import { OrganizationScope } from './organization-scope.js';
@@ -27,6 +31,10 @@ export const catalog: ResourceDefinition<any>[] = [
   SsoConnector,
   Hook,
   SignInExperience,
+  CustomProfileField,
+  AccountCenter,
+  IdTokenConfig,
+  OidcSessionConfig,
 ];
 
 export function getDefinition(kind: string): ResourceDefinition<any> {

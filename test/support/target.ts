@@ -84,7 +84,9 @@ type Row = { id: string; name?: string; connectorName?: string; indicator?: stri
 async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void> {
   const has = (r: Row) =>
     [r.name, r.connectorName, r.indicator].some((v) => typeof v === 'string' && v.includes(prefix));
-  const sweep: [string, string][] = [
+  // [list route, delete route, the field the delete route is addressed by]
+  const sweep: [string, string, ('id' | 'name')?][] = [
+    ['/custom-profile-fields', '/custom-profile-fields', 'name'],
     ['/hooks', '/hooks'],
     ['/sso-connectors', '/sso-connectors'],
     ['/organizations', '/organizations'],
@@ -94,7 +96,7 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     ['/roles', '/roles'],
     ['/resources', '/resources'],
   ];
-  for (const [list, base] of sweep) {
+  for (const [list, base, by = 'id'] of sweep) {
     let rows: Row[] = [];
     try {
       rows = await client.list<Row>(list);
@@ -103,7 +105,7 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     }
     for (const row of rows.filter(has)) {
       try {
-        await client.delete(`${base}/${encodeURIComponent(row.id)}`);
+        await client.delete(`${base}/${encodeURIComponent(row[by] ?? row.id)}`);
       } catch {
         // best effort: an earlier delete may have cascaded
       }

@@ -1,0 +1,150 @@
+/**
+ * AccountCenter: the tenant's Account API / prebuilt account center settings (`/account-center`, a singleton
+ * with id `default`). Like the sign-in experience, "create" adopts the singleton and patches the managed
+ * fields and "delete" forgets it.
+ *
+ * The API's `fields` object (per profile field: `Off`, `ReadOnly` or `Edit`) is replaced wholesale by PATCH.
+ * The spec is therefore flat (`nameAccess`, `emailAccess`…): each entry is a managed field of its own, so
+ * entries the user never mentions never diff, and an update sends `fields` complete — the desired entries
+ * laid over the live object.
+ *
+ * `deleteAccountUrl` and `profileFields` are not managed yet: the OpenAPI document types the former as an
+ * object while the API reports null, and the latter references custom profile fields by name.
+ */
+import { z } from 'zod';
+import { defineResource, type Live, type ResourceContext } from './contract.js';
+import { isRecord, overlay } from './shared.js';
+
+const ACCESS = ['Off', 'ReadOnly', 'Edit'] as const;
+
+/** Keys of the API's `fields` object, with what they cover. */
+const FIELD_KEYS = {
+  name: 'the display name',
+  avatar: 'the avatar',
+  profile: 'the profile (given name, address…)',
+  email: 'the primary email',
+  phone: 'the primary phone',
+  password: 'the password',
+  username: 'the username',
+  social: 'linked social identities',
+  customData: 'the custom data',
+  mfa: 'MFA factors',
+  passkey: 'passkeys',
+  session: 'active sessions',
+} as const;
+type FieldKey = keyof typeof FIELD_KEYS;
+
+const accessField = (key: FieldKey) =>
+  z
+    .enum(ACCESS)
+    .optional()
+    .describe(`Account API access to ${FIELD_KEYS[key]}: \`Off\`, \`ReadOnly\` or \`Edit\` (API \`fields.${key}\`).`);
+
+const accessShape = Object.fromEntries(
+  (Object.keys(FIELD_KEYS) as FieldKey[]).map((key) => [`${key}Access`, accessField(key)]),
+) as Record<`${FieldKey}Access`, ReturnType<typeof accessField>>;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'use an absolute http(s) URL' });
+
+const spec = z.object({
+  enabled: z.boolean().optional().describe('Whether the Account API (and the prebuilt account center) is enabled.'),
+  ...accessShape,
+  webauthnRelatedOrigins: z
+    .array(httpUrl)
+    .optional()
+    .describe(
+      'Other origins allowed to use this tenant’s passkeys (WebAuthn related origins), e.g. `https://app.example.com` (order-insensitive).',
+    ),
+  customCss: z.string().nullable().optional().describe('Custom CSS for the prebuilt account center; null removes it.'),
+});
+
+export type AccountCenterSpec = z.infer<typeof spec>;
+type Field = keyof AccountCenterSpec;
+
+type ApiAccountCenter = Record<string, unknown> & { id: string; fields?: Record<string, unknown> };
+
+const ID = 'default';
+const ROUTE = '/account-center';
+const FIELDS = Object.keys(spec.shape) as Field[];
+const accessKey = (field: string): FieldKey | undefined =>
+  field.endsWith('Access') ? (field.slice(0, -'Access'.length) as FieldKey) : undefined;
+
+function toLive(row: ApiAccountCenter): Live<AccountCenterSpec> {
+  const s: Record<string, unknown> = {};
+  const fields = isRecord(row.fields) ? row.fields : {};
+  for (const field of FIELDS) {
+    const key = accessKey(field);
+    const value = key ? fields[key] : row[field];
+    if (value !== undefined) s[field] = value;
+  }
+  return { id: row.id ?? ID, spec: s as AccountCenterSpec, outputs: { id: row.id ?? ID }, raw: row };
+}
+
+/** PATCH body for `fields` of `desired`: a touched `fields` object is sent complete (desired over live). */
+function patchBody(changed: Field[], desired: AccountCenterSpec, live: ApiAccountCenter): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  let touchesFields = false;
+  for (const field of changed) {
+    if (desired[field] === undefined) continue;
+    if (accessKey(field)) touchesFields = true;
+    else body[field] = desired[field];
+  }
+  if (touchesFields) {
+    const leaves: Record<string, unknown> = {};
+    for (const field of FIELDS) {
+      const key = accessKey(field);
+      if (key && desired[field] !== undefined) leaves[key] = desired[field];
+    }
+    body.fields = overlay(live.fields, leaves);
+  }
+  return body;
+}
+
+const readLive = (ctx: ResourceContext) => ctx.client.get<ApiAccountCenter>(ROUTE);
+
+export const AccountCenter = defineResource<AccountCenterSpec>({
+  kind: 'AccountCenter',
+  description:
+    'The tenant’s account center (singleton): whether the Account API is on, which profile fields users may see or edit, passkey related origins and custom CSS. Only the fields you set are managed; removing the resource leaves the settings as they are.',
+  spec,
+  outputs: [{ name: 'id', description: 'Always `default`.', type: 'string', stable: true }],
+  immutable: [],
+  sensitive: [],
+  sets: ['webauthnRelatedOrigins'],
+  references: [],
+  relations: [],
+  singleton: true,
+
+  normalize(s) {
+    // Logto stores "no CSS" as null or as an empty string.
+    const out: Record<string, unknown> = { ...s };
+    if (out.customCss === '') out.customCss = null;
+    return out as AccountCenterSpec;
+  },
+
+  async read(ctx) {
+    return toLive(await readLive(ctx));
+  },
+
+  async list(ctx) {
+    return [toLive(await readLive(ctx))];
+  },
+
+  /** Adopt the singleton and patch the fields the spec sets. */
+  async create(ctx, s) {
+    const live = await readLive(ctx);
+    const body = patchBody(FIELDS, s, live);
+    if (Object.keys(body).length === 0) return toLive(live); // PATCH {} is a 422
+    return toLive(await ctx.client.patch<ApiAccountCenter>(ROUTE, body));
+  },
+
+  async update(ctx, _id, changes, live, desired) {
+    const raw = (live.raw as ApiAccountCenter | undefined) ?? (await readLive(ctx));
+    const body = patchBody(Object.keys(changes) as Field[], { ...desired, ...changes }, raw);
+    if (Object.keys(body).length === 0) return live;
+    return toLive(await ctx.client.patch<ApiAccountCenter>(ROUTE, body));
+  },
+
+  /** A singleton cannot be deleted: forgetting it leaves the tenant's settings as they are. */
+  async delete() {},
+});

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { converge, expectClean, itEmulator } from '../support/harness.js';
+import { startTarget, type Target } from '../support/target.js';
+import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
+
+let t: Target;
+beforeAll(async () => {
+  t = await startTarget();
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+type Row = { id: string; name: string; type: string; label: string; description: string | null; config: object };
+
+const field = (name: string, spec: Record<string, unknown>): DesiredObject => ({
+  address: `CustomProfileField.${name}`,
+  kind: 'CustomProfileField',
+  spec: { name: `${t.prefix}${name}`, ...spec },
+});
+const get = (name: string) => t.client.get<Row>(`/custom-profile-fields/${t.prefix}${name}`);
+
+describe('CustomProfileField', () => {
+  it('converges with all fields and with only the required ones, adopting by name', async () => {
+    const desired = [
+      field('department', {
+        type: 'Select',
+        label: 'Department',
+        description: 'Where you work',
+        required: true,
+        config: { placeholder: 'Pick one', options: [{ value: 'sales', label: 'Sales' }] },
+      }),
+      field('nickname', { type: 'Text' }),
+    ];
+    const state = await expectConverges(t, desired);
+    expect(state.objects['CustomProfileField.department']?.id).toBe(`${t.prefix}department`);
+    expect(await get('department')).toMatchObject({
+      type: 'Select',
+      label: 'Department',
+      description: 'Where you work',
+    });
+    // The name is a natural key: without state, the same desired set adopts and plans nothing.
+    const plan = await expectClean(t, desired);
+    expect(plan.changes.every((c) => c.adopted)).toBe(true);
+  });
+
+  it('shows an out-of-band label change as drift and restores it with a full replace', async () => {
+    const desired = [field('drifty', { type: 'Text', label: 'Original', description: 'kept' })];
+    const { state } = await converge(t, desired);
+    await expectDriftRestored(t, desired, state, 'CustomProfileField.drifty', 'label', () =>
+      t.client.put(`/custom-profile-fields/${t.prefix}drifty`, {
+        type: 'Text',
+        label: 'Changed by hand',
+        description: 'kept',
+        required: false,
+      }),
+    );
+    expect(await get('drifty')).toMatchObject({ label: 'Original', description: 'kept' });
+  });
+
+  it('changes the type in place, keeping unmanaged values; a new name replaces the field', async () => {
+    const { state } = await converge(t, [field('age', { type: 'Text', label: 'Age', description: 'by hand' })]);
+    const changed = [field('age', { type: 'Number', label: 'Age' })];
+    const plan = await planTenant(changed, { client: t.client, prior: state });
+    expect(plan.changes[0]).toMatchObject({ action: 'update' });
+    const { state: next } = await converge(t, changed, state);
+    expect(await get('age')).toMatchObject({ type: 'Number', label: 'Age' });
+    await expectClean(t, changed, next);
+
+    const renamed: DesiredObject[] = [{ ...changed[0]!, spec: { ...changed[0]!.spec, name: `${t.prefix}years` } }];
+    const replace = await planTenant(renamed, { client: t.client, prior: next });
+    expect(replace.changes[0]).toMatchObject({ action: 'replace' });
+    await applyPlan(replace, { client: t.client, desired: renamed, prior: next });
+    const names = (await t.client.get<Row[]>('/custom-profile-fields')).map((r) => r.name);
+    expect(names).toContain(`${t.prefix}years`);
+    expect(names).not.toContain(`${t.prefix}age`);
+  });
+
+  itEmulator('rejects an invalid spec before any write, naming the object and the field', async () => {
+    const bad: DesiredObject[] = [
+      field('ok', { type: 'Text' }),
+      field('pick', { type: 'Select', label: 'Pick' }),
+      field('odd', { type: 'Colour' }),
+    ];
+    const error = await expectRefusedBeforeWrites(t, bad);
+    expect(error.issues).toEqual([
+      expect.objectContaining({ address: 'CustomProfileField.pick', field: 'config' }),
+      expect.objectContaining({ address: 'CustomProfileField.odd', field: 'type' }),
+    ]);
+  });
+});

@@ -869,6 +869,168 @@ export class SignInExperience extends LogtoResource {
   }
 }
 
+/** Arguments of {@link CustomProfileField}. */
+export interface CustomProfileFieldArgs {
+  /** Name of the field, unique in the tenant, e.g. `department`. Logto addresses the field by it, so changing it replaces the field. */
+  readonly name: pulumi.Input<string>;
+  /** Kind of input: Text, Number, Date, Checkbox, Select, Url, Regex, Address, Fullname. Can be changed in place. */
+  readonly type: pulumi.Input<
+    'Text' | 'Number' | 'Date' | 'Checkbox' | 'Select' | 'Url' | 'Regex' | 'Address' | 'Fullname'
+  >;
+  /** Label shown next to the input. */
+  readonly label?: pulumi.Input<string>;
+  /** Help text shown with the input. */
+  readonly description?: pulumi.Input<string>;
+  /** Whether users must fill the field in (default false). */
+  readonly required?: pulumi.Input<boolean>;
+  /** Type-specific settings as JSON, e.g. `{"placeholder":"Sales"}`; `Date` and `Regex` need `format`, `Select` needs `options`, `Checkbox` needs `defaultValue` (`"true"`/`"false"`). */
+  readonly config?: pulumi.Input<Record<string, unknown>>;
+}
+
+/**
+ * A custom profile field (extra user profile data such as a department or a birth date), shown on sign-up and in the account center.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:CustomProfileField`. Natural key: name.
+ */
+export class CustomProfileField extends LogtoResource {
+  /** Row id assigned by Logto. */
+  declare readonly fieldId: pulumi.Output<string | undefined>;
+  /** Name of the field, unique in the tenant, e.g. `department`. Logto addresses the field by it, so changing it replaces the field. */
+  declare readonly name: pulumi.Output<string>;
+  /** Kind of input: Text, Number, Date, Checkbox, Select, Url, Regex, Address, Fullname. Can be changed in place. */
+  declare readonly type: pulumi.Output<
+    'Text' | 'Number' | 'Date' | 'Checkbox' | 'Select' | 'Url' | 'Regex' | 'Address' | 'Fullname'
+  >;
+  /** Label shown next to the input. Undefined when the program does not set it. */
+  declare readonly label: pulumi.Output<string | undefined>;
+  /** Help text shown with the input. Undefined when the program does not set it. */
+  declare readonly description: pulumi.Output<string | undefined>;
+  /** Whether users must fill the field in (default false). Undefined when the program does not set it. */
+  declare readonly required: pulumi.Output<boolean | undefined>;
+  /** Type-specific settings as JSON, e.g. `{"placeholder":"Sales"}`; `Date` and `Regex` need `format`, `Select` needs `options`, `Checkbox` needs `defaultValue` (`"true"`/`"false"`). Undefined when the program does not set it. */
+  declare readonly config: pulumi.Output<Record<string, unknown> | undefined>;
+
+  constructor(name: string, args: CustomProfileFieldArgs, opts?: pulumi.CustomResourceOptions) {
+    super('CustomProfileField', name, args, opts);
+  }
+}
+
+/** Arguments of {@link AccountCenter}. */
+export interface AccountCenterArgs {
+  /** Whether the Account API (and the prebuilt account center) is enabled. */
+  readonly enabled?: pulumi.Input<boolean>;
+  /** Account API access to the display name: `Off`, `ReadOnly` or `Edit` (API `fields.name`). */
+  readonly nameAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to the avatar: `Off`, `ReadOnly` or `Edit` (API `fields.avatar`). */
+  readonly avatarAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to the profile (given name, address…): `Off`, `ReadOnly` or `Edit` (API `fields.profile`). */
+  readonly profileAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to the primary email: `Off`, `ReadOnly` or `Edit` (API `fields.email`). */
+  readonly emailAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to the primary phone: `Off`, `ReadOnly` or `Edit` (API `fields.phone`). */
+  readonly phoneAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to the password: `Off`, `ReadOnly` or `Edit` (API `fields.password`). */
+  readonly passwordAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to the username: `Off`, `ReadOnly` or `Edit` (API `fields.username`). */
+  readonly usernameAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to linked social identities: `Off`, `ReadOnly` or `Edit` (API `fields.social`). */
+  readonly socialAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to the custom data: `Off`, `ReadOnly` or `Edit` (API `fields.customData`). */
+  readonly customDataAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to MFA factors: `Off`, `ReadOnly` or `Edit` (API `fields.mfa`). */
+  readonly mfaAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to passkeys: `Off`, `ReadOnly` or `Edit` (API `fields.passkey`). */
+  readonly passkeyAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Account API access to active sessions: `Off`, `ReadOnly` or `Edit` (API `fields.session`). */
+  readonly sessionAccess?: pulumi.Input<'Off' | 'ReadOnly' | 'Edit'>;
+  /** Other origins allowed to use this tenant’s passkeys (WebAuthn related origins), e.g. `https://app.example.com` (order-insensitive). */
+  readonly webauthnRelatedOrigins?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Custom CSS for the prebuilt account center; null removes it. */
+  readonly customCss?: pulumi.Input<string | null>;
+}
+
+/**
+ * The tenant’s account center (singleton): whether the Account API is on, which profile fields users may see or edit, passkey related origins and custom CSS. Only the fields you set are managed; removing the resource leaves the settings as they are.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:AccountCenter`. Singleton: creating it adopts the tenant object, deleting it only forgets it.
+ */
+export class AccountCenter extends LogtoResource {
+  /** Whether the Account API (and the prebuilt account center) is enabled. Undefined when the program does not set it. */
+  declare readonly enabled: pulumi.Output<boolean | undefined>;
+  /** Account API access to the display name: `Off`, `ReadOnly` or `Edit` (API `fields.name`). Undefined when the program does not set it. */
+  declare readonly nameAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to the avatar: `Off`, `ReadOnly` or `Edit` (API `fields.avatar`). Undefined when the program does not set it. */
+  declare readonly avatarAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to the profile (given name, address…): `Off`, `ReadOnly` or `Edit` (API `fields.profile`). Undefined when the program does not set it. */
+  declare readonly profileAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to the primary email: `Off`, `ReadOnly` or `Edit` (API `fields.email`). Undefined when the program does not set it. */
+  declare readonly emailAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to the primary phone: `Off`, `ReadOnly` or `Edit` (API `fields.phone`). Undefined when the program does not set it. */
+  declare readonly phoneAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to the password: `Off`, `ReadOnly` or `Edit` (API `fields.password`). Undefined when the program does not set it. */
+  declare readonly passwordAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to the username: `Off`, `ReadOnly` or `Edit` (API `fields.username`). Undefined when the program does not set it. */
+  declare readonly usernameAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to linked social identities: `Off`, `ReadOnly` or `Edit` (API `fields.social`). Undefined when the program does not set it. */
+  declare readonly socialAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to the custom data: `Off`, `ReadOnly` or `Edit` (API `fields.customData`). Undefined when the program does not set it. */
+  declare readonly customDataAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to MFA factors: `Off`, `ReadOnly` or `Edit` (API `fields.mfa`). Undefined when the program does not set it. */
+  declare readonly mfaAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to passkeys: `Off`, `ReadOnly` or `Edit` (API `fields.passkey`). Undefined when the program does not set it. */
+  declare readonly passkeyAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Account API access to active sessions: `Off`, `ReadOnly` or `Edit` (API `fields.session`). Undefined when the program does not set it. */
+  declare readonly sessionAccess: pulumi.Output<'Off' | 'ReadOnly' | 'Edit' | undefined>;
+  /** Other origins allowed to use this tenant’s passkeys (WebAuthn related origins), e.g. `https://app.example.com` (order-insensitive). Undefined when the program does not set it. */
+  declare readonly webauthnRelatedOrigins: pulumi.Output<string[] | undefined>;
+  /** Custom CSS for the prebuilt account center; null removes it. Undefined when the program does not set it. */
+  declare readonly customCss: pulumi.Output<string | null | undefined>;
+
+  constructor(name: string, args: AccountCenterArgs, opts?: pulumi.CustomResourceOptions) {
+    super('AccountCenter', name, args, opts);
+  }
+}
+
+/** Arguments of {@link IdTokenConfig}. */
+export interface IdTokenConfigArgs {
+  /** Extended claims included in ID tokens when their scope is requested (order-insensitive): custom_data, identities, sso_identities, roles, organizations, organization_data, organization_roles. Logto's default is roles, organizations, organization_roles. */
+  readonly enabledExtendedClaims?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * The tenant’s ID token settings (singleton): which extended claims (roles, organizations, custom data…) ID tokens carry. Removing the resource leaves the settings as they are.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:IdTokenConfig`. Singleton: creating it adopts the tenant object, deleting it only forgets it.
+ */
+export class IdTokenConfig extends LogtoResource {
+  /** Extended claims included in ID tokens when their scope is requested (order-insensitive): custom_data, identities, sso_identities, roles, organizations, organization_data, organization_roles. Logto's default is roles, organizations, organization_roles. Undefined when the program does not set it. */
+  declare readonly enabledExtendedClaims: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: IdTokenConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    super('IdTokenConfig', name, args, opts);
+  }
+}
+
+/** Arguments of {@link OidcSessionConfig}. */
+export interface OidcSessionConfigArgs {
+  /** Lifetime of the OIDC sign-in session in seconds (Logto’s default is 1209600, 14 days). */
+  readonly ttl?: pulumi.Input<number>;
+}
+
+/**
+ * The tenant’s OIDC session settings (singleton): how long a sign-in session lasts. Removing the resource leaves the setting as it is.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:OidcSessionConfig`. Singleton: creating it adopts the tenant object, deleting it only forgets it.
+ */
+export class OidcSessionConfig extends LogtoResource {
+  /** Lifetime of the OIDC sign-in session in seconds (Logto’s default is 1209600, 14 days). Undefined when the program does not set it. */
+  declare readonly ttl: pulumi.Output<number | undefined>;
+
+  constructor(name: string, args: OidcSessionConfigArgs, opts?: pulumi.CustomResourceOptions) {
+    super('OidcSessionConfig', name, args, opts);
+  }
+}
+
 /** Every kind this module has a class for (the catalog at generation time). */
 export const kinds = [
   'ApiResource',
@@ -883,4 +1045,8 @@ export const kinds = [
   'SsoConnector',
   'Hook',
   'SignInExperience',
+  'CustomProfileField',
+  'AccountCenter',
+  'IdTokenConfig',
+  'OidcSessionConfig',
 ] as const;

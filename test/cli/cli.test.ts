@@ -94,7 +94,7 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
     const first = await run(['plan', EXAMPLE], SECRETS);
     expect(first.code, first.stderr).toBe(2);
     expect(first.stdout).toContain('+ create   ApiResource.https://api.acme-shop.example/orders');
-    expect(first.stdout).toMatch(/Plan: 23 to create, 1 to update, 0 to replace, 0 to delete\./);
+    expect(first.stdout).toMatch(/Plan: 25 to create, 4 to update, 0 to replace, 0 to delete\./);
     expect(first.stdout).toContain('config:        (sensitive)');
 
     const json = await run(['plan', EXAMPLE, '--json'], SECRETS);
@@ -108,8 +108,8 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
 
     const apply = await run(['apply', EXAMPLE, '--auto-approve'], SECRETS);
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toContain('Apply complete! 23 created, 1 updated, 0 replaced, 0 deleted, 0 failed.');
-    expect(apply.stderr).toContain('[24/24]');
+    expect(apply.stdout).toContain('Apply complete! 25 created, 4 updated, 0 replaced, 0 deleted, 0 failed.');
+    expect(apply.stderr).toContain('[29/29]');
     for (const secret of Object.values(SECRETS)) expect(apply.stdout + apply.stderr).not.toContain(secret);
 
     const again = await run(['plan', EXAMPLE], SECRETS);
@@ -317,9 +317,19 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
       'ssoConnectors',
       'hooks',
       'signInExperience',
+      'customProfileFields',
+      'accountCenter',
+      'idTokenConfig',
+      'oidcSessionConfig',
     ]) {
       expect(Object.keys(doc[section] ?? {}).length, section).toBeGreaterThan(0);
     }
+    expect(doc.customProfileFields.department).toMatchObject({ type: 'Select', label: 'Department' });
+    expect(doc.accountCenter).toMatchObject({ enabled: true, nameAccess: 'Edit', emailAccess: 'ReadOnly' });
+    expect([...doc.idTokenConfig.enabledExtendedClaims].sort()).toEqual(
+      ['custom_data', 'organization_roles', 'organizations', 'roles'].sort(),
+    );
+    expect(doc.oidcSessionConfig.ttl).toBe(604800);
     expect(Object.keys(doc.apiResources['https://api.acme-shop.example/orders'].scopes)).toHaveLength(3);
     expect(doc.applications['acme-back-office'].secrets).toHaveProperty('deploy-2026');
     expect(doc.applications['fulfilment-service'].roles).toEqual(['fulfilment']);
@@ -587,7 +597,7 @@ describe.skipIf(realServerConfigured())('logto-iac (built CLI) against the emula
       (await run(['plan', EXAMPLE, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout,
     );
     expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
-    expect(excluded.changes.length).toBe(23);
+    expect(excluded.changes.length).toBe(28);
 
     const debug = await run(['apply', EXAMPLE, '--auto-approve', '--debug'], SECRETS);
     expect(debug.code, debug.stderr).toBe(0);

@@ -46,6 +46,10 @@ describe('layout derived from the catalog', () => {
         'roles',
         'signInExperience',
         'ssoConnectors',
+        'customProfileFields',
+        'accountCenter',
+        'idTokenConfig',
+        'oidcSessionConfig',
       ].sort(),
     );
     expect(layout.kinds.get('ApiResourceScope')!.section).toBe('scopes');
@@ -58,6 +62,7 @@ describe('layout derived from the catalog', () => {
     ]);
     expect(layout.kinds.get('ApiResource')!.keyField).toBe('indicator');
     expect(layout.kinds.get('Application')).toMatchObject({ keyField: 'name', naturalKey: false });
+    expect(layout.kinds.get('CustomProfileField')).toMatchObject({ keyField: 'name', naturalKey: true });
   });
 });
 

@@ -64,6 +64,7 @@ function everyKind(p: string): DesiredObject[] {
       kind: 'Hook',
       spec: { name: `${p}audit`, events: ['User.Created'], url: 'https://h.example.com/a' },
     },
+    { address: 'CustomProfileField.dept', kind: 'CustomProfileField', spec: { name: `${p}dept`, type: 'Text' } },
   ];
 }
 
@@ -108,6 +109,8 @@ describe('prune', () => {
     expect(await gone('/organization-roles', id('OrganizationRole.member'))).toBe(true);
     expect(await gone('/sso-connectors', id('SsoConnector.corp'))).toBe(true);
     expect(await gone('/resources', id('ApiResource.api'))).toBe(true);
+    const fieldNames = (await rows<{ name: string }>(t, '/custom-profile-fields')).map((r) => r.name);
+    expect(fieldNames).not.toContain(id('CustomProfileField.dept')); // addressed by name
   });
 
   it("a delete of an object no entry or state names carries its key or name for people; a child its parent's too", async () => {
@@ -137,6 +140,7 @@ describe('prune', () => {
       Organization: `${p}acme`,
       SsoConnector: `${p}corp`,
       Hook: `${p}audit`,
+      CustomProfileField: `${p}dept`,
     });
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {
@@ -163,16 +167,17 @@ describe('prune', () => {
     expect(result.summary.failed).toBe(0);
   });
 
-  it('a prior object of a kind that may not be deleted is forgotten; the singleton is never deleted', async () => {
+  it('a prior object of a kind that may not be deleted is forgotten; the singletons are never deleted', async () => {
+    const singletons = catalog.filter((d) => d.singleton).map((d) => d.kind);
     const desired: DesiredObject[] = [
-      { address: 'SignInExperience.main', kind: 'SignInExperience', spec: {} },
+      ...singletons.map((kind) => ({ address: `${kind}.main`, kind, spec: {} })),
       { address: 'Organization.x', kind: 'Organization', spec: { name: `${t.prefix}forget` } },
     ];
     const { state } = await converge(t, desired);
     const plan = await planTenant([], {
       client: t.client,
       prior: state,
-      allowDelete: ['SignInExperience'],
+      allowDelete: singletons,
     });
     expect(plan.changes).toEqual([]);
     const result = await applyPlan(plan, { client: t.client, desired: [], prior: state });

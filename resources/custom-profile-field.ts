@@ -102,7 +102,8 @@ function fullBody(desired: CustomProfileFieldSpec, live?: CustomProfileFieldSpec
     ...pickDefined(desired, BODY_FIELDS),
   };
   // A type change drops the old type's settings unless the spec gives new ones.
-  if (live && desired.type !== live.type && desired.config === undefined) delete merged.config;
+  if (live && desired.type !== undefined && desired.type !== live.type && desired.config === undefined)
+    delete merged.config;
   return merged;
 }
 

@@ -174,6 +174,34 @@ new logto.SignInExperience('sign-in', {
   mfaPolicy: 'UserControlled',
 });
 
+// --- Profile fields, account center, tokens and sessions -------------------------------------------------
+new logto.CustomProfileField('department', {
+  name: 'department',
+  type: 'Select',
+  label: 'Department',
+  config: {
+    options: [
+      { value: 'sales', label: 'Sales' },
+      { value: 'support', label: 'Support' },
+    ],
+  },
+});
+
+new logto.AccountCenter('account-center', {
+  enabled: true,
+  nameAccess: 'Edit',
+  avatarAccess: 'Edit',
+  emailAccess: 'ReadOnly',
+  passwordAccess: 'Edit',
+  mfaAccess: 'Edit',
+});
+
+new logto.IdTokenConfig('id-token', {
+  enabledExtendedClaims: ['roles', 'organizations', 'organization_roles', 'custom_data'],
+});
+
+new logto.OidcSessionConfig('session', { ttl: 604_800 });
+
 // --- Stack outputs (secrets stay encrypted: `pulumi stack output --show-secrets` to read them) -------------
 export const storefrontClientId = storefront.id;
 export const backOfficeClientId = backOffice.id;

@@ -129,6 +129,10 @@ describe('examples/pulumi under setMocks', () => {
       SsoConnector: 1,
       Hook: 1,
       SignInExperience: 1,
+      CustomProfileField: 1,
+      AccountCenter: 1,
+      IdTokenConfig: 1,
+      OidcSessionConfig: 1,
     });
     for (const r of result.registrations.filter((x) => x.type.startsWith('pulumi-nodejs:')))
       expect(r.custom).toBe(true);

@@ -12,8 +12,8 @@
  * object while the API reports null, and the latter references custom profile fields by name.
  */
 import { z } from 'zod';
-import { defineResource, type Live, type ResourceContext } from './contract.js';
-import { isRecord, overlay } from './shared.js';
+import { defineResource, type Live } from './contract.js';
+import { isRecord, overlay, singletonOperations } from './shared.js';
 
 const ACCESS = ['Off', 'ReadOnly', 'Edit'] as const;
 
@@ -100,7 +100,12 @@ function patchBody(changed: Field[], desired: AccountCenterSpec, live: ApiAccoun
   return body;
 }
 
-const readLive = (ctx: ResourceContext) => ctx.client.get<ApiAccountCenter>(ROUTE);
+const operations = singletonOperations<ApiAccountCenter, AccountCenterSpec>({
+  route: ROUTE,
+  method: 'PATCH',
+  toLive,
+  body: (fields, desired, live) => patchBody(fields as Field[], desired, live),
+});
 
 export const AccountCenter = defineResource<AccountCenterSpec>({
   kind: 'AccountCenter',
@@ -122,29 +127,5 @@ export const AccountCenter = defineResource<AccountCenterSpec>({
     return out as AccountCenterSpec;
   },
 
-  async read(ctx) {
-    return toLive(await readLive(ctx));
-  },
-
-  async list(ctx) {
-    return [toLive(await readLive(ctx))];
-  },
-
-  /** Adopt the singleton and patch the fields the spec sets. */
-  async create(ctx, s) {
-    const live = await readLive(ctx);
-    const body = patchBody(FIELDS, s, live);
-    if (Object.keys(body).length === 0) return toLive(live); // PATCH {} is a 422
-    return toLive(await ctx.client.patch<ApiAccountCenter>(ROUTE, body));
-  },
-
-  async update(ctx, _id, changes, live, desired) {
-    const raw = (live.raw as ApiAccountCenter | undefined) ?? (await readLive(ctx));
-    const body = patchBody(Object.keys(changes) as Field[], { ...desired, ...changes }, raw);
-    if (Object.keys(body).length === 0) return live;
-    return toLive(await ctx.client.patch<ApiAccountCenter>(ROUTE, body));
-  },
-
-  /** A singleton cannot be deleted: forgetting it leaves the tenant's settings as they are. */
-  async delete() {},
+  ...operations,
 });

@@ -4,7 +4,8 @@
  * the set when it differs; "delete" forgets it (the tenant keeps its claims).
  */
 import { z } from 'zod';
-import { defineResource, type Live, type ResourceContext } from './contract.js';
+import { defineResource, type Live } from './contract.js';
+import { singletonOperations } from './shared.js';
 
 export const EXTENDED_CLAIMS = [
   'custom_data',
@@ -43,12 +44,14 @@ function toLive(row: ApiIdTokenConfig): Live<IdTokenConfigSpec> {
   };
 }
 
-const readLive = (ctx: ResourceContext) => ctx.client.get<ApiIdTokenConfig>(ROUTE);
-
-async function write(ctx: ResourceContext, s: IdTokenConfigSpec, live: Live<IdTokenConfigSpec>) {
-  if (s.enabledExtendedClaims === undefined) return live;
-  return toLive(await ctx.client.put<ApiIdTokenConfig>(ROUTE, { enabledExtendedClaims: s.enabledExtendedClaims }));
-}
+/** PUT replaces the whole claim list; nothing is written when the spec leaves it out. */
+const operations = singletonOperations<ApiIdTokenConfig, IdTokenConfigSpec>({
+  route: ROUTE,
+  method: 'PUT',
+  toLive,
+  body: (_fields, desired) =>
+    desired.enabledExtendedClaims === undefined ? {} : { enabledExtendedClaims: desired.enabledExtendedClaims },
+});
 
 export const IdTokenConfig = defineResource<IdTokenConfigSpec>({
   kind: 'IdTokenConfig',
@@ -62,20 +65,5 @@ export const IdTokenConfig = defineResource<IdTokenConfigSpec>({
   references: [],
   relations: [],
   singleton: true,
-
-  async read(ctx) {
-    return toLive(await readLive(ctx));
-  },
-  async list(ctx) {
-    return [toLive(await readLive(ctx))];
-  },
-  /** Adopt the singleton and write the claim set the spec gives. */
-  async create(ctx, s) {
-    return write(ctx, s, toLive(await readLive(ctx)));
-  },
-  async update(ctx, _id, changes, live, desired) {
-    return write(ctx, { ...desired, ...changes }, live);
-  },
-  /** A singleton cannot be deleted: forgetting it leaves the tenant's settings as they are. */
-  async delete() {},
+  ...operations,
 });

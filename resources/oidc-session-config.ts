@@ -3,7 +3,8 @@
  * singleton). "Create" adopts the singleton and patches the TTL; "delete" forgets it.
  */
 import { z } from 'zod';
-import { defineResource, type Live, type ResourceContext } from './contract.js';
+import { defineResource, type Live } from './contract.js';
+import { singletonOperations } from './shared.js';
 
 const spec = z.object({
   ttl: z
@@ -26,12 +27,12 @@ function toLive(row: ApiOidcSessionConfig): Live<OidcSessionConfigSpec> {
   return { id: ID, spec: { ttl: row.ttl }, outputs: { id: ID }, raw: row };
 }
 
-const readLive = (ctx: ResourceContext) => ctx.client.get<ApiOidcSessionConfig>(ROUTE);
-
-async function write(ctx: ResourceContext, s: OidcSessionConfigSpec, live: Live<OidcSessionConfigSpec>) {
-  if (s.ttl === undefined) return live;
-  return toLive(await ctx.client.patch<ApiOidcSessionConfig>(ROUTE, { ttl: s.ttl }));
-}
+const operations = singletonOperations<ApiOidcSessionConfig, OidcSessionConfigSpec>({
+  route: ROUTE,
+  method: 'PATCH',
+  toLive,
+  body: (_fields, desired) => (desired.ttl === undefined ? {} : { ttl: desired.ttl }),
+});
 
 export const OidcSessionConfig = defineResource<OidcSessionConfigSpec>({
   kind: 'OidcSessionConfig',
@@ -45,20 +46,5 @@ export const OidcSessionConfig = defineResource<OidcSessionConfigSpec>({
   references: [],
   relations: [],
   singleton: true,
-
-  async read(ctx) {
-    return toLive(await readLive(ctx));
-  },
-  async list(ctx) {
-    return [toLive(await readLive(ctx))];
-  },
-  /** Adopt the singleton and patch the TTL the spec gives. */
-  async create(ctx, s) {
-    return write(ctx, s, toLive(await readLive(ctx)));
-  },
-  async update(ctx, _id, changes, live, desired) {
-    return write(ctx, { ...desired, ...changes }, live);
-  },
-  /** A singleton cannot be deleted: forgetting it leaves the tenant's settings as they are. */
-  async delete() {},
+  ...operations,
 });

@@ -137,3 +137,41 @@ export function collection<Row extends { id: string }, S extends Spec>(
     },
   };
 }
+
+/**
+ * The operations every singleton shares (sign-in experience, account center, token configs…): read and
+ * list the one object at `route`; "create" adopts it and writes the fields the spec sets; "update" writes
+ * the changed fields over the live row; "delete" forgets it. `body` builds the request for `fields` of
+ * `desired` on top of the live row; an empty body sends nothing (PATCH {} is a 422 on these routes).
+ */
+export function singletonOperations<Row, S extends Spec>(options: {
+  route: string;
+  method: 'PATCH' | 'PUT';
+  toLive: (row: Row) => Live<S>;
+  body: (fields: string[], desired: S, live: Row) => Record<string, unknown>;
+}) {
+  const { route, method, toLive, body } = options;
+  const readRow = (ctx: ResourceContext) => ctx.client.get<Row>(route);
+  async function write(ctx: ResourceContext, fields: string[], desired: S, row: Row): Promise<Live<S>> {
+    const request = body(fields, desired, row);
+    if (Object.keys(request).length === 0) return toLive(row);
+    return toLive(await ctx.client.request<Row>(method, route, { body: request }));
+  }
+  return {
+    async read(ctx: ResourceContext): Promise<Live<S>> {
+      return toLive(await readRow(ctx));
+    },
+    async list(ctx: ResourceContext): Promise<Live<S>[]> {
+      return [toLive(await readRow(ctx))];
+    },
+    async create(ctx: ResourceContext, spec: S): Promise<Live<S>> {
+      return write(ctx, Object.keys(spec), spec, await readRow(ctx));
+    },
+    async update(ctx: ResourceContext, _id: string, changes: Partial<S>, live: Live<S>, desired: S) {
+      const row = (live.raw as Row | undefined) ?? (await readRow(ctx));
+      return write(ctx, Object.keys(changes), { ...desired, ...changes }, row);
+    },
+    /** A singleton cannot be deleted: forgetting it leaves the tenant's settings as they are. */
+    async delete(): Promise<void> {},
+  };
+}

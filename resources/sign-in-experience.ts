@@ -10,8 +10,8 @@
  * Deep, list-shaped settings (`signIn`, `passwordPolicy`, `customContent`) are JSON fields validated here.
  */
 import { z } from 'zod';
-import { defineResource, type Live, type ResourceContext } from './contract.js';
-import { isRecord, overlay } from './shared.js';
+import { defineResource, type Live } from './contract.js';
+import { isRecord, overlay, singletonOperations } from './shared.js';
 
 /** `languageInfo.fallbackLanguage` values accepted by the Management API (OpenAPI enum). */
 // biome-ignore format: a data table
@@ -306,9 +306,12 @@ function patchBody(fields: Field[], desired: SignInExperienceSpec, live: ApiSign
   return body;
 }
 
-async function readLive(ctx: ResourceContext): Promise<ApiSignInExperience> {
-  return ctx.client.get<ApiSignInExperience>('/sign-in-exp');
-}
+const operations = singletonOperations<ApiSignInExperience, SignInExperienceSpec>({
+  route: '/sign-in-exp',
+  method: 'PATCH',
+  toLive,
+  body: (fields, desired, live) => patchBody(fields as Field[], desired, live),
+});
 
 export const SignInExperience = defineResource<SignInExperienceSpec>({
   kind: 'SignInExperience',
@@ -331,29 +334,5 @@ export const SignInExperience = defineResource<SignInExperienceSpec>({
     return out as SignInExperienceSpec;
   },
 
-  async read(ctx) {
-    return toLive(await readLive(ctx));
-  },
-
-  async list(ctx) {
-    return [toLive(await readLive(ctx))];
-  },
-
-  /** Adopt the singleton and patch the fields the spec sets. */
-  async create(ctx, s) {
-    const live = await readLive(ctx);
-    const body = patchBody(FIELDS, s, live);
-    if (Object.keys(body).length === 0) return toLive(live); // PATCH {} is a 422
-    return toLive(await ctx.client.patch<ApiSignInExperience>('/sign-in-exp', body));
-  },
-
-  async update(ctx, _id, changes, live, desired) {
-    const raw = (live.raw as ApiSignInExperience | undefined) ?? (await readLive(ctx));
-    const body = patchBody(Object.keys(changes) as Field[], { ...desired, ...changes }, raw);
-    if (Object.keys(body).length === 0) return live;
-    return toLive(await ctx.client.patch<ApiSignInExperience>('/sign-in-exp', body));
-  },
-
-  /** A singleton cannot be deleted: forgetting it leaves the tenant's settings as they are. */
-  async delete() {},
+  ...operations,
 });

@@ -16,7 +16,10 @@ export interface Target {
   /** True for the in-process emulator: fault injection and request counters are available. */
   isEmulator: boolean;
   emulator?: RunningEmulator;
-  /** Unique per run (`iac-<hex>-`): prefix every created name with it. */
+  /**
+   * Unique per run (`iac<hex>`, letters and digits only, so it also fits custom profile field names):
+   * prefix every created name with it.
+   */
   prefix: string;
   /** Delete what this run created (real server) and stop the emulator. */
   cleanup(): Promise<void>;
@@ -35,7 +38,7 @@ export function realServerConfigured(env: Record<string, string | undefined> = p
 }
 
 export async function startTarget(options: TargetOptions = {}): Promise<Target> {
-  const prefix = `iac-${randomBytes(4).toString('hex')}-`;
+  const prefix = `iac${randomBytes(4).toString('hex')}`;
   if (realServerConfigured()) {
     const env = process.env;
     const client = createClient(

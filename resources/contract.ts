@@ -118,6 +118,12 @@ export interface ResourceDefinition<S extends Spec = Spec> {
    * refuses the whole desired set before any request.
    */
   checkDesired?(objects: { address: string; spec: Spec }[]): { address: string; field: string; message: string }[];
+  /**
+   * Checks that need the tenant but write nothing, e.g. "the social connectors a sign-in experience names
+   * exist" (Logto silently drops the others, so the plan would never converge). Front ends run it at plan
+   * time on a spec whose values are all known; any issue refuses the object before a write.
+   */
+  checkLive?(ctx: ResourceContext, spec: S): Promise<{ field: string; message: string }[]>;
   /** Normalise a spec (desired or live) before comparing: defaults, URL forms. Sets are sorted by the reconciler. */
   normalize?(spec: S): S;
 

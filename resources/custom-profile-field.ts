@@ -29,12 +29,33 @@ const REQUIRED_CONFIG: Partial<Record<(typeof PROFILE_FIELD_TYPES)[number], { ke
   Checkbox: { key: 'defaultValue', example: '{"defaultValue":"false"}' },
 };
 
+/**
+ * Names Logto refuses (400 `custom_profile_fields.name_conflict_*`): a built-in profile claim, custom-data keys
+ * the Console uses, and the sign-in identifiers.
+ */
+const RESERVED_NAMES = new Map<string, string>([
+  ['preferredUsername', 'a built-in profile property'],
+  ...['onboarding', 'ossOnboarding', 'guideRequests', 'adminConsolePreferences', 'defaultTenantId'].map(
+    (n) => [n, 'a custom-data key Logto uses'] as [string, string],
+  ),
+  ...['username', 'primaryEmail', 'primaryPhone', 'email', 'phone'].map(
+    (n) => [n, 'a sign-in identifier'] as [string, string],
+  ),
+]);
+
 const spec = z
   .object({
     name: z
       .string()
       .min(1)
-      .regex(/^\S+$/, 'a custom profile field name may not contain spaces')
+      .regex(
+        /^[0-9A-Za-z]+$/,
+        'Logto allows only letters and digits in a custom profile field name (no `_`, `-` or spaces), e.g. `jobTitle`',
+      )
+      .refine((name) => !RESERVED_NAMES.has(name), {
+        error: (issue) =>
+          `\`${String(issue.input)}\` is reserved by Logto (${RESERVED_NAMES.get(String(issue.input))}); choose another name`,
+      })
       .describe(
         'Name of the field, unique in the tenant, e.g. `department`. Logto addresses the field by it, so changing it replaces the field.',
       ),

@@ -10,7 +10,7 @@
  * Deep, list-shaped settings (`signIn`, `passwordPolicy`, `customContent`) are JSON fields validated here.
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { cached, defineResource, type Live, type ResourceContext } from './contract.js';
 import { isRecord, overlay, singletonOperations } from './shared.js';
 
 /** `languageInfo.fallbackLanguage` values accepted by the Management API (OpenAPI enum). */
@@ -306,6 +306,14 @@ function patchBody(fields: Field[], desired: SignInExperienceSpec, live: ApiSign
   return body;
 }
 
+/** Targets of the tenant's social connectors (`GET /connectors`, read once per run). */
+async function socialTargets(ctx: ResourceContext): Promise<string[]> {
+  const connectors = await cached(ctx, 'connectors:list', () =>
+    ctx.client.get<{ type?: string; target?: string }[]>('/connectors'),
+  );
+  return [...new Set(connectors.filter((c) => c.type === 'Social' && c.target).map((c) => c.target!))].sort();
+}
+
 const operations = singletonOperations<ApiSignInExperience, SignInExperienceSpec>({
   route: '/sign-in-exp',
   method: 'PATCH',
@@ -325,6 +333,21 @@ export const SignInExperience = defineResource<SignInExperienceSpec>({
   references: [],
   relations: [],
   singleton: true,
+
+  async checkLive(ctx, s) {
+    const wanted = s.socialSignInConnectorTargets ?? [];
+    if (wanted.length === 0) return [];
+    const offered = await socialTargets(ctx);
+    const missing = wanted.filter((t) => !offered.includes(t));
+    if (missing.length === 0) return [];
+    const list = (ts: string[]) => ts.map((t) => `"${t}"`).join(', ');
+    return [
+      {
+        field: 'socialSignInConnectorTargets',
+        message: `the tenant has no social connector with target ${list(missing)} (it has ${offered.length > 0 ? list(offered) : 'none'}); add the connector in Logto first or remove the target — Logto silently drops targets without a connector, so this would never converge`,
+      },
+    ];
+  },
 
   normalize(s) {
     const out: Record<string, unknown> = { ...s };

@@ -41,6 +41,44 @@ export interface LogtoApiErrorInit {
   requestId?: string;
   /** Extra explanation appended to the message (e.g. how to fix a wrong resource indicator). */
   hint?: string;
+  /** Logto's own reason, beyond its message (see `logtoReason`); already redacted. */
+  reason?: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Logto's own reason for an error, from the parts of its body that say more than `message`: the zod issues of
+ * `guard.invalid_input` (`name: String must contain…`), an SSO connector's connection check (`data.message`,
+ * the issuer or metadata URL it could not fetch and the network error), a certificate parse error.
+ * Undefined when the body says nothing more.
+ */
+export function logtoReason(data: unknown, details: string | undefined): string | undefined {
+  if (isObject(data) && Array.isArray(data.issues) && data.issues.length > 0) {
+    return data.issues
+      .filter(isObject)
+      .map((issue) => {
+        const path = Array.isArray(issue.path) ? issue.path.join('.') : '';
+        return `${path || '(body)'}: ${String(issue.message ?? issue.code ?? 'invalid')}`;
+      })
+      .join('; ');
+  }
+  if (isObject(data) && (typeof data.message === 'string' || isObject(data.error))) {
+    const config = isObject(data.config) ? data.config : {};
+    const error = isObject(data.error) ? data.error : {};
+    const cause = [error.code, error.reason, error.message].find((v) => typeof v === 'string');
+    const issuer = typeof config.issuer === 'string' ? config.issuer : undefined;
+    const metadataUrl = typeof config.metadataUrl === 'string' ? config.metadataUrl : undefined;
+    let reason: string | undefined;
+    if (data.message === 'fail_to_fetch_config' && issuer)
+      reason = `Logto could not fetch ${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration, the issuer's discovery document`;
+    else if (metadataUrl && /fetch/i.test(String(data.message)))
+      reason = `Logto could not fetch the SAML metadata at ${metadataUrl}`;
+    else if (typeof data.message === 'string') reason = data.message.replaceAll('_', ' ');
+    if (cause) reason = reason ? `${reason}: ${cause}` : cause;
+    if (reason) return reason;
+  }
+  return details;
 }
 
 /** The server answered with a non-2xx status (after retries, where retrying was allowed). */
@@ -55,10 +93,13 @@ export class LogtoApiError extends LogtoClientError {
   /** `Logto-Core-Request-Id` response header, for support requests and server logs. */
   readonly requestId: string | undefined;
   readonly hint: string | undefined;
+  /** Logto's own reason when its body gives one: the zod issue paths, the URL it could not fetch… */
+  readonly reason: string | undefined;
 
   constructor(init: LogtoApiErrorInit) {
     const code = init.code ? ` ${init.code}` : '';
-    const details = init.details && init.details !== init.serverMessage ? ` (${init.details})` : '';
+    const reason = init.reason ?? init.details;
+    const details = reason && reason !== init.serverMessage ? ` (${reason})` : '';
     const hint = init.hint ? ` — ${init.hint}` : '';
     const req = init.requestId ? ` [request id ${init.requestId}]` : '';
     super(
@@ -73,6 +114,7 @@ export class LogtoApiError extends LogtoClientError {
     this.details = init.details;
     this.requestId = init.requestId;
     this.hint = init.hint;
+    this.reason = init.reason;
   }
 }
 

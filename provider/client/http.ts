@@ -21,9 +21,9 @@ import { Agent, request as undiciRequest } from 'undici';
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.js';
 import { type RequestBudget, requestBudget } from './budget.js';
 import { type ResolvedClientOptions, resolveClientOptions } from './config.js';
-import { LogtoApiError, LogtoClientError, LogtoNetworkError, LostResponseError } from './errors.js';
+import { LogtoApiError, LogtoClientError, LogtoNetworkError, LostResponseError, logtoReason } from './errors.js';
 import { collectPages, parseTotalNumber } from './pagination.js';
-import { DebugLog, redact, redactText } from './redact.js';
+import { DebugLog, redact, redactText, secretValues } from './redact.js';
 import { TokenCache, type TokenGrant } from './token.js';
 import type { ClientOptions, ClientStats, LogtoClient, Query, RequestOptions } from './types.js';
 
@@ -269,7 +269,7 @@ export class HttpLogtoClient implements LogtoClient {
       signal: options.signal,
     });
     if (res.status >= 200 && res.status < 300) return res;
-    throw this.apiError(method, bare, res, this.hintFor(res));
+    throw this.apiError(method, bare, res, this.hintFor(res), options.body);
   }
 
   private hintFor(res: HttpResponse): string | undefined {
@@ -289,8 +289,8 @@ export class HttpLogtoClient implements LogtoClient {
     return undefined;
   }
 
-  private apiError(method: string, path: string, res: HttpResponse, hint?: string): LogtoApiError {
-    const known = [this.options.appSecret];
+  private apiError(method: string, path: string, res: HttpResponse, hint?: string, sent?: unknown): LogtoApiError {
+    const known = [this.options.appSecret, ...secretValues(sent)];
     let code: string | undefined;
     let message: string | undefined;
     let data: unknown;
@@ -307,6 +307,8 @@ export class HttpLogtoClient implements LogtoClient {
     } else if (typeof body === 'string' && body.trim()) {
       message = body.trim().slice(0, 500);
     }
+    // From the raw body: the URL Logto could not fetch sits inside a connector config, which `redact` hides whole.
+    const reason = logtoReason(data, details);
     return new LogtoApiError({
       status: res.status,
       method,
@@ -315,6 +317,7 @@ export class HttpLogtoClient implements LogtoClient {
       serverMessage: redactText(message ?? `HTTP ${res.status}`, known),
       data: data === undefined ? undefined : redact(data, known),
       details: details === undefined ? undefined : redactText(details, known),
+      reason: reason === undefined ? undefined : redactText(reason, known),
       requestId: res.requestId,
       hint,
     });

@@ -153,3 +153,24 @@ export class DebugLog {
     }
   }
 }
+
+/**
+ * String values held under secret-looking keys anywhere in `value` (a request body): a server that echoes
+ * one back in an error (Logto repeats a connector's config) must not get it printed.
+ */
+export function secretValues(value: unknown): string[] {
+  /** Hidden whole in printed data, but their keys say which values are secret (a config's issuer is not). */
+  const CONTAINER_KEYS = new Set(['config', 'headers']);
+  const out: string[] = [];
+  const walk = (v: unknown, secret: boolean) => {
+    if (typeof v === 'string') {
+      if (secret && v.length >= 4) out.push(v);
+    } else if (Array.isArray(v)) {
+      for (const item of v) walk(item, secret);
+    } else if (v && typeof v === 'object') {
+      for (const [k, inner] of Object.entries(v)) walk(inner, secret || (isSecretKey(k) && !CONTAINER_KEYS.has(k)));
+    }
+  };
+  walk(value, false);
+  return out;
+}

@@ -12,6 +12,7 @@ import { getDefinition } from '../../resources/index.js';
 import { createClient } from '../client/index.js';
 import type { ClientOptions } from '../client/types.js';
 import {
+  checkLive,
   createContext,
   createObject,
   deleteObject,
@@ -221,6 +222,11 @@ export async function check(
     for (const issue of result.issues) {
       const top = issue.field.split('.')[0] ?? '';
       if (unknownFields.has(top)) continue; // decided once the value is known (at apply)
+      failures.push({ property: issue.field || kind, reason: issue.message });
+    }
+  } else if (unknownFields.size === 0 && definition.checkLive) {
+    // Checks against the tenant (e.g. connectors a sign-in experience names): at preview, before any write.
+    for (const issue of await checkLive(context(), definition, result.spec)) {
       failures.push({ property: issue.field || kind, reason: issue.message });
     }
   }

@@ -9,6 +9,7 @@ export { isRef } from './graph.js';
 export { type IdentityKey, identityKey } from './identity.js';
 export {
   type CreateReport,
+  checkLive,
   createContext,
   createObject,
   createObjectWithReport,

@@ -14,6 +14,7 @@ import {
 import type { LogtoClient } from '../client/types.js';
 import { diffObject, normalizeSpec, valuesEqual } from './diff.js';
 import { AmbiguousKeyError, isLostResponse, isNotFound, PartialCreateError } from './errors.js';
+import { hasUnknown } from './graph.js';
 import { describeKey, identityKey } from './identity.js';
 
 export function createContext(client: LogtoClient): ResourceContext {
@@ -44,6 +45,19 @@ export function validateSpec(definition: ResourceDefinition<any>, spec: Spec): V
   const out: Spec = {};
   for (const [k, v] of Object.entries(parsed.data as Spec)) if (v !== undefined) out[k] = v;
   return { ok: true, spec: out };
+}
+
+/**
+ * The type's checks against the tenant (`checkLive`), for a spec whose values are all known; none when the
+ * type has none or a value is not known yet (decided at apply, when it is). Reads only.
+ */
+export async function checkLive(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  spec: Spec,
+): Promise<{ field: string; message: string }[]> {
+  if (!definition.checkLive || hasUnknown(spec)) return [];
+  return definition.checkLive(ctx, spec);
 }
 
 export interface ReadOptions {

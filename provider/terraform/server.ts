@@ -13,6 +13,7 @@
 import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
 import { catalog } from '../../resources/index.js';
 import {
+  checkLive,
   createContext,
   createObject,
   deleteObject,
@@ -119,25 +120,31 @@ function knownPart(spec: Spec): { known: Spec; unknown: Set<string> } {
 function specDiagnostics(ts: TypeSchema, spec: Spec, skip: Set<string>): Diagnostic[] {
   const result = validateSpec(ts.definition, spec);
   if (result.ok) return [];
-  return result.issues
-    .filter((issue) => ![...skip].some((u) => issue.field === u || issue.field.startsWith(`${u}.`)))
-    .map((issue) => {
-      const attr = findAttr(ts.attrs, issue.field);
-      const path = attributePath(ts.attrs, issue.field);
-      const name =
-        path.length > 0
-          ? path
-              .map((s) => ('attribute_name' in s ? s.attribute_name : ''))
-              .filter(Boolean)
-              .join('.')
-          : issue.field;
-      const expected = attr?.description ? ` Expected: ${attr.description}` : '';
-      return error(
-        `Invalid ${ts.typeName} attribute "${name || 'configuration'}"`,
-        `${issue.message}.${expected} Fix: change "${name}" in this ${ts.typeName} block.`,
-        path.length > 0 ? path : undefined,
-      );
-    });
+  return issueDiagnostics(
+    ts,
+    result.issues.filter((issue) => ![...skip].some((u) => issue.field === u || issue.field.startsWith(`${u}.`))),
+  );
+}
+
+/** One error diagnostic per issue, pointing at the attribute and saying how to fix it. */
+function issueDiagnostics(ts: TypeSchema, issues: { field: string; message: string }[]): Diagnostic[] {
+  return issues.map((issue) => {
+    const attr = findAttr(ts.attrs, issue.field);
+    const path = attributePath(ts.attrs, issue.field);
+    const name =
+      path.length > 0
+        ? path
+            .map((s) => ('attribute_name' in s ? s.attribute_name : ''))
+            .filter(Boolean)
+            .join('.')
+        : issue.field;
+    const expected = attr?.description ? ` Expected: ${attr.description}` : '';
+    return error(
+      `Invalid ${ts.typeName} attribute "${name || 'configuration'}"`,
+      `${issue.message}.${expected} Fix: change "${name}" in this ${ts.typeName} block.`,
+      path.length > 0 ? path : undefined,
+    );
+  });
 }
 
 /** Config (or planned) value → spec; a malformed JSON attribute becomes a diagnostic. */
@@ -443,7 +450,12 @@ export class LogtoTerraformProvider {
 
   // ---- plan ----
 
-  planResourceChange(typeName: string, prior: CtyValue, proposed: CtyValue, config: CtyValue): Record<string, unknown> {
+  async planResourceChange(
+    typeName: string,
+    prior: CtyValue,
+    proposed: CtyValue,
+    config: CtyValue,
+  ): Promise<Record<string, unknown>> {
     const ts = this.resource(typeName);
     const proposedObject = asObject(proposed);
     if (!proposedObject) return { planned_state: dynamicValue(null, ts.type), requires_replace: [], diagnostics: [] };
@@ -455,6 +467,10 @@ export class LogtoTerraformProvider {
     if (diagnostics.length > 0) return { planned_state: dynamicValue(planned, ts.type), diagnostics };
     const { known, unknown } = knownPart(configSpec);
     diagnostics.push(...specDiagnostics(ts, known, unknown).filter((d) => !isMissingUnknown(d, ts, unknown)));
+    // Checks against the tenant (e.g. connectors a sign-in experience names), once every value is known.
+    if (diagnostics.length === 0 && unknown.size === 0 && this.ctx) {
+      diagnostics.push(...issueDiagnostics(ts, await checkLive(this.ctx, ts.definition, known)));
+    }
 
     const requiresReplace: { steps: Step[] }[] = [];
     if (!priorObject) {

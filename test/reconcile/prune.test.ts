@@ -76,7 +76,7 @@ describe('prune', () => {
   });
 
   it('deletes a dropped object only when its kind is allowed, lists every delete, and applies them', async () => {
-    const desired = everyKind(`${t.prefix}prune-`);
+    const desired = everyKind(`${t.prefix}prune`);
     const { state } = await converge(t, desired);
     const ours = new Map(Object.entries(state.objects).map(([address, o]) => [`${o.kind}:${o.id}`, address]));
 
@@ -114,7 +114,7 @@ describe('prune', () => {
   });
 
   it("a delete of an object no entry or state names carries its key or name for people; a child its parent's too", async () => {
-    const p = `${t.prefix}keyed-`;
+    const p = `${t.prefix}keyed`;
     const desired = everyKind(p);
     const { state } = await converge(t, desired);
     const ours = new Map(Object.values(state.objects).map((o) => [`${o.kind}:${o.id}`, o]));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, writes } from '../support/harness.js';
+import { converge, expectClean, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
 
@@ -91,7 +91,7 @@ describe('AccountCenter', () => {
     expect(plan.changes).toEqual([]);
   });
 
-  itEmulator('rejects malformed settings before any write, naming the fields', async () => {
+  it('rejects malformed settings before any write, naming the fields', async () => {
     const error = await expectRefusedBeforeWrites(t, [
       ac({ nameAccess: 'Write', customCss: 42, webauthnRelatedOrigins: ['ftp://x.example.com'] }),
     ]);

@@ -79,7 +79,7 @@ describe('ApiResourceScope', () => {
     await expectClean(t, renamed, rename.state);
   });
 
-  itEmulator('a scope name with a space is rejected before any write', async () => {
+  it('a scope name with a space is rejected before any write', async () => {
     const error = await expectRefusedBeforeWrites(t, [
       api(`${t.prefix}bad-`),
       {

@@ -121,7 +121,7 @@ describe('ApiResource', () => {
     await expectClean(t, desired, result.state);
   });
 
-  itEmulator('a reserved indicator is rejected before any write', async () => {
+  it('a reserved indicator is rejected before any write', async () => {
     const error = await expectRefusedBeforeWrites(t, [
       {
         address: 'ApiResource.bad',
@@ -132,7 +132,7 @@ describe('ApiResource', () => {
     expect(error.message).toMatch(/ApiResource\.bad field "indicator".*reserved/);
   });
 
-  itEmulator('two desired default resources are refused before any write (Logto keeps one default)', async () => {
+  it('two desired default resources are refused before any write (Logto keeps one default)', async () => {
     const desired: DesiredObject[] = ['a', 'b'].map((x) => ({
       address: `ApiResource.${x}`,
       kind: 'ApiResource',

@@ -113,7 +113,7 @@ describe('ApplicationSecret', () => {
     await expectClean(t, expiring, r2.state);
   });
 
-  itEmulator('an invalid spec names the object and field, with zero write requests', async () => {
+  it('an invalid spec names the object and field, with zero write requests', async () => {
     const error = await expectRefusedBeforeWrites(t, [
       app(`${t.prefix}bad-`),
       {
@@ -164,7 +164,7 @@ describe('ApplicationSecret', () => {
     });
   });
 
-  itEmulator('a secret of a desired SPA or Native app is refused in plan, naming both, before any write', async () => {
+  it('a secret of a desired SPA or Native app is refused in plan, naming both, before any write', async () => {
     const desired: DesiredObject[] = ['SPA', 'Native'].map((type) => ({
       address: `Application.${type}`,
       kind: 'Application',

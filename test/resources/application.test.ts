@@ -151,7 +151,7 @@ describe('Application', () => {
     await expectClean(t, tenant(true), result.state);
   });
 
-  itEmulator('a third-party M2M app is an error naming the field, with zero write requests', async () => {
+  it('a third-party M2M app is an error naming the field, with zero write requests', async () => {
     const desired: DesiredObject[] = [
       {
         address: 'Application.bot',

@@ -51,11 +51,15 @@ export async function convergeDroppingPost(t: Target, route: string, desired: De
 }
 
 /** Planning `desired` is refused with a SpecValidationError before any write request; answers the error. */
+/**
+ * Plan refuses the desired set with a `SpecValidationError`. On the emulator its request counters also prove
+ * that nothing was written; on a real Logto the refusal itself is what is checked.
+ */
 export async function expectRefusedBeforeWrites(t: Target, desired: DesiredObject[]): Promise<SpecValidationError> {
-  t.emulator!.resetStats();
+  t.emulator?.resetStats();
   const error = await planTenant(desired, { client: t.client }).catch((e: unknown) => e);
   expect(error).toBeInstanceOf(SpecValidationError);
-  expect(writes(t)).toEqual({});
+  if (t.emulator) expect(writes(t)).toEqual({});
   return error as SpecValidationError;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator } from '../support/harness.js';
+import { converge, expectClean } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
 
@@ -77,7 +77,7 @@ describe('CustomProfileField', () => {
     expect(names).not.toContain(`${t.prefix}age`);
   });
 
-  itEmulator('rejects an invalid spec before any write, naming the object and the field', async () => {
+  it('rejects an invalid spec before any write, naming the object and the field', async () => {
     const bad: DesiredObject[] = [
       field('ok', { type: 'Text' }),
       field('pick', { type: 'Select', label: 'Pick' }),
@@ -88,5 +88,34 @@ describe('CustomProfileField', () => {
       expect.objectContaining({ address: 'CustomProfileField.pick', field: 'config' }),
       expect.objectContaining({ address: 'CustomProfileField.odd', field: 'type' }),
     ]);
+  });
+
+  it('refuses names Logto refuses (letters and digits only; reserved names) before any request', async () => {
+    const named = (address: string, name: string): DesiredObject => ({
+      address: `CustomProfileField.${address}`,
+      kind: 'CustomProfileField',
+      spec: { name, type: 'Text' },
+    });
+    const error = await expectRefusedBeforeWrites(t, [
+      named('underscore', 'job_title'),
+      named('dash', 'job-title'),
+      named('space', 'job title'),
+      named('identifier', 'primaryEmail'),
+      named('builtin', 'preferredUsername'),
+      named('customData', 'adminConsolePreferences'),
+      named('digits', '2fa'), // a leading digit is fine
+    ]);
+    expect(error.issues.map((i) => [i.address, i.field])).toEqual([
+      ['CustomProfileField.underscore', 'name'],
+      ['CustomProfileField.dash', 'name'],
+      ['CustomProfileField.space', 'name'],
+      ['CustomProfileField.identifier', 'name'],
+      ['CustomProfileField.builtin', 'name'],
+      ['CustomProfileField.customData', 'name'],
+    ]);
+    expect(error.issues[0]?.message).toMatch(/only letters and digits/);
+    expect(error.issues[3]?.message).toMatch(/reserved by Logto \(a sign-in identifier\)/);
+    // Offline: not even a read was needed to refuse them.
+    if (t.emulator) expect(t.emulator.stats().total).toBe(0);
   });
 });

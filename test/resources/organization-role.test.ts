@@ -159,7 +159,7 @@ describe('OrganizationRole', () => {
     expect(byRoute['GET /organization-roles/:id/resource-scopes']).toBeUndefined();
   });
 
-  itEmulator('rejects an invalid type before any write, naming the field', async () => {
+  it('rejects an invalid type before any write, naming the field', async () => {
     const error = await expectRefusedBeforeWrites(t, tenant('bad', { type: 'Robot' }));
     expect(error.issues).toEqual([expect.objectContaining({ address: 'OrganizationRole.role', field: 'type' })]);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator } from '../support/harness.js';
+import { converge, expectClean } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
 
@@ -65,7 +65,7 @@ describe('OrganizationScope', () => {
     expect(left.some((r) => r.id === goneId)).toBe(false);
   });
 
-  itEmulator('rejects an invalid spec before any write, naming the object and the field', async () => {
+  it('rejects an invalid spec before any write, naming the object and the field', async () => {
     const bad: DesiredObject[] = [
       scope('ok'),
       { address: 'OrganizationScope.long', kind: 'OrganizationScope', spec: { name: 'x'.repeat(129) } },

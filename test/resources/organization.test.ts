@@ -132,7 +132,7 @@ describe('Organization', () => {
     await expectClean(t, desired, state);
   });
 
-  itEmulator('rejects bad domains and colors before any write, naming the fields', async () => {
+  it('rejects bad domains and colors before any write, naming the fields', async () => {
     const bad = tenant('bad', { jitEmailDomains: ['@acme.example.com'], color: { primaryColor: 'blue' } });
     const error = await expectRefusedBeforeWrites(t, bad);
     const issues = error.issues;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DesiredObject, planTenant, type SpecValidationError } from '../../provider/reconcile/index.js';
-import { converge, expectClean, itEmulator, writes } from '../support/harness.js';
+import { converge, expectClean, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
 
@@ -9,7 +9,7 @@ type Sie = Record<string, unknown>;
 let t: Target;
 let original: Sie;
 beforeAll(async () => {
-  t = await startTarget();
+  t = await startTarget({ connectorFactories: true });
   original = await t.client.get<Sie>('/sign-in-exp');
 });
 afterAll(async () => {
@@ -49,7 +49,6 @@ const ALL = {
   signUpPassword: true,
   signUpVerify: false,
   signIn: { methods: [{ identifier: 'username', password: true, verificationCode: false, isPasswordPrimary: true }] },
-  socialSignInConnectorTargets: ['google', 'github'],
   automaticAccountLinking: true,
   skipRequiredIdentifiers: false,
   singleSignOnEnabled: true,
@@ -122,7 +121,7 @@ describe('SignInExperience', () => {
     expect(plan.changes).toEqual([]);
   });
 
-  itEmulator('rejects inconsistent or malformed settings before any write, naming the fields', async () => {
+  it('rejects inconsistent or malformed settings before any write, naming the fields', async () => {
     const bad = sie({
       signUpIdentifiers: ['username'],
       signUpPassword: false,
@@ -144,7 +143,42 @@ describe('SignInExperience', () => {
     );
   });
 
-  itEmulator('requires sign-up identifiers to be sign-in methods', async () => {
+  it('refuses at plan time, before any write, a social target the tenant has no connector for, naming it', async () => {
+    const missing = `${t.prefix}nosuch`;
+    const error = await expectRefusedBeforeWrites(t, [sie({ socialSignInConnectorTargets: [missing] })]);
+    expect(error.issues).toEqual([
+      expect.objectContaining({
+        address: 'SignInExperience.main',
+        field: 'socialSignInConnectorTargets',
+        message: expect.stringContaining(`no social connector with target "${missing}"`),
+      }),
+    ]);
+  });
+
+  it('a social target whose connector the tenant has converges (Logto keeps only those)', async (ctx) => {
+    const factories = await t.client.get<{ id: string }[]>('/connector-factories');
+    if (!factories.some((f) => f.id === 'github-universal'))
+      ctx.skip('this Logto offers no GitHub connector factory (shared/real-logto/setup.sh connectors adds it)');
+    const connectors = await t.client.get<{ id: string; target: string }[]>('/connectors');
+    let created: string | undefined;
+    if (!connectors.some((c) => c.target === 'github')) {
+      const made = await t.client.post<{ id: string }>('/connectors', {
+        connectorId: 'github-universal',
+        config: { clientId: `${t.prefix}client`, clientSecret: `${t.prefix}secret` },
+      });
+      created = made.id;
+    }
+    try {
+      const desired = [sie({ socialSignInConnectorTargets: ['github'] })];
+      await expectConverges(t, desired);
+      expect((await t.client.get<Sie>('/sign-in-exp')).socialSignInConnectorTargets).toEqual(['github']);
+    } finally {
+      await t.client.patch('/sign-in-exp', { socialSignInConnectorTargets: [] });
+      if (created) await t.client.delete(`/connectors/${created}`);
+    }
+  });
+
+  it('requires sign-up identifiers to be sign-in methods', async () => {
     const bad = sie({
       signUpIdentifiers: ['username'],
       signIn: { methods: [{ identifier: 'email', password: true, verificationCode: false, isPasswordPrimary: true }] },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
+import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
 import { converge, expectClean, itEmulator } from '../support/harness.js';
+import { type LoopbackIdp, startIdp } from '../support/idp.js';
 import { startTarget, type Target } from '../support/target.js';
 import {
   convergeDroppingPost,
@@ -11,11 +12,14 @@ import {
 } from './cases.js';
 
 let t: Target;
+let idp: LoopbackIdp;
 beforeAll(async () => {
   t = await startTarget();
+  idp = await startIdp();
 });
 afterAll(async () => {
   await t?.cleanup();
+  await idp?.close();
 });
 
 const CANARY = 'canary-sso-secret-5f2d9c';
@@ -28,9 +32,9 @@ const connector = (tag: string, spec: Record<string, unknown>): DesiredObject =>
 });
 const id = (state: PriorState) => state.objects['SsoConnector.corp']!.id;
 
-/** An OIDC config the emulator accepts offline (a real Logto would fetch the issuer's discovery document). */
+/** An OIDC config whose issuer answers discovery (Logto fetches it when the connector is written). */
 const oidcConfig = (secret: string) => ({
-  issuer: 'https://idp.example.com',
+  issuer: idp.issuer,
   clientId: 'logto-client',
   clientSecret: secret,
   scope: 'openid profile email',
@@ -44,7 +48,7 @@ describe('SsoConnector', () => {
     expect(plan.changes[0]?.adopted).toBe(true);
   });
 
-  itEmulator('converges with all fields, and the config never appears in a plan', async () => {
+  it('converges with all fields, and the config never appears in a plan', async () => {
     const all = connector('all', {
       providerName: 'OIDC',
       config: oidcConfig(CANARY),
@@ -124,9 +128,50 @@ describe('SsoConnector', () => {
     expect(rows.map((r) => r.id)).toEqual([id(state)]);
   });
 
-  itEmulator('rejects a public email domain and an unknown provider before any write', async () => {
+  it('rejects a public email domain and an unknown provider before any write', async () => {
     const bad = [connector('bad', { providerName: 'Keycloak', domains: ['gmail.com'] })];
     const error = await expectRefusedBeforeWrites(t, bad);
     expect(error.issues.map((i) => i.field).sort()).toEqual(['domains.0', 'providerName']);
+  });
+
+  it('refuses a config Logto would refuse or drop, per provider, naming each field, before any write', async () => {
+    const cases: [string, Record<string, unknown>, string[]][] = [
+      // OIDC needs issuer, clientId and clientSecret; the issuer is fetched, so it must be a URL.
+      ['OIDC', { issuer: 'idp.example.com', clientId: 'a' }, ['config.clientSecret', 'config.issuer']],
+      ['Okta', { clientId: 'a', clientSecret: CANARY, issuer: idp.issuer, tenant: 'x' }, ['config.tenant']],
+      ['GoogleWorkspace', { clientId: 'a', clientSecret: CANARY, offlineAccess: 'yes' }, ['config.offlineAccess']],
+      // SAML: one of three ways to give the IdP's metadata, and a PEM certificate.
+      ['SAML', { entityId: 'https://idp.example.com', x509Certificate: 'abc' }, ['config.signInEndpoint', 'config.x509Certificate']],
+      ['SAML', { metadataUrl: 'https://idp.example.com/m', metadata: '<xml/>' }, ['config.metadata']],
+      ['AzureAD', { attributeMapping: { id: 'nameID' } }, ['config']],
+      ['SAML', { metadata: '<xml/>', attributeMapping: { role: 'groups' } }, ['config.attributeMapping.role']],
+    ]; // biome-ignore format: a table
+    for (const [providerName, config, fields] of cases) {
+      const error = await expectRefusedBeforeWrites(t, [connector('shape', { providerName, config })]);
+      expect(error.issues.map((i) => i.field).sort(), `${providerName} ${JSON.stringify(config)}`).toEqual(fields);
+      expect(error.message).not.toContain(CANARY);
+      if (t.emulator) expect(t.emulator.stats().total).toBe(0); // offline: not a single request
+    }
+    const upper = await expectRefusedBeforeWrites(t, [
+      connector('upper', { providerName: 'SAML', domains: ['Corp.Example.com'] }),
+    ]);
+    expect(upper.issues).toEqual([
+      expect.objectContaining({ field: 'domains.0', message: expect.stringMatching(/lower case/) }),
+    ]);
+  });
+
+  it("an issuer Logto cannot fetch fails with Logto's reason, naming the issuer, and never the secret", async () => {
+    const gone = await startIdp();
+    const issuer = gone.issuer;
+    await gone.close(); // nothing answers there now
+    const desired = [connector('unreachable', { providerName: 'OIDC', config: { ...oidcConfig(CANARY), issuer } })];
+    const plan = await planTenant(desired, { client: t.client });
+    const result = await applyPlan(plan, { client: t.client, desired });
+    const failed = result.results.find((r) => r.address === 'SsoConnector.corp');
+    expect(failed?.status).toBe('failed');
+    const text = JSON.stringify(failed);
+    expect(text).toContain('connector.invalid_config');
+    expect(text).toContain(`could not fetch ${issuer}/.well-known/openid-configuration`);
+    expect(text).not.toContain(CANARY);
   });
 });

@@ -1,7 +1,7 @@
 /** The config singletons: IdTokenConfig (`/configs/id-token`) and OidcSessionConfig (`/configs/oidc/session`). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { converge, itEmulator, writes } from '../support/harness.js';
+import { converge, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';
 
@@ -50,7 +50,7 @@ describe('IdTokenConfig', () => {
     expect(plan.changes).toEqual([]);
   });
 
-  itEmulator('rejects an unknown claim before any write, naming the field', async () => {
+  it('rejects an unknown claim before any write, naming the field', async () => {
     const error = await expectRefusedBeforeWrites(t, [
       one('IdTokenConfig', { enabledExtendedClaims: ['roles', 'email'] }),
     ]);
@@ -77,7 +77,7 @@ describe('OidcSessionConfig', () => {
     );
   });
 
-  itEmulator('rejects a non-positive TTL before any write, naming the field', async () => {
+  it('rejects a non-positive TTL before any write, naming the field', async () => {
     const error = await expectRefusedBeforeWrites(t, [one('OidcSessionConfig', { ttl: 0 })]);
     expect(error.issues).toEqual([expect.objectContaining({ address: 'OidcSessionConfig.main', field: 'ttl' })]);
   });

@@ -27,6 +27,8 @@ export interface Target {
 
 export interface TargetOptions {
   seed?: string | number;
+  /** The emulator offers its sample connector factories (GitHub, SMTP, Twilio), as a real Logto with connector packages does. */
+  connectorFactories?: boolean;
 }
 
 /** Message for `it.skipIf(!target.isEmulator)` style skips. */
@@ -61,7 +63,11 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
       },
     };
   }
-  const emulator = await startEmulator({ port: 0, ...(options.seed !== undefined ? { seed: options.seed } : {}) });
+  const emulator = await startEmulator({
+    port: 0,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.connectorFactories ? { connectorFactories: true } : {}),
+  });
   const client = createClient(
     { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },
     {},

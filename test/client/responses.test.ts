@@ -54,6 +54,50 @@ describe('responses and errors', () => {
     );
   });
 
+  it("names Logto's own reason: zod issue paths, the issuer it could not fetch; an echoed secret stays hidden", async () => {
+    h = await harness();
+    // Bodies as Logto 1.42 sends them (facts §25.1, §25.3).
+    h.server.route('POST', '/api/roles', {
+      status: 400,
+      json: {
+        code: 'guard.invalid_input',
+        message: 'The request body is invalid.',
+        details: 'Error in key path "name": (too_small) String must contain at least 1 character(s)',
+        data: {
+          name: 'ZodError',
+          issues: [
+            { code: 'too_small', path: ['name'], message: 'String must contain at least 1 character(s)' },
+            { code: 'invalid_type', path: ['description'], message: 'Expected string, received number' },
+          ],
+        },
+      },
+    });
+    const guard = (await h.client.post('/roles', { name: '' }).catch((e: unknown) => e)) as LogtoApiError;
+    expect(guard.message).toContain(
+      '(name: String must contain at least 1 character(s); description: Expected string, received number)',
+    );
+    const secret = 'canary-oidc-client-secret-31f';
+    h.server.route('POST', '/api/sso-connectors', {
+      status: 400,
+      json: {
+        code: 'connector.invalid_config',
+        message: "The connector's config is invalid.",
+        data: {
+          ssoErrorCode: 'invalid_config',
+          config: { issuer: 'https://idp.corp.example', clientSecret: secret },
+          message: 'fail_to_fetch_config',
+          error: { code: 'ENOTFOUND', input: `https://idp.corp.example/.well-known/openid-configuration?s=${secret}` },
+        },
+      },
+    });
+    const body = { providerName: 'OIDC', config: { issuer: 'https://idp.corp.example', clientSecret: secret } };
+    const sso = (await h.client.post('/sso-connectors', body).catch((e: unknown) => e)) as LogtoApiError;
+    expect(sso.message).toContain(
+      "could not fetch https://idp.corp.example/.well-known/openid-configuration, the issuer's discovery document: ENOTFOUND",
+    );
+    expect(JSON.stringify({ message: sso.message, data: sso.data, reason: sso.reason })).not.toContain(secret);
+  });
+
   it('handles a malformed-JSON 400 without code, and a text 404', async () => {
     h = await harness();
     h.server.route('POST', '/api/roles', { status: 400, json: { message: 'Expected property name or } in JSON' } });

@@ -4,7 +4,6 @@
  *   pulumi config set logto:endpoint https://<tenant-id>.logto.app
  *   pulumi config set logto:appId <machine-to-machine app id>
  *   pulumi config set --secret logto:appSecret <its secret>
- *   pulumi config set --secret globexOidcClientSecret <secret>   # optional: demo value otherwise
  *   pulumi config set --secret crmWebhookToken <token>            # optional: demo value otherwise
  *   pulumi up
  */
@@ -125,14 +124,36 @@ const orgBuyer = new logto.OrganizationRole('org-buyer', {
 });
 
 // --- Enterprise SSO and an organization that uses it ----------------------------------------------------
-const globexOkta = new logto.SsoConnector('globex-okta', {
-  providerName: 'OIDC',
-  connectorName: 'globex-okta',
+// SAML with the IdP's details inline: Logto checks an SSO connector's config when it is written (an OIDC issuer
+// must serve its discovery document), so this applies without reaching the IdP. The certificate is public.
+const GLOBEX_IDP_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIDHTCCAgWgAwIBAgIUFzNKCk6KdgNJZUmhW2lnUIeuiL4wDQYJKoZIhvcNAQEL
+BQAwHTEbMBkGA1UEAwwSaWRwLmdsb2JleC5leGFtcGxlMCAXDTI2MTIwNTA0MTIy
+NVoYDzIxMjYxMTExMDQxMjI1WjAdMRswGQYDVQQDDBJpZHAuZ2xvYmV4LmV4YW1w
+bGUwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCJYHXDyvZ6GqShTdPW
+0+yaU+uRLqpG5+HR/aJ5k9VBI7k0bkGNBqcmmUFsZnab8Y5e7RWnNlw03eruMAad
+/NPD4pIpVIPpfFzE9VVAIeLeNzcW0jwD9UUuc0ZYizpKfWeRP631al6oPWzENj/A
+CAarzvZoDFleTE3MHTV6JuH6Oq28GVPwLPgD5NfOYk+csnkXr/XBZZ3qbe8DIJFU
+OPQWB2wKNyapoyzdtCiIH+o8uLP1ZBcBwI/+FypGyQpRYQmVJprVvAcvxtiAaO55
+r8cYDje9+wxtXSLKMafpJeqSbazA7diyPoMbFgbU1zsiu1MjlriSELUmX+o7H5hw
+lw81AgMBAAGjUzBRMB0GA1UdDgQWBBSY1qjIdnFf2qgvgo4zWQDNeYmPJDAfBgNV
+HSMEGDAWgBSY1qjIdnFf2qgvgo4zWQDNeYmPJDAPBgNVHRMBAf8EBTADAQH/MA0G
+CSqGSIb3DQEBCwUAA4IBAQAD9Fj3MqFvnFVp7mGJkh9lkBzYG7zdyWeE+srf8gIM
+v7N2slm5QoRYufBrGiMRmMwfyNc4fbNmU+lXw+DGtlyHh2f4O4ATKs/bUzojePaY
+5UpIqb4UIquwaaRC01ZZNq37kJp1O+Fp61xS2Tw8spwK/vIvp2whrSmidg4TDEYr
+QCqMWINsJZcDcDyHFMCJh8xYUnmBosI74RM9CRtyCUmul9adS6HR6brP+ASREBHT
+hVxoaGcLOAYcKHZnN7QgOG6Xm/j4ta9etf1sDX+C5Ug6E5S6KNyGhMeuKisWX7ed
+uJorAcPyJPLb4cZ3xJHJM1HB2pzP6AwFVd4BBr4R6NGT
+-----END CERTIFICATE-----
+`;
+const globexSaml = new logto.SsoConnector('globex-saml', {
+  providerName: 'SAML',
+  connectorName: 'globex-saml',
   config: {
-    issuer: 'https://globex.okta.example',
-    clientId: 'acme-shop',
-    clientSecret: secretSetting('globexOidcClientSecret', 'demo-only-client-secret'),
-    scope: 'openid profile email',
+    entityId: 'https://idp.globex.example/saml',
+    signInEndpoint: 'https://idp.globex.example/saml/sso',
+    x509Certificate: GLOBEX_IDP_CERTIFICATE,
+    attributeMapping: { id: 'nameID', email: 'email', name: 'displayName' },
   },
   domains: ['globex.example'],
   branding: { displayName: 'Globex SSO' },
@@ -143,7 +164,7 @@ new logto.Organization('globex', {
   customData: { accountManager: 'jane@acme.example' },
   jitEmailDomains: ['globex.example'],
   jitRoleIds: [orgBuyer.id],
-  jitSsoConnectorIds: [globexOkta.id],
+  jitSsoConnectorIds: [globexSaml.id],
 });
 
 // --- Webhook --------------------------------------------------------------------------------------------------

@@ -369,7 +369,7 @@ export interface SsoConnectorArgs {
   readonly providerName: pulumi.Input<'OIDC' | 'SAML' | 'AzureAD' | 'AzureAdOidc' | 'GoogleWorkspace' | 'Okta'>;
   /** Name of the connector, unique in the tenant (also the import key: `connectorName=…`). */
   readonly connectorName: pulumi.Input<string>;
-  /** Provider configuration as JSON (e.g. OIDC `issuer`, `clientId`, `clientSecret`, `scope`; SAML `metadataUrl` or `metadata`). Sensitive: it holds client secrets. Replaced as a whole on change. Secret: stored encrypted in the Pulumi state. */
+  /** Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `metadataUrl`, or `metadata` (XML), or `entityId` + `signInEndpoint` + `x509Certificate` (PEM), with optional `attributeMapping` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. Secret: stored encrypted in the Pulumi state. */
   readonly config?: pulumi.Input<Record<string, unknown>>;
   /** Email domains whose users are routed to this connector (order-insensitive set). */
   readonly domains?: pulumi.Input<pulumi.Input<string>[]>;
@@ -399,7 +399,7 @@ export class SsoConnector extends LogtoResource {
   >;
   /** Name of the connector, unique in the tenant (also the import key: `connectorName=…`). */
   declare readonly connectorName: pulumi.Output<string>;
-  /** Provider configuration as JSON (e.g. OIDC `issuer`, `clientId`, `clientSecret`, `scope`; SAML `metadataUrl` or `metadata`). Sensitive: it holds client secrets. Replaced as a whole on change. Undefined when the program does not set it. Secret. */
+  /** Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `metadataUrl`, or `metadata` (XML), or `entityId` + `signInEndpoint` + `x509Certificate` (PEM), with optional `attributeMapping` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. Undefined when the program does not set it. Secret. */
   declare readonly config: pulumi.Output<Record<string, unknown> | undefined>;
   /** Email domains whose users are routed to this connector (order-insensitive set). Undefined when the program does not set it. */
   declare readonly domains: pulumi.Output<string[] | undefined>;

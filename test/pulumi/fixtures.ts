@@ -1,3 +1,4 @@
+import { samlIdpConfig } from '../support/idp.js';
 /**
  * Per-kind scenarios for the engine-level tests: a valid spec, an out-of-band change (made through the API),
  * a change of desired state, a change of an immutable field (replace) and an invalid argument.
@@ -37,12 +38,14 @@ export interface Fixture {
  * The scenarios, with every created name carrying the run's prefix (read when a scenario runs), so a run
  * against a real Logto can clean up after itself.
  */
-export function fixturesFor(prefix: () => string): Fixture[] {
+export function fixturesFor(prefix: () => string, issuer: () => string): Fixture[] {
   const run = () =>
     prefix()
       .replace(/[^a-z0-9]/gi, '')
       .toLowerCase();
   const n = (name: string) => `${prefix()}pulumi-${name}`;
+  /** Custom profile field names: letters and digits only. */
+  const alnum = (name: string) => `${prefix()}pulumi${name.replace(/[^a-z0-9]/gi, '')}`;
   const inThirtyDays = Date.now() + 30 * 86_400_000;
 
   return [
@@ -140,12 +143,12 @@ export function fixturesFor(prefix: () => string): Fixture[] {
       spec: () => ({
         providerName: 'OIDC',
         connectorName: n('sso'),
-        config: { issuer: 'https://idp.example.com', clientId: 'client', clientSecret: 'canary-sso-client-secret' },
+        config: { issuer: issuer(), clientId: 'client', clientSecret: 'canary-sso-client-secret' },
         domains: ['corp.example.com'],
       }),
       drift: () => ({ domains: ['other.example.com'] }),
       change: () => ({ domains: ['corp.example.com', 'eu.corp.example.com'], syncProfile: true }),
-      replace: { fields: () => ({ providerName: 'SAML', config: {} }), deleteBeforeReplace: true },
+      replace: { fields: () => ({ providerName: 'SAML', config: samlIdpConfig() }), deleteBeforeReplace: true },
       invalid: { args: () => ({ providerName: 'Kerberos', connectorName: n('bad-sso') }), property: 'providerName' },
     },
     {
@@ -175,12 +178,12 @@ export function fixturesFor(prefix: () => string): Fixture[] {
     },
     {
       kind: 'CustomProfileField',
-      spec: () => ({ name: n('dept'), type: 'Text', label: 'Department' }),
+      spec: () => ({ name: alnum('dept'), type: 'Text', label: 'Department' }),
       drift: () => ({ label: 'Changed by hand' }),
       change: () => ({ type: 'Number', description: 'Years in the company' }),
       // The name is the key and the id: a new name is a new field, created next to the old one first.
-      replace: { fields: () => ({ name: n('dept2') }), deleteBeforeReplace: false },
-      invalid: { args: () => ({ name: n('bad-field'), type: 'Colour' }), property: 'type' },
+      replace: { fields: () => ({ name: alnum('dept2') }), deleteBeforeReplace: false },
+      invalid: { args: () => ({ name: alnum('badfield'), type: 'Colour' }), property: 'type' },
     },
     {
       kind: 'AccountCenter',

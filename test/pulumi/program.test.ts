@@ -84,7 +84,7 @@ beforeAll(async () => {
   writeFileSync(join(project.dir, 'runner.mjs'), RUNNER);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    // Stack config as the Pulumi CLI hands it to a program; one secret set, the other left to its fallback.
+    // Stack config as the Pulumi CLI hands it to a program, with the example's one secret set.
     PULUMI_CONFIG: JSON.stringify({ 'logto-acme-shop:crmWebhookToken': 'canary-crm-token' }),
     PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(['logto-acme-shop:crmWebhookToken']),
     // Credentials in the program's environment must never reach the serialized provider.
@@ -160,7 +160,7 @@ describe('examples/pulumi under setMocks', () => {
     });
     expect(one('Organization', 'globex').object).toMatchObject({
       jitRoleIds: ['org-buyer-id'],
-      jitSsoConnectorIds: ['globex-okta-id'],
+      jitSsoConnectorIds: ['globex-saml-id'],
     });
     expect(one('SignInExperience', 'sign-in').object).toMatchObject({
       primaryColor: '#0F766E',
@@ -173,7 +173,7 @@ describe('examples/pulumi under setMocks', () => {
     expect(isSecret(hook.object.headers)).toBe(true);
     expect(hook.additionalSecretOutputs).toContain('signingKey');
     expect(hook.additionalSecretOutputs).toContain('headers');
-    const sso = one('SsoConnector', 'globex-okta');
+    const sso = one('SsoConnector', 'globex-saml');
     expect(isSecret(sso.object.config)).toBe(true);
     expect(sso.additionalSecretOutputs).toContain('config');
     expect(one('ApplicationSecret', 'back-office-deploy-2026').additionalSecretOutputs).toContain('value');
@@ -182,10 +182,11 @@ describe('examples/pulumi under setMocks', () => {
     expect(isSecret(one('Application', 'storefront').object.name)).toBe(false);
   });
 
-  it('takes the webhook token from stack config and warns about the demo-only fallback', () => {
+  it('takes the webhook token from stack config, so no demo-only fallback is used or warned about', () => {
     const headers = one('Hook', 'order-events').object.headers as Record<string, unknown>;
     expect(JSON.stringify(headers)).toContain('Bearer canary-crm-token');
-    expect(result.warnings).toContain('globexOidcClientSecret');
+    expect(JSON.stringify(headers)).not.toContain('demo-only');
+    expect(result.warnings).not.toContain('crmWebhookToken');
   });
 
   it('serializes a provider per kind that captures no credentials from the environment', () => {

@@ -3,8 +3,11 @@
  * is what Logto (and the emulator) fetch when an OIDC SSO connector is created or its config changes.
  * Real Logto on this machine reaches 127.0.0.1, so the same issuer works against both.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 
 export interface LoopbackIdp {
   /** `http://127.0.0.1:<port>`: use it as the connector's `issuer`. */
@@ -50,4 +53,14 @@ export async function startIdp(): Promise<LoopbackIdp> {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A SAML connector config Logto accepts without reaching the IdP: the manual form with the example tenant's
+ * (public) IdP certificate.
+ */
+export function samlIdpConfig(): Record<string, unknown> {
+  const example = parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'tenant.yaml'), 'utf8'));
+  const config = example.ssoConnectors['globex-saml'].config as Record<string, unknown>;
+  return { entityId: config.entityId, signInEndpoint: config.signInEndpoint, x509Certificate: config.x509Certificate };
 }

@@ -559,10 +559,23 @@ function oidcError(status: number, error: string, description: string): HandlerR
   return { status, json: { code: `oidc.${error}`, message: description, error, error_description: description } };
 }
 
+/**
+ * Error codes whose bodies carry `data` on the real server (facts §25.1); every other error is exactly
+ * `{code, message}` (plus `details` for a guard error), whatever a handler attached.
+ */
+const CODES_WITH_DATA = new Set([
+  'guard.invalid_input',
+  'auth.unauthorized',
+  'auth.authorization_token_type_not_supported',
+  'single_sign_on.forbidden_domains',
+  'connector.invalid_config',
+  'connector.invalid_certificate',
+]);
+
 export function errorResult(err: unknown): HandlerResult {
   if (err instanceof ApiError) {
     const json: Record<string, unknown> = { code: err.code, message: err.message };
-    if (err.data !== undefined) json.data = err.data;
+    if (err.data !== undefined && CODES_WITH_DATA.has(err.code)) json.data = err.data;
     if (err instanceof GuardError) json.details = err.details;
     return { status: err.status, json };
   }

@@ -69,7 +69,7 @@ export function paginate(ctx: RequestContext, rows: unknown[], mode: PaginationM
   const page = hasPage ? Number(ctx.query.get('page')) : 1;
   const size = hasSize ? Number(ctx.query.get('page_size')) : 20;
   if (!Number.isInteger(page) || page < 1 || !Number.isInteger(size) || size < 1 || size > 100) {
-    throw new ApiError(400, 'guard.invalid_pagination', 'The pagination value is not valid.');
+    throw new ApiError(400, 'guard.invalid_pagination', 'The request pagination value is invalid.');
   }
   const total = rows.length;
   const items = rows.slice((page - 1) * size, page * size);

@@ -101,6 +101,17 @@ export function enabledConnectorTypes(ctx: RequestContext): Set<ConnectorType> {
   return types;
 }
 
+/** Targets of the tenant's social connectors (the only ones the sign-in experience keeps). */
+export function socialConnectorTargets(ctx: RequestContext): Set<string> {
+  const byId = new Map(factories(ctx).map((f) => [f.id, f]));
+  const targets = new Set<string>();
+  for (const c of Object.values(connectors(ctx))) {
+    const f = byId.get(c.connectorId);
+    if (f?.type === 'Social') targets.add(f.target);
+  }
+  return targets;
+}
+
 function render(ctx: RequestContext, row: ConnectorRow): Record<string, unknown> {
   const f = factories(ctx).find((x) => x.id === row.connectorId);
   return { ...f, ...row, connectorId: row.connectorId, isDemo: false, extraInfo: {} };

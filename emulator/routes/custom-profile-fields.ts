@@ -34,17 +34,42 @@ function find(ctx: RequestContext): CustomProfileFieldRow {
   return row;
 }
 
+/** Names Logto reserves, by the error code it answers with (facts §25.2). */
+const RESERVED: [string, string[], string][] = [
+  ['custom_profile_fields.name_conflict_built_in_prop', ['preferredUsername'], 'Reserved built-in user profile property name(s)'],
+  [
+    'custom_profile_fields.name_conflict_custom_data',
+    ['onboarding', 'ossOnboarding', 'guideRequests', 'adminConsolePreferences', 'defaultTenantId'],
+    'Reserved custom data key(s)',
+  ],
+  [
+    'custom_profile_fields.name_conflict_sign_in_identifier',
+    ['username', 'primaryEmail', 'primaryPhone', 'email', 'phone'],
+    'Reserved sign-in identifier key(s)',
+  ],
+]; // biome-ignore format: a table
+
+/** Letters and digits only, and not a reserved name: 400 otherwise, checked before the duplicate check. */
+function checkName(name: string): void {
+  if (!/^[0-9A-Za-z]+$/.test(name)) {
+    throw new ApiError(
+      400,
+      'custom_profile_fields.invalid_name',
+      'Invalid field name, only letters or numbers are allowed, case sensitive.',
+    );
+  }
+  for (const [code, names, what] of RESERVED) {
+    if (names.includes(name)) throw new ApiError(400, code, `Invalid field name. ${what}: ${name}.`);
+  }
+}
+
 function create(ctx: RequestContext, input: FieldInput & { name: string }): CustomProfileFieldRow {
+  checkName(input.name);
   const all = fields(ctx);
   if (all[input.name]) {
-    throw new ApiError(
-      422,
-      'custom_profile_fields.name_exists',
-      `Custom profile field with name "${input.name}" already exists.`,
-      {
-        name: input.name,
-      },
-    );
+    throw new ApiError(422, 'custom_profile_fields.name_exists', 'Field already exists with the given name.', {
+      name: input.name,
+    });
   }
   const row: CustomProfileFieldRow = {
     tenantId: 'default',
@@ -72,15 +97,11 @@ const customProfileFields: RouteModule = (r) => {
     const all = fields(ctx);
     const names = new Set<string>();
     for (const input of inputs) {
+      checkName(input.name);
       if (all[input.name] || names.has(input.name)) {
-        throw new ApiError(
-          422,
-          'custom_profile_fields.name_exists',
-          `Custom profile field with name "${input.name}" already exists.`,
-          {
-            name: input.name,
-          },
-        );
+        throw new ApiError(422, 'custom_profile_fields.name_exists', 'Field already exists with the given name.', {
+          name: input.name,
+        });
       }
       names.add(input.name);
     }

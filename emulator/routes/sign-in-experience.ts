@@ -1,29 +1,50 @@
 /** `/sign-in-exp` (singleton, facts §15). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { emptyPatch, GuardError, ok, SINGLETONS, singleton } from '../util.js';
-import { type ConnectorType, enabledConnectorTypes } from './connectors.js';
+import { type ConnectorType, enabledConnectorTypes, socialConnectorTargets } from './connectors.js';
 
 export type SignInExperience = Record<string, unknown> & { id: 'default'; tenantId: string };
 
-/** The sign-in experience of a fresh Logto OSS tenant (34 top-level keys). */
+/**
+ * The sign-in experience of a fresh Logto OSS 1.42 tenant, exactly as `GET /sign-in-exp` returns it (facts
+ * §25.4): `signUp` has no `secondaryIdentifiers` and `passwordPolicy` is `{}` until first written.
+ */
 export function defaultSignInExperience(): SignInExperience {
   return {
     tenantId: 'default',
     id: 'default',
-    color: { primaryColor: '#6139F6', isDarkModeEnabled: false, darkPrimaryColor: '#8768F8' },
+    color: {
+      primaryColor: '#6139F6',
+      isDarkModeEnabled: false,
+      darkPrimaryColor: '#8768F8',
+    },
     branding: {
       logoUrl: 'https://logto.io/logo.svg',
       darkLogoUrl: 'https://logto.io/logo-dark.svg',
     },
     hideLogtoBranding: false,
-    languageInfo: { autoDetect: true, fallbackLanguage: 'en' },
+    languageInfo: {
+      autoDetect: true,
+      fallbackLanguage: 'en',
+    },
     termsOfUseUrl: null,
     privacyPolicyUrl: null,
     agreeToTermsPolicy: 'Automatic',
     signIn: {
-      methods: [{ identifier: 'username', password: true, verificationCode: false, isPasswordPrimary: true }],
+      methods: [
+        {
+          identifier: 'username',
+          password: true,
+          verificationCode: false,
+          isPasswordPrimary: true,
+        },
+      ],
     },
-    signUp: { identifiers: ['username'], password: true, verify: false, secondaryIdentifiers: [] },
+    signUp: {
+      identifiers: ['username'],
+      password: true,
+      verify: false,
+    },
     socialSignIn: {},
     socialSignInConnectorTargets: [],
     signInMode: 'SignInAndRegister',
@@ -31,12 +52,11 @@ export function defaultSignInExperience(): SignInExperience {
     customContent: {},
     customUiAssets: null,
     customUiCsp: {},
-    passwordPolicy: {
-      length: { min: 8, max: 256 },
-      characterTypes: { min: 1 },
-      rejects: { pwned: true, repetitionAndSequence: true, userInfo: true, words: [] },
+    passwordPolicy: {},
+    mfa: {
+      factors: [],
+      policy: 'UserControlled',
     },
-    mfa: { factors: [], policy: 'UserControlled' },
     adaptiveMfa: {},
     singleSignOnEnabled: false,
     supportEmail: null,
@@ -46,11 +66,21 @@ export function defaultSignInExperience(): SignInExperience {
     sentinelPolicy: {},
     emailBlocklistPolicy: {},
     verificationCodePolicy: {},
-    forgotPasswordMethods: ['EmailVerificationCode', 'PhoneVerificationCode'],
+    forgotPasswordMethods: [],
     passkeySignIn: {},
-    signUpProfileFields: [],
-    passwordExpiration: { enabled: false },
-    usernamePolicy: {},
+    signUpProfileFields: null,
+    passwordExpiration: {},
+    usernamePolicy: {
+      caseSensitive: true,
+      minLength: 1,
+      maxLength: 128,
+      allowedChars: {
+        lowercase: true,
+        uppercase: true,
+        numbers: true,
+        underscore: true,
+      },
+    },
   };
 }
 
@@ -109,6 +139,11 @@ const signInExperienceModule: RouteModule = (r) => {
     if (Object.keys(patch).length === 0) throw emptyPatch();
     requireCompleteColor(patch.color);
     requireConnectors(ctx, patch as { signUp?: SignUp; signIn?: SignIn });
+    // Logto keeps only the targets of social connectors the tenant has, silently (facts §25.4).
+    if (Array.isArray(patch.socialSignInConnectorTargets)) {
+      const targets = socialConnectorTargets(ctx);
+      patch.socialSignInConnectorTargets = patch.socialSignInConnectorTargets.filter((t) => targets.has(String(t)));
+    }
     const current = signInExperience(ctx);
     Object.assign(current, patch);
     return ok(current);

@@ -1,4 +1,9 @@
-/** `/sso-connectors` and `/sso-connector-providers` (facts §13). Nothing is fetched over the network. */
+import { X509Certificate } from 'node:crypto';
+/**
+ * `/sso-connectors` and `/sso-connector-providers` (facts §13, §25.3). A config is parsed with its provider's
+ * guard and then checked as Logto checks it: the OIDC issuer's discovery document and SAML metadata are
+ * fetched (loopback hosts only), a SAML certificate is parsed.
+ */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { newId, noContent, notExistsWithId, ok, paginate, RELATIONS, relationRemove, TABLES, table } from '../util.js';
 
@@ -84,38 +89,141 @@ export interface SsoConnectorRow extends Record<string, unknown> {
 
 const connectors = (ctx: RequestContext) => table<SsoConnectorRow>(ctx, TABLES.ssoConnectors);
 
-const invalidConfig = (detail: string): ApiError =>
-  new ApiError(400, 'connector.invalid_config', 'The connector config is invalid.', { detail });
+/** Logto's answer when a config does not match the provider's guard: no `data`, no details (facts §25.3). */
+const invalidConfig = (): ApiError =>
+  new ApiError(400, 'connector.invalid_config', "The connector's config is invalid.");
 
-const isHttpUrl = (value: unknown): boolean => {
-  if (typeof value !== 'string') return false;
-  try {
-    const u = new URL(value);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-};
+const OIDC_KEYS = ['clientId', 'clientSecret', 'issuer'];
+const GOOGLE_ISSUER = 'https://accounts.google.com';
+const SAML_SHAPES = [['metadataUrl'], ['metadata'], ['entityId', 'signInEndpoint', 'x509Certificate']];
+
+const isString = (v: unknown): v is string => typeof v === 'string';
 
 /**
- * Offline stand-in for Logto's config validation. OIDC-type providers: a non-empty config needs an http(s)
- * `issuer` (real Logto fetches its discovery document). SAML-type: `metadataUrl`, when given, must be an
- * http(s) URL and `metadata`, when given, an XML string.
+ * The provider's config guard, as Logto parses it: the stored config is the parsed one (unknown keys dropped,
+ * `trustUnverifiedEmail` defaulted for OIDC-based providers). A mismatch is 400 `connector.invalid_config`.
  */
-function validateConfig(p: Provider, config: Record<string, unknown>): void {
-  if (Object.keys(config).length === 0) return;
+function parseConfig(p: Provider, config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   if (p.providerType === 'oidc') {
-    if (!isHttpUrl(config.issuer)) throw invalidConfig('`issuer` must be an http(s) URL.');
+    const required = p.providerName === 'GoogleWorkspace' ? ['clientId', 'clientSecret'] : OIDC_KEYS;
+    for (const key of required) {
+      if (!isString(config[key])) throw invalidConfig();
+      out[key] = config[key];
+    }
+    if (config.scope !== undefined) {
+      if (!isString(config.scope)) throw invalidConfig();
+      out.scope = config.scope;
+    }
+    for (const key of ['trustUnverifiedEmail', ...(p.providerName === 'GoogleWorkspace' ? ['offlineAccess'] : [])]) {
+      if (config[key] !== undefined && typeof config[key] !== 'boolean') throw invalidConfig();
+    }
+    out.trustUnverifiedEmail = config.trustUnverifiedEmail ?? false;
+    if (p.providerName === 'GoogleWorkspace' && config.offlineAccess !== undefined)
+      out.offlineAccess = config.offlineAccess;
+    return out;
+  }
+  // SAML: the first shape whose keys are all strings (zod's union tries them in this order).
+  const shape = SAML_SHAPES.find((keys) => keys.every((k) => isString(config[k])));
+  if (!shape) throw invalidConfig();
+  for (const key of shape) out[key] = config[key];
+  const mapping = config.attributeMapping;
+  if (mapping !== undefined) {
+    if (typeof mapping !== 'object' || mapping === null || Array.isArray(mapping)) throw invalidConfig();
+    const kept: Record<string, unknown> = {};
+    for (const key of ['id', 'email', 'name']) {
+      const v = (mapping as Record<string, unknown>)[key];
+      if (v === undefined) continue;
+      if (!isString(v)) throw invalidConfig();
+      kept[key] = v;
+    }
+    out.attributeMapping = kept;
+  }
+  return out; // the dev-only `signAuthnRequest` and anything else is dropped
+}
+
+/** The connection check failed: Logto's 400 with `data` saying why (facts §25.3). */
+function checkFailed(
+  code: 'connector.invalid_config' | 'connector.invalid_certificate',
+  data: Record<string, unknown>,
+): ApiError {
+  const message =
+    code === 'connector.invalid_certificate'
+      ? "The connector's certificate is invalid, please make sure the certificate is in PEM encoding."
+      : "The connector's config is invalid.";
+  return new ApiError(400, code, message, data);
+}
+
+/**
+ * GET a document the way Logto's connection check does, with a short timeout. Only loopback hosts are
+ * reached (tests serve discovery documents there); any other host fails as an unresolvable one would on a
+ * machine without Internet access, which is also what a real Logto here answers.
+ */
+async function fetchDocument(url: string): Promise<{ ok: true; text: string } | { ok: false; code: string }> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, code: 'ERR_INVALID_URL' };
+  }
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname) && !parsed.hostname.startsWith('127.'))
+    return { ok: false, code: 'ENOTFOUND' };
+  try {
+    const res = await fetch(parsed, { signal: AbortSignal.timeout(3000) });
+    if (!res.ok) return { ok: false, code: `HTTP ${res.status}` };
+    return { ok: true, text: await res.text() };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    return { ok: false, code: cause?.code ?? (error as Error).name };
+  }
+}
+
+/** Logto's connection check, run after the guard on every write that carries a config. */
+async function checkConnection(p: Provider, config: Record<string, unknown>): Promise<void> {
+  if (p.providerType === 'oidc') {
+    const issuer = p.providerName === 'GoogleWorkspace' ? GOOGLE_ISSUER : String(config.issuer);
+    const answer = await fetchDocument(`${issuer}/.well-known/openid-configuration`);
+    let valid = false;
+    if (answer.ok) {
+      try {
+        const doc = JSON.parse(answer.text) as Record<string, unknown>;
+        valid = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'issuer'].every((k) => isString(doc[k]));
+      } catch {
+        valid = false;
+      }
+    }
+    if (!valid) {
+      throw checkFailed('connector.invalid_config', {
+        ssoErrorCode: 'invalid_config',
+        config: { issuer },
+        message: 'fail_to_fetch_config',
+        error: { code: answer.ok ? 'invalid_config_response' : answer.code, name: 'RequestError' },
+      });
+    }
     return;
   }
-  if (config.metadataUrl !== undefined && !isHttpUrl(config.metadataUrl)) {
-    throw invalidConfig('`metadataUrl` must be an http(s) URL.');
+  if (isString(config.x509Certificate)) {
+    try {
+      new X509Certificate(config.x509Certificate);
+    } catch (error) {
+      throw checkFailed('connector.invalid_certificate', {
+        ssoErrorCode: 'invalid_certificate',
+        config,
+        error: { code: (error as { code?: string }).code ?? 'ERR_OSSL_PEM', reason: (error as Error).message },
+      });
+    }
+    return;
   }
-  if (
-    config.metadata !== undefined &&
-    (typeof config.metadata !== 'string' || !config.metadata.trim().startsWith('<'))
-  ) {
-    throw invalidConfig('`metadata` must be an XML document.');
+  const xml: Awaited<ReturnType<typeof fetchDocument>> = isString(config.metadataUrl)
+    ? await fetchDocument(config.metadataUrl)
+    : { ok: true, text: String(config.metadata) };
+  if (!xml.ok || !/<(?:[\w.-]+:)?IDPSSODescriptor\b/.test(xml.text)) {
+    throw checkFailed('connector.invalid_config', {
+      ssoErrorCode: 'invalid_metadata',
+      config,
+      message: xml.ok ? 'invalid_metadata' : 'fail_to_fetch_metadata',
+      ...(xml.ok ? {} : { error: { code: xml.code } }),
+    });
   }
 }
 
@@ -166,7 +274,7 @@ const ssoConnectors: RouteModule = (r) => {
     return paginate(ctx, rows, 'optional');
   });
 
-  r.route('POST', '/sso-connectors', (ctx) => {
+  r.route('POST', '/sso-connectors', async (ctx) => {
     const body = ctx.body as Partial<SsoConnectorRow> & { providerName: string; connectorName: string };
     const p = SSO_PROVIDERS.find((x) => x.providerName === body.providerName);
     if (!p) {
@@ -174,17 +282,18 @@ const ssoConnectors: RouteModule = (r) => {
         type: body.providerName,
       });
     }
-    const config = body.config ?? {};
-    const domains = body.domains ?? [];
-    checkName(ctx, body.connectorName);
+    // Logto's order (facts §25.3): domains, config guard, duplicate name, then the connection check.
+    const domains = (body.domains ?? []).map((d) => d.toLowerCase());
     checkDomains(domains);
-    validateConfig(p, config);
+    const config = body.config === undefined ? undefined : parseConfig(p, body.config);
+    checkName(ctx, body.connectorName);
+    if (config) await checkConnection(p, config);
     const row: SsoConnectorRow = {
       tenantId: 'default',
       id: newId(12),
       providerName: p.providerName,
       connectorName: body.connectorName,
-      config,
+      config: config ?? {},
       domains,
       branding: body.branding ?? {},
       syncProfile: body.syncProfile ?? false,
@@ -201,16 +310,18 @@ const ssoConnectors: RouteModule = (r) => {
     return ok(detailed(ctx, row));
   });
 
-  r.route('PATCH', '/sso-connectors/:id', (ctx) => {
+  r.route('PATCH', '/sso-connectors/:id', async (ctx) => {
     const row = connectors(ctx)[ctx.params.id];
     if (!row) throw notExistsWithId(TABLES.ssoConnectors, ctx.params.id);
     const body = ctx.body as Partial<SsoConnectorRow>;
-    if (body.connectorName !== undefined) checkName(ctx, body.connectorName, row.id);
-    if (body.domains !== undefined) checkDomains(body.domains);
-    if (body.config !== undefined) {
-      const p = SSO_PROVIDERS.find((x) => x.providerName === row.providerName);
-      if (p) validateConfig(p, body.config);
+    if (body.domains !== undefined) {
+      body.domains = body.domains.map((d) => d.toLowerCase());
+      checkDomains(body.domains);
     }
+    const p = SSO_PROVIDERS.find((x) => x.providerName === row.providerName)!;
+    if (body.config !== undefined) body.config = parseConfig(p, body.config);
+    if (body.connectorName !== undefined) checkName(ctx, body.connectorName, row.id);
+    if (body.config !== undefined) await checkConnection(p, body.config);
     for (const key of [
       'connectorName',
       'config',

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LoopbackIdp, startIdp } from '../support/idp.js';
 import { authFailures, startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
+let idp: LoopbackIdp;
 beforeAll(async () => {
   api = await startApi();
+  idp = await startIdp();
 });
 afterAll(async () => {
   await api?.close();
+  await idp?.close();
 });
 
 describe('SSO connector providers', () => {
@@ -79,7 +83,7 @@ describe('SSO connectors', () => {
     const good = await api.call('POST', '/sso-connectors', {
       providerName: 'OIDC',
       connectorName: 'c',
-      config: { issuer: 'https://idp.example.com', clientId: 'x', clientSecret: 'y' },
+      config: { issuer: idp.issuer, clientId: 'x', clientSecret: 'y' },
     });
     expect(good.status).toBe(200);
     const missing = await api.call('POST', '/sso-connectors', { providerName: 'OIDC' });

@@ -1,66 +1,10 @@
-/**
- * A tiny OpenID provider on loopback for tests: it serves only `/.well-known/openid-configuration`, which
- * is what Logto (and the emulator) fetch when an OIDC SSO connector is created or its config changes.
- * Real Logto on this machine reaches 127.0.0.1, so the same issuer works against both.
- */
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/** Loopback OIDC discovery and the example's SAML IdP settings, for tests (see conformance/idp.ts). */
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { exampleSamlConfig } from '../../conformance/idp.js';
 
-export interface LoopbackIdp {
-  /** `http://127.0.0.1:<port>`: use it as the connector's `issuer`. */
-  issuer: string;
-  /** Discovery requests received so far. */
-  requests(): number;
-  close(): Promise<void>;
-}
+export { type LoopbackIdp, startIdp } from '../../conformance/idp.js';
 
-export async function startIdp(): Promise<LoopbackIdp> {
-  let count = 0;
-  const server: Server = createServer((req, res) => {
-    const { port } = server.address() as AddressInfo;
-    const issuer = `http://127.0.0.1:${port}`;
-    if (req.url === '/.well-known/openid-configuration') {
-      count++;
-      res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({
-          issuer,
-          authorization_endpoint: `${issuer}/auth`,
-          token_endpoint: `${issuer}/token`,
-          userinfo_endpoint: `${issuer}/me`,
-          jwks_uri: `${issuer}/jwks`,
-          response_types_supported: ['code'],
-          subject_types_supported: ['public'],
-          id_token_signing_alg_values_supported: ['RS256'],
-        }),
-      );
-      return;
-    }
-    res.statusCode = 404;
-    res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    issuer: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/**
- * A SAML connector config Logto accepts without reaching the IdP: the manual form with the example tenant's
- * (public) IdP certificate.
- */
+/** A SAML connector config Logto accepts without reaching the IdP (the manual form, a public certificate). */
 export function samlIdpConfig(): Record<string, unknown> {
-  const example = parse(readFileSync(join(import.meta.dirname, '..', '..', 'examples', 'tenant.yaml'), 'utf8'));
-  const config = example.ssoConnectors['globex-saml'].config as Record<string, unknown>;
-  return { entityId: config.entityId, signInEndpoint: config.signInEndpoint, x509Certificate: config.x509Certificate };
+  return exampleSamlConfig(join(import.meta.dirname, '..', '..'));
 }

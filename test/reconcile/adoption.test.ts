@@ -100,9 +100,9 @@ describe.each(CASES)('$kind: adoption by name', (c) => {
 });
 
 describe('adoption keys across desired entries', () => {
-  itEmulator('two desired entries with the same name and no ids are a spec error naming both', async () => {
+  it('two desired entries with the same name and no ids are a spec error naming both', async () => {
     const name = `${t.prefix}same`;
-    t.emulator!.resetStats();
+    t.emulator?.resetStats();
     const error = await planTenant(
       [
         { address: 'Application.one', kind: 'Application', spec: { name, type: 'SPA' } },
@@ -112,7 +112,7 @@ describe('adoption keys across desired entries', () => {
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SpecValidationError);
     expect((error as Error).message).toMatch(/Application\.two field "name".*Application\.one/);
-    expect(t.emulator!.stats().byRoute).toEqual({});
+    if (t.emulator) expect(t.emulator.stats().byRoute).toEqual({}); // not a single request
   });
 
   it('an object another entry holds by id is not adopted: the new entry is created', async () => {

@@ -138,7 +138,7 @@ describe('Role', () => {
     await expectClean(t, desired, result.state);
   });
 
-  itEmulator('an invalid spec names the object and the field, with zero write requests', async () => {
+  it('an invalid spec names the object and the field, with zero write requests', async () => {
     const desired: DesiredObject[] = [
       { address: 'Role.ok', kind: 'Role', spec: { name: `${t.prefix}ok`, description: 'fine' } },
       { address: 'Role.bad', kind: 'Role', spec: { name: `${t.prefix}bad`, type: 'Robot' } },
@@ -160,7 +160,7 @@ describe('Role', () => {
       { client: t.client, desired },
     ).catch((e: unknown) => e);
     expect(applied).toBeInstanceOf(SpecValidationError);
-    expect(writes(t)).toEqual({});
+    if (t.emulator) expect(writes(t)).toEqual({});
   });
 
   itEmulator('a lost create response is resolved by name, never a duplicate', async () => {

@@ -3,7 +3,7 @@
  * use or a statement of the facts document (`facts` names the section); each deletes what it creates and puts
  * back any setting it changes, so it can run against a shared real tenant.
  */
-import { type Answer, type Api, answer, type Reply } from './wire.js';
+import { type Answer, type AnswerOptions, type Api, answer, type Reply } from './wire.js';
 
 export interface ProbeEnv {
   /** Run-unique, letters and digits only: every created name carries it. */
@@ -27,9 +27,9 @@ type Row = { id: string; name?: string };
 /** Send, record, and return the reply (for ids of created objects). */
 function recorder(api: Api) {
   const answers: Answer[] = [];
-  const send = async (method: string, path: string, body?: unknown, label?: string, values?: string[]) => {
+  const send = async (method: string, path: string, body?: unknown, label?: string, options?: AnswerOptions) => {
     const reply = await api.call(method, path, body);
-    answers.push(answer(label ?? `${method} ${path}`, reply, values));
+    answers.push(answer(label ?? `${method} ${path}`, reply, options));
     return reply;
   };
   return { answers, send };
@@ -93,7 +93,7 @@ export const PROBES: Probe[] = [
       await send('POST', `/resources/${rid}/scopes`, { name: 'read' }, 'POST /resources/:id/scopes (duplicate)');
       await send('POST', `/resources/${rid}/scopes`, { name: 'has space' }, 'POST /resources/:id/scopes (space)');
       const role = await send('POST', '/roles', { name: `${env.prefix}role`, description: 'd' }, 'POST /roles');
-      await send('POST', '/roles', { name: `${env.prefix}role`, description: 'd' }, 'POST /roles (duplicate)', ['message']);
+      await send('POST', '/roles', { name: `${env.prefix}role`, description: 'd' }, 'POST /roles (duplicate)');
       await send('POST', `/roles/${idOf(role)}/scopes`, { scopeIds: [idOf(scope)] }, 'POST /roles/:id/scopes');
       await send('POST', `/roles/${idOf(role)}/scopes`, { scopeIds: [idOf(scope)] }, 'POST /roles/:id/scopes (again)');
       await send('GET', `/roles/${idOf(role)}/scopes`, undefined, 'GET /roles/:id/scopes');
@@ -172,15 +172,15 @@ export const PROBES: Probe[] = [
     async run(api, env) {
       const { answers, send } = recorder(api);
       const made: string[] = [];
-      const create = async (label: string, body: Record<string, unknown>, values?: string[]) => {
-        const reply = await send('POST', '/sso-connectors', { connectorName: `${env.prefix}${label.replace(/\W/g, '')}`, ...body }, `POST /sso-connectors (${label})`, values);
+      const create = async (label: string, body: Record<string, unknown>, options?: AnswerOptions) => {
+        const reply = await send('POST', '/sso-connectors', { connectorName: `${env.prefix}${label.replace(/\W/g, '')}`, ...body }, `POST /sso-connectors (${label})`, options);
         if (reply.status < 300) made.push(idOf(reply));
         return reply;
       };
       await create('unknown provider', { providerName: 'Keycloak' });
       await create('empty config', { providerName: 'OIDC', config: {} });
       await create('unreachable issuer', { providerName: 'OIDC', config: { issuer: env.deadIssuer, clientId: 'c', clientSecret: 's' } });
-      const oidc = await create('loopback issuer', { providerName: 'OIDC', config: { issuer: env.issuer, clientId: 'c', clientSecret: 's', extra: 1 }, domains: ['Corp.Example.com'] }, ['domains']);
+      const oidc = await create('loopback issuer', { providerName: 'OIDC', config: { issuer: env.issuer, clientId: 'c', clientSecret: 's', extra: 1 }, domains: ['Corp.Example.com'] }, { values: ['domains'] });
       await send('PATCH', `/sso-connectors/${idOf(oidc)}`, { config: { foo: 'bar' } }, 'PATCH /sso-connectors/:id (bad config)');
       await create('bad certificate', { providerName: 'SAML', config: { entityId: 'https://idp.example/e', signInEndpoint: 'https://idp.example/sso', x509Certificate: 'abc' } });
       await create('saml entityId number', { providerName: 'SAML', config: { entityId: 123 } });
@@ -195,9 +195,10 @@ export const PROBES: Probe[] = [
     facts: '§15, §25.4: shape, social targets filtered',
     async run(api, env) {
       const { answers, send } = recorder(api);
-      const before = await send('GET', '/sign-in-exp', undefined, 'GET /sign-in-exp');
+      // A shared tenant's settings vary: their keys are compared, and the filtered targets by value.
+      const before = await send('GET', '/sign-in-exp', undefined, 'GET /sign-in-exp', { depth: 1 });
       const targets = (before.json as { socialSignInConnectorTargets?: string[] }).socialSignInConnectorTargets ?? [];
-      await send('PATCH', '/sign-in-exp', { socialSignInConnectorTargets: [`${env.prefix}nosuch`] }, 'PATCH /sign-in-exp (unknown social target)', ['socialSignInConnectorTargets']);
+      await send('PATCH', '/sign-in-exp', { socialSignInConnectorTargets: [`${env.prefix}nosuch`] }, 'PATCH /sign-in-exp (unknown social target)', { depth: 1, values: ['socialSignInConnectorTargets'] });
       await send('PATCH', '/sign-in-exp', { color: { primaryColor: '#123456' } }, 'PATCH /sign-in-exp (incomplete color)');
       await api.call('PATCH', '/sign-in-exp', { socialSignInConnectorTargets: targets });
       return answers;
@@ -208,12 +209,12 @@ export const PROBES: Probe[] = [
     facts: '§16, §22, §25.5',
     async run(api) {
       const { answers, send } = recorder(api);
-      const before = await send('GET', '/account-center', undefined, 'GET /account-center');
+      const before = await send('GET', '/account-center', undefined, 'GET /account-center', { depth: 1 });
       const url = (before.json as { deleteAccountUrl?: unknown }).deleteAccountUrl ?? null;
-      await send('PATCH', '/account-center', { deleteAccountUrl: 'https://account.example/delete' }, 'PATCH /account-center (deleteAccountUrl)');
+      await send('PATCH', '/account-center', { deleteAccountUrl: 'https://account.example/delete' }, 'PATCH /account-center (deleteAccountUrl)', { depth: 1, values: ['deleteAccountUrl'] });
       await api.call('PATCH', '/account-center', { deleteAccountUrl: url });
-      await send('GET', '/configs/id-token', undefined, 'GET /configs/id-token');
-      await send('GET', '/configs/oidc/session', undefined, 'GET /configs/oidc/session');
+      await send('GET', '/configs/id-token', undefined, 'GET /configs/id-token', { depth: 1 });
+      await send('GET', '/configs/oidc/session', undefined, 'GET /configs/oidc/session', { depth: 1 });
       return answers;
     }, // biome-ignore format: compact
   },

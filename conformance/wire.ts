@@ -60,19 +60,34 @@ export async function connect(server: Server): Promise<Api> {
   };
 }
 
-/** The shape of a JSON value: key sets and value types, recursively; arrays by the shape of their items. */
-export function shape(value: unknown): unknown {
+/**
+ * The shape of a JSON value: key sets and value types, recursively, down to `depth` levels (deeper values
+ * are `*`); arrays by the distinct shapes of their items.
+ */
+export function shape(value: unknown, depth = Number.POSITIVE_INFINITY): unknown {
+  if (depth <= 0) return '*';
   if (value === null) return 'null';
   if (Array.isArray(value)) {
-    const items = [...new Set(value.map((v) => JSON.stringify(shape(v))))].sort();
+    const items = [...new Set(value.map((v) => JSON.stringify(shape(v, depth - 1))))].sort();
     return items.map((i) => JSON.parse(i));
   }
   if (typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value as object).sort()) out[key] = shape((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value as object).sort())
+      out[key] = shape((value as Record<string, unknown>)[key], depth - 1);
     return out;
   }
   return typeof value;
+}
+
+/** Ids in messages (`The scope id <id> has…`) differ between servers by nature: 12- and 21-character ids. */
+const ID_IN_TEXT = /\b(?=[0-9a-z]*\d)(?=[0-9a-z]*[a-z])[0-9a-z]{12}(?:[0-9a-z]{9})?\b/g;
+
+export interface AnswerOptions {
+  /** Top-level fields compared by value (e.g. a list the server filters). */
+  values?: string[];
+  /** How deep the body's shape is compared: 1 = its keys only (a tenant's settings, whose values vary). */
+  depth?: number;
 }
 
 export interface Answer {
@@ -85,16 +100,21 @@ export interface Answer {
   headers: Record<string, string>;
 }
 
-/** A reply reduced to what is compared. `values` keeps chosen top-level fields by value (e.g. a filtered list). */
-export function answer(request: string, reply: Reply, values: string[] = []): Answer {
+/**
+ * A reply reduced to what is compared. An error body is compared by its code, message and keys down to those
+ * of `data` (what is inside Logto's `data.error` is a library's internals).
+ */
+export function answer(request: string, reply: Reply, options: AnswerOptions = {}): Answer {
   const out: Answer = { request, status: reply.status, headers: {} };
   const body = reply.json as Record<string, unknown> | undefined;
-  if (reply.status >= 400 && body && typeof body === 'object' && !Array.isArray(body)) {
+  const isError = reply.status >= 400 && body !== undefined && typeof body === 'object' && !Array.isArray(body);
+  if (isError) {
     if (typeof body.code === 'string') out.code = body.code;
-    if (typeof body.message === 'string') out.message = body.message;
+    if (typeof body.message === 'string') out.message = body.message.replace(ID_IN_TEXT, '<id>');
   }
+  const values = options.values ?? [];
   if (reply.json !== undefined) {
-    const s = shape(reply.json);
+    const s = shape(reply.json, isError ? 2 : (options.depth ?? Number.POSITIVE_INFINITY));
     if (values.length > 0 && body && typeof body === 'object') {
       for (const field of values) (s as Record<string, unknown>)[field] = body[field] ?? null;
     }

@@ -14,6 +14,7 @@ import type { TenantState } from './types.js';
 import { CORE_RELATIONS, CORE_TABLES, newId, TABLES } from './util.js';
 
 export const MANAGEMENT_API_ID = 'management-api';
+export const MANAGEMENT_API_ALL_SCOPE_ID = 'management-api-all';
 export const MANAGEMENT_API_INDICATOR = 'https://default.logto.app/api';
 export const MANAGEMENT_API_ROLE_NAME = 'Logto Management API access';
 
@@ -45,7 +46,8 @@ export function createSeedState(
 ): Seeded {
   const gen = idGenerator(seed);
   const state: TenantState = { tables: {}, relations: {}, singletons: {} };
-  const resourceScopeId = gen();
+  // Logto seeds the Management API's `all` scope with a fixed id (facts §25.5).
+  const resourceScopeId = MANAGEMENT_API_ALL_SCOPE_ID;
   const roleId = gen();
   const appId = gen();
   const appSecret = gen(32);

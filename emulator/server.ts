@@ -485,7 +485,7 @@ export class EmulatorServer {
   /** Bearer auth with Logto's error bodies. Returns the token's client id. */
   private authenticate(req: IncomingMessage): string {
     const authz = req.headers.authorization;
-    if (authz === undefined)
+    if (authz === undefined || authz.trim() === '')
       throw new ApiError(401, 'auth.authorization_header_missing', 'Authorization header is missing.');
     const [scheme = '', ...rest] = authz.trim().split(/\s+/);
     if (scheme.toLowerCase() !== 'bearer') {

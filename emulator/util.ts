@@ -32,13 +32,13 @@ export function notExistsWithId(tableName: string, id: string): ApiError {
   });
 }
 export function notFound(): ApiError {
-  return new ApiError(404, 'entity.not_found', 'The entity does not exist in the database.');
+  return new ApiError(404, 'entity.not_found', 'The resource does not exist.');
 }
 export function notExists(tableName: string): ApiError {
   return new ApiError(404, 'entity.not_exists', `The ${tableName} does not exist.`);
 }
 export function emptyPatch(): ApiError {
-  return new ApiError(422, 'entity.invalid_input', 'Value list must not be empty.');
+  return new ApiError(422, 'entity.invalid_input', 'Invalid input. Value list must not be empty.');
 }
 
 export const ok = (json: unknown, status = 200): HandlerResult => ({ status, json });
@@ -78,8 +78,9 @@ export function paginate(ctx: RequestContext, rows: unknown[], mode: PaginationM
   const link = (p: number, rel: string) => `<${ctx.baseUrl}${path}?page=${p}&page_size=${size}>; rel="${rel}"`;
   const links = [link(1, 'first')];
   if (page > 1) links.push(link(Math.min(page - 1, last), 'prev'));
-  if (page < last) links.push(link(page + 1, 'next'));
+  // Logto's order: first, prev, last, next.
   links.push(link(last, 'last'));
+  if (page < last) links.push(link(page + 1, 'next'));
   return { status: 200, json: items, headers: { 'Total-Number': String(total), Link: links.join(', ') } };
 }
 

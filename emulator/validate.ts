@@ -50,6 +50,15 @@ interface Operation {
   pathParams: Array<Schema | undefined>;
 }
 
+/**
+ * Body properties the document describes differently from what the real server accepts (observed on Logto
+ * 1.42.0), by operation: the server wins.
+ */
+const CORRECTIONS: Record<string, Record<string, Schema>> = {
+  // The document says an object; the server takes a URL string or null (facts §25.5).
+  'PATCH /account-center': { deleteAccountUrl: { type: 'string', nullable: true } },
+};
+
 /** A route key independent of parameter names: `/applications/{}/roles`. */
 export function templateKey(method: string, template: string): string {
   return `${method.toUpperCase()} ${template.replace(/\{[^}]+\}|:[A-Za-z0-9_]+/g, '{}')}`;
@@ -155,6 +164,10 @@ export class BodyValidator {
     let fn: ValidateFunction | null = null;
     if (op?.schema) {
       const schema = normalise(structuredClone(op.schema), this.components, new Set());
+      for (const [property, corrected] of Object.entries(CORRECTIONS[key] ?? {})) {
+        const props = schema.properties as Record<string, Schema> | undefined;
+        if (props?.[property]) props[property] = corrected;
+      }
       try {
         fn = this.getAjv().compile(schema);
       } catch (err) {

@@ -318,7 +318,7 @@ export const applicationRoutes: RouteModule = (r) => {
       throw new ApiError(422, 'entity.db_constraint_violated', 'Database constraint violated.');
     }
     if (appSecrets(ctx, app.id).some(([, s]) => s.name === body.name)) {
-      throw new ApiError(422, 'application.secret_name_exists', 'Secret with the same name already exists.');
+      throw new ApiError(422, 'application.secret_name_exists', 'Secret name already exists.');
     }
     return ok(addSecret(ctx, app.id, body.name, body.expiresAt ?? null), 201);
   });
@@ -330,7 +330,7 @@ export const applicationRoutes: RouteModule = (r) => {
     if (!found) throw notExists('application_secrets');
     const name = (ctx.body as { name: string }).name;
     if (name !== found[1].name && list.some(([, s]) => s.name === name)) {
-      throw new ApiError(422, 'application.secret_name_exists', 'Secret with the same name already exists.');
+      throw new ApiError(422, 'application.secret_name_exists', 'Secret name already exists.');
     }
     found[1].name = name;
     return ok(found[1]);
@@ -345,8 +345,11 @@ export const applicationRoutes: RouteModule = (r) => {
   });
 
   // ---- M2M roles
+  const onlyM2mRoles = () =>
+    new ApiError(422, 'application.invalid_type', 'Only machine to machine applications can have associated roles.');
   r.route('GET', '/applications/:applicationId/roles', (ctx) => {
     const app = getApplication(ctx, ctx.params.applicationId as string);
+    if (app.type !== 'MachineToMachine') throw onlyM2mRoles();
     const matchesSearch = searchFilter(ctx, ['id', 'name', 'description']);
     const roles = roleRows(ctx);
     const rows = relationRows(ctx, CORE_RELATIONS.applicationsRoles, { applicationId: app.id })

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   GuardError,
+  guardError,
   newId,
   noContent,
   notExistsWithId,
@@ -61,6 +62,9 @@ const hooksModule: RouteModule = (r) => {
 
   r.route('POST', '/hooks', (ctx) => {
     const body = ctx.body as Partial<HookRow> & { config: HookRow['config'] };
+    // `events: []` fails Logto's guard (at least one); no events at all is `hook.missing_events` (facts §25.5).
+    if (Array.isArray(body.events) && body.events.length === 0)
+      throw guardError('events', 'Array must contain at least 1 element(s)', 'too_small');
     const events = body.events ?? [];
     const event = body.event ?? null;
     if (events.length === 0 && !event) {

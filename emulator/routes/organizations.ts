@@ -6,6 +6,7 @@ import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   deleteRelationRow,
   GuardError,
+  guardError,
   newId,
   noContent,
   notExists,
@@ -110,6 +111,8 @@ function simpleRelation(
     target: (ctx: RequestContext) => Record<string, Row>;
     mode: 'optional' | 'always';
     validate?: (ctx: RequestContext, ids: readonly string[]) => void;
+    /** POST refuses an empty list (Logto's guard: at least one id), as for applications (facts §25.5). */
+    nonEmptyOnAdd?: boolean;
     render?: (ctx: RequestContext, row: Row) => Row;
   },
 ): void {
@@ -125,6 +128,8 @@ function simpleRelation(
   });
   const add = (ctx: RequestContext, replace: boolean) => {
     const ids = (ctx.body as Record<string, string[]>)[opts.bodyKey] ?? [];
+    if (!replace && opts.nonEmptyOnAdd && ids.length === 0)
+      throw guardError(opts.bodyKey, 'Array must contain at least 1 element(s)', 'too_small');
     requireOrg(ctx);
     if (opts.validate) opts.validate(ctx, ids);
     else requireAll(opts.target(ctx), ids);
@@ -231,6 +236,7 @@ const organizations: RouteModule = (r) => {
     target: apps,
     mode: 'always',
     validate: requireM2mApps,
+    nonEmptyOnAdd: true,
     render: (ctx, app) => ({
       ...publicApp(app),
       organizationRoles: orgAppRoles(ctx, ctx.params.id, String(app.id)).map(({ id, name }) => ({ id, name })),

@@ -67,7 +67,7 @@ function checkScopeName(name: string): void {
 }
 
 function scopeNameExists(name: string): ApiError {
-  return new ApiError(422, 'scope.name_exists', `The scope name ${name} is already in use.`);
+  return new ApiError(422, 'scope.name_exists', `The scope name ${name} is already in use`);
 }
 
 /** Delete a scope and every link to it. */

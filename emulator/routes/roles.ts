@@ -1,6 +1,8 @@
 /**
  * `/roles`, role scopes, role applications and role users. Facts §5 (role side), §9.
  */
+
+import { MANAGEMENT_API_ID } from '../seed.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   CORE_RELATIONS,
@@ -42,7 +44,7 @@ export function getRole(ctx: RequestContext, id: string): RoleRow {
   return row;
 }
 
-const nameInUse = (name: string) => new ApiError(422, 'role.name_in_use', `This role name "${name}" is already in use`);
+const nameInUse = (name: string) => new ApiError(422, 'role.name_in_use', `This role name ${name} is already in use`);
 
 function roleApps(ctx: RequestContext, roleId: string): Row[] {
   const apps = applications(ctx);
@@ -58,9 +60,23 @@ function roleUsers(ctx: RequestContext, roleId: string): Row[] {
     .filter((u): u is Row => Boolean(u));
 }
 
+/** Management API scopes may go to machine-to-machine roles only (facts §25.5). */
+function refuseManagementScopesForUsers(ctx: RequestContext, type: RoleRow['type'] | undefined, scopeIds: string[]) {
+  if (type === 'MachineToMachine') return;
+  const all = scopes(ctx);
+  if (scopeIds.some((id) => all[id]?.resourceId === MANAGEMENT_API_ID)) {
+    throw new ApiError(
+      400,
+      'role.management_api_scopes_not_assignable_to_user_role',
+      'Cannot assign Management API scopes to a user role.',
+    );
+  }
+}
+
 function addScopes(ctx: RequestContext, role: RoleRow, scopeIds: string[]): Row[] {
   const all = scopes(ctx);
   for (const scopeId of scopeIds) if (!all[scopeId]) throw notExistsWithId('scopes', scopeId);
+  refuseManagementScopesForUsers(ctx, role.type, scopeIds);
   for (const scopeId of scopeIds) {
     if (relationRows(ctx, CORE_RELATIONS.rolesScopes, { roleId: role.id, scopeId }).length > 0) {
       throw new ApiError(422, 'role.scope_exists', `The scope id ${scopeId} has already been added to this role`);
@@ -126,6 +142,7 @@ export const roleRoutes: RouteModule = (r) => {
     };
     if (Object.values(roles(ctx)).some((role) => role.name === body.name)) throw nameInUse(body.name);
     for (const scopeId of body.scopeIds ?? []) if (!scopes(ctx)[scopeId]) throw notExistsWithId('scopes', scopeId);
+    refuseManagementScopesForUsers(ctx, body.type ?? 'User', body.scopeIds ?? []);
     const row: RoleRow = {
       tenantId: 'default',
       id: newId(21),

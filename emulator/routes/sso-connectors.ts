@@ -278,9 +278,14 @@ const ssoConnectors: RouteModule = (r) => {
     const body = ctx.body as Partial<SsoConnectorRow> & { providerName: string; connectorName: string };
     const p = SSO_PROVIDERS.find((x) => x.providerName === body.providerName);
     if (!p) {
-      throw new ApiError(422, 'connector.not_found', `Cannot find available connector type: ${body.providerName}.`, {
-        type: body.providerName,
-      });
+      throw new ApiError(
+        422,
+        'connector.not_found',
+        `Cannot find any available connector for type: ${body.providerName}.`,
+        {
+          type: body.providerName,
+        },
+      );
     }
     // Logto's order (facts §25.3): domains, config guard, duplicate name, then the connection check.
     const domains = (body.domains ?? []).map((d) => d.toLowerCase());

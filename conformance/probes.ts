@@ -46,6 +46,8 @@ export const PROBES: Probe[] = [
       for (const route of ['/roles', '/applications', '/resources', '/organizations', '/organization-roles', '/organization-scopes', '/sso-connectors', '/hooks', '/custom-profile-fields'])
         await send('GET', `${route}/nonexistent123`);
       await send('DELETE', '/roles/nonexistent123');
+      await send('PATCH', '/hooks/nonexistent123', { name: 'x' });
+      await send('DELETE', '/hooks/nonexistent123');
       return answers;
     }, // biome-ignore format: a list of routes
   },

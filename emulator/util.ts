@@ -27,9 +27,7 @@ export function relation(ctx: RequestContext, name: string): Array<Record<string
 
 /** `The <table> with ID \`<id>\` does not exist.` — 404 entity.not_exists_with_id. */
 export function notExistsWithId(tableName: string, id: string): ApiError {
-  return new ApiError(404, 'entity.not_exists_with_id', `The ${tableName} with ID \`${id}\` does not exist.`, {
-    id,
-  });
+  return new ApiError(404, 'entity.not_exists_with_id', `The ${tableName} with ID \`${id}\` does not exist.`);
 }
 export function notFound(): ApiError {
   return new ApiError(404, 'entity.not_found', 'The resource does not exist.');

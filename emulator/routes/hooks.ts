@@ -6,6 +6,7 @@ import {
   guardError,
   newId,
   noContent,
+  notExists,
   notExistsWithId,
   notFound,
   ok,
@@ -89,7 +90,9 @@ const hooksModule: RouteModule = (r) => {
 
   r.route('PATCH', '/hooks/:id', (ctx) => {
     const patch = patchOf(ctx.body as Partial<HookRow>, PATCHABLE);
-    const row = find(ctx);
+    // PATCH of an unknown hook answers `entity.not_exists` (GET: `…_with_id`, DELETE: `entity.not_found`).
+    const row = hooks(ctx)[ctx.params.id];
+    if (!row) throw notExists('hook');
     Object.assign(row, patch);
     return ok(row);
   });

@@ -6,10 +6,12 @@
 #   export TF_CLI_CONFIG_FILE=$PWD/.terraform-mirror/terraform.rc
 #   export LOGTO_ENDPOINT=https://<tenant>.logto.app LOGTO_APP_ID=… LOGTO_APP_SECRET=…
 #   export TF_VAR_hook_authorization='Bearer …' TF_VAR_acme_oidc_client_secret=…
+#   export TF_VAR_acme_oidc_issuer=https://idp.acme.example   # must be reachable from the Logto server
 #   terraform init && terraform apply
 #
 # Secrets never live in this file: they come in through sensitive variables (TF_VAR_… or a *.tfvars file
-# kept out of version control), and Terraform shows them as (sensitive value).
+# kept out of version control), and Terraform shows them as (sensitive value). `name_prefix` puts a prefix
+# on every name Logto keeps unique, so several copies (one per branch or test run) share one tenant.
 
 terraform {
   required_providers {
@@ -28,6 +30,17 @@ variable "hook_authorization" {
   sensitive   = true
 }
 
+variable "name_prefix" {
+  description = "Prefix for every name and API identifier, e.g. \"pr42-\" for a preview copy of this tenant."
+  type        = string
+  default     = ""
+}
+
+variable "acme_oidc_issuer" {
+  description = "Issuer URL of Acme's OpenID provider. Logto fetches <issuer>/.well-known/openid-configuration when the connector is written, so the Logto server must reach it."
+  type        = string
+}
+
 variable "acme_oidc_client_secret" {
   description = "Client secret of the Logto client registered at Acme's OpenID provider."
   type        = string
@@ -38,7 +51,7 @@ variable "acme_oidc_client_secret" {
 
 resource "logto_api_resource" "orders" {
   name             = "Orders API"
-  indicator        = "https://api.example.com/orders"
+  indicator        = "https://api.example.com/${var.name_prefix}orders"
   access_token_ttl = 3600
 }
 
@@ -57,13 +70,13 @@ resource "logto_api_resource_scope" "orders_write" {
 # ---- roles --------------------------------------------------------------------------------------
 
 resource "logto_role" "viewer" {
-  name        = "viewer"
+  name        = "${var.name_prefix}viewer"
   description = "Can read orders"
   scope_ids   = [logto_api_resource_scope.orders_read.id]
 }
 
 resource "logto_role" "editor" {
-  name        = "editor"
+  name        = "${var.name_prefix}editor"
   description = "Can read and change orders"
   scope_ids = [
     logto_api_resource_scope.orders_read.id,
@@ -72,7 +85,7 @@ resource "logto_role" "editor" {
 }
 
 resource "logto_role" "orders_service" {
-  name        = "orders-service"
+  name        = "${var.name_prefix}orders-service"
   description = "Machine access to the Orders API"
   type        = "MachineToMachine"
   scope_ids   = [logto_api_resource_scope.orders_write.id]
@@ -81,7 +94,7 @@ resource "logto_role" "orders_service" {
 # ---- applications -------------------------------------------------------------------------------
 
 resource "logto_application" "spa" {
-  name                      = "Storefront"
+  name                      = "${var.name_prefix}Storefront"
   type                      = "SPA"
   description               = "Customer-facing single-page app"
   redirect_uris             = ["https://shop.example.com/callback"]
@@ -90,14 +103,14 @@ resource "logto_application" "spa" {
 }
 
 resource "logto_application" "backoffice" {
-  name          = "Back office"
+  name          = "${var.name_prefix}Back office"
   type          = "Traditional"
   redirect_uris = ["https://admin.example.com/auth/callback"]
   custom_data   = jsonencode({ team = "operations" })
 }
 
 resource "logto_application" "orders_worker" {
-  name = "Orders worker"
+  name = "${var.name_prefix}Orders worker"
   type = "MachineToMachine"
 }
 
@@ -109,12 +122,12 @@ resource "logto_application_role_assignment" "orders_worker" {
 # ---- organization template ----------------------------------------------------------------------
 
 resource "logto_organization_scope" "manage_members" {
-  name        = "manage:members"
+  name        = "${var.name_prefix}manage:members"
   description = "Invite and remove members"
 }
 
 resource "logto_organization_role" "org_admin" {
-  name                   = "org-admin"
+  name                   = "${var.name_prefix}org-admin"
   description            = "Administers an organization"
   organization_scope_ids = [logto_organization_scope.manage_members.id]
   resource_scope_ids     = [logto_api_resource_scope.orders_write.id]
@@ -123,7 +136,7 @@ resource "logto_organization_role" "org_admin" {
 # ---- webhook, SSO, sign-in experience -----------------------------------------------------------
 
 resource "logto_hook" "user_events" {
-  name    = "User events"
+  name    = "${var.name_prefix}User events"
   events  = ["User.Created", "User.Deleted"]
   url     = "https://hooks.example.com/logto"
   headers = jsonencode({ Authorization = var.hook_authorization })
@@ -131,10 +144,10 @@ resource "logto_hook" "user_events" {
 
 resource "logto_sso_connector" "acme" {
   provider_name  = "OIDC"
-  connector_name = "acme-corp"
+  connector_name = "${var.name_prefix}acme-corp"
   domains        = ["acme.example"]
   config = jsonencode({
-    issuer       = "https://idp.acme.example"
+    issuer       = var.acme_oidc_issuer
     clientId     = "logto"
     clientSecret = var.acme_oidc_client_secret
     scope        = "openid profile email"

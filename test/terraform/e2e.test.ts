@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LoopbackIdp, startIdp } from '../support/idp.js';
 import { exec, type Run } from '../support/process.js';
 import { startTarget, type Target } from '../support/target.js';
 import { terraformEnv } from './support.js';
@@ -29,6 +30,9 @@ const OIDC_CLIENT_SECRET = `e2e-${randomBytes(12).toString('hex')}`;
 
 describe('terraform with the Logto provider (HCL example)', () => {
   let target: Target;
+  let idp: LoopbackIdp;
+  /** The run's prefix: the example's `name_prefix`, so its names never meet another run's on a shared tenant. */
+  let p: string;
   let work: string;
   let env: NodeJS.ProcessEnv;
   let seeded: Record<string, string[]>;
@@ -48,14 +52,24 @@ describe('terraform with the Logto provider (HCL example)', () => {
     return r;
   }
 
-  async function snapshot(): Promise<Record<string, string[]>> {
+  type Named = { id: string; name?: string; connectorName?: string; indicator?: string };
+  /** Ids per list route; `ours` keeps only the objects whose name carries this run's prefix. */
+  async function snapshot(ours = false): Promise<Record<string, string[]>> {
     const result: Record<string, string[]> = {};
-    for (const path of LISTS) result[path] = (await target.client.list<{ id: string }>(path)).map((r) => r.id).sort();
+    for (const path of LISTS) {
+      const rows = await target.client.list<Named>(path);
+      result[path] = rows
+        .filter((r) => !ours || [r.name, r.connectorName, r.indicator].some((v) => v?.includes(p)))
+        .map((r) => r.id)
+        .sort();
+    }
     return result;
   }
 
   beforeAll(async () => {
     target = await startTarget();
+    p = target.prefix;
+    idp = await startIdp();
     const root = mkdtempSync(join(tmpdir(), 'logto-tf-e2e-'));
     work = join(root, 'work');
     mkdirSync(work, { recursive: true });
@@ -64,12 +78,15 @@ describe('terraform with the Logto provider (HCL example)', () => {
       ...(await terraformEnv(root, target)),
       TF_VAR_hook_authorization: HOOK_AUTHORIZATION,
       TF_VAR_acme_oidc_client_secret: OIDC_CLIENT_SECRET,
+      TF_VAR_acme_oidc_issuer: idp.issuer,
+      TF_VAR_name_prefix: p,
     };
     seeded = await snapshot();
   }, 120_000);
 
   afterAll(async () => {
     await target?.cleanup();
+    await idp?.close();
   });
 
   it('init works offline from the filesystem mirror', async () => {
@@ -99,16 +116,18 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
     const roles = await target.client.list<{ name: string }>('/roles');
-    expect(roles.map((x) => x.name)).toEqual(expect.arrayContaining(['viewer', 'editor', 'orders-service']));
+    expect(roles.map((x) => x.name)).toEqual(
+      expect.arrayContaining([`${p}viewer`, `${p}editor`, `${p}orders-service`]),
+    );
 
     // The variables' values reached Logto.
     const hook = (
       await target.client.list<{ name: string; config: { headers?: Record<string, string> } }>('/hooks')
-    ).find((x) => x.name === 'User events');
+    ).find((x) => x.name === `${p}User events`);
     expect(hook?.config.headers?.Authorization === HOOK_AUTHORIZATION).toBe(true);
     const sso = (
       await target.client.list<{ connectorName: string; config: Record<string, unknown> }>('/sso-connectors')
-    ).find((x) => x.connectorName === 'acme-corp');
+    ).find((x) => x.connectorName === `${p}acme-corp`);
     expect(sso?.config.clientSecret === OIDC_CLIENT_SECRET).toBe(true);
 
     // The plugin's stderr lines show up in Terraform's log, attributed to the plugin…
@@ -172,10 +191,12 @@ describe('terraform with the Logto provider (HCL example)', () => {
   }, 120_000);
 
   it('an out-of-band change shows in plan (exit 2) and apply puts it back', async () => {
-    const viewer = (await target.client.list<{ id: string; name: string }>('/roles')).find((x) => x.name === 'viewer')!;
+    const viewer = (await target.client.list<{ id: string; name: string }>('/roles')).find(
+      (x) => x.name === `${p}viewer`,
+    )!;
     await target.client.patch(`/roles/${viewer.id}`, { description: 'changed out of band' });
     const hook = (await target.client.list<{ id: string; name: string }>('/hooks')).find(
-      (x) => x.name === 'User events',
+      (x) => x.name === `${p}User events`,
     )!;
     await target.client.delete(`/hooks/${hook.id}`);
     const plan = await terraform('plan', '-detailed-exitcode', '-input=false');
@@ -196,24 +217,24 @@ describe('terraform with the Logto provider (HCL example)', () => {
 
   it('imports existing objects by id, by natural key and with an import block', async () => {
     const role = await target.client.post<{ id: string }>('/roles', {
-      name: 'imported-role',
+      name: `${p}imported-role`,
       description: 'made outside Terraform',
     });
     const api = await target.client.post<{ id: string }>('/resources', {
       name: 'Imported API',
-      indicator: 'https://api.example.com/imported',
+      indicator: `https://api.example.com/${p}imported`,
     });
     const scope = await target.client.post<{ id: string }>(`/resources/${api.id}/scopes`, { name: 'read:imported' });
     writeFileSync(
       join(work, 'imported.tf'),
       [
         'resource "logto_role" "imported" {',
-        '  name        = "imported-role"',
+        `  name        = "${p}imported-role"`,
         '  description = "made outside Terraform"',
         '}',
         'resource "logto_api_resource" "imported" {',
         '  name      = "Imported API"',
-        '  indicator = "https://api.example.com/imported"',
+        `  indicator = "https://api.example.com/${p}imported"`,
         '}',
         'resource "logto_api_resource_scope" "imported" {',
         '  resource_id = logto_api_resource.imported.id',
@@ -232,7 +253,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
       'import',
       '-input=false',
       'logto_api_resource.imported',
-      'indicator=https://api.example.com/imported',
+      `indicator=https://api.example.com/${p}imported`,
     );
     expect(byKey.code, byKey.out).toBe(0);
     // A child type through an import block, with the `<resource_id>/<id>` form.
@@ -243,10 +264,14 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(plan.code, plan.out).toBe(0);
   }, 240_000);
 
-  it('destroy leaves only the seeded objects, and no secret was ever printed', async () => {
+  it("destroy removes every object of this run and no one else's, and no secret was ever printed", async () => {
     const r = await terraform('destroy', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
-    expect(await snapshot()).toEqual(seeded);
+    for (const ids of Object.values(await snapshot(true))) expect(ids).toEqual([]);
+    const now = await snapshot();
+    for (const [path, ids] of Object.entries(seeded)) expect(now[path], path).toEqual(expect.arrayContaining(ids));
+    // On the emulator nothing else touches the tenant: exactly the seeded objects remain.
+    if (target.emulator) expect(now).toEqual(seeded);
     const all = secretsInOutput.join('\n');
     expect(all.includes(OIDC_CLIENT_SECRET)).toBe(false);
     expect(all.includes(HOOK_AUTHORIZATION)).toBe(false);

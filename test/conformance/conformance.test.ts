@@ -49,7 +49,7 @@ describe('conformance tool', () => {
     );
   });
 
-  it('finds a deliberately wrong answer: a 404 turned into a 500 by the emulator's fault injection', async () => {
+  it("finds a deliberately wrong answer: a 404 turned into a 500 by the emulator's fault injection", async () => {
     right.setFaults([{ route: '/roles/:id', method: 'GET', fault: 500 }]);
     try {
       const results = await runConformance(

@@ -10,8 +10,9 @@
  * In your own project import the constructs from the package: `from 'logto-iac/cdktf'`. This file imports
  * them from the repository so it always builds against the bindings generated in this checkout.
  *
- * Secrets never appear in the synthesized JSON unless you rely on the demo defaults below: set
- * TF_VAR_globex_oidc_client_secret and TF_VAR_crm_webhook_token (sensitive Terraform variables) instead.
+ * Secrets never appear in the synthesized JSON unless you rely on the demo default below: set
+ * TF_VAR_crm_webhook_token (a sensitive Terraform variable) instead. TF_VAR_name_prefix puts a prefix on every
+ * name and API identifier, so several copies of this tenant (one per branch or test run) can share one tenant.
  */
 import { pathToFileURL } from 'node:url';
 import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
@@ -59,6 +60,31 @@ type Indicator = keyof typeof API_RESOURCES;
 const ORDERS: Indicator = 'https://api.acme-shop.example/orders';
 const CATALOG: Indicator = 'https://api.acme-shop.example/catalog';
 
+/**
+ * Globex's SAML IdP, inline: Logto checks an SSO connector's config when it is written (an OIDC issuer must
+ * serve its discovery document), so this applies without reaching the IdP. The certificate is public.
+ */
+const GLOBEX_IDP_CERTIFICATE = `-----BEGIN CERTIFICATE-----
+MIIDHTCCAgWgAwIBAgIUFzNKCk6KdgNJZUmhW2lnUIeuiL4wDQYJKoZIhvcNAQEL
+BQAwHTEbMBkGA1UEAwwSaWRwLmdsb2JleC5leGFtcGxlMCAXDTI2MTIwNTA0MTIy
+NVoYDzIxMjYxMTExMDQxMjI1WjAdMRswGQYDVQQDDBJpZHAuZ2xvYmV4LmV4YW1w
+bGUwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCJYHXDyvZ6GqShTdPW
+0+yaU+uRLqpG5+HR/aJ5k9VBI7k0bkGNBqcmmUFsZnab8Y5e7RWnNlw03eruMAad
+/NPD4pIpVIPpfFzE9VVAIeLeNzcW0jwD9UUuc0ZYizpKfWeRP631al6oPWzENj/A
+CAarzvZoDFleTE3MHTV6JuH6Oq28GVPwLPgD5NfOYk+csnkXr/XBZZ3qbe8DIJFU
+OPQWB2wKNyapoyzdtCiIH+o8uLP1ZBcBwI/+FypGyQpRYQmVJprVvAcvxtiAaO55
+r8cYDje9+wxtXSLKMafpJeqSbazA7diyPoMbFgbU1zsiu1MjlriSELUmX+o7H5hw
+lw81AgMBAAGjUzBRMB0GA1UdDgQWBBSY1qjIdnFf2qgvgo4zWQDNeYmPJDAfBgNV
+HSMEGDAWgBSY1qjIdnFf2qgvgo4zWQDNeYmPJDAPBgNVHRMBAf8EBTADAQH/MA0G
+CSqGSIb3DQEBCwUAA4IBAQAD9Fj3MqFvnFVp7mGJkh9lkBzYG7zdyWeE+srf8gIM
+v7N2slm5QoRYufBrGiMRmMwfyNc4fbNmU+lXw+DGtlyHh2f4O4ATKs/bUzojePaY
+5UpIqb4UIquwaaRC01ZZNq37kJp1O+Fp61xS2Tw8spwK/vIvp2whrSmidg4TDEYr
+QCqMWINsJZcDcDyHFMCJh8xYUnmBosI74RM9CRtyCUmul9adS6HR6brP+ASREBHT
+hVxoaGcLOAYcKHZnN7QgOG6Xm/j4ta9etf1sDX+C5Ug6E5S6KNyGhMeuKisWX7ed
+uJorAcPyJPLb4cZ3xJHJM1HB2pzP6AwFVd4BBr4R6NGT
+-----END CERTIFICATE-----
+`;
+
 /** A construct id from a natural key: `read:orders` → `read_orders`. */
 function idOf(key: string): string {
   return key.replace(/[^A-Za-z0-9]+/g, '_');
@@ -72,12 +98,15 @@ export class AcmeShopTenant extends TerraformStack {
     // terraform runs, so no credential is written into the synthesized stack.
     new LogtoProvider(this, 'logto');
 
-    const globexClientSecret = new TerraformVariable(this, 'globex_oidc_client_secret', {
+    const namePrefix = new TerraformVariable(this, 'name_prefix', {
       type: 'string',
-      sensitive: true,
-      default: 'demo-only-client-secret',
-      description: 'Client secret of the Globex OIDC connector (demo default; set TF_VAR_globex_oidc_client_secret).',
+      default: '',
+      description: 'Prefix for every name and API identifier (e.g. "pr42-" for a preview copy of this tenant).',
     });
+    /** A name Logto keeps unique (or adopts by), with the prefix. */
+    const named = (name: string): string => `${namePrefix.stringValue}${name}`;
+    /** An API identifier with the prefix on its path: `https://api.acme-shop.example/<prefix>orders`. */
+    const indicatorOf = (indicator: string): string => indicator.replace(/\/([^/]+)$/, `/${namePrefix.stringValue}$1`);
     const crmWebhookToken = new TerraformVariable(this, 'crm_webhook_token', {
       type: 'string',
       sensitive: true,
@@ -94,7 +123,7 @@ export class AcmeShopTenant extends TerraformStack {
     };
     for (const [indicator, api] of Object.entries(API_RESOURCES)) {
       const resource = new ApiResource(this, `api_${api.id}`, {
-        indicator,
+        indicator: indicatorOf(indicator),
         name: api.name,
         ...(api.accessTokenTtl !== undefined ? { accessTokenTtl: api.accessTokenTtl } : {}),
       });
@@ -110,14 +139,14 @@ export class AcmeShopTenant extends TerraformStack {
 
     // ---- roles -----------------------------------------------------------------------------------
     new Role(this, 'role_customer', {
-      name: 'customer',
+      name: named('customer'),
       description: 'Shoppers who place orders',
       type: 'User',
       isDefault: true,
       scopeIds: [scopeId(ORDERS, 'read:orders'), scopeId(ORDERS, 'write:orders'), scopeId(CATALOG, 'read:catalog')],
     });
     new Role(this, 'role_store_admin', {
-      name: 'store-admin',
+      name: named('store-admin'),
       description: 'Staff who manage the catalog and every order',
       type: 'User',
       scopeIds: [
@@ -129,7 +158,7 @@ export class AcmeShopTenant extends TerraformStack {
       ],
     });
     const fulfilment = new Role(this, 'role_fulfilment', {
-      name: 'fulfilment',
+      name: named('fulfilment'),
       description: 'Back-office services that process orders',
       type: 'MachineToMachine',
       scopeIds: [scopeId(ORDERS, 'read:orders'), scopeId(ORDERS, 'write:orders')],
@@ -137,7 +166,7 @@ export class AcmeShopTenant extends TerraformStack {
 
     // ---- applications ----------------------------------------------------------------------------
     new Application(this, 'app_storefront', {
-      name: 'Acme Storefront',
+      name: named('Acme Storefront'),
       type: 'SPA',
       description: 'The customer-facing single-page shop',
       redirectUris: ['https://shop.acme.example/callback', 'http://localhost:5173/callback'],
@@ -147,7 +176,7 @@ export class AcmeShopTenant extends TerraformStack {
       rotateRefreshToken: true,
     });
     const backOffice = new Application(this, 'app_back_office', {
-      name: 'Acme Back Office',
+      name: named('Acme Back Office'),
       type: 'Traditional',
       description: 'Server-rendered admin site for store staff',
       redirectUris: ['https://admin.acme.example/auth/callback'],
@@ -161,7 +190,7 @@ export class AcmeShopTenant extends TerraformStack {
       name: 'deploy-2026',
     });
     const fulfilmentService = new Application(this, 'app_fulfilment_service', {
-      name: 'Fulfilment Service',
+      name: named('Fulfilment Service'),
       type: 'MachineToMachine',
       description: 'Picks, packs and ships orders',
     });
@@ -177,7 +206,7 @@ export class AcmeShopTenant extends TerraformStack {
       'invite:members': 'Invite new members',
       'manage:billing': 'Change the plan and payment details',
     })) {
-      orgScopes[name] = new OrganizationScope(this, `org_scope_${idOf(name)}`, { name, description });
+      orgScopes[name] = new OrganizationScope(this, `org_scope_${idOf(name)}`, { name: named(name), description });
     }
     const orgScopeId = (name: string): string => {
       const scope = orgScopes[name];
@@ -185,7 +214,7 @@ export class AcmeShopTenant extends TerraformStack {
       return scope.id;
     };
     new OrganizationRole(this, 'org_role_org_admin', {
-      name: 'org-admin',
+      name: named('org-admin'),
       description: 'Administers a business account',
       type: 'User',
       organizationScopeIds: [orgScopeId('read:members'), orgScopeId('invite:members'), orgScopeId('manage:billing')],
@@ -196,7 +225,7 @@ export class AcmeShopTenant extends TerraformStack {
       ],
     });
     const orgBuyer = new OrganizationRole(this, 'org_role_org_buyer', {
-      name: 'org-buyer',
+      name: named('org-buyer'),
       description: 'Places orders for the business',
       type: 'User',
       organizationScopeIds: [orgScopeId('read:members')],
@@ -204,30 +233,30 @@ export class AcmeShopTenant extends TerraformStack {
     });
 
     // ---- enterprise SSO and the organization that uses it ---------------------------------------
-    const globexOkta = new SsoConnector(this, 'sso_globex_okta', {
-      connectorName: 'globex-okta',
-      providerName: 'OIDC',
+    const globexSaml = new SsoConnector(this, 'sso_globex_saml', {
+      connectorName: named('globex-saml'),
+      providerName: 'SAML',
       config: Fn.jsonencode({
-        issuer: 'https://globex.okta.example',
-        clientId: 'acme-shop',
-        clientSecret: globexClientSecret.stringValue,
-        scope: 'openid profile email',
+        entityId: 'https://idp.globex.example/saml',
+        signInEndpoint: 'https://idp.globex.example/saml/sso',
+        x509Certificate: GLOBEX_IDP_CERTIFICATE,
+        attributeMapping: { id: 'nameID', email: 'email', name: 'displayName' },
       }),
       domains: ['globex.example'],
       branding: { displayName: 'Globex SSO' },
     });
     new Organization(this, 'org_globex', {
-      name: 'Globex Corporation',
+      name: named('Globex Corporation'),
       description: 'Wholesale customer',
       customData: Fn.jsonencode({ accountManager: 'jane@acme.example' }),
       jitEmailDomains: ['globex.example'],
       jitRoleIds: [orgBuyer.id],
-      jitSsoConnectorIds: [globexOkta.id],
+      jitSsoConnectorIds: [globexSaml.id],
     });
 
     // ---- webhook ----------------------------------------------------------------------------------
     new Hook(this, 'hook_order_events', {
-      name: 'Order events to the CRM',
+      name: named('Order events to the CRM'),
       events: ['PostRegister', 'User.Created', 'Organization.Membership.Updated'],
       url: 'https://crm.acme.example/hooks/logto',
       headers: Fn.jsonencode({ Authorization: `Bearer ${crmWebhookToken.stringValue}` }),

@@ -15,7 +15,7 @@ import { terraformEnv } from '../terraform/support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const DEMO_SECRETS = ['demo-only-client-secret', 'demo-only-token'];
+const DEMO_SECRETS = ['demo-only-token'];
 
 interface Named {
   id: string;
@@ -41,7 +41,8 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
     // Compiled ESM needs "type": "module" and the repository's packages next to it.
     writeFileSync(join(work, 'package.json'), '{ "type": "module" }\n');
     symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
-    env = await terraformEnv(work, target);
+    // Every name and API identifier carries the run's prefix (the stack's `name_prefix` variable).
+    env = { ...(await terraformEnv(work, target)), TF_VAR_name_prefix: target.prefix };
   }, 120_000);
 
   afterAll(async () => {
@@ -102,9 +103,10 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
 
     // 4. The tenant matches examples/tenant.yaml.
     const client = target.client;
+    const p = target.prefix;
     const apis = await client.list<Named & { indicator: string; accessTokenTtl: number }>('/resources');
-    const orders = apis.find((a) => a.indicator === 'https://api.acme-shop.example/orders');
-    const catalog = apis.find((a) => a.indicator === 'https://api.acme-shop.example/catalog');
+    const orders = apis.find((a) => a.indicator === `https://api.acme-shop.example/${p}orders`);
+    const catalog = apis.find((a) => a.indicator === `https://api.acme-shop.example/${p}catalog`);
     expect(orders).toMatchObject({ name: 'Orders API', accessTokenTtl: 3600 });
     expect(catalog).toMatchObject({ name: 'Catalog API' });
     const scopeNames = async (path: string) => (await client.list<Named>(path)).map((s) => s.name).sort();
@@ -117,7 +119,7 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
 
     const roles = await client.list<Named & { type: string; isDefault: boolean; description: string }>('/roles');
     const role = (name: string) => {
-      const found = roles.find((r) => r.name === name);
+      const found = roles.find((r) => r.name === `${p}${name}`);
       if (!found) throw new Error(`role ${name} missing; roles: ${roles.map((r) => r.name).join(', ')}`);
       return found;
     };
@@ -140,7 +142,7 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
       Named & { type: string; oidcClientMetadata: { redirectUris: string[] }; customData: Record<string, unknown> }
     >('/applications');
     const app = (name: string) => {
-      const found = apps.find((a) => a.name === name);
+      const found = apps.find((a) => a.name === `${p}${name}`);
       if (!found) throw new Error(`application ${name} missing`);
       return found;
     };
@@ -153,15 +155,15 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
     const secrets = await client.get<Named[]>(`/applications/${app('Acme Back Office').id}/secrets`);
     expect(secrets.map((s) => s.name)).toContain('deploy-2026');
     const m2mRoles = await client.list<Named>(`/applications/${app('Fulfilment Service').id}/roles`);
-    expect(m2mRoles.map((r) => r.name)).toEqual(['fulfilment']);
+    expect(m2mRoles.map((r) => r.name)).toEqual([`${p}fulfilment`]);
 
     const orgRoles = await client.list<Named>('/organization-roles');
-    const orgAdmin = orgRoles.find((r) => r.name === 'org-admin');
+    const orgAdmin = orgRoles.find((r) => r.name === `${p}org-admin`);
     expect(orgAdmin).toBeDefined();
     expect(await scopeNames(`/organization-roles/${orgAdmin!.id}/scopes`)).toEqual([
-      'invite:members',
-      'manage:billing',
-      'read:members',
+      `${p}invite:members`,
+      `${p}manage:billing`,
+      `${p}read:members`,
     ]);
     expect(await scopeNames(`/organization-roles/${orgAdmin!.id}/resource-scopes`)).toEqual([
       'delete:orders',
@@ -169,15 +171,15 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
       'write:orders',
     ]);
     const orgs = await client.list<Named & { customData: Record<string, unknown> }>('/organizations');
-    const globex = orgs.find((o) => o.name === 'Globex Corporation');
+    const globex = orgs.find((o) => o.name === `${p}Globex Corporation`);
     expect(globex?.customData).toEqual({ accountManager: 'jane@acme.example' });
     const jitRoles = await client.list<Named>(`/organizations/${globex!.id}/jit/roles`);
-    expect(jitRoles.map((r) => r.name)).toEqual(['org-buyer']);
+    expect(jitRoles.map((r) => r.name)).toEqual([`${p}org-buyer`]);
 
     const connectors = await client.list<{ id: string; connectorName: string; domains: string[] }>('/sso-connectors');
-    expect(connectors.find((c) => c.connectorName === 'globex-okta')?.domains).toEqual(['globex.example']);
+    expect(connectors.find((c) => c.connectorName === `${p}globex-saml`)?.domains).toEqual(['globex.example']);
     const hooks = await client.list<Named & { events: string[]; enabled: boolean }>('/hooks');
-    const hook = hooks.find((h) => h.name === 'Order events to the CRM');
+    const hook = hooks.find((h) => h.name === `${p}Order events to the CRM`);
     expect(hook?.events.sort()).toEqual(['Organization.Membership.Updated', 'PostRegister', 'User.Created']);
     expect(hook?.enabled).toBe(true);
     const sie = await client.get<{ color: { primaryColor: string }; signInMode: string; mfa: { factors: string[] } }>(

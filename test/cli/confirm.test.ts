@@ -1,6 +1,7 @@
 /**
  * The interactive confirmation of `apply` on a terminal, in-process: `applyCommand` with stdin marked as a
- * TTY (a PassThrough the test types into once the question is on stderr), against an emulator over HTTP.
+ * TTY (a PassThrough the test types into once the question is on stderr), against an emulator (or the real
+ * Logto of `LOGTO_E2E_*`) over HTTP.
  * Only `yes` applies; anything else exits 1 with no write request sent.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,16 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 import { applyCommand, confirm, type Io } from '../../provider/cli/commands.js';
-import { createClient } from '../../provider/client/index.js';
-import type { LogtoClient } from '../../provider/client/types.js';
 import { catalog } from '../../resources/index.js';
-import { realServerConfigured } from '../support/target.js';
+import { startTarget, type Target } from '../support/target.js';
 
-const TENANT = `
+const tenant = (prefix: string) => `
 roles:
-  confirmed-reader:
+  ${prefix}confirmed-reader:
     description: Reads
 `;
 
@@ -83,28 +81,26 @@ describe('confirm()', () => {
   }
 });
 
-describe.skipIf(realServerConfigured())('apply on a terminal asks first', () => {
-  let emulator: RunningEmulator;
-  let client: LogtoClient;
+describe('apply on a terminal asks first', () => {
+  let target: Target;
   let dir: string;
   let path: string;
+  let role: string;
 
   beforeEach(async () => {
-    emulator = await startEmulator({ port: 0 });
-    client = createClient(
-      { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },
-      {},
-    );
+    target = await startTarget();
+    role = `${target.prefix}confirmed-reader`;
     dir = mkdtempSync(join(tmpdir(), 'logto-iac-confirm-'));
     path = join(dir, 'tenant.yaml');
-    writeFileSync(path, TENANT);
+    writeFileSync(path, tenant(target.prefix));
   });
 
   afterEach(async () => {
-    await client.close();
-    await emulator.close();
+    await target.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  const roleNames = async () => (await target.client.list<{ name: string }>('/roles')).map((r) => r.name);
 
   const applyWith = (t: ReturnType<typeof terminal>) =>
     within(
@@ -115,8 +111,8 @@ describe.skipIf(realServerConfigured())('apply on a terminal asks first', () => 
         json: false,
         autoApprove: false,
         connect: async () => ({
-          client,
-          endpoint: emulator.url,
+          client: target.client,
+          endpoint: target.url,
           embedded: false,
           close: async () => {},
         }),
@@ -124,25 +120,26 @@ describe.skipIf(realServerConfigured())('apply on a terminal asks first', () => 
       30_000,
     );
 
+  /** Write requests the emulator counted (a real server counts none for us: the role check stands alone). */
   const writes = () =>
-    Object.entries(emulator.stats().byRoute).filter(
+    Object.entries(target.emulator?.stats().byRoute ?? {}).filter(
       ([route]) => !route.startsWith('GET ') && route !== 'POST /oidc/token',
     );
 
   it('"no" exits 1 and sends no write request', async () => {
     const t = terminal('no');
-    emulator.resetStats();
+    target.emulator?.resetStats();
     expect(await applyWith(t)).toBe(1);
-    expect(t.stdout()).toContain('+ create   Role.confirmed-reader');
+    expect(t.stdout()).toContain(`+ create   Role.${role}`);
     expect(t.stderr()).toContain('Apply cancelled.');
     expect(writes()).toEqual([]);
-    expect((await client.list<{ name: string }>('/roles')).map((r) => r.name)).not.toContain('confirmed-reader');
+    expect(await roleNames()).not.toContain(role);
   });
 
   it('"yes" applies', async () => {
     const t = terminal('yes');
     expect(await applyWith(t)).toBe(0);
     expect(t.stdout()).toContain('Apply complete! 1 created');
-    expect((await client.list<{ name: string }>('/roles')).map((r) => r.name)).toContain('confirmed-reader');
+    expect(await roleNames()).toContain(role);
   });
 });

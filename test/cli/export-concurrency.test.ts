@@ -1,20 +1,17 @@
 /**
  * `export` reads the relations of many objects at once (an organization's three JIT sets…), bounded by the
  * client's concurrency cap. The built CLI runs as a subprocess against a recording proxy in front of the
- * emulator: the proxy counts requests in flight and which organizations they belong to (no timing asserted).
+ * target (the emulator, or a real Logto): the proxy counts requests in flight and which organizations they
+ * belong to (no timing asserted).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
-import { createClient } from '../../provider/client/index.js';
-import type { LogtoClient } from '../../provider/client/types.js';
-import { realServerConfigured } from '../support/target.js';
+import { startTarget, type Target } from '../support/target.js';
 import { cli, ensureBuilt } from './helpers.js';
 
-let emulator: RunningEmulator;
-let client: LogtoClient;
+let t: Target;
 let proxy: Server;
 let proxyUrl: string;
 let inFlight: { path: string }[];
@@ -39,7 +36,7 @@ async function forward(req: IncomingMessage, res: ServerResponse) {
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers.set(k, v);
     }
-    const answer = await fetch(`${emulator.url}${req.url}`, {
+    const answer = await fetch(`${t.url}${req.url}`, {
       method: req.method,
       headers,
       body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
@@ -61,11 +58,7 @@ beforeAll(async () => {
 }, 300_000);
 
 beforeEach(async () => {
-  emulator = await startEmulator({ port: 0 });
-  client = createClient(
-    { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },
-    {},
-  );
+  t = await startTarget();
   inFlight = [];
   maxInFlight = 0;
   maxOrganizations = 0;
@@ -80,30 +73,30 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await client.close();
   await new Promise<void>((resolve) => proxy.close(() => resolve()));
-  await emulator.close();
+  await t.cleanup();
 });
 
-describe.skipIf(realServerConfigured())('export concurrency', () => {
+describe('export concurrency', () => {
   it('reads the JIT sets of several organizations at once, never more requests than the cap', async () => {
+    const p = t.prefix;
     for (let i = 0; i < 12; i++) {
-      const org = await client.post<{ id: string }>('/organizations', { name: `org-${i}` });
-      await client.post(`/organizations/${org.id}/jit/email-domains`, { emailDomain: `org${i}.example` });
+      const org = await t.client.post<{ id: string }>('/organizations', { name: `${p}org-${i}` });
+      await t.client.post(`/organizations/${org.id}/jit/email-domains`, { emailDomain: `org${i}.example` });
     }
     const result = await cli(['export'], {
       env: {
         LOGTO_ENDPOINT: proxyUrl,
-        LOGTO_APP_ID: emulator.appId,
-        LOGTO_APP_SECRET: emulator.appSecret,
+        LOGTO_APP_ID: t.appId,
+        LOGTO_APP_SECRET: t.appSecret,
         LOGTO_REQUESTS_PER_SECOND: '0',
         LOGTO_MAX_CONCURRENCY: '4',
       },
     });
     expect(result.code, result.stderr).toBe(0);
     const doc = parse(result.stdout);
-    expect(Object.keys(doc.organizations)).toHaveLength(12);
-    expect(doc.organizations['org-7'].jitEmailDomains).toEqual(['org7.example']);
+    expect(Object.keys(doc.organizations).filter((k) => k.startsWith(p))).toHaveLength(12);
+    expect(doc.organizations[`${p}org-7`].jitEmailDomains).toEqual(['org7.example']);
     // Reads of different organizations overlapped, and the client's cap of 4 held.
     expect(maxOrganizations).toBeGreaterThanOrEqual(2);
     expect(maxInFlight).toBeLessThanOrEqual(4);

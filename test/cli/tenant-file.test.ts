@@ -232,14 +232,14 @@ describe('placeholders', () => {
   it('a fallback in a sensitive field is an error naming file, line, field and the variable, unless demo secrets are allowed', () => {
     const fallback = write(
       'b.yaml',
-      'ssoConnectors:\n  corp:\n    providerName: OIDC\n    config:\n      issuer: https://idp.example\n      clientSecret: ${env:CORP_SECRET:-demo-value}\nroles:\n  r:\n    description: ${env:ROLE_TEXT:-a fallback outside secrets is fine}\n',
+      'ssoConnectors:\n  corp:\n    providerName: OIDC\n    config:\n      issuer: https://idp.example\n      clientId: acme\n      clientSecret: ${env:CORP_SECRET:-demo-value}\nroles:\n  r:\n    description: ${env:ROLE_TEXT:-a fallback outside secrets is fine}\n',
     );
     const problems = problemsOf([fallback]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({
       severity: 'error',
       file: fallback,
-      line: 6,
+      line: 7,
       field: 'ssoConnectors.corp.config.clientSecret',
     });
     expect(problems[0]!.message).toContain('CORP_SECRET is not set');
@@ -251,7 +251,7 @@ describe('placeholders', () => {
     // Allowed (embedded emulator, or --allow-demo-secrets): a warning says so.
     const demo = loadTenant([fallback], { catalog, env: {}, allowDemoSecrets: true });
     expect(demo.warnings).toHaveLength(1);
-    expect(demo.warnings[0]).toMatchObject({ severity: 'warning', line: 6 });
+    expect(demo.warnings[0]).toMatchObject({ severity: 'warning', line: 7 });
     expect(demo.warnings[0]!.message).toContain('CORP_SECRET is not set');
     // With the variable set there is nothing to say either way.
     expect(load([fallback], { CORP_SECRET: 'real' }).warnings).toEqual([]);

@@ -2,7 +2,7 @@
  * `examples/tenant.yaml` made run-unique for tests on a shared real tenant: every named object gets the run's
  * prefix, so two runs (or a run next to other work) never meet. Keys of the named sections are renamed, every
  * `name`/`connectorName` is prefixed, references to renamed keys (exact strings in lists) follow, and the API
- * indicators' host gets the prefix as a sub-domain. Against the emulator the prefix is harmless.
+ * identifiers get the prefix as a host label. Against the emulator the prefix is harmless.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,16 +22,23 @@ const NAMED_SECTIONS = [
   'customProfileFields',
 ] as const;
 
-/** The indicator host every API resource of the example uses. */
-const API_HOST = 'api.acme-shop.example';
-
 type Doc = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The example's text with every name made unique to `prefix` (letters and digits). */
+/** An API identifier with the prefix as its first host label: `https://<prefix>.api.example.com/x`. */
+export const prefixedIndicator = (prefix: string, indicator: string) => indicator.replace('://', `://${prefix}.`);
+
+/**
+ * A tenant file's text (the example's by default) with every name made unique to `prefix` (letters and
+ * digits): API identifiers get it as a host label wherever they appear, named sections' keys and names get it
+ * in front, and references to renamed keys follow.
+ */
 export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PATH, 'utf8')): string {
-  const doc = parse(text.replaceAll(API_HOST, `${prefix}.${API_HOST}`)) as Doc;
+  const indicators = Object.keys((parse(text) as Doc).apiResources ?? {}).sort((a, b) => b.length - a.length);
+  let replaced = text;
+  for (const indicator of indicators) replaced = replaced.replaceAll(indicator, prefixedIndicator(prefix, indicator));
+  const doc = parse(replaced) as Doc;
   const renamed = new Map<string, string>();
   for (const section of NAMED_SECTIONS) {
     const entries = doc[section];
@@ -57,6 +64,3 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
   for (const section of NAMED_SECTIONS) follow(doc[section]);
   return stringify(doc);
 }
-
-/** The indicator of one of the example's API resources in the prefixed tenant (`orders`, `catalog`). */
-export const exampleIndicator = (prefix: string, api: string) => `https://${prefix}.${API_HOST}/${api}`;

@@ -129,6 +129,9 @@ function runJest(testsDir, adapterUrl, files, outFile) {
   });
 }
 
+/** Terminal colour codes in jest's messages (ESC `[` … `m`). */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 async function main() {
   const { values } = parseArgs({
     options: {
@@ -168,10 +171,7 @@ async function main() {
       if (file.assertionResults.length === 0) tests[`${name} (file)`] = file.status === 'passed' ? 'passed' : 'failed';
       for (const a of file.assertionResults) {
         // The first line of the failure (jest's message), without colour codes: enough to group causes.
-        const why = (a.failureMessages?.[0] ?? '')
-          .replace(/\u001b\[[0-9;]*m/g, '')
-          .split('\n')[0]
-          .slice(0, 300);
+        const why = (a.failureMessages?.[0] ?? '').replace(ANSI_COLOUR, '').split('\n')[0].slice(0, 300);
         tests[`${name} › ${a.fullName}`] = why ? `${a.status}: ${why}` : a.status;
       }
     }

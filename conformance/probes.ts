@@ -48,6 +48,8 @@ export const PROBES: Probe[] = [
       await send('DELETE', '/roles/nonexistent123');
       await send('PATCH', '/hooks/nonexistent123', { name: 'x' });
       await send('DELETE', '/hooks/nonexistent123');
+      await send('PATCH', '/hooks/nonexistent123/signing-key');
+      await send('PUT', '/custom-profile-fields/nonexistent123', { type: 'Text', required: false });
       return answers;
     }, // biome-ignore format: a list of routes
   },
@@ -141,6 +143,21 @@ export const PROBES: Probe[] = [
     }, // biome-ignore format: compact
   },
   {
+    name: 'application and SAML application rules',
+    facts: '§6, §25.5: device flow, SAML ACS binding, SAML-only routes',
+    async run(api, env) {
+      const { answers, send } = recorder(api);
+      const meta = { redirectUris: ['https://a.example/cb'], postLogoutRedirectUris: [] };
+      await send('POST', '/applications', { name: `${env.prefix}spa`, type: 'SPA', oidcClientMetadata: meta, customClientMetadata: { isDeviceFlow: true } }, 'POST /applications (SPA with device flow)');
+      const redirect = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+      await send('POST', '/saml-applications', { name: `${env.prefix}saml`, acsUrl: { binding: redirect, url: 'https://sp.example/acs' } }, 'POST /saml-applications (HTTP-Redirect ACS)');
+      const web = await send('POST', '/applications', { name: `${env.prefix}web`, type: 'Traditional', oidcClientMetadata: meta }, 'POST /applications (Traditional)');
+      await send('GET', `/saml-applications/${idOf(web)}`, undefined, 'GET /saml-applications/:id (not a SAML app)');
+      await send('DELETE', `/applications/${idOf(web)}`, undefined, 'DELETE /applications/:id');
+      return answers;
+    }, // biome-ignore format: compact
+  },
+  {
     name: 'hooks',
     facts: '§14, §25.1, §25.5',
     async run(api, env) {
@@ -164,6 +181,10 @@ export const PROBES: Probe[] = [
       await send('POST', '/custom-profile-fields', { name, type: 'Text', label: 'Dept', required: false }, 'POST /custom-profile-fields');
       await send('POST', '/custom-profile-fields', { name, type: 'Text', required: false }, 'POST /custom-profile-fields (duplicate)');
       await send('GET', `/custom-profile-fields/${name}`, undefined, 'GET /custom-profile-fields/:name');
+      const part = (type: string) => ({ name: 'formatted', type, enabled: true, required: true });
+      await send('POST', '/custom-profile-fields', { name: `${env.prefix}addr`, type: 'Address', required: false, config: { parts: [part('Address')] } }, 'POST /custom-profile-fields (Address inside Address)');
+      const many = Array.from({ length: 21 }, (_, i) => ({ name: `${env.prefix}f${i}`, type: 'Text', required: false }));
+      await send('POST', '/custom-profile-fields/batch', many, 'POST /custom-profile-fields/batch (21 fields)');
       await send('DELETE', `/custom-profile-fields/${name}`, undefined, 'DELETE /custom-profile-fields/:name');
       return answers;
     }, // biome-ignore format: compact
@@ -202,6 +223,11 @@ export const PROBES: Probe[] = [
       const targets = (before.json as { socialSignInConnectorTargets?: string[] }).socialSignInConnectorTargets ?? [];
       await send('PATCH', '/sign-in-exp', { socialSignInConnectorTargets: [`${env.prefix}nosuch`] }, 'PATCH /sign-in-exp (unknown social target)', { depth: 1, values: ['socialSignInConnectorTargets'] });
       await send('PATCH', '/sign-in-exp', { color: { primaryColor: '#123456' } }, 'PATCH /sign-in-exp (incomplete color)');
+      // Adaptive MFA without MFA factors, and with a skippable policy (both 422).
+      const mfa = (before.json as { mfa?: unknown }).mfa;
+      await send('PATCH', '/sign-in-exp', { mfa: { factors: [], policy: 'UserControlled' }, adaptiveMfa: { enabled: true } }, 'PATCH /sign-in-exp (adaptive MFA without factors)');
+      await send('PATCH', '/sign-in-exp', { mfa: { factors: ['Totp'], policy: 'PromptAtSignInAndSignUp' }, adaptiveMfa: { enabled: true } }, 'PATCH /sign-in-exp (adaptive MFA, skippable policy)');
+      await api.call('PATCH', '/sign-in-exp', { mfa });
       await api.call('PATCH', '/sign-in-exp', { socialSignInConnectorTargets: targets });
       return answers;
     }, // biome-ignore format: compact

@@ -36,6 +36,8 @@ const accountCenterModule: RouteModule = (r) => {
   r.route('PATCH', '/account-center', (ctx) => {
     const patch = patchOf(ctx.body as Record<(typeof PATCHABLE)[number], unknown> | undefined, PATCHABLE);
     const current = accountCenter(ctx);
+    // An empty delete-account URL clears it (stored as null), as on the real server.
+    if (patch.deleteAccountUrl === '') patch.deleteAccountUrl = null;
     Object.assign(current, patch);
     return ok(current);
   });

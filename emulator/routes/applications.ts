@@ -249,6 +249,13 @@ export const applicationRoutes: RouteModule = (r) => {
       );
     }
     assertNoThirdPartyTokenExchange(body.isThirdParty === true, body.customClientMetadata as Row | undefined);
+    if ((body.customClientMetadata as Row | undefined)?.isDeviceFlow === true && type !== 'Native') {
+      throw new ApiError(
+        422,
+        'application.device_flow_native_only',
+        'Device flow is only available for native applications.',
+      );
+    }
     checkUris(body.oidcClientMetadata as Row | undefined);
     const row = newApplicationRow(body, type);
     applications(ctx)[row.id] = row;

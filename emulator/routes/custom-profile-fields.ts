@@ -1,6 +1,6 @@
 /** `/custom-profile-fields`, addressed by name (facts §21). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
-import { newId, noContent, notFound, ok, TABLES, table } from '../util.js';
+import { GuardError, newId, noContent, notExists, notFound, ok, TABLES, table } from '../util.js';
 
 export interface CustomProfileFieldRow extends Record<string, unknown> {
   tenantId: string;
@@ -63,8 +63,22 @@ function checkName(name: string): void {
   }
 }
 
+/** Address and Fullname fields are made of parts, none of which may itself be an Address or a Fullname. */
+function checkParts(input: FieldInput): void {
+  if (input.type !== 'Address' && input.type !== 'Fullname') return;
+  const parts = (input.config as { parts?: { type?: string }[] } | undefined)?.parts ?? [];
+  if (parts.length === 0) {
+    const which = input.type === 'Address' ? 'address' : 'fullname';
+    throw new ApiError(400, `custom_profile_fields.invalid_${which}_components`, `Invalid ${which} components.`);
+  }
+  if (parts.some((part) => part.type === 'Address' || part.type === 'Fullname')) {
+    throw new ApiError(400, 'custom_profile_fields.invalid_sub_component_type', 'Invalid sub-component type.');
+  }
+}
+
 function create(ctx: RequestContext, input: FieldInput & { name: string }): CustomProfileFieldRow {
   checkName(input.name);
+  checkParts(input);
   const all = fields(ctx);
   if (all[input.name]) {
     throw new ApiError(422, 'custom_profile_fields.name_exists', 'Field already exists with the given name.', {
@@ -94,6 +108,19 @@ const customProfileFields: RouteModule = (r) => {
 
   r.route('POST', '/custom-profile-fields/batch', (ctx) => {
     const inputs = ctx.body as Array<FieldInput & { name: string }>;
+    if (inputs.length > 20) {
+      throw new GuardError([
+        {
+          code: 'too_big',
+          maximum: 20,
+          type: 'array',
+          inclusive: true,
+          exact: false,
+          path: [],
+          message: 'Array must contain at most 20 element(s)',
+        },
+      ]);
+    }
     const all = fields(ctx);
     const names = new Set<string>();
     for (const input of inputs) {
@@ -122,8 +149,11 @@ const customProfileFields: RouteModule = (r) => {
   r.route('GET', '/custom-profile-fields/:name', (ctx) => ok(find(ctx)));
 
   r.route('PUT', '/custom-profile-fields/:name', (ctx) => {
-    const row = find(ctx);
+    // PUT of an unknown name answers `entity.not_exists` (GET: `entity.not_found`), as the real server does.
+    const row = fields(ctx)[ctx.params.name];
+    if (!row) throw notExists('custom_profile_field');
     const input = ctx.body as FieldInput;
+    checkParts(input);
     Object.assign(row, {
       type: input.type,
       label: input.label ?? '',

@@ -105,7 +105,8 @@ const hooksModule: RouteModule = (r) => {
   });
 
   r.route('PATCH', '/hooks/:id/signing-key', (ctx) => {
-    const row = find(ctx);
+    const row = hooks(ctx)[ctx.params.id];
+    if (!row) throw notExists('hook');
     row.signingKey = signingKey();
     return ok(row);
   });

@@ -33,8 +33,29 @@ const certs = (ctx: RequestContext) => table<SamlSecretRow>(ctx, CORE_TABLES.sam
 
 function getSamlApp(ctx: RequestContext, id: string): ApplicationRow {
   const app = applications(ctx)[id];
-  if (!app || app.type !== 'SAML') throw notExistsWithId('applications', id);
+  if (!app) throw notExistsWithId('applications', id);
+  if (app.type !== 'SAML') {
+    throw new ApiError(
+      422,
+      'application.saml.saml_application_only',
+      'The API is only available for SAML applications.',
+    );
+  }
   return app;
+}
+
+const HTTP_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+
+/** Logto receives SAML assertions by HTTP-POST only (facts §25.5). */
+function checkAcsUrl(acsUrl: unknown): void {
+  const binding = (acsUrl as { binding?: unknown } | null | undefined)?.binding;
+  if (binding !== undefined && binding !== HTTP_POST) {
+    throw new ApiError(
+      422,
+      'application.saml.acs_url_binding_not_supported',
+      'Only HTTP-POST binding is supported for receiving SAML assertions.',
+    );
+  }
 }
 
 function render(ctx: RequestContext, app: ApplicationRow): Row {
@@ -77,6 +98,7 @@ function publicCert(c: SamlSecretRow): Row {
 export const samlApplicationRoutes: RouteModule = (r) => {
   r.route('POST', '/saml-applications', (ctx) => {
     const body = ctx.body as Row;
+    checkAcsUrl(body.acsUrl);
     const app = newApplicationRow(body, 'SAML');
     applications(ctx)[app.id] = app;
     configs(ctx)[app.id] = {
@@ -96,6 +118,7 @@ export const samlApplicationRoutes: RouteModule = (r) => {
   r.route('PATCH', '/saml-applications/:id', (ctx) => {
     const app = getSamlApp(ctx, ctx.params.id as string);
     const body = ctx.body as Row;
+    checkAcsUrl(body.acsUrl);
     for (const key of ['name', 'description', 'customData', 'appLevelAccessControlEnabled'] as const) {
       if (body[key] !== undefined) (app as Row)[key] = body[key];
     }

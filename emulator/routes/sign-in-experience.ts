@@ -118,6 +118,42 @@ function requireConnectors(ctx: RequestContext, body: { signUp?: SignUp; signIn?
     if (needed.has(type) && !available.has(type)) throw connectorMissing(type);
 }
 
+type Mfa = { factors?: unknown[]; policy?: string };
+const mfaEnabled = (mfa: Mfa | undefined) => Array.isArray(mfa?.factors) && mfa.factors.length > 0;
+const nonSkippable = (policy: string | undefined) =>
+  policy === 'PromptAtSignInAndSignUpMandatory' || policy === 'PromptOnlyAtSignInMandatory';
+const adaptiveError = (code: string, message: string) => new ApiError(422, `sign_in_experiences.${code}`, message);
+const REQUIRES_NON_SKIPPABLE = adaptiveError(
+  'adaptive_mfa_requires_non_skippable_policy',
+  'Adaptive MFA requires a non-skippable MFA prompt policy. Use PromptOnlyAtSignInMandatory or PromptAtSignInAndSignUpMandatory.',
+);
+const REQUIRES_SKIPPABLE = adaptiveError(
+  'non_adaptive_mfa_requires_skippable_policy',
+  'When adaptive MFA is disabled, MFA prompt policy must be skippable. Do not use PromptOnlyAtSignInMandatory or PromptAtSignInAndSignUpMandatory.',
+);
+
+/**
+ * Adaptive MFA and the MFA prompt policy go together (facts §25.5): adaptive needs MFA on and a non-skippable
+ * policy; without adaptive the policy must be skippable; turning MFA off also turns adaptive off.
+ */
+function checkAdaptiveMfa(patch: Record<string, unknown>, current: SignInExperience): void {
+  const adaptive = patch.adaptiveMfa as { enabled?: boolean } | undefined;
+  const mfa = patch.mfa as Mfa | undefined;
+  const effective = mfa ?? (current.mfa as Mfa);
+  if (adaptive?.enabled === true) {
+    if (!mfaEnabled(effective))
+      throw adaptiveError('adaptive_mfa_requires_mfa', 'MFA must be enabled before enabling adaptive MFA.');
+    if (!nonSkippable(effective.policy)) throw REQUIRES_NON_SKIPPABLE;
+  }
+  if (adaptive?.enabled === false && nonSkippable(effective.policy)) throw REQUIRES_SKIPPABLE;
+  if (adaptive === undefined && mfa && mfaEnabled(mfa)) {
+    const currentlyAdaptive = (current.adaptiveMfa as { enabled?: boolean } | undefined)?.enabled === true;
+    if (currentlyAdaptive && !nonSkippable(mfa.policy)) throw REQUIRES_NON_SKIPPABLE;
+    if (!currentlyAdaptive && nonSkippable(mfa.policy)) throw REQUIRES_SKIPPABLE;
+  }
+  if (mfa && !mfaEnabled(mfa) && adaptive === undefined) patch.adaptiveMfa = { enabled: false };
+}
+
 function requireCompleteColor(color: unknown): void {
   if (color === undefined) return;
   const c = color as Record<string, unknown>;
@@ -145,6 +181,7 @@ const signInExperienceModule: RouteModule = (r) => {
       patch.socialSignInConnectorTargets = patch.socialSignInConnectorTargets.filter((t) => targets.has(String(t)));
     }
     const current = signInExperience(ctx);
+    checkAdaptiveMfa(patch, current);
     Object.assign(current, patch);
     return ok(current);
   });

@@ -24,7 +24,8 @@ export interface Api {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
 }
 
-export async function connect(server: Server): Promise<Api> {
+/** A client-credentials token for the Management API. */
+export async function fetchToken(server: Server): Promise<string> {
   const res = await fetch(`${server.url}/oidc/token`, {
     method: 'POST',
     signal: AbortSignal.timeout(15_000),
@@ -34,9 +35,18 @@ export async function connect(server: Server): Promise<Api> {
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', resource: server.resource, scope: 'all' }),
   });
-  if (res.status !== 200) throw new Error(`${server.url}: token request answered ${res.status}`);
-  const token = ((await res.json()) as { access_token: string }).access_token;
+  if (res.status !== 200) throw new Error(`${server.url}: token request answered ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * A raw client with a token. A string body is sent as it is (to send malformed JSON), anything else as JSON;
+ * a JSON answer is parsed, any other kept as text.
+ */
+export async function connect(server: Server): Promise<Api & { token: string }> {
+  const token = await fetchToken(server);
   return {
+    token,
     async call(method, path, body, headers = {}) {
       const reply = await fetch(`${server.url}/api${path}`, {
         method,
@@ -46,15 +56,12 @@ export async function connect(server: Server): Promise<Api> {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...headers,
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
       });
       const text = await reply.text();
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
-      }
+      const json = (reply.headers.get('content-type') ?? '').includes('application/json')
+        ? JSON.parse(text)
+        : undefined;
       return { status: reply.status, headers: reply.headers, json, text };
     },
   };

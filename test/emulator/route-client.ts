@@ -2,6 +2,7 @@
  * A tiny raw-HTTP client for the emulator route tests (global fetch; deliberately not our API client, so the
  * tests check the wire format). Starts an in-process emulator on 127.0.0.1 with a random port.
  */
+import { connect } from '../../conformance/wire.js';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
 
 export interface Reply {
@@ -19,44 +20,10 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function fetchToken(emu: RunningEmulator): Promise<string> {
-  const res = await fetch(`${emu.url}/oidc/token`, {
-    method: 'POST',
-    signal: AbortSignal.timeout(10_000),
-    headers: {
-      authorization: `Basic ${Buffer.from(`${emu.appId}:${emu.appSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', resource: emu.resource, scope: 'all' }),
-  });
-  if (res.status !== 200) throw new Error(`token request failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 export async function startApi(): Promise<TestApi> {
   const emu = await startEmulator({ port: 0 });
-  const token = await fetchToken(emu);
-  return {
-    emu,
-    token,
-    async call(method, path, body, headers = {}) {
-      const res = await fetch(`${emu.url}/api${path}`, {
-        method,
-        signal: AbortSignal.timeout(10_000),
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let json: unknown;
-      if ((res.headers.get('content-type') ?? '').includes('application/json')) json = JSON.parse(text);
-      return { status: res.status, headers: res.headers, text, json };
-    },
-    close: () => emu.close(),
-  };
+  const api = await connect(emu);
+  return { emu, token: api.token, call: api.call, close: () => emu.close() };
 }
 
 /** The three auth failures every module shares, for one route. */

@@ -190,6 +190,23 @@ describe('serialized providers', () => {
     }
   });
 
+  it('check (preview) refuses a social sign-in target the tenant has no connector for, naming it', async () => {
+    const host = await command();
+    try {
+      const kind = 'SignInExperience';
+      const missing = `${target.prefix}nosuch`;
+      const checked = await host.check(type(kind), {}, withProvider(kind, { socialSignInConnectorTargets: [missing] }));
+      expect(checked.failures).toEqual([
+        { property: 'socialSignInConnectorTargets', reason: expect.stringContaining(`target "${missing}"`) },
+      ]);
+      // With a value not known yet (an output of another resource), the check waits for apply.
+      const preview = await host.check(type(kind), {}, withProvider(kind, { socialSignInConnectorTargets: [UNKNOWN] }));
+      expect(preview.failures).toEqual([]);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('fall back to the LOGTO_* environment when Pulumi config has no credentials', async () => {
     const host = await startHost(project, {
       ...process.env,

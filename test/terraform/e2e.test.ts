@@ -190,6 +190,38 @@ describe('terraform with the Logto provider (HCL example)', () => {
     if (target.emulator) expect(target.emulator.stats().total).toBe(0);
   }, 120_000);
 
+  it('terraform plan refuses a social sign-in target the tenant has no connector for, naming it, before any write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logto-tf-live-check-'));
+    const missing = `${p}nosuch`;
+    writeFileSync(
+      join(dir, 'main.tf'),
+      [
+        'terraform {',
+        '  required_providers {',
+        '    logto = { source = "logto-io/logto" }',
+        '  }',
+        '}',
+        'resource "logto_sign_in_experience" "this" {',
+        `  social_sign_in_connector_targets = ["${missing}"]`,
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const init = await terraform(`-chdir=${dir}`, 'init', '-input=false');
+    expect(init.code, init.out).toBe(0);
+    target.emulator?.resetStats();
+    const r = await terraform(`-chdir=${dir}`, 'plan', '-input=false');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/Invalid logto_sign_in_experience attribute "social_sign_in_connector_targets"/);
+    expect(r.out).toContain(`no social connector with target "${missing}"`);
+    if (target.emulator) {
+      const writes = Object.keys(target.emulator.stats().byRoute).filter(
+        (route) => !route.startsWith('GET ') && route !== 'POST /oidc/token',
+      );
+      expect(writes).toEqual([]);
+    }
+  }, 120_000);
+
   it('an out-of-band change shows in plan (exit 2) and apply puts it back', async () => {
     const viewer = (await target.client.list<{ id: string; name: string }>('/roles')).find(
       (x) => x.name === `${p}viewer`,

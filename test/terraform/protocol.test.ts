@@ -276,7 +276,7 @@ describe('terraform-provider-logto against the emulator (configure, data sources
   });
 
   it("looks up organization scopes and roles by id and by name (with the role's scope ids)", async () => {
-    const suffix = Math.random().toString(36).slice(2, 8);
+    const suffix = target.prefix; // run-unique, so the sweep after the run deletes what this test made
     const scope = await target.client.post<{ id: string }>('/organization-scopes', {
       name: `tf:read-${suffix}`,
       description: 'Read members',

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ResourceDefinition } from '../../resources/contract.js';
+import type { LogtoClient } from '../client/types.js';
 import {
   applyCommand,
   CliError,
@@ -291,7 +292,20 @@ async function connect(io: Io, options: ConnectOptions): Promise<Connection> {
     },
     io.env,
   );
+  io.stderr.write(`${budgetLine(client.limits, io.env.LOGTO_REQUESTS_PER_SECOND)}\n`);
   return { client, endpoint: client.endpoint, embedded: false, close: () => client.close() };
+}
+
+/** Which request budget is in force, and why: people tuning a slow run need to know. */
+export function budgetLine(limits: LogtoClient['limits'], fromEnv: string | undefined): string {
+  const inFlight = `at most ${limits.maxConcurrency} requests at once`;
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    const rate = limits.requestsPerSecond > 0 ? `${limits.requestsPerSecond} requests/s` : 'unlimited';
+    return `Request budget: ${rate} (LOGTO_REQUESTS_PER_SECOND), ${inFlight}.`;
+  }
+  return limits.requestsPerSecond > 0
+    ? `Request budget: ${limits.requestsPerSecond} requests/s (Logto Cloud's limit), ${inFlight}; LOGTO_REQUESTS_PER_SECOND changes it.`
+    : `Request budget: unlimited (not a Logto Cloud endpoint), ${inFlight}; LOGTO_REQUESTS_PER_SECOND sets a limit.`;
 }
 
 function emulatorBanner(io: Io, url: string, loud: boolean): string {

@@ -30,8 +30,18 @@ export interface ResolvedClientOptions {
   userAgent: string;
 }
 
+/**
+ * The request budget when none is set: Logto Cloud's sustained limit for its endpoints (`*.logto.app`), and
+ * none for any other server (self-hosted Logto has no rate limit; the concurrency cap still bounds the load).
+ */
+export const CLOUD_REQUESTS_PER_SECOND = 20;
+
+export function isLogtoCloud(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname.toLowerCase();
+  return host === 'logto.app' || host.endsWith('.logto.app');
+}
+
 export const DEFAULTS = {
-  requestsPerSecond: 20,
   maxConcurrency: 8,
   callTimeoutMs: 60_000,
   attemptTimeoutMs: 30_000,
@@ -231,7 +241,7 @@ export function resolveClientOptions(
     );
   }
   const endpoint = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  const requestsPerSecond = o.requestsPerSecond ?? DEFAULTS.requestsPerSecond;
+  const requestsPerSecond = o.requestsPerSecond ?? (isLogtoCloud(endpoint) ? CLOUD_REQUESTS_PER_SECOND : 0);
 
   let debug = options.debug;
   if (!debug && debugEnabled(env)) debug = (line: string) => process.stderr.write(`${line}\n`);

@@ -11,8 +11,11 @@
  *   GET/PUT/PATCH/DELETE and non-creating POSTs; a creating POST gets `LostResponseError`.
  * - 401: the token is refreshed once and the request repeated; a 401 about the `aud` claim is explained
  *   at once (a new token would have the same audience).
- * - 500 and every other 4xx: never retried. Logto's 500s are deterministic failures of the handler, and
- *   repeating a non-idempotent request after one could apply it twice.
+ * - 500: retried at most `MAX_500_RETRIES` times, with the same backoff, for requests that are safe to repeat
+ *   (GET, PUT, PATCH, DELETE: the same request again leaves the same state; a DELETE that had gone through
+ *   answers 404, which callers treat as gone). Never for a POST: repeating one could apply it twice. One
+ *   transient 500 must not fail a whole plan, and a 500 that persists still surfaces quickly.
+ * - Every other 4xx: never retried.
  * - Everything, retries and waits included, is bounded by `callTimeoutMs`; a `Retry-After` beyond that
  *   deadline ends the call with the last answer.
  */
@@ -31,6 +34,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Statuses that are retried (see the policy above). */
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** Methods whose repetition leaves the same state: a 500 answer to one of them is retried. */
+const SAFE_TO_REPEAT: ReadonlySet<string> = new Set(['GET', 'PUT', 'PATCH', 'DELETE']);
+/** How often a 500 is retried (a bounded number: a handler that fails every time must not take long). */
+export const MAX_500_RETRIES = 2;
 
 /** Network error codes meaning the request never reached the server. */
 const NOT_SENT_CODES = new Set([
@@ -158,6 +165,7 @@ interface ExecuteSpec {
 export class HttpLogtoClient implements LogtoClient {
   readonly endpoint: string;
   readonly appId: string;
+  readonly limits: { requestsPerSecond: number; maxConcurrency: number };
   /** The shared request budget of this endpoint (its `stats()` hold the accounting). */
   readonly budget: RequestBudget;
   private readonly options: ResolvedClientOptions;
@@ -172,6 +180,7 @@ export class HttpLogtoClient implements LogtoClient {
     this.options = options;
     this.endpoint = options.endpoint;
     this.appId = options.appId;
+    this.limits = { requestsPerSecond: options.requestsPerSecond, maxConcurrency: options.maxConcurrency };
     this.log = new DebugLog(options.debug, [options.appSecret, Buffer.from(options.appSecret).toString('base64')]);
     const settings = {
       requestsPerSecond: options.requestsPerSecond,
@@ -385,6 +394,7 @@ export class HttpLogtoClient implements LogtoClient {
     const deadline = AbortSignal.timeout(callTimeoutMs);
     const signal = spec.signal ? AbortSignal.any([spec.signal, deadline]) : deadline;
     let retries = 0;
+    let retries500 = 0;
     let refreshed = false;
     let attempts = 0;
 
@@ -459,6 +469,11 @@ export class HttpLogtoClient implements LogtoClient {
         const delay = retryAfter ?? backoffDelay(retries, retryBaseMs, retryMaxDelayMs);
         const why = retryAfter !== undefined ? `${res.status}, Retry-After ${retryAfter}ms` : `${res.status}`;
         if (await waitBeforeRetry(delay, why)) continue;
+        res.gaveUp = gaveUp;
+      }
+      if (res.status === 500 && SAFE_TO_REPEAT.has(spec.method) && retries500 < MAX_500_RETRIES) {
+        retries500++;
+        if (await waitBeforeRetry(backoffDelay(retries, retryBaseMs, retryMaxDelayMs), '500')) continue;
         res.gaveUp = gaveUp;
       }
       return res;

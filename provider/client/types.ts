@@ -26,7 +26,7 @@ export interface ClientOptions {
   appSecret: string;
   /** API resource indicator the token is requested for; derived from the endpoint when absent. */
   resource?: string;
-  /** Sustained request budget in requests per second (token bucket). 0 = unlimited. Default 20. */
+  /** Sustained request budget in requests per second (token bucket). 0 = unlimited. Default: 20 for `*.logto.app`, else unlimited. */
   requestsPerSecond?: number;
   /** Max concurrent requests in flight. Default 8. */
   maxConcurrency?: number;
@@ -66,6 +66,8 @@ export interface ClientStats {
 export interface LogtoClient {
   readonly endpoint: string;
   readonly appId: string;
+  /** The request budget in force for this client: requests per second (0 = unlimited) and requests in flight. */
+  readonly limits: { requestsPerSecond: number; maxConcurrency: number };
   /** JSON (parsed), text (for text/plain relation answers) or undefined (204). */
   request<T = unknown>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',

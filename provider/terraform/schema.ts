@@ -488,7 +488,7 @@ export const PROVIDER_CONFIG: ProviderConfigAttr[] = [
     type: 'number',
     sensitive: false,
     description:
-      'Client-side request budget (token bucket), in requests per second; 0 = unlimited. Default: `LOGTO_REQUESTS_PER_SECOND` or 20.',
+      "Client-side request budget (token bucket), in requests per second; 0 = unlimited. Default: `LOGTO_REQUESTS_PER_SECOND`, else 20 (Logto Cloud's limit) for `*.logto.app` endpoints and unlimited for other servers.",
   },
 ];
 

@@ -13,6 +13,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { budgetLine } from '../../provider/cli/main.js';
 import type { LogtoClient } from '../../provider/client/types.js';
 import { exampleTenantFor, prefixedIndicator } from '../support/example.js';
 import { realServerConfigured, startTarget, type Target } from '../support/target.js';
@@ -179,6 +180,24 @@ describe('logto-iac (built CLI) against a Logto', () => {
       expect(result.stderr).toContain('Nothing was sent to Logto');
     }
     expectNoRequests();
+  });
+
+  it('says which request budget is in force: unlimited off Logto Cloud, or the rate LOGTO_REQUESTS_PER_SECOND sets', async () => {
+    const path = file('tenant.yaml', small());
+    // The helper pins LOGTO_REQUESTS_PER_SECOND=0; unset it to see the default for this (non-Cloud) endpoint.
+    const unset = await run(['plan', path], { LOGTO_REQUESTS_PER_SECOND: '' });
+    expect(unset.code, unset.stderr).toBe(2);
+    expect(unset.stderr).toContain(
+      'Request budget: unlimited (not a Logto Cloud endpoint), at most 8 requests at once; LOGTO_REQUESTS_PER_SECOND sets a limit.',
+    );
+    const five = await run(['plan', path], { LOGTO_REQUESTS_PER_SECOND: '5' });
+    expect(five.stderr).toContain(
+      'Request budget: 5 requests/s (LOGTO_REQUESTS_PER_SECOND), at most 8 requests at once.',
+    );
+    // A Logto Cloud endpoint gets Cloud's sustained limit by default.
+    expect(budgetLine({ requestsPerSecond: 20, maxConcurrency: 8 }, undefined)).toBe(
+      "Request budget: 20 requests/s (Logto Cloud's limit), at most 8 requests at once; LOGTO_REQUESTS_PER_SECOND changes it.",
+    );
   });
 
   it('a literal secret in a sensitive field is an error', async () => {

@@ -40,6 +40,21 @@ describe('configuration', () => {
     expect(o.debug).toBeUndefined();
   });
 
+  it('the default budget fits the server: Logto Cloud’s 20 requests/s for *.logto.app, unlimited elsewhere', () => {
+    expect(resolveClientOptions({}, env).requestsPerSecond).toBe(20);
+    const selfHosted = resolveClientOptions({}, { ...env, LOGTO_ENDPOINT: 'https://auth.example.com' });
+    expect([selfHosted.requestsPerSecond, selfHosted.burst, selfHosted.maxConcurrency]).toEqual([0, 0, 8]);
+    expect(
+      resolveClientOptions({}, { ...env, LOGTO_ENDPOINT: 'https://logto.app.example.com' }).requestsPerSecond,
+    ).toBe(0);
+    // LOGTO_REQUESTS_PER_SECOND still wins, both ways.
+    expect(
+      resolveClientOptions({}, { ...env, LOGTO_ENDPOINT: 'https://auth.example.com', LOGTO_REQUESTS_PER_SECOND: '5' })
+        .requestsPerSecond,
+    ).toBe(5);
+    expect(resolveClientOptions({}, { ...env, LOGTO_REQUESTS_PER_SECOND: '0' }).requestsPerSecond).toBe(0);
+  });
+
   it('explicit options win over the environment', () => {
     const o = resolveClientOptions(
       { endpoint: 'http://127.0.0.1:3001/', appId: 'x', requestsPerSecond: 0, resource: 'https://r.example/api' },

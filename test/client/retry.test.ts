@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_500_RETRIES } from '../../provider/client/http.js';
 import { LogtoApiError, LogtoNetworkError, LostResponseError } from '../../provider/client/index.js';
 import { type Harness, harness } from './helpers.js';
 
@@ -63,6 +64,31 @@ describe('retries', () => {
     expect(h.server.apiRequests('PATCH')).toHaveLength(4);
   });
 
+  it('a transient 500 is retried for requests safe to repeat, a bounded number of times; never for a POST', async () => {
+    h = await harness({ retryBaseMs: 1, retryMaxDelayMs: 2 });
+    const failure = { status: 500, json: { code: 'unknown', message: 'Internal server error.' } };
+    h.server.enqueue('GET', '/api/roles', failure);
+    h.server.route('GET', '/api/roles', { status: 200, json: ['r'] });
+    expect(await h.client.get('/roles')).toEqual(['r']);
+    expect(h.server.apiRequests('GET', '/api/roles')).toHaveLength(2);
+
+    // A 500 that persists surfaces after MAX_500_RETRIES more tries, whatever maxRetries allows.
+    h.server.route('DELETE', '/api/roles/r1', failure);
+    const persistent = await h.client.delete('/roles/r1').catch((e: unknown) => e);
+    expect((persistent as LogtoApiError).status).toBe(500);
+    expect(h.server.apiRequests('DELETE')).toHaveLength(1 + MAX_500_RETRIES);
+
+    // A POST (creating or not) is never repeated after a 500: it could apply twice.
+    h.server.route('POST', '/api/roles', failure);
+    h.server.route('POST', '/api/roles/r1/scopes', failure);
+    await expect(h.client.post('/roles', { name: 'x' })).rejects.toBeInstanceOf(LogtoApiError);
+    await expect(
+      h.client.request('POST', '/roles/r1/scopes', { body: { scopeIds: ['s'] }, createsObject: false }),
+    ).rejects.toBeInstanceOf(LogtoApiError);
+    expect(h.server.apiRequests('POST', '/api/roles')).toHaveLength(1);
+    expect(h.server.apiRequests('POST', '/api/roles/r1/scopes')).toHaveLength(1);
+  });
+
   it('gives up after maxRetries and reports the last answer', async () => {
     h = await harness({ maxRetries: 2 });
     h.server.route('GET', '/api/roles', { status: 503, json: { code: 'unavailable', message: 'down' } });
@@ -88,18 +114,21 @@ describe('retries', () => {
     expect(h.server.apiRequests('PUT')).toHaveLength(2);
   });
 
-  it.each([400, 404, 409, 422, 500])('never retries %i', async (status) => {
-    h = await harness();
-    h.server.route('POST', '/api/roles', { status, json: { code: 'some.code', message: `status ${status}` } });
-    h.server.route('PATCH', '/api/roles/x', { status, json: { code: 'some.code', message: `status ${status}` } });
-    const post = await h.client.post('/roles', { name: 'x' }).catch((e: unknown) => e);
-    const patch = await h.client.patch('/roles/x', { name: 'x' }).catch((e: unknown) => e);
-    expect(post).toBeInstanceOf(LogtoApiError);
-    expect(patch).toBeInstanceOf(LogtoApiError);
-    expect((patch as LogtoApiError).status).toBe(status);
-    expect(h.server.apiRequests()).toHaveLength(2);
-    expect(h.client.stats().retries).toBe(0);
-  });
+  it.each([400, 404, 409, 422])(
+    'never retries %i (a 500 is retried only for requests safe to repeat: below)',
+    async (status) => {
+      h = await harness();
+      h.server.route('POST', '/api/roles', { status, json: { code: 'some.code', message: `status ${status}` } });
+      h.server.route('PATCH', '/api/roles/x', { status, json: { code: 'some.code', message: `status ${status}` } });
+      const post = await h.client.post('/roles', { name: 'x' }).catch((e: unknown) => e);
+      const patch = await h.client.patch('/roles/x', { name: 'x' }).catch((e: unknown) => e);
+      expect(post).toBeInstanceOf(LogtoApiError);
+      expect(patch).toBeInstanceOf(LogtoApiError);
+      expect((patch as LogtoApiError).status).toBe(status);
+      expect(h.server.apiRequests()).toHaveLength(2);
+      expect(h.client.stats().retries).toBe(0);
+    },
+  );
 
   it('a creating POST whose response was lost → LostResponseError and no second POST', async () => {
     h = await harness();

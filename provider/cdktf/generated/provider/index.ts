@@ -27,7 +27,7 @@ export interface LogtoProviderConfig {
   */
   readonly endpoint?: string;
   /**
-  * Client-side request budget (token bucket), in requests per second; 0 = unlimited. Default: `LOGTO_REQUESTS_PER_SECOND` or 20.
+  * Client-side request budget (token bucket), in requests per second; 0 = unlimited. Default: `LOGTO_REQUESTS_PER_SECOND`, else 20 (Logto Cloud's limit) for `*.logto.app` endpoints and unlimited for other servers.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs#requests_per_second LogtoProvider#requests_per_second}
   */

@@ -62,7 +62,7 @@ export async function exportLarge(log) {
       LOGTO_ENDPOINT: emulator.url,
       LOGTO_APP_ID: emulator.appId,
       LOGTO_APP_SECRET: emulator.appSecret,
-      // The export reads every object's relations one by one: at the default 20 req/s it is bounded by the
+      // The export reads every object's relations one by one: at Logto Cloud's 20 req/s it is bounded by the
       // budget, not by our code. Measure the code (the request count below gives the budgeted time).
       LOGTO_REQUESTS_PER_SECOND: '0',
       NO_COLOR: '1',
@@ -94,7 +94,7 @@ export async function exportLarge(log) {
           note: `incl. Node start-up; LOGTO_REQUESTS_PER_SECOND=0; file ${round(statSync(out).size / 1024 / 1024)} MiB`,
         }),
         figure(S, 'API requests made by the export', counts.api, 'requests', {
-          note: `at the default 20 req/s budget ≥ ${round(counts.api / 20)} s`,
+          note: `at Logto Cloud's default 20 req/s budget ≥ ${round(counts.api / 20)} s`,
         }),
         judged(S, 'peak RSS of the export process', round(rssMiB, 1), 'MiB', { op: '<=', value: 200 }),
       ],

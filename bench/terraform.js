@@ -377,7 +377,7 @@ export async function terraformStartup(log) {
         }),
         figure(S, 'plugin launches during that plan', plan.launches, 'launches'),
         figure(S, 'terraform apply, 50 creates', round(apply.ms), 'ms', {
-          note: `${apply.launches} plugin launches, ${apply.requests} API requests (default budget 20 req/s per process)`,
+          note: `${apply.launches} plugin launches, ${apply.requests} API requests (no budget by default: a loopback, non-Cloud endpoint)`,
         }),
         figure(S, 'terraform plan after apply (refresh 50, no changes)', round(replan.ms), 'ms', {
           note: `${replan.launches} plugin launches, ${replan.requests} API requests`,

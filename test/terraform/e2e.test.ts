@@ -24,6 +24,15 @@ const LISTS = [
   '/organization-scopes',
 ];
 
+/** The `terraform` block of a configuration that uses this provider. */
+const REQUIRED_PROVIDERS = [
+  'terraform {',
+  '  required_providers {',
+  '    logto = { source = "logto-io/logto" }',
+  '  }',
+  '}',
+];
+
 // The example's secrets come in through sensitive variables (TF_VAR_…), fresh for every run.
 const HOOK_AUTHORIZATION = `Bearer e2e-${randomBytes(12).toString('hex')}`;
 const OIDC_CLIENT_SECRET = `e2e-${randomBytes(12).toString('hex')}`;
@@ -166,11 +175,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
     writeFileSync(
       join(dir, 'main.tf'),
       [
-        'terraform {',
-        '  required_providers {',
-        '    logto = { source = "logto-io/logto" }',
-        '  }',
-        '}',
+        ...REQUIRED_PROVIDERS,
         'resource "logto_hook" "bad" {',
         '  name   = "bad"',
         '  events = ["User.Created"]',
@@ -196,11 +201,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
     writeFileSync(
       join(dir, 'main.tf'),
       [
-        'terraform {',
-        '  required_providers {',
-        '    logto = { source = "logto-io/logto" }',
-        '  }',
-        '}',
+        ...REQUIRED_PROVIDERS,
         'resource "logto_sign_in_experience" "this" {',
         `  social_sign_in_connector_targets = ["${missing}"]`,
         '}',

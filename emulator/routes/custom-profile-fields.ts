@@ -63,6 +63,9 @@ function checkName(name: string): void {
   }
 }
 
+const nameExists = () =>
+  new ApiError(422, 'custom_profile_fields.name_exists', 'Field already exists with the given name.');
+
 /** Address and Fullname fields are made of parts, none of which may itself be an Address or a Fullname. */
 function checkParts(input: FieldInput): void {
   if (input.type !== 'Address' && input.type !== 'Fullname') return;
@@ -80,11 +83,7 @@ function create(ctx: RequestContext, input: FieldInput & { name: string }): Cust
   checkName(input.name);
   checkParts(input);
   const all = fields(ctx);
-  if (all[input.name]) {
-    throw new ApiError(422, 'custom_profile_fields.name_exists', 'Field already exists with the given name.', {
-      name: input.name,
-    });
-  }
+  if (all[input.name]) throw nameExists();
   const row: CustomProfileFieldRow = {
     tenantId: 'default',
     id: newId(),
@@ -125,11 +124,7 @@ const customProfileFields: RouteModule = (r) => {
     const names = new Set<string>();
     for (const input of inputs) {
       checkName(input.name);
-      if (all[input.name] || names.has(input.name)) {
-        throw new ApiError(422, 'custom_profile_fields.name_exists', 'Field already exists with the given name.', {
-          name: input.name,
-        });
-      }
+      if (all[input.name] || names.has(input.name)) throw nameExists();
       names.add(input.name);
     }
     return ok(

@@ -143,6 +143,33 @@ export const PROBES: Probe[] = [
     }, // biome-ignore format: compact
   },
   {
+    name: 'PATCH semantics and relations',
+    facts: '§2, §4, §5, §7, §12: ignored fields, empty PATCH, secrets, M2M roles, JIT email domains',
+    async run(api, env) {
+      const { answers, send } = recorder(api);
+      const resource = await send('POST', '/resources', { name: `${env.prefix}api`, indicator: `https://${env.prefix}.semantics.example` }, 'POST /resources');
+      const rid = idOf(resource);
+      await send('PATCH', `/resources/${rid}`, { indicator: 'https://changed.example' }, 'PATCH /resources/:id (indicator)', { values: ['indicator'] });
+      await send('PATCH', `/resources/${rid}`, {}, 'PATCH /resources/:id {}');
+      const role = await send('POST', '/roles', { name: `${env.prefix}m2m`, description: 'd', type: 'MachineToMachine' }, 'POST /roles (M2M)');
+      await send('PATCH', `/roles/${idOf(role)}`, { type: 'User' }, 'PATCH /roles/:id (type)', { values: ['type'] });
+      const m2m = await send('POST', '/applications', { name: `${env.prefix}m2m`, type: 'MachineToMachine' }, 'POST /applications (M2M)');
+      await send('POST', `/applications/${idOf(m2m)}/roles`, { roleIds: [idOf(role)] }, 'POST /applications/:id/roles');
+      await send('GET', `/applications/${idOf(m2m)}/roles`, undefined, 'GET /applications/:id/roles');
+      await send('POST', `/applications/${idOf(m2m)}/secrets`, { name: 'old', expiresAt: Date.now() - 1000 }, 'POST /applications/:id/secrets (expired)');
+      await send('POST', `/applications/${idOf(m2m)}/secrets`, {}, 'POST /applications/:id/secrets (no name)');
+      const org = await send('POST', '/organizations', { name: `${env.prefix}org` }, 'POST /organizations');
+      await send('POST', `/organizations/${idOf(org)}/jit/email-domains`, { emailDomain: 'jit.example' }, 'POST /organizations/:id/jit/email-domains');
+      await send('POST', `/organizations/${idOf(org)}/jit/email-domains`, { emailDomain: 'jit.example' }, 'POST /organizations/:id/jit/email-domains (again)');
+      await send('GET', `/organizations/${idOf(org)}/jit/email-domains`, undefined, 'GET /organizations/:id/jit/email-domains');
+      await send('DELETE', `/organizations/${idOf(org)}`, undefined, 'DELETE /organizations/:id');
+      await send('DELETE', `/applications/${idOf(m2m)}`, undefined, 'DELETE /applications/:id');
+      await send('DELETE', `/roles/${idOf(role)}`, undefined, 'DELETE /roles/:id');
+      await send('DELETE', `/resources/${rid}`, undefined, 'DELETE /resources/:id');
+      return answers;
+    }, // biome-ignore format: compact
+  },
+  {
     name: 'application and SAML application rules',
     facts: '§6, §25.5: device flow, SAML ACS binding, SAML-only routes',
     async run(api, env) {

@@ -319,7 +319,11 @@ export const applicationRoutes: RouteModule = (r) => {
     const app = getApplication(ctx, ctx.params.id as string);
     const body = ctx.body as { name: string; expiresAt?: number | null };
     if (typeof body.expiresAt === 'number' && body.expiresAt <= Date.now()) {
-      throw new ApiError(400, 'request.invalid_input', 'Input is invalid. Expiration date must be in the future.');
+      throw new ApiError(
+        400,
+        'request.invalid_input',
+        'Input is invalid. The value of `expiresAt` must be in the future.',
+      );
     }
     if (!secretTypes.has(app.type)) {
       throw new ApiError(422, 'entity.db_constraint_violated', 'Database constraint violated.');

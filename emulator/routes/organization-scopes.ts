@@ -23,7 +23,11 @@ export interface OrganizationScopeRow extends Record<string, unknown> {
 }
 
 export const uniqueViolation = (): ApiError =>
-  new ApiError(422, 'entity.unique_integrity_violation', 'The entity already exists or has a unique value conflict.');
+  new ApiError(
+    422,
+    'entity.unique_integrity_violation',
+    'The entity already exists. Please check the input and try again.',
+  );
 
 /** Case-insensitive substring match of `q` against the given string fields (organization-style `?q=`). */
 export function matchesQuery(ctx: RequestContext, row: Record<string, unknown>, fields: string[]): boolean {

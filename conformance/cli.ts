@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmulator } from '../emulator/index.js';
-import { exampleSamlConfig, startIdp } from './idp.js';
+import { exampleSamlConfig, startIdp, unreachableIssuer } from './idp.js';
 import { formatReport, runConformance } from './run.js';
 import type { Server } from './wire.js';
 
@@ -26,9 +26,7 @@ async function main(): Promise<number> {
   const emulator = await startEmulator({ port: 0 });
   const second = values.endpoint ? undefined : await startEmulator({ port: 0 });
   const idp = await startIdp();
-  const dead = await startIdp();
-  const deadIssuer = dead.issuer;
-  await dead.close();
+  const deadIssuer = await unreachableIssuer();
   try {
     let reference: Server;
     if (values.endpoint) {

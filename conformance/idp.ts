@@ -55,6 +55,13 @@ export async function startIdp(): Promise<LoopbackIdp> {
   };
 }
 
+/** An issuer URL on loopback where nothing answers (a server that was started and closed again). */
+export async function unreachableIssuer(): Promise<string> {
+  const gone = await startIdp();
+  await gone.close();
+  return gone.issuer;
+}
+
 /** The example tenant's SAML IdP settings (public): a config Logto accepts without reaching the IdP. */
 export function exampleSamlConfig(root: string): { entityId: string; signInEndpoint: string; x509Certificate: string } {
   const example = parse(readFileSync(join(root, 'examples', 'tenant.yaml'), 'utf8'));

@@ -39,9 +39,12 @@ const domain = z
     message: 'public email domains cannot route to an enterprise connector; use your organization’s own domain',
   });
 
-/** Config keys Logto accepts per provider (its guards; anything else is dropped, so it would diff forever). */
+/**
+ * Config keys Logto accepts per OIDC-based provider (its guards; anything else is dropped, so it would diff
+ * forever). The other providers (SAML, AzureAD) take one of the `SAML_SHAPES`.
+ */
 const OIDC_KEYS = { required: ['clientId', 'clientSecret', 'issuer'], optional: ['scope', 'trustUnverifiedEmail'] };
-const CONFIG_KEYS: Record<SsoProvider, { required: string[]; optional: string[] }> = {
+const OIDC_CONFIG_KEYS: Partial<Record<SsoProvider, { required: string[]; optional: string[] }>> = {
   OIDC: OIDC_KEYS,
   Okta: OIDC_KEYS,
   AzureAdOidc: OIDC_KEYS,
@@ -50,11 +53,7 @@ const CONFIG_KEYS: Record<SsoProvider, { required: string[]; optional: string[] 
     required: ['clientId', 'clientSecret'],
     optional: ['scope', 'trustUnverifiedEmail', 'offlineAccess'],
   },
-  // SAML: one of three shapes, see SAML_SHAPES.
-  SAML: { required: [], optional: [] },
-  AzureAD: { required: [], optional: [] },
 };
-const OIDC_FAMILY = new Set<string>(['OIDC', 'Okta', 'AzureAdOidc', 'GoogleWorkspace']);
 const SAML_SHAPES = [['metadataUrl'], ['metadata'], ['entityId', 'signInEndpoint', 'x509Certificate']];
 const SAML_ATTRIBUTES = ['id', 'email', 'name'];
 const BOOLEAN_KEYS = new Set(['trustUnverifiedEmail', 'offlineAccess']);
@@ -66,12 +65,12 @@ type Issue = { path: (string | number)[]; message: string };
  * What Logto would refuse (400 `connector.invalid_config`) or silently drop in a connector's `config`, checked
  * offline: the provider's required and known keys, value types, URLs Logto fetches, and a PEM certificate.
  */
-export function ssoConfigIssues(providerName: SsoProvider, config: Record<string, unknown>): Issue[] {
+function ssoConfigIssues(providerName: SsoProvider, config: Record<string, unknown>): Issue[] {
   const issues: Issue[] = [];
   const at = (key: string, message: string) => issues.push({ path: ['config', key], message });
-  const isSaml = providerName === 'SAML' || providerName === 'AzureAD';
+  const oidcKeys = OIDC_CONFIG_KEYS[providerName];
   let allowed: string[];
-  if (isSaml) {
+  if (!oidcKeys) {
     const shape = SAML_SHAPES.find((keys) => keys.some((k) => config[k] !== undefined));
     if (!shape) {
       issues.push({
@@ -106,9 +105,9 @@ export function ssoConfigIssues(providerName: SsoProvider, config: Record<string
     if (typeof cert === 'string' && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(cert))
       at('x509Certificate', 'must be the IdP signing certificate in PEM form (-----BEGIN CERTIFICATE----- …)');
   } else {
-    const keys = CONFIG_KEYS[providerName];
-    for (const key of keys.required) if (config[key] === undefined) at(key, `required for a ${providerName} connector`);
-    allowed = [...keys.required, ...keys.optional];
+    for (const key of oidcKeys.required)
+      if (config[key] === undefined) at(key, `required for a ${providerName} connector`);
+    allowed = [...oidcKeys.required, ...oidcKeys.optional];
   }
   for (const [key, value] of Object.entries(config)) {
     if (!allowed.includes(key)) {
@@ -227,7 +226,7 @@ export const SsoConnector = defineResource<SsoConnectorSpec>({
 
   /** Logto stores an OIDC-family config with `trustUnverifiedEmail` filled in (false): compare it that way. */
   normalize(s) {
-    if (!isRecord(s.config) || !OIDC_FAMILY.has(s.providerName) || s.config.trustUnverifiedEmail !== undefined)
+    if (!isRecord(s.config) || !OIDC_CONFIG_KEYS[s.providerName] || s.config.trustUnverifiedEmail !== undefined)
       return s;
     return { ...s, config: { ...s.config, trustUnverifiedEmail: false } };
   },

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleSamlConfig, type LoopbackIdp, startIdp } from '../../conformance/idp.js';
+import { exampleSamlConfig, type LoopbackIdp, startIdp, unreachableIssuer } from '../../conformance/idp.js';
 import { PROBES } from '../../conformance/probes.js';
 import { formatReport, runConformance } from '../../conformance/run.js';
 import type { Server } from '../../conformance/wire.js';
@@ -25,11 +25,9 @@ const server = (e: RunningEmulator): Server => ({
 
 beforeAll(async () => {
   [left, right, idp] = await Promise.all([startEmulator({ port: 0 }), startEmulator({ port: 0 }), startIdp()]);
-  const dead = await startIdp();
-  await dead.close();
   env = {
     issuer: idp.issuer,
-    deadIssuer: dead.issuer,
+    deadIssuer: await unreachableIssuer(),
     certificate: exampleSamlConfig(join(import.meta.dirname, '..', '..')).x509Certificate,
   };
 });

@@ -3,7 +3,7 @@
  * The conformance tool compares the same requests with a real server (`npm run conformance`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LoopbackIdp, samlIdpConfig, startIdp } from '../support/idp.js';
+import { type LoopbackIdp, samlIdpConfig, startIdp, unreachableIssuer } from '../support/idp.js';
 import { startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
@@ -125,16 +125,15 @@ describe('§25.3 SSO connectors check their configuration', () => {
       trustUnverifiedEmail: false,
     });
     expect(idp.requests()).toBe(1);
-    const dead = await startIdp();
-    await dead.close();
+    const dead = await unreachableIssuer();
     const unreachable = await create('e2', {
       providerName: 'OIDC',
-      config: { issuer: dead.issuer, clientId: 'c', clientSecret: 'secret-value' },
+      config: { issuer: dead, clientId: 'c', clientSecret: 'secret-value' },
     });
     expect(unreachable.status).toBe(400);
     expect(unreachable.json).toMatchObject({
       code: 'connector.invalid_config',
-      data: { ssoErrorCode: 'invalid_config', config: { issuer: dead.issuer }, message: 'fail_to_fetch_config' },
+      data: { ssoErrorCode: 'invalid_config', config: { issuer: dead }, message: 'fail_to_fetch_config' },
     });
     expect(unreachable.text).not.toContain('secret-value');
     // A host that is not loopback is never contacted: it fails as an unresolvable one does here.
@@ -176,9 +175,7 @@ describe('§25.3 SSO connectors check their configuration', () => {
       'single_sign_on.forbidden_domains',
     );
     expect((await create('ok', { providerName: 'OIDC', config: {} })).json.code).toBe('connector.invalid_config');
-    const dead = await startIdp();
-    await dead.close();
-    const config = { issuer: dead.issuer, clientId: 'c', clientSecret: 's' };
+    const config = { issuer: await unreachableIssuer(), clientId: 'c', clientSecret: 's' };
     expect((await create('ok', { providerName: 'OIDC', config })).status).toBe(409);
     const lower = await create('o3', { providerName: 'SAML', domains: ['Corp.Example.COM'] });
     expect(lower.json.domains).toEqual(['corp.example.com']);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
 import { converge, expectClean, itEmulator } from '../support/harness.js';
-import { type LoopbackIdp, startIdp } from '../support/idp.js';
+import { type LoopbackIdp, startIdp, unreachableIssuer } from '../support/idp.js';
 import { startTarget, type Target } from '../support/target.js';
 import {
   convergeDroppingPost,
@@ -161,9 +161,7 @@ describe('SsoConnector', () => {
   });
 
   it("an issuer Logto cannot fetch fails with Logto's reason, naming the issuer, and never the secret", async () => {
-    const gone = await startIdp();
-    const issuer = gone.issuer;
-    await gone.close(); // nothing answers there now
+    const issuer = await unreachableIssuer();
     const desired = [connector('unreachable', { providerName: 'OIDC', config: { ...oidcConfig(CANARY), issuer } })];
     const plan = await planTenant(desired, { client: t.client });
     const result = await applyPlan(plan, { client: t.client, desired });

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { exampleSamlConfig } from '../../conformance/idp.js';
 
-export { type LoopbackIdp, startIdp } from '../../conformance/idp.js';
+export { type LoopbackIdp, startIdp, unreachableIssuer } from '../../conformance/idp.js';
 
 /** A SAML connector config Logto accepts without reaching the IdP (the manual form, a public certificate). */
 export function samlIdpConfig(): Record<string, unknown> {

@@ -65,6 +65,10 @@ function createBeforeDestroy(definition: ResourceDefinition<any>, oldSpec: Spec,
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const prepared = prepareDesired(options.desired, options.prior);
   const ctx: ResourceContext = createContext(options.client);
+  // Key lookups of objects created after their dependencies read one list per kind (and parent) per run, from
+  // a cache this run's writes do not clear: re-listing after every sibling's create made apply quadratic. The
+  // objects this run creates are claimed by their addresses, so a list that predates them cannot mislead.
+  const lookupCtx: ResourceContext = createContext(options.client);
   const concurrency = options.concurrency ?? 8;
   const state: PriorState = { objects: { ...(options.prior?.objects ?? {}) } };
   const results = new Map<string, ObjectResult>();
@@ -143,8 +147,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     definition: ResourceDefinition<any>,
     change: PlannedChange,
     resolved: Spec,
+    via: ResourceContext = ctx,
   ): Promise<Observed> =>
-    observe(ctx, definition, change.id ? { ...object, id: change.id } : object, resolved, options.prior, claimed);
+    observe(via, definition, change.id ? { ...object, id: change.id } : object, resolved, options.prior, claimed);
 
   // Live state read before any write, one bulk read per kind: objects known by id, and creates whose
   // natural key needs no id from this run (a create made since the plan is then adopted, not duplicated).
@@ -178,7 +183,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const parentField = definition.parent?.field;
     const parentRef = parentField ? (object.spec[parentField] as { $ref?: string } | undefined)?.$ref : undefined;
     if (!change.id && parentRef && createdHere.has(parentRef)) return { address, definition, resolved };
-    return observePlanned(object, definition, change, resolved);
+    return observePlanned(object, definition, change, resolved, lookupCtx);
   };
 
   const work = async (address: string) => {

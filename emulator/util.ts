@@ -158,20 +158,59 @@ function matches(row: Record<string, string>, match: Record<string, string>): bo
   return true;
 }
 
+type RelationRow = Record<string, string>;
+
+/**
+ * Per relation array, its rows grouped by the value of each column asked for, so a lookup costs the rows that
+ * match rather than the whole table (a 10,000-object tenant has tens of thousands of links). Rows are only
+ * ever appended in place or the array is replaced (`relationRemove`, seeding), so rows past `indexed` are
+ * added on the next lookup and a replaced array simply gets a new index.
+ */
+const relationIndexes = new WeakMap<
+  RelationRow[],
+  { indexed: number; byColumn: Map<string, Map<string, RelationRow[]>> }
+>();
+
+function rowsWith(rows: RelationRow[], column: string, value: string): RelationRow[] {
+  let index = relationIndexes.get(rows);
+  if (!index) {
+    index = { indexed: rows.length, byColumn: new Map() };
+    relationIndexes.set(rows, index);
+  }
+  if (index.indexed < rows.length) {
+    for (const [col, groups] of index.byColumn)
+      for (let i = index.indexed; i < rows.length; i++) group(groups, rows[i]!, col);
+    index.indexed = rows.length;
+  }
+  let groups = index.byColumn.get(column);
+  if (!groups) {
+    groups = new Map();
+    for (const row of rows) group(groups, row, column);
+    index.byColumn.set(column, groups);
+  }
+  return groups.get(value) ?? [];
+}
+
+function group(groups: Map<string, RelationRow[]>, row: RelationRow, column: string): void {
+  const value = row[column];
+  if (value === undefined) return;
+  const list = groups.get(value);
+  if (list) list.push(row);
+  else groups.set(value, [row]);
+}
+
 /** Rows of a relation table that match all given columns. */
-export function relationRows(
-  ctx: RequestContext,
-  name: string,
-  match: Record<string, string>,
-): Array<Record<string, string>> {
-  return relation(ctx, name).filter((row) => matches(row, match));
+export function relationRows(ctx: RequestContext, name: string, match: Record<string, string>): RelationRow[] {
+  const rows = relation(ctx, name);
+  const first = Object.entries(match)[0];
+  const candidates = first ? rowsWith(rows, first[0], first[1]) : rows;
+  return candidates.filter((row) => matches(row, match));
 }
 
 /** Insert a relation row unless an identical one exists (`on conflict do nothing`). Returns true if inserted. */
-export function relationAdd(ctx: RequestContext, name: string, row: Record<string, string>): boolean {
-  const rows = relation(ctx, name);
-  if (rows.some((r) => matches(r, row))) return false;
-  rows.push({ ...row });
+export function relationAdd(ctx: RequestContext, name: string, row: RelationRow): boolean {
+  if (relationRows(ctx, name, row).length > 0) return false;
+  relation(ctx, name).push({ ...row });
   return true;
 }
 

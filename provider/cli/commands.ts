@@ -3,7 +3,7 @@
  * and writes text to the given streams; the work itself is the reconciler's (`planTenant`, `applyPlan`) and
  * the catalog's. Nothing here speaks HTTP or diffs objects.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResourceDefinition } from '../../resources/contract.js';
@@ -96,8 +96,12 @@ function writeOutput(path: string, text: string) {
   writeFileSync(path, text);
 }
 
+/** Written beside and renamed over the old file, so a run killed mid-write leaves the previous state whole. */
 function writeState(path: string | undefined, state: PriorState) {
-  if (path) writeFileSync(path, `${JSON.stringify(state, null, 2)}\n`);
+  if (!path) return;
+  const partial = `${path}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(partial, path);
 }
 
 /** Reconciler issues (object address + spec field) as file problems, pointing at the file and line. */

@@ -7,6 +7,7 @@ export { diffObject, normalizeSpec, type ObjectDiff } from './diff.js';
 export { AmbiguousKeyError, PartialCreateError, type SpecIssue, SpecValidationError } from './errors.js';
 export { isRef } from './graph.js';
 export { type IdentityKey, identityKey } from './identity.js';
+export { CreateJournal } from './journal.js';
 export {
   type CreateReport,
   checkLive,

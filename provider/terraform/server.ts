@@ -10,12 +10,13 @@
  * This module is part of the plugin's core (see core.ts): the gRPC server (rpc.ts) loads it on the first
  * tfplugin6 call, after the handshake line is out.
  */
+import { join } from 'node:path';
 import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
 import { catalog } from '../../resources/index.js';
 import {
+  CreateJournal,
   checkLive,
   createContext,
-  createObject,
   deleteObject,
   diffObject,
   findObjectByKey,
@@ -226,6 +227,11 @@ export interface ProviderOptions {
   env?: NodeJS.ProcessEnv;
   log?: (line: string) => void;
   definitions?: ResourceDefinition<any>[];
+  /**
+   * Where creates in flight are journaled (see `CreateJournal`). Default: `.terraform/logto-iac-pending` in
+   * the working directory Terraform starts the plugin in, beside Terraform's own files.
+   */
+  pendingDir?: string;
 }
 
 export type Handler = (request: any) => Promise<Record<string, unknown>>;
@@ -234,12 +240,15 @@ export class LogtoTerraformProvider {
   readonly resources = new Map<string, TypeSchema>();
   readonly dataSources = new Map<string, TypeSchema>();
   private ctx: ResourceContext | undefined;
+  private journal: CreateJournal | undefined;
+  private readonly pendingDir: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly log: (line: string) => void;
 
   constructor(options: ProviderOptions = {}) {
     this.env = options.env ?? process.env;
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.pendingDir = options.pendingDir ?? join(process.cwd(), '.terraform', 'logto-iac-pending');
     const definitions = options.definitions ?? catalog;
     for (const definition of definitions) {
       const ts = resourceSchema(definition);
@@ -398,6 +407,7 @@ export class LogtoTerraformProvider {
         ...(values.requests_per_second !== undefined ? { requestsPerSecond: Number(values.requests_per_second) } : {}),
       });
       this.ctx = createContext(client);
+      this.journal = new CreateJournal(this.pendingDir, client.endpoint);
     } catch (e) {
       return [error('Cannot configure the Logto provider', messageOf(e))];
     }
@@ -541,9 +551,12 @@ export class LogtoTerraformProvider {
 
     if (!priorObject) {
       try {
-        const live = await createObject(ctx, ts.definition, valid.spec);
-        this.log(`[INFO] created ${kind} ${live.id}`);
-        return { new_state: dynamicValue(stateFrom(ts, live, plannedObject), ts.type), diagnostics: [] };
+        const { live, note } = await this.journal!.create(ctx, ts.definition, valid.spec);
+        this.log(`[INFO] created ${kind} ${live.id}${note ? `: ${note}` : ''}`);
+        return {
+          new_state: dynamicValue(stateFrom(ts, live, plannedObject), ts.type),
+          diagnostics: note ? [warning(`Note on creating ${kind}`, note)] : [],
+        };
       } catch (e) {
         const partial = e as { id?: unknown; live?: unknown };
         const diag = error(`Cannot create ${kind}`, messageOf(e));

@@ -61,7 +61,7 @@ export function rows<T = Record<string, unknown>>(
 }
 
 /** A test that needs emulator-only features; on a real Logto it is skipped and says why. */
-export function itEmulator(name: string, fn: () => Promise<void>): void {
+export function itEmulator(name: string, fn: () => Promise<void>, timeoutMs?: number): void {
   if (realServerConfigured()) it.skip(`${name} — ${EMULATOR_ONLY}`, fn);
-  else it(name, fn);
+  else it(name, fn, timeoutMs);
 }

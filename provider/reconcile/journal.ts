@@ -1,0 +1,116 @@
+/**
+ * Creates that survive their process being killed, for front ends whose state is written by someone else
+ * (Terraform records an object only when the plugin answers; a plugin killed between Logto's commit and that
+ * answer would otherwise leave an object no state knows, and the rerun would POST it again: a duplicate, or
+ * for a unique key a 422 on every later run).
+ *
+ * Before the POST, an intent file is written into `dir`, named by a hash of the tenant, kind, parent and key;
+ * the answer (success or a server error) removes it. A create that finds its intent still there looks the
+ * object up by key first: the one match that is not among the ids the intent saw before its POST is the
+ * object that POST made, and it is adopted and brought to the desired spec instead of created again. Kinds
+ * without a key are not journaled (nothing to find them by).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
+import { AmbiguousKeyError, isLostResponse } from './errors.js';
+import { describeKey, identityKey } from './identity.js';
+import { type CreateReport, createContext, createObjectWithReport, readObject, updateObject } from './objects.js';
+
+interface Intent {
+  kind: string;
+  key: string;
+  /** Ids matching the key before the POST (adoption keys only: a unique key has none, or the POST failed). */
+  existing: string[];
+  startedAt: string;
+}
+
+export class CreateJournal {
+  /** Key lookups for `existing`: one list per kind and parent per process, not cleared by this process's writes. */
+  private lookups: ResourceContext | undefined;
+  /** `kind\0parent\0key` → ids this process created (they postdate `lookups`). */
+  private readonly created = new Map<string, string[]>();
+
+  /** `dir` holds the intents; `tenant` (the endpoint) keeps two tenants' intents apart. */
+  constructor(
+    readonly dir: string,
+    private readonly tenant: string,
+  ) {}
+
+  async create(ctx: ResourceContext, definition: ResourceDefinition<any>, spec: Spec): Promise<CreateReport> {
+    const key = identityKey(definition);
+    if (!key) return createObjectWithReport(ctx, definition, spec);
+    const parent = definition.parent ? String(spec[definition.parent.field] ?? '') : '';
+    const name = `${definition.kind}\0${parent}\0${key.of(spec)}`;
+    const file = join(
+      this.dir,
+      `${createHash('sha256').update(`${this.tenant}\0${name}`).digest('hex').slice(0, 32)}.json`,
+    );
+
+    const intent = readIntent(file);
+    if (intent) {
+      const found = (await definition.findByKey!(ctx, spec)).filter((l) => !intent.existing.includes(l.id));
+      if (found.length > 1) {
+        throw new AmbiguousKeyError(
+          definition.kind,
+          key.of(spec),
+          found.map((l) => l.id),
+          `an earlier apply was interrupted while creating it and ${found.length} objects now match ${describeKey(key, spec)}; delete the extra ones (or import one) and rerun`,
+        );
+      }
+      const adopted = found[0];
+      if (adopted) {
+        const live = (await readObject(ctx, definition, adopted.id, spec)) ?? adopted;
+        const updated = await updateObject(ctx, definition, live.id, spec, live);
+        rmSync(file, { force: true });
+        return {
+          live: updated,
+          note: `an earlier apply was interrupted after Logto created this ${definition.kind} (${describeKey(key, spec)}, id ${updated.id}); adopted it instead of creating it again`,
+        };
+      }
+    }
+
+    const existing = key.unique ? [] : await this.existing(ctx, definition, spec, name);
+    writeIntent(this.dir, file, {
+      kind: definition.kind,
+      key: key.of(spec),
+      existing,
+      startedAt: new Date().toISOString(),
+    });
+    try {
+      const report = await createObjectWithReport(ctx, definition, spec);
+      this.created.set(name, [...(this.created.get(name) ?? []), report.live.id]);
+      rmSync(file, { force: true });
+      return report;
+    } catch (error) {
+      // The server answered (or the object exists: a partial create is recorded by the caller); only a
+      // response that is still unaccounted for keeps the intent for the next run.
+      if (!isLostResponse(error)) rmSync(file, { force: true });
+      throw error;
+    }
+  }
+
+  private async existing(ctx: ResourceContext, definition: ResourceDefinition<any>, spec: Spec, name: string) {
+    this.lookups ??= createContext(ctx.client);
+    const listed = (await definition.findByKey!(this.lookups, spec)).map((l) => l.id);
+    return [...new Set([...listed, ...(this.created.get(name) ?? [])])];
+  }
+}
+
+function readIntent(file: string): Intent | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const intent = JSON.parse(readFileSync(file, 'utf8')) as Intent;
+    return Array.isArray(intent.existing) ? intent : undefined;
+  } catch {
+    return undefined; // not ours or unreadable: act as without an intent
+  }
+}
+
+function writeIntent(dir: string, file: string, intent: Intent): void {
+  mkdirSync(dir, { recursive: true });
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(intent));
+  renameSync(partial, file);
+}

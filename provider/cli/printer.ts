@@ -295,6 +295,7 @@ export function formatApplySummary(result: ApplyResult, style: Style): string {
   for (const r of result.results) {
     if (r.status === 'failed')
       lines.push(`${paint(style, 'red', '✗ failed')}  ${r.address} (${r.action}): ${r.error ?? 'unknown error'}`);
+    else if (r.note) lines.push(`${paint(style, 'yellow', 'note')}  ${r.address}: ${r.note}`);
   }
   const skipped = s.skipped > 0 ? `, ${s.skipped} skipped` : '';
   const head =

@@ -5,7 +5,7 @@
  * for a unique key a 422 on every later run).
  *
  * Before the POST, an intent file is written into `dir`, named by a hash of the tenant, kind, parent and key;
- * the answer (success or a server error) removes it. A create that finds its intent still there looks the
+ * a create that succeeds removes it. A create that finds its intent still there looks the
  * object up by key first: the one match that is not among the ids the intent saw before its POST is the
  * object that POST made, and it is adopted and brought to the desired spec instead of created again. Kinds
  * without a key are not journaled (nothing to find them by).
@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { AmbiguousKeyError, isLostResponse } from './errors.js';
+import { AmbiguousKeyError, PartialCreateError } from './errors.js';
 import { describeKey, identityKey } from './identity.js';
 import { type CreateReport, createContext, createObjectWithReport, readObject, updateObject } from './objects.js';
 
@@ -84,9 +84,10 @@ export class CreateJournal {
       rmSync(file, { force: true });
       return report;
     } catch (error) {
-      // The server answered (or the object exists: a partial create is recorded by the caller); only a
-      // response that is still unaccounted for keeps the intent for the next run.
-      if (!isLostResponse(error)) rmSync(file, { force: true });
+      // A partial create hands the object to the caller, who records it. Any other failure may have come after
+      // Logto's commit (a lost answer whose recovery read failed too), so the intent stays: at worst the next
+      // run spends one key lookup to find nothing.
+      if (error instanceof PartialCreateError) rmSync(file, { force: true });
       throw error;
     }
   }

@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { budgetLine } from '../../provider/cli/main.js';
 import type { LogtoClient } from '../../provider/client/types.js';
 import { exampleTenantFor, prefixedIndicator } from '../support/example.js';
+import { itEmulator } from '../support/harness.js';
 import { realServerConfigured, startTarget, type Target } from '../support/target.js';
 import { cli, EXAMPLE, ensureBuilt, ROOT } from './helpers.js';
 
@@ -535,6 +536,17 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(change).toMatchObject({ action: 'update', id: hook.id, adopted: true });
     const shown = await run(['plan', path]);
     expect(shown.stdout).toMatch(new RegExp(`~ update\\s+Hook\\.audit\\s+adopts existing id ${hook.id}`));
+  });
+
+  itEmulator('a create whose answer was lost is found, not repeated, and apply says so', async () => {
+    const path = file('tenant.yaml', small());
+    t.emulator!.setFaults([{ route: '/hooks', method: 'POST', fault: 'dropResponseAfterCommit', times: 1 }]);
+    const r = await run(['apply', path, '--auto-approve']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(
+      /note {2}Hook\.audit: create response was lost; found the one new Hook with name "[^"]+Audit" \(id \w+\)/,
+    );
+    expect((await client.list<{ name: string }>('/hooks')).filter((h) => h.name === `${p}Audit`)).toHaveLength(1);
   });
 
   it('two entries with one name, or two live objects with the name of an entry, stop before any write', async () => {

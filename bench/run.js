@@ -3,7 +3,7 @@
  * `npm run bench`: the performance figures of logto-iac, measured in one run against the in-process
  * emulator (and the real `terraform` for scenario 3). Prints a table, writes bench/results.json.
  *
- *   node bench/run.js            all five scenarios (after `npm run build`)
+ *   node bench/run.js            all seven scenarios (after `npm run build`)
  *   node bench/run.js 1 3        only some of them (the other scenarios' entries in results.json are kept,
  *                                each entry says when it was measured)
  *
@@ -16,6 +16,8 @@ import { emulatorThroughput } from './emulator.js';
 import { exportLarge } from './export.js';
 import { machine, now, round, withTimeout } from './lib.js';
 import { cloudApply, noopPlan } from './reconcile.js';
+import { scaleCurve } from './scale.js';
+import { soak } from './soak.js';
 import { terraformStartup } from './terraform.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,6 +28,18 @@ const SCENARIOS = [
   { id: '3', title: 'Terraform plugin start-up and terraform plan', run: terraformStartup, timeoutMs: 240_000 },
   { id: '4', title: 'Export of a 5,000-object tenant', run: exportLarge, timeoutMs: 180_000 },
   { id: '5', title: 'Emulator throughput', run: emulatorThroughput, timeoutMs: 60_000 },
+  {
+    id: '6',
+    title: 'Scale curve: apply, no-op plan and export at 100 / 1,000 / 10,000 objects',
+    run: scaleCurve,
+    timeoutMs: 900_000,
+  },
+  {
+    id: '7',
+    title: 'Soak: faults and SIGKILL mid-apply until converged (CLI and terraform)',
+    run: soak,
+    timeoutMs: 900_000,
+  },
 ];
 
 function log(line) {

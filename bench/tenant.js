@@ -23,6 +23,18 @@ export const PLAN_TENANT = {
   hooks: 70,
 };
 
+/**
+ * The scenario-1 tenant's shape at `scale` (0.1 → 100 objects, 1 → 1,000, 10 → 10,000): every count is
+ * multiplied, API resources keep 20 scopes each and application types keep their proportions.
+ */
+export function scaledTenant(scale) {
+  const n = (count) => Math.max(1, Math.round(count * scale));
+  return {
+    ...Object.fromEntries(Object.entries(PLAN_TENANT).map(([k, v]) => [k, n(v)])),
+    scopesPerResource: PLAN_TENANT.scopesPerResource,
+  };
+}
+
 /** The desired objects of the scenario-1 tenant (1,000 of them). */
 export function desiredTenant(t = PLAN_TENANT) {
   const out = [];
@@ -60,9 +72,9 @@ export function desiredTenant(t = PLAN_TENANT) {
   }
   const types = [
     ...Array(t.m2mApps).fill('MachineToMachine'),
-    ...Array(40).fill('SPA'),
-    ...Array(30).fill('Traditional'),
-    ...Array(Math.max(0, t.applications - t.m2mApps - 70)).fill('Native'),
+    ...Array(Math.floor(t.applications * 0.27)).fill('SPA'),
+    ...Array(Math.round(t.applications * 0.2)).fill('Traditional'),
+    ...Array(t.applications).fill('Native'),
   ].slice(0, t.applications);
   types.forEach((type, i) => {
     const spec = { name: `Bench app ${i}`, type, description: `Bench ${type} app` };

@@ -163,6 +163,21 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
   const figures = [];
   const details = { environments: {} };
   const tlsFloor = ['-e', "require('tls').createSecureContext({})"];
+  // The floor of any plugin Node can serve Terraform with: a bare node:http2 server with mutual TLS on a unix
+  // socket, printing a handshake-shaped line once it listens, with the cheapest TLS set-up Node has (OpenSSL's
+  // store instead of Node's bundled one, pointed at no files, so no root certificate is parsed).
+  const http2Floor = [
+    '--use-openssl-ca',
+    '-e',
+    "const e=process.env,p=`${e.PLUGIN_UNIX_SOCKET_DIR}/floor-${process.pid}`,s=require('http2').createSecureServer({cert:e.FLOOR_PEM,key:e.FLOOR_KEY,ca:e.FLOOR_PEM,requestCert:true});s.listen(p,()=>process.stdout.write(`1|6|unix|${p}|grpc|x\n`));process.on('SIGTERM',()=>s.close(()=>process.exit(0)))",
+  ];
+  const floorEnv = (env) => ({
+    ...env,
+    FLOOR_PEM: clientCert.certPem,
+    FLOOR_KEY: clientCert.keyPem,
+    SSL_CERT_FILE: join(work, 'no-such-file'),
+    SSL_CERT_DIR: join(work, 'no-such-dir'),
+  });
 
   log(`start-up: cold launches (${COLD_RUNS} per environment, each with an empty cache directory)…`);
   for (const e of envs) {
@@ -181,13 +196,14 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
     await launch(launcher, [], env); // writes the cache if the first environment did not
     await timeExit(process.execPath, ['-e', '0'], env); // warms the file cache
   }
-  for (const e of envs) Object.assign(e, { node: [], warm: [], tls: [], direct: [] });
+  for (const e of envs) Object.assign(e, { node: [], warm: [], tls: [], http2: [], direct: [] });
   for (let i = 0; i < RUNS; i++) {
     for (const e of envs) {
       const env = e.make(warmHome);
       e.node.push(await timeExit(process.execPath, ['-e', '0'], env));
       e.warm.push(await launch(launcher, [], env));
       e.tls.push(await timeExit(process.execPath, tlsFloor, env));
+      e.http2.push(await launch(process.execPath, http2Floor, floorEnv(env)));
       if (e.id === 'minimal') e.direct.push(await launch(process.execPath, [bundle], env));
     }
   }
@@ -233,6 +249,13 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
       figure(S, `reference: node creating one TLS context (median of ${RUNS}${tag})`, round(tls, 1), 'ms', {
         note: `${round(tls / node, 2)}× node -e 0`,
       }),
+      figure(
+        S,
+        `reference: floor, a bare node:http2 mTLS server listening (median of ${RUNS}${tag})`,
+        round(median(e.http2), 1),
+        'ms',
+        { note: `${round(median(e.http2) / node, 2)}× node -e 0; no gRPC, no plugin code, cheapest TLS set-up` },
+      ),
     );
     if (e.direct.length > 0) {
       const direct = median(e.direct);
@@ -246,7 +269,10 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
       label: e.label,
       NODE_EXTRA_CA_CERTS: Boolean(e.make(warmHome).NODE_EXTRA_CA_CERTS),
       samplesMs: Object.fromEntries(
-        ['node', 'warm', 'cold', 'tls', 'direct', 'schema', 'core'].map((k) => [k, e[k].map((v) => round(v, 1))]),
+        ['node', 'warm', 'cold', 'tls', 'http2', 'direct', 'schema', 'core'].map((k) => [
+          k,
+          e[k].map((v) => round(v, 1)),
+        ]),
       ),
     };
   }
@@ -307,7 +333,7 @@ function terraform(args, cwd, env) {
   });
 }
 
-function hasTerraform() {
+export function hasTerraform() {
   return new Promise((resolve) => {
     execFile('terraform', ['version'], { timeout: 20_000 }, (error) => resolve(!error));
   });

@@ -8,6 +8,7 @@ import { ApplicationRoleAssignment } from './application-role-assignment.js';
 import { ApplicationSecret } from './application-secret.js';
 import type { ResourceDefinition } from './contract.js';
 import { CustomProfileField } from './custom-profile-field.js';
+import { EmailTemplate } from './email-template.js';
 import { Hook } from './hook.js';
 import { IdTokenConfig } from './id-token-config.js';
 import { OidcSessionConfig } from './oidc-session-config.js';
@@ -32,6 +33,7 @@ export const catalog: ResourceDefinition<any>[] = [
   Hook,
   SignInExperience,
   CustomProfileField,
+  EmailTemplate,
   AccountCenter,
   IdTokenConfig,
   OidcSessionConfig,

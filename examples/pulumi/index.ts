@@ -208,6 +208,14 @@ new logto.CustomProfileField('department', {
   },
 });
 
+new logto.EmailTemplate('sign-in-en', {
+  languageTag: 'en',
+  templateType: 'SignIn',
+  subject: 'Your Acme Shop sign-in code is {{code}}',
+  contentType: 'text/html',
+  content: '<p>Use <strong>{{code}}</strong> to sign in to Acme Shop. The code expires in 10 minutes.</p>',
+});
+
 new logto.AccountCenter('account-center', {
   enabled: true,
   nameAccess: 'Edit',

@@ -36,6 +36,12 @@ variable "name_prefix" {
   default     = ""
 }
 
+variable "email_language" {
+  description = "Language tag of the email templates (a copy of this tenant sharing one Logto tenant needs its own)."
+  type        = string
+  default     = "en"
+}
+
 variable "acme_oidc_issuer" {
   description = "Issuer URL of Acme's OpenID provider. Logto fetches <issuer>/.well-known/openid-configuration when the connector is written, so the Logto server must reach it."
   type        = string
@@ -157,6 +163,14 @@ resource "logto_sso_connector" "acme" {
   }
 }
 
+resource "logto_email_template" "sign_in" {
+  language_tag  = var.email_language
+  template_type = "SignIn"
+  subject       = "Your sign-in code is {{code}}"
+  content       = "<p>Use <strong>{{code}}</strong> to sign in. It expires in 10 minutes.</p>"
+  content_type  = "text/html"
+}
+
 resource "logto_sign_in_experience" "this" {
   primary_color       = "#5b3ff0"
   sign_in_mode        = "SignInAndRegister"
@@ -170,6 +184,15 @@ resource "logto_sign_in_experience" "this" {
 data "logto_api_resource" "orders" {
   indicator  = logto_api_resource.orders.indicator
   depends_on = [logto_api_resource_scope.orders_read, logto_api_resource_scope.orders_write]
+}
+
+data "logto_email_template" "sign_in" {
+  language_tag  = logto_email_template.sign_in.language_tag
+  template_type = logto_email_template.sign_in.template_type
+}
+
+output "sign_in_email_subject" {
+  value = data.logto_email_template.sign_in.subject
 }
 
 output "orders_scopes" {

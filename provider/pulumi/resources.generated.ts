@@ -915,6 +915,70 @@ export class CustomProfileField extends LogtoResource {
   }
 }
 
+/** Arguments of {@link EmailTemplate}. */
+export interface EmailTemplateArgs {
+  /** Language the template is for, as a BCP 47 tag, e.g. `en` or `pt-BR`. Changing it replaces the template. */
+  readonly languageTag: pulumi.Input<string>;
+  /** Which message the template is for: SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa. Changing it replaces the template. */
+  readonly templateType: pulumi.Input<
+    | 'SignIn'
+    | 'Register'
+    | 'ForgotPassword'
+    | 'OrganizationInvitation'
+    | 'Generic'
+    | 'UserPermissionValidation'
+    | 'BindNewIdentifier'
+    | 'MfaVerification'
+    | 'BindMfa'
+  >;
+  /** Subject line; `{{code}}` and the other Logto variables are filled in when the email is sent. */
+  readonly subject: pulumi.Input<string>;
+  /** Body of the email (HTML or plain text, see `contentType`), with Logto variables such as `{{code}}`. */
+  readonly content: pulumi.Input<string>;
+  /** Content type of the body, `text/html` or `text/plain` (only some email connectors use it). */
+  readonly contentType?: pulumi.Input<'text/html' | 'text/plain'>;
+  /** Reply-to name template (how it is used depends on the email connector). */
+  readonly replyTo?: pulumi.Input<string>;
+  /** Sender name template (how it is used depends on the email connector). */
+  readonly sendFrom?: pulumi.Input<string>;
+}
+
+/**
+ * An email template: the subject and body Logto sends for one kind of message (sign-in code, invitation…) in one language.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:EmailTemplate`. Natural key: languageTag + templateType.
+ */
+export class EmailTemplate extends LogtoResource {
+  /** Language the template is for, as a BCP 47 tag, e.g. `en` or `pt-BR`. Changing it replaces the template. */
+  declare readonly languageTag: pulumi.Output<string>;
+  /** Which message the template is for: SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa. Changing it replaces the template. */
+  declare readonly templateType: pulumi.Output<
+    | 'SignIn'
+    | 'Register'
+    | 'ForgotPassword'
+    | 'OrganizationInvitation'
+    | 'Generic'
+    | 'UserPermissionValidation'
+    | 'BindNewIdentifier'
+    | 'MfaVerification'
+    | 'BindMfa'
+  >;
+  /** Subject line; `{{code}}` and the other Logto variables are filled in when the email is sent. */
+  declare readonly subject: pulumi.Output<string>;
+  /** Body of the email (HTML or plain text, see `contentType`), with Logto variables such as `{{code}}`. */
+  declare readonly content: pulumi.Output<string>;
+  /** Content type of the body, `text/html` or `text/plain` (only some email connectors use it). Undefined when the program does not set it. */
+  declare readonly contentType: pulumi.Output<'text/html' | 'text/plain' | undefined>;
+  /** Reply-to name template (how it is used depends on the email connector). Undefined when the program does not set it. */
+  declare readonly replyTo: pulumi.Output<string | undefined>;
+  /** Sender name template (how it is used depends on the email connector). Undefined when the program does not set it. */
+  declare readonly sendFrom: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: EmailTemplateArgs, opts?: pulumi.CustomResourceOptions) {
+    super('EmailTemplate', name, args, opts);
+  }
+}
+
 /** Arguments of {@link AccountCenter}. */
 export interface AccountCenterArgs {
   /** Whether the Account API (and the prebuilt account center) is enabled. */
@@ -1046,6 +1110,7 @@ export const kinds = [
   'Hook',
   'SignInExperience',
   'CustomProfileField',
+  'EmailTemplate',
   'AccountCenter',
   'IdTokenConfig',
   'OidcSessionConfig',

@@ -20,7 +20,14 @@ import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty
 export const PROVIDER_NAME = 'logto';
 
 /** Kinds that also get a data source (lookup by natural key or id). */
-export const DATA_SOURCE_KINDS = ['Role', 'ApiResource', 'Application', 'OrganizationRole', 'OrganizationScope'];
+export const DATA_SOURCE_KINDS = [
+  'Role',
+  'ApiResource',
+  'Application',
+  'OrganizationRole',
+  'OrganizationScope',
+  'EmailTemplate',
+];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */
 export const DATA_SOURCE_CHILDREN: Record<string, string[]> = { ApiResource: ['ApiResourceScope'] };

@@ -138,7 +138,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(updates.every((c: { kind: string }) => SINGLETON_KINDS.includes(c.kind))).toBe(true);
     if (t.emulator) expect(updates).toHaveLength(4);
     const n = updates.length;
-    expect(first.stdout).toMatch(new RegExp(`Plan: 25 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
+    expect(first.stdout).toMatch(new RegExp(`Plan: 27 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
     for (const secret of Object.values(SECRETS)) {
       expect(json.stdout).not.toContain(secret);
       expect(first.stdout).not.toContain(secret);
@@ -146,8 +146,8 @@ describe('logto-iac (built CLI) against a Logto', () => {
 
     const apply = await run(['apply', path, '--auto-approve'], SECRETS);
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toContain(`Apply complete! 25 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
-    expect(apply.stderr).toContain(`[${25 + n}/${25 + n}]`);
+    expect(apply.stdout).toContain(`Apply complete! 27 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
+    expect(apply.stderr).toContain(`[${27 + n}/${27 + n}]`);
     for (const secret of Object.values(SECRETS)) expect(apply.stdout + apply.stderr).not.toContain(secret);
 
     const again = await run(['plan', path], SECRETS);
@@ -690,7 +690,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(new Set(only.changes.map((c: { kind: string }) => c.kind))).toEqual(new Set(['Role', 'Hook']));
     const excluded = JSON.parse((await run(['plan', path, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout);
     expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
-    expect(excluded.changes.length).toBe(28);
+    expect(excluded.changes.length).toBe(30);
 
     const debug = await run(['apply', path, '--auto-approve', '--debug'], SECRETS);
     expect(debug.code, debug.stderr).toBe(0);

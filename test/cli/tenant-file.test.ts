@@ -47,6 +47,7 @@ describe('layout derived from the catalog', () => {
         'signInExperience',
         'ssoConnectors',
         'customProfileFields',
+        'emailTemplates',
         'accountCenter',
         'idTokenConfig',
         'oidcSessionConfig',

@@ -1,4 +1,5 @@
 import { samlIdpConfig } from '../support/idp.js';
+import { prefixedLanguageTag } from '../support/target.js';
 /**
  * Per-kind scenarios for the engine-level tests: a valid spec, an out-of-band change (made through the API),
  * a change of desired state, a change of an immutable field (replace) and an invalid argument.
@@ -184,6 +185,23 @@ export function fixturesFor(prefix: () => string, issuer: () => string): Fixture
       // The name is the key and the id: a new name is a new field, created next to the old one first.
       replace: { fields: () => ({ name: alnum('dept2') }), deleteBeforeReplace: false },
       invalid: { args: () => ({ name: alnum('badfield'), type: 'Colour' }), property: 'type' },
+    },
+    {
+      kind: 'EmailTemplate',
+      spec: () => ({
+        languageTag: prefixedLanguageTag(prefix(), 'en'),
+        templateType: 'SignIn',
+        subject: 'Code {{code}}',
+        content: '<p>{{code}}</p>',
+      }),
+      drift: () => ({ subject: 'Changed by hand' }),
+      change: () => ({ contentType: 'text/html', sendFrom: 'Acme' }),
+      // Language and type are the key: another type is another template, created next to the old one first.
+      replace: { fields: () => ({ templateType: 'Register' }), deleteBeforeReplace: false },
+      invalid: {
+        args: () => ({ languageTag: 'english', templateType: 'SignIn', subject: 'S', content: 'C' }),
+        property: 'languageTag',
+      },
     },
     {
       kind: 'AccountCenter',

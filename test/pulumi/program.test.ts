@@ -130,6 +130,7 @@ describe('examples/pulumi under setMocks', () => {
       Hook: 1,
       SignInExperience: 1,
       CustomProfileField: 1,
+      EmailTemplate: 1,
       AccountCenter: 1,
       IdTokenConfig: 1,
       OidcSessionConfig: 1,

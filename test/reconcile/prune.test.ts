@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
 import { catalog } from '../../resources/index.js';
 import { converge, ref, rows } from '../support/harness.js';
-import { startTarget, type Target } from '../support/target.js';
+import { prefixedLanguageTag, startTarget, type Target } from '../support/target.js';
 
 let t: Target;
 beforeAll(async () => {
@@ -65,6 +65,16 @@ function everyKind(p: string): DesiredObject[] {
       spec: { name: `${p}audit`, events: ['User.Created'], url: 'https://h.example.com/a' },
     },
     { address: 'CustomProfileField.dept', kind: 'CustomProfileField', spec: { name: `${p}dept`, type: 'Text' } },
+    {
+      address: 'EmailTemplate.welcome',
+      kind: 'EmailTemplate',
+      spec: {
+        languageTag: prefixedLanguageTag(p.slice(0, 11), 'en'),
+        templateType: 'Register',
+        subject: 'Hi',
+        content: '{{code}}',
+      },
+    },
   ];
 }
 
@@ -141,6 +151,7 @@ describe('prune', () => {
       SsoConnector: `${p}corp`,
       Hook: `${p}audit`,
       CustomProfileField: `${p}dept`,
+      EmailTemplate: `${prefixedLanguageTag(p.slice(0, 11), 'en')}/Register`,
     });
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { prefixedLanguageTag } from './target.js';
 
 export const EXAMPLE_PATH = join(import.meta.dirname, '..', '..', 'examples', 'tenant.yaml');
 
@@ -62,5 +63,11 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
     return v;
   };
   for (const section of NAMED_SECTIONS) follow(doc[section]);
+  // Email templates are keyed by language and type: each run gets a language tag of its own.
+  const templates = doc.emailTemplates;
+  if (isObject(templates))
+    for (const value of Object.values(templates))
+      if (isObject(value) && typeof value.languageTag === 'string')
+        value.languageTag = prefixedLanguageTag(prefix, value.languageTag);
   return stringify(doc);
 }

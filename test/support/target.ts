@@ -87,15 +87,23 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
   };
 }
 
-type Row = { id: string; name?: string; connectorName?: string; indicator?: string };
+type Row = { id: string; name?: string; connectorName?: string; indicator?: string; languageTag?: string };
+
+/**
+ * A language tag unique to the run (`en` → `en-iac-1a2b3c4d`): email templates are keyed by language and
+ * type, so on a shared tenant a run's templates live under a private-use-like tag of their own.
+ */
+export const prefixedLanguageTag = (prefix: string, tag: string) => `${tag}-${prefix.slice(0, 3)}-${prefix.slice(3)}`;
 
 /** Everything whose name (or indicator) carries the run prefix, children first. */
 async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void> {
   const has = (r: Row) =>
-    [r.name, r.connectorName, r.indicator].some((v) => typeof v === 'string' && v.includes(prefix));
+    [r.name, r.connectorName, r.indicator].some((v) => typeof v === 'string' && v.includes(prefix)) ||
+    Boolean(r.languageTag?.endsWith(prefixedLanguageTag(prefix, '')));
   // [list route, delete route, the field the delete route is addressed by]
   const sweep: [string, string, ('id' | 'name')?][] = [
     ['/custom-profile-fields', '/custom-profile-fields', 'name'],
+    ['/email-templates', '/email-templates'],
     ['/hooks', '/hooks'],
     ['/sso-connectors', '/sso-connectors'],
     ['/organizations', '/organizations'],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackIdp, startIdp } from '../support/idp.js';
 import { exec, type Run } from '../support/process.js';
-import { startTarget, type Target } from '../support/target.js';
+import { prefixedLanguageTag, startTarget, type Target } from '../support/target.js';
 import { terraformEnv } from './support.js';
 
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'terraform', 'main.tf');
@@ -22,6 +22,7 @@ const LISTS = [
   '/sso-connectors',
   '/organization-roles',
   '/organization-scopes',
+  '/email-templates',
 ];
 
 /** The `terraform` block of a configuration that uses this provider. */
@@ -61,14 +62,19 @@ describe('terraform with the Logto provider (HCL example)', () => {
     return r;
   }
 
-  type Named = { id: string; name?: string; connectorName?: string; indicator?: string };
+  type Named = { id: string; name?: string; connectorName?: string; indicator?: string; languageTag?: string };
   /** Ids per list route; `ours` keeps only the objects whose name carries this run's prefix. */
   async function snapshot(ours = false): Promise<Record<string, string[]>> {
     const result: Record<string, string[]> = {};
     for (const path of LISTS) {
       const rows = await target.client.list<Named>(path);
       result[path] = rows
-        .filter((r) => !ours || [r.name, r.connectorName, r.indicator].some((v) => v?.includes(p)))
+        .filter(
+          (r) =>
+            !ours ||
+            [r.name, r.connectorName, r.indicator].some((v) => v?.includes(p)) ||
+            r.languageTag === prefixedLanguageTag(p, 'en'),
+        )
         .map((r) => r.id)
         .sort();
     }
@@ -89,6 +95,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
       TF_VAR_acme_oidc_client_secret: OIDC_CLIENT_SECRET,
       TF_VAR_acme_oidc_issuer: idp.issuer,
       TF_VAR_name_prefix: p,
+      TF_VAR_email_language: prefixedLanguageTag(p, 'en'),
     };
     seeded = await snapshot();
   }, 120_000);
@@ -120,10 +127,12 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const logPath = join(work, '..', 'terraform-apply.log');
     const r = await terraformWith({ TF_LOG: 'debug', TF_LOG_PATH: logPath }, 'apply', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/Apply complete! Resources: 15 added/);
+    expect(r.out).toMatch(/Apply complete! Resources: 16 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
+    // The email template's data source reads it back by language and type.
+    expect(r.out).toMatch(/sign_in_email_subject = "Your sign-in code is \{\{code\}\}"/);
     const roles = await target.client.list<{ name: string }>('/roles');
     expect(roles.map((x) => x.name)).toEqual(
       expect.arrayContaining([`${p}viewer`, `${p}editor`, `${p}orders-service`]),

@@ -113,6 +113,11 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   /** Singleton: create adopts and patches, delete forgets (see DESIGN.md). */
   singleton?: boolean;
   /**
+   * A singleton that exists only once configured (the captcha provider): `read` answers undefined until then,
+   * create configures it, delete removes it, and prune may remove it where the user allows the kind.
+   */
+  removable?: boolean;
+  /**
    * Offline checks across all desired objects of this type (specs as written, values possibly references),
    * e.g. "only one API resource can be the default". Each issue names the object and field; the reconciler
    * refuses the whole desired set before any request.

@@ -6,6 +6,7 @@ import { ApiResourceScope } from './api-resource-scope.js';
 import { Application } from './application.js';
 import { ApplicationRoleAssignment } from './application-role-assignment.js';
 import { ApplicationSecret } from './application-secret.js';
+import { CaptchaProvider } from './captcha-provider.js';
 import type { ResourceDefinition } from './contract.js';
 import { CustomProfileField } from './custom-profile-field.js';
 import { EmailTemplate } from './email-template.js';
@@ -37,6 +38,7 @@ export const catalog: ResourceDefinition<any>[] = [
   AccountCenter,
   IdTokenConfig,
   OidcSessionConfig,
+  CaptchaProvider,
 ];
 
 export function getDefinition(kind: string): ResourceDefinition<any> {

@@ -5,6 +5,7 @@
  *   pulumi config set logto:appId <machine-to-machine app id>
  *   pulumi config set --secret logto:appSecret <its secret>
  *   pulumi config set --secret crmWebhookToken <token>            # optional: demo value otherwise
+ *   pulumi config set --secret captchaSecretKey <key>             # optional: demo value otherwise
  *   pulumi up
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -214,6 +215,12 @@ new logto.EmailTemplate('sign-in-en', {
   subject: 'Your Acme Shop sign-in code is {{code}}',
   contentType: 'text/html',
   content: '<p>Use <strong>{{code}}</strong> to sign in to Acme Shop. The code expires in 10 minutes.</p>',
+});
+
+new logto.CaptchaProvider('captcha', {
+  type: 'Turnstile',
+  siteKey: '0x4AAAAAAAexample',
+  secretKey: secretSetting('captchaSecretKey', 'demo-only-captcha-secret'),
 });
 
 new logto.AccountCenter('account-center', {

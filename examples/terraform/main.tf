@@ -36,6 +36,12 @@ variable "name_prefix" {
   default     = ""
 }
 
+variable "captcha_secret_key" {
+  description = "Secret key of the Cloudflare Turnstile widget the sign-in pages use."
+  type        = string
+  sensitive   = true
+}
+
 variable "email_language" {
   description = "Language tag of the email templates (a copy of this tenant sharing one Logto tenant needs its own)."
   type        = string
@@ -169,6 +175,12 @@ resource "logto_email_template" "sign_in" {
   subject       = "Your sign-in code is {{code}}"
   content       = "<p>Use <strong>{{code}}</strong> to sign in. It expires in 10 minutes.</p>"
   content_type  = "text/html"
+}
+
+resource "logto_captcha_provider" "this" {
+  type       = "Turnstile"
+  site_key   = "0x4AAAAAAAexample"
+  secret_key = var.captcha_secret_key
 }
 
 resource "logto_sign_in_experience" "this" {

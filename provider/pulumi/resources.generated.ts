@@ -1095,6 +1095,46 @@ export class OidcSessionConfig extends LogtoResource {
   }
 }
 
+/** Arguments of {@link CaptchaProvider}. */
+export interface CaptchaProviderArgs {
+  /** Provider: `Turnstile` (Cloudflare) or `RecaptchaEnterprise` (Google). Can be changed in place. */
+  readonly type: pulumi.Input<'Turnstile' | 'RecaptchaEnterprise'>;
+  /** Site key the sign-in page embeds (public). */
+  readonly siteKey: pulumi.Input<string>;
+  /** Secret key Logto verifies captcha answers with. Sensitive: never shown in plans or logs. Secret: stored encrypted in the Pulumi state. */
+  readonly secretKey: pulumi.Input<string>;
+  /** Google Cloud project id (reCAPTCHA Enterprise only, and required there). */
+  readonly projectId?: pulumi.Input<string>;
+  /** Domain the reCAPTCHA script is loaded from, e.g. `recaptcha.net` (reCAPTCHA Enterprise only). */
+  readonly domain?: pulumi.Input<string>;
+  /** `invisible` or `checkbox` (reCAPTCHA Enterprise only). */
+  readonly mode?: pulumi.Input<'invisible' | 'checkbox'>;
+}
+
+/**
+ * The bot protection of the sign-in pages (singleton, absent until configured): Cloudflare Turnstile or Google reCAPTCHA Enterprise. Removing the resource removes the provider.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:CaptchaProvider`. Singleton: creating it adopts the tenant object, deleting it only forgets it.
+ */
+export class CaptchaProvider extends LogtoResource {
+  /** Provider: `Turnstile` (Cloudflare) or `RecaptchaEnterprise` (Google). Can be changed in place. */
+  declare readonly type: pulumi.Output<'Turnstile' | 'RecaptchaEnterprise'>;
+  /** Site key the sign-in page embeds (public). */
+  declare readonly siteKey: pulumi.Output<string>;
+  /** Secret key Logto verifies captcha answers with. Sensitive: never shown in plans or logs. Secret. */
+  declare readonly secretKey: pulumi.Output<string>;
+  /** Google Cloud project id (reCAPTCHA Enterprise only, and required there). Undefined when the program does not set it. */
+  declare readonly projectId: pulumi.Output<string | undefined>;
+  /** Domain the reCAPTCHA script is loaded from, e.g. `recaptcha.net` (reCAPTCHA Enterprise only). Undefined when the program does not set it. */
+  declare readonly domain: pulumi.Output<string | undefined>;
+  /** `invisible` or `checkbox` (reCAPTCHA Enterprise only). Undefined when the program does not set it. */
+  declare readonly mode: pulumi.Output<'invisible' | 'checkbox' | undefined>;
+
+  constructor(name: string, args: CaptchaProviderArgs, opts?: pulumi.CustomResourceOptions) {
+    super('CaptchaProvider', name, args, opts);
+  }
+}
+
 /** Every kind this module has a class for (the catalog at generation time). */
 export const kinds = [
   'ApiResource',
@@ -1114,4 +1154,5 @@ export const kinds = [
   'AccountCenter',
   'IdTokenConfig',
   'OidcSessionConfig',
+  'CaptchaProvider',
 ] as const;

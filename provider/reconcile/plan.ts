@@ -285,7 +285,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   const allowDelete = new Set(options.allowDelete ?? []);
   const desiredAddresses = new Set(prepared.order);
   for (const definition of [...catalog].reverse()) {
-    if (!allowDelete.has(definition.kind) || definition.singleton) continue;
+    if (!allowDelete.has(definition.kind) || (definition.singleton && !definition.removable)) continue;
     // Objects this kind had in prior state under addresses no longer desired, and every live object.
     const candidates = new Map<string, { address: string; id: string; live?: Live }>();
     for (const [address, entry] of Object.entries(options.prior?.objects ?? {})) {

@@ -101,7 +101,9 @@ function resourcePage(ts: TypeSchema, example: string | undefined): string {
     typeDescription(d),
     '',
     d.singleton
-      ? 'This is a singleton: creating it adopts the existing settings and manages only the attributes you set; destroying it leaves the settings as they are.\n'
+      ? d.removable
+        ? 'This is a singleton that exists only once configured: creating it configures it (or adopts the existing one), and destroying it removes it.\n'
+        : 'This is a singleton: creating it adopts the existing settings and manages only the attributes you set; destroying it leaves the settings as they are.\n'
       : '',
     'Optional attributes you leave out are not managed: Terraform keeps what the server has and never shows them as a change.',
     '',

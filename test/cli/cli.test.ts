@@ -23,7 +23,7 @@ import { cli, EXAMPLE, ensureBuilt, ROOT } from './helpers.js';
 /** ajv-formats is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the plugin. */
 const addFormats = formats.default;
 
-const SECRETS = { CRM_WEBHOOK_TOKEN: 'canary-hook-token-91bd' };
+const SECRETS = { CRM_WEBHOOK_TOKEN: 'canary-hook-token-91bd', CAPTCHA_SECRET_KEY: 'canary-captcha-key-4e7a' };
 /** The reason a test that prunes whole kinds does not run against a shared real tenant. */
 const PRUNES_TENANT =
   'prunes every object of a kind that the files do not list: only on a private (emulator) tenant, never on a shared one';
@@ -138,7 +138,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(updates.every((c: { kind: string }) => SINGLETON_KINDS.includes(c.kind))).toBe(true);
     if (t.emulator) expect(updates).toHaveLength(4);
     const n = updates.length;
-    expect(first.stdout).toMatch(new RegExp(`Plan: 27 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
+    expect(first.stdout).toMatch(new RegExp(`Plan: 28 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
     for (const secret of Object.values(SECRETS)) {
       expect(json.stdout).not.toContain(secret);
       expect(first.stdout).not.toContain(secret);
@@ -146,8 +146,8 @@ describe('logto-iac (built CLI) against a Logto', () => {
 
     const apply = await run(['apply', path, '--auto-approve'], SECRETS);
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toContain(`Apply complete! 27 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
-    expect(apply.stderr).toContain(`[${27 + n}/${27 + n}]`);
+    expect(apply.stdout).toContain(`Apply complete! 28 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
+    expect(apply.stderr).toContain(`[${28 + n}/${28 + n}]`);
     for (const secret of Object.values(SECRETS)) expect(apply.stdout + apply.stderr).not.toContain(secret);
 
     const again = await run(['plan', path], SECRETS);
@@ -380,6 +380,8 @@ describe('logto-iac (built CLI) against a Logto', () => {
       'hooks',
       'signInExperience',
       'customProfileFields',
+      'emailTemplates',
+      'captchaProvider',
       'accountCenter',
       'idTokenConfig',
       'oidcSessionConfig',
@@ -392,6 +394,13 @@ describe('logto-iac (built CLI) against a Logto', () => {
       ['custom_data', 'organization_roles', 'organizations', 'roles'].sort(),
     );
     expect(doc.oidcSessionConfig.ttl).toBe(604800);
+    expect(doc.captchaProvider).toMatchObject({
+      type: 'Turnstile',
+      secretKey: '${env:CAPTCHA_PROVIDER_DEFAULT_SECRET_KEY}',
+    });
+    expect(Object.values(doc.emailTemplates)).toContainEqual(
+      expect.objectContaining({ templateType: 'SignIn', subject: 'Your Acme Shop sign-in code is {{code}}' }),
+    );
     expect(Object.keys(doc.apiResources[`https://${p}.api.acme-shop.example/orders`].scopes)).toHaveLength(3);
     expect(doc.applications[`${p}acme-back-office`].secrets).toHaveProperty('deploy-2026');
     expect(doc.applications[`${p}fulfilment-service`].roles).toEqual([`${p}fulfilment`]);
@@ -402,10 +411,13 @@ describe('logto-iac (built CLI) against a Logto', () => {
     const variables = [...text.matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => m[1]!);
     expect(variables.length).toBeGreaterThanOrEqual(1);
     for (const name of variables) expect(exported.stderr).toContain(name);
-    // The example's one secret is its hook's Authorization header; a shared tenant may hold other objects with
-    // secrets this test cannot know, so it fills every variable with the value it knows.
+    // The example's secrets are its hook's Authorization header and the captcha provider's secret key; a shared
+    // tenant may hold other objects with secrets this test cannot know, so it fills every variable with the
+    // value it knows.
     const env: Record<string, string> = {};
     for (const name of variables) if (name.endsWith('AUTHORIZATION')) env[name] = `Bearer ${SECRETS.CRM_WEBHOOK_TOKEN}`;
+    expect(variables).toContain('CAPTCHA_PROVIDER_DEFAULT_SECRET_KEY');
+    env.CAPTCHA_PROVIDER_DEFAULT_SECRET_KEY = SECRETS.CAPTCHA_SECRET_KEY;
     expect(Object.keys(env)).toHaveLength(variables.length);
 
     expect((await run(['validate', out], env)).code).toBe(0);
@@ -614,8 +626,11 @@ describe('logto-iac (built CLI) against a Logto', () => {
       ),
     );
     for (const { id } of twins) expect(exported.stderr).toContain(id);
-    // As warned: the plan stops on them, naming both ids.
-    const plan = await run(['plan', join(dir, 'logto')]);
+    // As warned: the plan stops on them, naming both ids. (Secrets of other objects on a shared tenant became
+    // placeholders: any value does for this check.)
+    const text = readFileSync(out, 'utf8');
+    const env = Object.fromEntries([...text.matchAll(/\$\{env:([A-Z0-9_]+)\}/g)].map((m) => [m[1]!, 'x']));
+    const plan = await run(['plan', join(dir, 'logto')], env);
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain(`same name "${p}Twin"`);
   });
@@ -690,7 +705,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(new Set(only.changes.map((c: { kind: string }) => c.kind))).toEqual(new Set(['Role', 'Hook']));
     const excluded = JSON.parse((await run(['plan', path, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout);
     expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
-    expect(excluded.changes.length).toBe(30);
+    expect(excluded.changes.length).toBe(31);
 
     const debug = await run(['apply', path, '--auto-approve', '--debug'], SECRETS);
     expect(debug.code, debug.stderr).toBe(0);

@@ -48,6 +48,7 @@ describe('layout derived from the catalog', () => {
         'ssoConnectors',
         'customProfileFields',
         'emailTemplates',
+        'captchaProvider',
         'accountCenter',
         'idTokenConfig',
         'oidcSessionConfig',

@@ -445,7 +445,7 @@ describe.each(scenarios)('$kind through the dynamic-provider host', (fixture) =>
 
       // `pulumi destroy`.
       await host.delete(t, id, withProvider(kind, state));
-      if (!fixture.singleton) await expectDeleted(host, fixture, id, state);
+      if (!fixture.singleton || definition.removable) await expectDeleted(host, fixture, id, state);
       for (const dep of [...(fixture.deps ?? [])].reverse()) {
         await host.delete(type(dep.kind), ids[dep.name]!, withProvider(dep.kind, dep.spec(ids)));
       }

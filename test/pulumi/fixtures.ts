@@ -204,6 +204,14 @@ export function fixturesFor(prefix: () => string, issuer: () => string): Fixture
       },
     },
     {
+      kind: 'CaptchaProvider',
+      singleton: true,
+      spec: () => ({ type: 'Turnstile', siteKey: 'site-pulumi', secretKey: `${prefix()}-canary-captcha-secret` }),
+      drift: () => ({ siteKey: 'site-by-hand' }),
+      change: () => ({ type: 'RecaptchaEnterprise', projectId: 'acme', mode: 'invisible' }),
+      invalid: { args: () => ({ type: 'RecaptchaEnterprise', siteKey: 's', secretKey: 'x' }), property: 'projectId' },
+    },
+    {
       kind: 'AccountCenter',
       singleton: true,
       spec: () => ({ enabled: true, nameAccess: 'Edit' }),

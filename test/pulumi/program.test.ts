@@ -85,8 +85,11 @@ beforeAll(async () => {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // Stack config as the Pulumi CLI hands it to a program, with the example's one secret set.
-    PULUMI_CONFIG: JSON.stringify({ 'logto-acme-shop:crmWebhookToken': 'canary-crm-token' }),
-    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(['logto-acme-shop:crmWebhookToken']),
+    PULUMI_CONFIG: JSON.stringify({
+      'logto-acme-shop:crmWebhookToken': 'canary-crm-token',
+      'logto-acme-shop:captchaSecretKey': 'canary-captcha-key',
+    }),
+    PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(['logto-acme-shop:crmWebhookToken', 'logto-acme-shop:captchaSecretKey']),
     // Credentials in the program's environment must never reach the serialized provider.
     LOGTO_ENDPOINT: 'https://canary-tenant.logto.app',
     LOGTO_APP_ID: 'canary-app-id',
@@ -134,6 +137,7 @@ describe('examples/pulumi under setMocks', () => {
       AccountCenter: 1,
       IdTokenConfig: 1,
       OidcSessionConfig: 1,
+      CaptchaProvider: 1,
     });
     for (const r of result.registrations.filter((x) => x.type.startsWith('pulumi-nodejs:')))
       expect(r.custom).toBe(true);
@@ -177,6 +181,9 @@ describe('examples/pulumi under setMocks', () => {
     const sso = one('SsoConnector', 'globex-saml');
     expect(isSecret(sso.object.config)).toBe(true);
     expect(sso.additionalSecretOutputs).toContain('config');
+    const captcha = one('CaptchaProvider', 'captcha');
+    expect(isSecret(captcha.object.secretKey)).toBe(true);
+    expect(captcha.additionalSecretOutputs).toContain('secretKey');
     expect(one('ApplicationSecret', 'back-office-deploy-2026').additionalSecretOutputs).toContain('value');
     for (const app of byType('Application')) expect(app.additionalSecretOutputs).toContain('defaultSecret');
     // Nothing else is secret-wrapped: non-secret inputs stay readable in the state.
@@ -188,6 +195,7 @@ describe('examples/pulumi under setMocks', () => {
     expect(JSON.stringify(headers)).toContain('Bearer canary-crm-token');
     expect(JSON.stringify(headers)).not.toContain('demo-only');
     expect(result.warnings).not.toContain('crmWebhookToken');
+    expect(result.warnings).not.toContain('captchaSecretKey');
   });
 
   it('serializes a provider per kind that captures no credentials from the environment', () => {

@@ -63,6 +63,9 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
     return v;
   };
   for (const section of NAMED_SECTIONS) follow(doc[section]);
+  // The tenant's one captcha provider carries the prefix in its site key, so the run's clean-up knows it set it.
+  if (isObject(doc.captchaProvider) && typeof doc.captchaProvider.siteKey === 'string')
+    doc.captchaProvider.siteKey = `${doc.captchaProvider.siteKey}-${prefix}`;
   // Email templates are keyed by language and type: each run gets a language tag of its own.
   const templates = doc.emailTemplates;
   if (isObject(templates))

@@ -113,6 +113,9 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     ['/roles', '/roles'],
     ['/resources', '/resources'],
   ];
+  // The tenant's one captcha provider, when this run configured it (its site key carries the prefix).
+  const captcha = await client.get<{ config?: { siteKey?: string } }>('/captcha-provider').catch(() => undefined);
+  if (captcha?.config?.siteKey?.includes(prefix)) await client.delete('/captcha-provider').catch(() => {});
   for (const [list, base, by = 'id'] of sweep) {
     let rows: Row[] = [];
     try {

@@ -37,6 +37,7 @@ const REQUIRED_PROVIDERS = [
 // The example's secrets come in through sensitive variables (TF_VAR_…), fresh for every run.
 const HOOK_AUTHORIZATION = `Bearer e2e-${randomBytes(12).toString('hex')}`;
 const OIDC_CLIENT_SECRET = `e2e-${randomBytes(12).toString('hex')}`;
+const CAPTCHA_SECRET_KEY = `e2e-captcha-${randomBytes(12).toString('hex')}`;
 
 describe('terraform with the Logto provider (HCL example)', () => {
   let target: Target;
@@ -93,6 +94,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
       ...(await terraformEnv(root, target)),
       TF_VAR_hook_authorization: HOOK_AUTHORIZATION,
       TF_VAR_acme_oidc_client_secret: OIDC_CLIENT_SECRET,
+      TF_VAR_captcha_secret_key: CAPTCHA_SECRET_KEY,
       TF_VAR_acme_oidc_issuer: idp.issuer,
       TF_VAR_name_prefix: p,
       TF_VAR_email_language: prefixedLanguageTag(p, 'en'),
@@ -116,7 +118,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(hcl).not.toMatch(/Bearer [A-Za-z0-9]/);
     expect(hcl).toMatch(/clientSecret\s*=\s*var\.acme_oidc_client_secret/);
     expect(hcl).toMatch(/Authorization\s*=\s*var\.hook_authorization/);
-    for (const name of ['hook_authorization', 'acme_oidc_client_secret']) {
+    expect(hcl).toMatch(/secret_key\s*=\s*var\.captcha_secret_key/);
+    for (const name of ['hook_authorization', 'acme_oidc_client_secret', 'captcha_secret_key']) {
       const block = new RegExp(`variable "${name}" \\{([^}]*)\\}`).exec(hcl)?.[1] ?? '';
       expect(block, name).toMatch(/sensitive\s*=\s*true/);
       expect(block, name).not.toMatch(/default\s*=/);
@@ -127,9 +130,10 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const logPath = join(work, '..', 'terraform-apply.log');
     const r = await terraformWith({ TF_LOG: 'debug', TF_LOG_PATH: logPath }, 'apply', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/Apply complete! Resources: 16 added/);
+    expect(r.out).toMatch(/Apply complete! Resources: 17 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
+    expect(r.out).toMatch(/secret_key\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
     // The email template's data source reads it back by language and type.
     expect(r.out).toMatch(/sign_in_email_subject = "Your sign-in code is \{\{code\}\}"/);
@@ -147,6 +151,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
       await target.client.list<{ connectorName: string; config: Record<string, unknown> }>('/sso-connectors')
     ).find((x) => x.connectorName === `${p}acme-corp`);
     expect(sso?.config.clientSecret === OIDC_CLIENT_SECRET).toBe(true);
+    const captcha = await target.client.get<{ config: { secretKey?: string } }>('/captcha-provider');
+    expect(captcha.config.secretKey === CAPTCHA_SECRET_KEY).toBe(true);
 
     // The plugin's stderr lines show up in Terraform's log, attributed to the plugin…
     const log = readFileSync(logPath, 'utf8');
@@ -162,7 +168,14 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const signingKey = state.resources.find((x) => x.type === 'logto_hook')?.instances[0]?.attributes.signing_key;
     expect(typeof workerSecret === 'string' && workerSecret.length > 8).toBe(true);
     expect(typeof signingKey === 'string' && signingKey.length > 8).toBe(true);
-    for (const secret of [target.appSecret, HOOK_AUTHORIZATION, OIDC_CLIENT_SECRET, workerSecret, signingKey])
+    for (const secret of [
+      target.appSecret,
+      HOOK_AUTHORIZATION,
+      OIDC_CLIENT_SECRET,
+      CAPTCHA_SECRET_KEY,
+      workerSecret,
+      signingKey,
+    ])
       expect(log.includes(secret as string), 'a secret in the TF_LOG output').toBe(false);
   }, 180_000);
 
@@ -309,6 +322,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
   it("destroy removes every object of this run and no one else's, and no secret was ever printed", async () => {
     const r = await terraform('destroy', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
+    // The captcha provider exists only once configured: destroying the resource removes it.
+    await expect(target.client.get('/captcha-provider')).rejects.toMatchObject({ status: 404 });
     for (const ids of Object.values(await snapshot(true))) expect(ids).toEqual([]);
     const now = await snapshot();
     for (const [path, ids] of Object.entries(seeded)) expect(now[path], path).toEqual(expect.arrayContaining(ids));
@@ -317,6 +332,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const all = secretsInOutput.join('\n');
     expect(all.includes(OIDC_CLIENT_SECRET)).toBe(false);
     expect(all.includes(HOOK_AUTHORIZATION)).toBe(false);
+    expect(all.includes(CAPTCHA_SECRET_KEY)).toBe(false);
     expect(all.includes(target.appSecret)).toBe(false);
   }, 240_000);
 });

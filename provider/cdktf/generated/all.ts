@@ -5,6 +5,7 @@ export * from './api-resource-scope/index.js';
 export * from './application/index.js';
 export * from './application-role-assignment/index.js';
 export * from './application-secret/index.js';
+export * from './captcha-provider/index.js';
 export * from './custom-profile-field/index.js';
 export * from './data-logto-api-resource/index.js';
 export * from './data-logto-application/index.js';

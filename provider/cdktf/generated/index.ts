@@ -5,6 +5,7 @@ export * as apiResourceScope from './api-resource-scope/index.js';
 export * as application from './application/index.js';
 export * as applicationRoleAssignment from './application-role-assignment/index.js';
 export * as applicationSecret from './application-secret/index.js';
+export * as captchaProvider from './captcha-provider/index.js';
 export * as customProfileField from './custom-profile-field/index.js';
 export * as emailTemplate from './email-template/index.js';
 export * as hook from './hook/index.js';

@@ -203,6 +203,14 @@ data "logto_email_template" "sign_in" {
   template_type = logto_email_template.sign_in.template_type
 }
 
+data "logto_captcha_provider" "current" {
+  depends_on = [logto_captcha_provider.this]
+}
+
+output "captcha_site_key" {
+  value = data.logto_captcha_provider.current.site_key
+}
+
 output "sign_in_email_subject" {
   value = data.logto_email_template.sign_in.subject
 }

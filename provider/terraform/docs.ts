@@ -9,6 +9,7 @@ import {
   type Attr,
   DATA_SOURCE_KINDS,
   dataSourceSchema,
+  forDataSource,
   importForms,
   PROVIDER_CONFIG,
   resourceSchema,
@@ -143,16 +144,19 @@ function resourcePage(ts: TypeSchema, example: string | undefined): string {
 
 function dataSourcePage(ts: TypeSchema): string {
   const d = ts.definition;
-  const keyFields = d.key?.fields ?? ['name'];
+  const keyFields = d.singleton ? [] : (d.key?.fields ?? ['name']);
   const example = [
-    `data "${ts.typeName}" "example" {`,
+    `data "${ts.typeName}" "${d.singleton ? 'current' : 'example'}" {`,
     ...keyFields.map((f) => `  ${snakeCase(f)} = ${f === 'indicator' ? '"https://api.example.com"' : '"admin"'}`),
     '}',
   ].join('\n');
+  const intro = d.singleton
+    ? `Reads the tenant's ${d.kind} (a singleton: no arguments; an error while none is configured).`
+    : `Looks up an existing ${d.kind} by \`id\` or by ${keyFields.map((f) => `\`${snakeCase(f)}\``).join(' and ')}.`;
   return [
     `# ${ts.typeName} (data source)`,
     '',
-    `Looks up an existing ${d.kind} by \`id\` or by ${keyFields.map((f) => `\`${snakeCase(f)}\``).join(' and ')}. ${typeDescription(d)}`,
+    `${intro} ${forDataSource(typeDescription(d))}`,
     '',
     '## Example',
     '',

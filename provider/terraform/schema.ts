@@ -27,6 +27,7 @@ export const DATA_SOURCE_KINDS = [
   'OrganizationRole',
   'OrganizationScope',
   'EmailTemplate',
+  'CaptchaProvider',
 ];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */
@@ -360,6 +361,7 @@ const RESOURCE_ONLY_SENTENCES = [
   /^when left out, the server value is kept/i,
   /^can be changed in place\b/i,
   /^renaming keeps\b/i,
+  /^removing the resource\b/i,
   /^replaced as a whole\b/i,
   /usable for import\b/i,
 ];
@@ -370,7 +372,7 @@ const RESOURCE_ONLY_CLAUSES = [
   /\s*\((?:authoritative|replaced as a whole)[^)]*\)/gi,
 ];
 
-function forDataSource(description: string): string {
+export function forDataSource(description: string): string {
   let text = description;
   for (const re of RESOURCE_ONLY_CLAUSES) text = text.replace(re, '');
   return text

@@ -428,7 +428,8 @@ export class LogtoTerraformProvider {
     const ts = this.dataSource(typeName);
     const object = asObject(config) ?? {};
     const lookups = ts.attrs.filter((a) => a.optional);
-    if (lookups.every((a) => object[a.name] === null || object[a.name] === undefined)) {
+    // A singleton's data source needs no argument: there is only one to read.
+    if (!ts.definition.singleton && lookups.every((a) => object[a.name] === null || object[a.name] === undefined)) {
       return [
         error(
           `Missing lookup attribute in data "${typeName}"`,
@@ -703,6 +704,8 @@ export class LogtoTerraformProvider {
         } else {
           if (!definition.list) throw new Error(`${definition.kind} cannot be listed; look it up by id`);
           const all = await definition.list(ctx);
+          if (definition.singleton && all.length === 0)
+            throw new Error(`the tenant has no ${definition.kind} configured yet`);
           const matches = all.filter((l) => lookups.every((a) => l.spec[a.field] === object[a.name]));
           if (matches.length !== 1) {
             throw new Error(

@@ -137,6 +137,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
     // The email template's data source reads it back by language and type.
     expect(r.out).toMatch(/sign_in_email_subject = "Your sign-in code is \{\{code\}\}"/);
+    // …and the captcha provider's data source reads the singleton (its secret stays out of the output).
+    expect(r.out).toMatch(/captcha_site_key = "0x4AAAAAAAexample"/);
     const roles = await target.client.list<{ name: string }>('/roles');
     expect(roles.map((x) => x.name)).toEqual(
       expect.arrayContaining([`${p}viewer`, `${p}editor`, `${p}orders-service`]),

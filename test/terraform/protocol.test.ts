@@ -263,6 +263,21 @@ describe('terraform-provider-logto against the emulator (configure, data sources
     expect(missing.diagnostics[0].severity).toBe('ERROR');
     expect(missing.diagnostics[0].detail).toMatch(/no-such-role/);
 
+    // A singleton's data source takes no argument; while the tenant has none configured, it says so.
+    const captchaType = dataSourceSchema(getDefinition('CaptchaProvider'), catalog).type;
+    const valid = await call(plugin.provider, 'ValidateDataResourceConfig', {
+      type_name: 'logto_captcha_provider',
+      config: { msgpack: encodeValue({}, captchaType) },
+    });
+    expect(valid.diagnostics).toEqual([]);
+    if (target.emulator) {
+      const none = await call(plugin.provider, 'ReadDataSource', {
+        type_name: 'logto_captcha_provider',
+        config: { msgpack: encodeValue({}, captchaType) },
+      });
+      expect(none.diagnostics[0].detail).toBe('the tenant has no CaptchaProvider configured yet');
+    }
+
     const apiType = dataSourceSchema(getDefinition('ApiResource'), catalog).type;
     const api = await call(plugin.provider, 'ReadDataSource', {
       type_name: 'logto_api_resource',

@@ -9,6 +9,7 @@ export * from './captcha-provider/index.js';
 export * from './custom-profile-field/index.js';
 export * from './data-logto-api-resource/index.js';
 export * from './data-logto-application/index.js';
+export * from './data-logto-captcha-provider/index.js';
 export * from './data-logto-email-template/index.js';
 export * from './data-logto-organization-role/index.js';
 export * from './data-logto-organization-scope/index.js';

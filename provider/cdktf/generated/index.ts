@@ -19,6 +19,7 @@ export * as signInExperience from './sign-in-experience/index.js';
 export * as ssoConnector from './sso-connector/index.js';
 export * as dataLogtoApiResource from './data-logto-api-resource/index.js';
 export * as dataLogtoApplication from './data-logto-application/index.js';
+export * as dataLogtoCaptchaProvider from './data-logto-captcha-provider/index.js';
 export * as dataLogtoEmailTemplate from './data-logto-email-template/index.js';
 export * as dataLogtoOrganizationRole from './data-logto-organization-role/index.js';
 export * as dataLogtoOrganizationScope from './data-logto-organization-scope/index.js';

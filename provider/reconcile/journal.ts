@@ -63,7 +63,7 @@ export class CreateJournal {
       if (adopted) {
         const live = (await readObject(ctx, definition, adopted.id, spec)) ?? adopted;
         const updated = await updateObject(ctx, definition, live.id, spec, live);
-        rmSync(file, { force: true });
+        forget(file);
         return {
           live: updated,
           note: `an earlier apply was interrupted after Logto created this ${definition.kind} (${describeKey(key, spec)}, id ${updated.id}); adopted it instead of creating it again`,
@@ -81,13 +81,13 @@ export class CreateJournal {
     try {
       const report = await createObjectWithReport(ctx, definition, spec);
       this.created.set(name, [...(this.created.get(name) ?? []), report.live.id]);
-      rmSync(file, { force: true });
+      forget(file);
       return report;
     } catch (error) {
       // A partial create hands the object to the caller, who records it. Any other failure may have come after
       // Logto's commit (a lost answer whose recovery read failed too), so the intent stays: at worst the next
       // run spends one key lookup to find nothing.
-      if (error instanceof PartialCreateError) rmSync(file, { force: true });
+      if (error instanceof PartialCreateError) forget(file);
       throw error;
     }
   }
@@ -109,9 +109,25 @@ function readIntent(file: string): Intent | undefined {
   }
 }
 
+/**
+ * Best effort: a working directory that cannot be written (a read-only checkout) costs the protection, never
+ * the create itself.
+ */
 function writeIntent(dir: string, file: string, intent: Intent): void {
-  mkdirSync(dir, { recursive: true });
-  const partial = `${file}.${process.pid}.tmp`;
-  writeFileSync(partial, JSON.stringify(intent));
-  renameSync(partial, file);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, JSON.stringify(intent));
+    renameSync(partial, file);
+  } catch {
+    // not journaled
+  }
+}
+
+function forget(file: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch {
+    // left for the next run, which then spends one key lookup
+  }
 }

@@ -69,7 +69,9 @@ function toLive(row: ApiResourceRow): Live<ApiResourceSpec> {
   };
 }
 
-const api = collection<ApiResourceRow, ApiResourceSpec>(CACHE, '/resources', toLive, { includeScopes: 'true' });
+const api = collection<ApiResourceRow, ApiResourceSpec>(CACHE, '/resources', toLive, {
+  query: { includeScopes: 'true' },
+});
 
 async function setDefault(ctx: ResourceContext, id: string, isDefault: boolean): Promise<ApiResourceRow> {
   return ctx.client.patch<ApiResourceRow>(`${api.path(id)}/is-default`, { isDefault });

@@ -3,11 +3,11 @@
  * (`/email-templates`). Logto keeps one template per (languageTag, templateType): that pair is the key, and
  * changing either replaces the template. There is no POST: `PUT /email-templates` upserts a list (and keeps
  * the id of a template that exists), `PATCH /:id/details` merges the given details, `DELETE /:id` removes
- * one. Reads come from the one unpaginated list.
+ * one. Reads come from the one unpaginated list (`collection`).
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
-import { getOrUndefined, pickDefined, seg } from './shared.js';
+import { defineResource, invalidate, type Live } from './contract.js';
+import { collection, pickDefined } from './shared.js';
 
 /** The `templateType` enum of the Management API. */
 export const EMAIL_TEMPLATE_TYPES = [
@@ -81,7 +81,7 @@ function toLive(row: ApiEmailTemplate): Live<EmailTemplateSpec> {
   };
 }
 
-const listAll = (ctx: ResourceContext) => cached(ctx, `${KIND}:list`, () => ctx.client.get<ApiEmailTemplate[]>(ROUTE));
+const api = collection<ApiEmailTemplate, EmailTemplateSpec>(KIND, ROUTE, toLive, { unpaginated: true });
 
 export const EmailTemplate = defineResource<EmailTemplateSpec>({
   kind: KIND,
@@ -96,20 +96,9 @@ export const EmailTemplate = defineResource<EmailTemplateSpec>({
   references: [],
   relations: [],
 
-  async read(ctx, id) {
-    const row =
-      (await listAll(ctx)).find((r) => r.id === id) ??
-      (await getOrUndefined<ApiEmailTemplate>(ctx, `${ROUTE}/${seg(id)}`));
-    return row ? toLive(row) : undefined;
-  },
-  async list(ctx) {
-    return (await listAll(ctx)).map((row) => toLive(row));
-  },
-  async findByKey(ctx, s) {
-    return (await listAll(ctx))
-      .filter((r) => r.languageTag === s.languageTag && r.templateType === s.templateType)
-      .map((row) => toLive(row));
-  },
+  read: api.read,
+  list: api.list,
+  findByKey: api.findBy((r, s) => r.languageTag === s.languageTag && r.templateType === s.templateType),
   async create(ctx, s) {
     invalidate(ctx, `${KIND}:`);
     const template = { languageTag: s.languageTag, templateType: s.templateType, details: pickDefined(s, DETAILS) };
@@ -122,10 +111,7 @@ export const EmailTemplate = defineResource<EmailTemplateSpec>({
     const body = pickDefined(changes, DETAILS);
     if (Object.keys(body).length === 0) return live;
     invalidate(ctx, `${KIND}:`);
-    return toLive(await ctx.client.patch<ApiEmailTemplate>(`${ROUTE}/${seg(id)}/details`, body));
+    return toLive(await ctx.client.patch<ApiEmailTemplate>(`${api.path(id)}/details`, body));
   },
-  async delete(ctx, id) {
-    invalidate(ctx, `${KIND}:`);
-    await ctx.client.delete(`${ROUTE}/${seg(id)}`);
-  },
+  delete: api.delete,
 });

@@ -94,18 +94,21 @@ export function overlay(live: unknown, desired: Record<string, unknown> | undefi
 
 /**
  * The plumbing of a type served by one collection route (`/hooks`, `/organizations`, …): the bulk list
- * (with `query`, e.g. `includeScopes`), memoised as `<kind>:list`; reads served from it; POST, PATCH and
+ * (paginated with `query`, e.g. `includeScopes`, or one GET for a route that has no pagination and answers
+ * every row, such as `/email-templates`), memoised as `<kind>:list`; reads served from it; POST, PATCH and
  * DELETE that first forget the kind's memo. `toLive` is always called with the row alone.
  */
 export function collection<Row extends { id: string }, S extends Spec>(
   kind: string,
   route: string,
   toLive: (row: Row) => Live<S>,
-  query?: Record<string, string>,
+  listing: { query?: Record<string, string>; unpaginated?: boolean } = {},
 ) {
   const path = (id: string) => `${route}/${seg(id)}`;
   const listAll = (ctx: ResourceContext): Promise<Row[]> =>
-    cached(ctx, `${kind}:list`, () => ctx.client.list<Row>(route, query));
+    cached(ctx, `${kind}:list`, () =>
+      listing.unpaginated ? ctx.client.get<Row[]>(route) : ctx.client.list<Row>(route, listing.query),
+    );
   return {
     path,
     listAll,

@@ -2,6 +2,7 @@
  * Shared helpers of `npm run bench`: machine facts, timing, a raw HTTP driver for seeding and for the
  * baselines (plain undici, so those numbers are not about our client), and small statistics.
  */
+import { spawn } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
 import { Pool } from 'undici';
 
@@ -122,6 +123,13 @@ export function apiCounts(stats) {
   };
 }
 
+/** Requests the emulator counted on the routes (`"POST /roles"`, …) for which `keep` holds. */
+export function requestsWhere(stats, keep) {
+  return Object.entries(stats.byRoute)
+    .filter(([route]) => keep(route))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
 /** One row of the results: a figure, optionally with a target and whether it was met. */
 export function figure(scenario, name, value, unit, extra = {}) {
   return { scenario, name, value, unit, ...extra };
@@ -131,4 +139,52 @@ export function figure(scenario, name, value, unit, extra = {}) {
 export function judged(scenario, name, value, unit, target) {
   const pass = target.op === '<=' ? value <= target.value : value >= target.value;
   return figure(scenario, name, value, unit, { target: `${target.op} ${target.value}`, pass });
+}
+
+/**
+ * Run `command args` as a child process and collect its output. When `killAfterMs` is set, SIGKILL `victim()`
+ * (a pid; default the child) that long after `from` resolves (default: the spawn); after `timeoutMs` the child
+ * is killed and `timedOut` set. Resolves with the exit code (or the signal), stdout and stderr.
+ */
+export function runChild(command, args, { cwd, env, killAfterMs, victim, from, timeoutMs = 300_000 }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let killed = false;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    let exited = false;
+    let timer;
+    const kill = () => {
+      const pid = victim ? victim() : child.pid;
+      if (!pid || exited) return;
+      try {
+        process.kill(pid, 'SIGKILL');
+        killed = true;
+      } catch {
+        // already gone
+      }
+    };
+    if (killAfterMs !== undefined)
+      Promise.resolve(from?.(() => exited)).then(() => {
+        if (!exited) timer = setTimeout(kill, killAfterMs);
+      });
+    let timedOut = false;
+    const hardStop = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      exited = true;
+      clearTimeout(timer);
+      clearTimeout(hardStop);
+      resolve({ code: code ?? signal, killed, timedOut, stdout, stderr });
+    });
+  });
 }

@@ -5,44 +5,23 @@
  * No latency and no rate budget, so the figures are about our code. For every step the ratio to the
  * previous size is divided by the ratio of objects: growth is linear or better when that stays ≤ 1.1.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/emulator/index.js';
-import { apiCounts, figure, judged, now, round, withTimeout } from './lib.js';
+import { apiCounts, figure, judged, now, round, runChild } from './lib.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SCALES = [0.1, 1, 10];
 const LINEAR = 1.1;
 
-function run(args, env, timeoutMs) {
-  let child;
-  return withTimeout(
-    new Promise((resolve, reject) => {
-      child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => {
-        stdout += d;
-      });
-      child.stderr.on('data', (d) => {
-        stderr += d;
-      });
-      child.on('error', reject);
-      child.on('exit', (code) =>
-        code === 0
-          ? resolve({ stdout, stderr })
-          : reject(new Error(`${args[0]} exited ${code}: ${stderr.slice(-600)}`)),
-      );
-    }),
-    timeoutMs,
-    args.join(' '),
-  ).catch((error) => {
-    child?.kill('SIGKILL');
-    throw error;
-  });
+/** A node child process that must exit 0 within `timeoutMs`. */
+async function run(args, env, timeoutMs) {
+  const r = await runChild(process.execPath, args, { env, timeoutMs });
+  if (r.timedOut) throw new Error(`timed out after ${timeoutMs} ms: ${args.join(' ')}`);
+  if (r.code !== 0) throw new Error(`${args[0]} exited ${r.code}: ${r.stderr.slice(-600)}`);
+  return r;
 }
 
 async function measureScale(scale, log) {

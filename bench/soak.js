@@ -14,7 +14,6 @@
  * configuration plus webhooks with a sensitive header (the plugin process killed, found through the
  * `LOGTO_IAC_NODE` wrapper). Kill moments come from a seeded PRNG, so a run is repeatable up to timing.
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -22,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { prng } from '../dist/emulator/faults.js';
 import { startEmulator } from '../dist/emulator/index.js';
 import { terraformInstall } from '../dist/provider/terraform/install.js';
-import { figure, judged, now, round } from './lib.js';
+import { figure, judged, now, requestsWhere, round, runChild } from './lib.js';
 import { fiftyResourceConfig, hasTerraform } from './terraform.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -178,49 +177,6 @@ function countLeaks(texts, secrets) {
 }
 
 /**
- * Run `command args`; when `killAfterMs` is set, SIGKILL `victim()` (a pid; default the child) that long
- * after `from` resolves (default: the spawn). Resolves with the exit code (or the signal), stdout and stderr.
- */
-function run(command, args, { cwd, env, killAfterMs, victim, from }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let killed = false;
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    let exited = false;
-    let timer;
-    const kill = () => {
-      const pid = victim ? victim() : child.pid;
-      if (!pid || exited) return;
-      try {
-        process.kill(pid, 'SIGKILL');
-        killed = true;
-      } catch {
-        // already gone
-      }
-    };
-    if (killAfterMs !== undefined)
-      Promise.resolve(from?.(() => exited)).then(() => {
-        if (!exited) timer = setTimeout(kill, killAfterMs);
-      });
-    const hardStop = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      exited = true;
-      clearTimeout(timer);
-      clearTimeout(hardStop);
-      resolve({ code: code ?? signal, killed, stdout, stderr });
-    });
-  });
-}
-
-/**
  * The loop both halves share: KILLS runs of `apply` each killed after a random moment within `window` ms,
  * then runs until one exits 0 (at most MAX_RUNS), then `verify()` without faults.
  */
@@ -266,9 +222,7 @@ const lastLine = (text) =>
 /** The faults the emulator injected, as counts and shares (commit-then-drop: of the POSTs, the rest: of all). */
 function injected(stats) {
   const s = stats.byStatus;
-  const posts = Object.entries(stats.byRoute)
-    .filter(([route]) => route.startsWith('POST ') && route !== 'POST /oidc/token')
-    .reduce((sum, [, n]) => sum + n, 0);
+  const posts = requestsWhere(stats, (route) => route.startsWith('POST ') && route !== 'POST /oidc/token');
   const share = (n, of) => `${n} (${round((100 * n) / Math.max(1, of), 1)} %)`;
   const all = (key) => share(s[key] ?? 0, stats.total);
   return `${stats.total} requests: 503 ${all('503')}, 500 ${all('500')}, 429 ${all('429')}, resets ${all('reset')}, commit-then-drop ${share(s.dropped ?? 0, posts)} of ${posts} POSTs`;
@@ -328,12 +282,12 @@ async function cliSoak(log) {
       window: [300, 3000],
       log,
       apply: (killAfterMs) =>
-        run(process.execPath, [cli, 'apply', file, '--state', state, '--auto-approve'], {
+        runChild(process.execPath, [cli, 'apply', file, '--state', state, '--auto-approve'], {
           cwd: work,
           env,
           killAfterMs,
         }),
-      verify: () => run(process.execPath, [cli, 'plan', file, '--state', state], { cwd: work, env }),
+      verify: () => runChild(process.execPath, [cli, 'plan', file, '--state', state], { cwd: work, env }),
     });
     const c = census(emulator, expectedOfTenant(tenant));
     const stateText = existsSync(state) ? readFileSync(state, 'utf8') : '';
@@ -380,9 +334,7 @@ function expectedOfConfig(config) {
 /** Resolves at the next write request the emulator sees (or when `done()` turns true). */
 async function firstWrite(emulator, done) {
   const writes = () =>
-    Object.entries(emulator.stats().byRoute)
-      .filter(([route]) => !route.startsWith('GET ') && route !== 'POST /oidc/token')
-      .reduce((sum, [, n]) => sum + n, 0);
+    requestsWhere(emulator.stats(), (route) => !route.startsWith('GET ') && route !== 'POST /oidc/token');
   const before = writes();
   while (!done() && writes() === before) await new Promise((r) => setTimeout(r, 10));
 }
@@ -414,7 +366,7 @@ async function terraformSoak(log) {
       LOGTO_IAC_NODE: nodeWrapper,
       PLUGIN_UNIX_SOCKET_DIR: join(work, 'sockets'),
     };
-    const init = await run('terraform', ['init', '-input=false', '-no-color'], { cwd: cfgDir, env });
+    const init = await runChild('terraform', ['init', '-input=false', '-no-color'], { cwd: cfgDir, env });
     if (init.code !== 0) throw new Error(`terraform init exited ${init.code}: ${init.stderr.slice(-800)}`);
     /** The newest plugin process still alive: the one serving the apply. */
     const newestPlugin = () => {
@@ -436,7 +388,7 @@ async function terraformSoak(log) {
       window: [0, 1000],
       log,
       apply: (killAfterMs) =>
-        run('terraform', ['apply', '-input=false', '-no-color', '-auto-approve'], {
+        runChild('terraform', ['apply', '-input=false', '-no-color', '-auto-approve'], {
           cwd: cfgDir,
           env,
           killAfterMs,
@@ -444,7 +396,8 @@ async function terraformSoak(log) {
           // Terraform plans before it applies: the moment is counted from the apply's first write.
           from: (done) => firstWrite(emulator, done),
         }),
-      verify: () => run('terraform', ['plan', '-input=false', '-no-color', '-detailed-exitcode'], { cwd: cfgDir, env }),
+      verify: () =>
+        runChild('terraform', ['plan', '-input=false', '-no-color', '-detailed-exitcode'], { cwd: cfgDir, env }),
     });
     const c = census(emulator, expectedOfConfig(config));
     // Terraform keeps sensitive values in its state in clear (its design), so only outputs are searched.

@@ -4,11 +4,13 @@
  * answer would otherwise leave an object no state knows, and the rerun would POST it again: a duplicate, or
  * for a unique key a 422 on every later run).
  *
- * Before the POST, an intent file is written into `dir`, named by a hash of the tenant, kind, parent and key;
- * a create that succeeds removes it. A create that finds its intent still there looks the
- * object up by key first: the one match that is not among the ids the intent saw before its POST is the
- * object that POST made, and it is adopted and brought to the desired spec instead of created again. Kinds
- * without a key are not journaled (nothing to find them by).
+ * Before the POST, an intent file is written into `dir`, named by a hash of the tenant, kind, parent and key.
+ * Once Logto has answered, the intent records the object's id, and it is removed only when the front end shows
+ * that its state holds that object (`settle`: Terraform refreshing it), because the process may still die
+ * before its answer is recorded. A create that finds its intent still there looks the object up by key
+ * first: the object the intent recorded, else the one match that is not among the ids the intent saw before
+ * its POST, is adopted and brought to the desired spec instead of created again. Kinds without a key are not
+ * journaled (nothing to find them by).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +26,8 @@ interface Intent {
   /** Ids matching the key before the POST (adoption keys only: a unique key has none, or the POST failed). */
   existing: string[];
   startedAt: string;
+  /** The object once Logto answered (created or adopted): kept until the front end's state shows it. */
+  id?: string;
 }
 
 export class CreateJournal {
@@ -41,29 +45,26 @@ export class CreateJournal {
   async create(ctx: ResourceContext, definition: ResourceDefinition<any>, spec: Spec): Promise<CreateReport> {
     const key = identityKey(definition);
     if (!key) return createObjectWithReport(ctx, definition, spec);
-    const parent = definition.parent ? String(spec[definition.parent.field] ?? '') : '';
-    const name = `${definition.kind}\0${parent}\0${key.of(spec)}`;
-    const file = join(
-      this.dir,
-      `${createHash('sha256').update(`${this.tenant}\0${name}`).digest('hex').slice(0, 32)}.json`,
-    );
+    const { name, file } = this.intentFile(definition, spec);
 
     const intent = readIntent(file);
     if (intent) {
       const found = (await definition.findByKey!(ctx, spec)).filter((l) => !intent.existing.includes(l.id));
-      if (found.length > 1) {
+      const recorded = found.filter((l) => l.id === intent.id);
+      const candidates = recorded.length === 1 ? recorded : found;
+      if (candidates.length > 1) {
         throw new AmbiguousKeyError(
           definition.kind,
           key.of(spec),
-          found.map((l) => l.id),
-          `an earlier apply was interrupted while creating it and ${found.length} objects now match ${describeKey(key, spec)}; delete the extra ones (or import one) and rerun`,
+          candidates.map((l) => l.id),
+          `an earlier apply was interrupted while creating it and ${candidates.length} objects now match ${describeKey(key, spec)}; delete the extra ones (or import one) and rerun`,
         );
       }
-      const adopted = found[0];
+      const adopted = candidates[0];
       if (adopted) {
         const live = (await readObject(ctx, definition, adopted.id, spec)) ?? adopted;
         const updated = await updateObject(ctx, definition, live.id, spec, live);
-        forget(file);
+        writeIntent(this.dir, file, { ...intent, id: updated.id });
         return {
           live: updated,
           note: `an earlier apply was interrupted after Logto created this ${definition.kind} (${describeKey(key, spec)}, id ${updated.id}); adopted it instead of creating it again`,
@@ -71,25 +72,44 @@ export class CreateJournal {
       }
     }
 
-    const existing = key.unique ? [] : await this.existing(ctx, definition, spec, name);
-    writeIntent(this.dir, file, {
+    const started: Intent = {
       kind: definition.kind,
       key: key.of(spec),
-      existing,
+      existing: key.unique ? [] : await this.existing(ctx, definition, spec, name),
       startedAt: new Date().toISOString(),
-    });
+    };
+    writeIntent(this.dir, file, started);
     try {
       const report = await createObjectWithReport(ctx, definition, spec);
       this.created.set(name, [...(this.created.get(name) ?? []), report.live.id]);
-      forget(file);
+      writeIntent(this.dir, file, { ...started, id: report.live.id });
       return report;
     } catch (error) {
       // A partial create hands the object to the caller, who records it. Any other failure may have come after
-      // Logto's commit (a lost answer whose recovery read failed too), so the intent stays: at worst the next
-      // run spends one key lookup to find nothing.
-      if (error instanceof PartialCreateError) forget(file);
+      // Logto's commit (a lost answer whose recovery read failed too), so the intent stays as it is: at worst
+      // the next run spends one key lookup to find nothing.
+      if (error instanceof PartialCreateError) writeIntent(this.dir, file, { ...started, id: error.id });
       throw error;
     }
+  }
+
+  /** The front end's state holds object `id` (of `spec`): its create is settled, and its intent goes. */
+  settle(definition: ResourceDefinition<any>, spec: Spec, id: string): void {
+    if (!identityKey(definition)) return;
+    let file: string;
+    try {
+      file = this.intentFile(definition, spec).file;
+    } catch {
+      return; // a state without the key's fields (an odd import): nothing to settle by
+    }
+    if (readIntent(file)?.id === id) forget(file);
+  }
+
+  private intentFile(definition: ResourceDefinition<any>, spec: Spec): { name: string; file: string } {
+    const parent = definition.parent ? String(spec[definition.parent.field] ?? '') : '';
+    const name = `${definition.kind}\0${parent}\0${identityKey(definition)!.of(spec)}`;
+    const hash = createHash('sha256').update(`${this.tenant}\0${name}`).digest('hex').slice(0, 32);
+    return { name, file: join(this.dir, `${hash}.json`) };
   }
 
   private async existing(ctx: ResourceContext, definition: ResourceDefinition<any>, spec: Spec, name: string) {
@@ -128,6 +148,6 @@ function forget(file: string): void {
   try {
     rmSync(file, { force: true });
   } catch {
-    // left for the next run, which then spends one key lookup
+    // left for a later refresh or create, which then spends one key lookup
   }
 }

@@ -626,6 +626,8 @@ export class LogtoTerraformProvider {
         ],
       };
     }
+    // Terraform's state holds this object: a create of it that was journaled is settled.
+    this.journal?.settle(ts.definition, priorSpec, id);
     // Keep the state's own form for fields that did not change (JSON text, URL forms); take live otherwise.
     const drifted = new Set(
       diffObject(ts.definition, priorSpec, live).changes.map((c) => c.field.split('.')[0] as string),

@@ -104,9 +104,11 @@ describe('terraform apply with the plugin killed mid-create', () => {
       expect(said).toMatch(/interrupted after Logto created this Role \(name "[^"]+-reader", id \w+\); adopted it/);
       expect(await idsNamed(target, '/applications', `${p} worker`)).toHaveLength(1);
       expect(await idsNamed(target, '/roles', `${p}-reader`)).toHaveLength(1);
-      expect(readdirSync(join(work, '.terraform', 'logto-iac-pending'))).toHaveLength(0);
+      // The intents stay until Terraform shows it recorded the objects: the plan's refresh settles them.
+      expect(readdirSync(join(work, '.terraform', 'logto-iac-pending'))).toHaveLength(2);
       const plan = await terraform('plan', '-detailed-exitcode', '-input=false');
       expect(plan.code, plan.out).toBe(0);
+      expect(readdirSync(join(work, '.terraform', 'logto-iac-pending'))).toHaveLength(0);
     },
     240_000,
   );

@@ -29,7 +29,7 @@ Options:
   --token-ttl <s>       expires_in of issued tokens (default 3600)
   --cloud-rate-limit    emulate Logto Cloud's limit of 200 requests per 10 s (429 + Retry-After)
   --faults <file>       JSON fault rules: [{route, method, fault, probability, ...}] or {seed, rules}
-  --connector-factories offer sample connector factories (SMTP email, Twilio SMS, GitHub social);
+  --connector-factories offer Logto's official connector factories (SMTP, HTTP email, Twilio SMS, GitHub, Google, OIDC, SAML);
                         without it there are none, like Logto OSS without connector packages
   -h, --help            show this help`;
 
@@ -116,7 +116,8 @@ export async function runEmulatorCommand(
   io.out(`  app secret: ${emu.appSecret}`);
   io.out(`  resource:   ${emu.resource}`);
   if (typeof values.data === 'string') io.out(`  data file:  ${values.data}`);
-  if (values['connector-factories'] === true) io.out('  connector factories: SMTP email, Twilio SMS, GitHub social');
+  if (values['connector-factories'] === true)
+    io.out('  connector factories: the official SMTP, HTTP email, Twilio SMS, GitHub, Google, OIDC and SAML');
   io.out('');
   io.out('Export these to point logto-iac at it:');
   io.out(`export LOGTO_ENDPOINT=${emu.url}`);

@@ -41,7 +41,7 @@ export interface EmulatorOptions {
   cloudRateLimit?: boolean | CloudRateLimit;
   /**
    * Connector factories the tenant offers (`GET /connector-factories`). Default: none, like a Logto OSS
-   * build without connector packages. `true` installs a sample set (SMTP email, Twilio SMS, GitHub social);
+   * build without connector packages. `true` installs Logto's official connectors (SMTP, HTTP email, Twilio SMS, GitHub, Google, OIDC, SAML);
    * a list installs exactly those. Applied on every start, so it also replaces the factories of a `data` file.
    */
   connectorFactories?: boolean | ConnectorFactory[];

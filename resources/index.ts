@@ -7,6 +7,7 @@ import { Application } from './application.js';
 import { ApplicationRoleAssignment } from './application-role-assignment.js';
 import { ApplicationSecret } from './application-secret.js';
 import { CaptchaProvider } from './captcha-provider.js';
+import { Connector } from './connector.js';
 import type { ResourceDefinition } from './contract.js';
 import { CustomProfileField } from './custom-profile-field.js';
 import { EmailTemplate } from './email-template.js';
@@ -31,6 +32,7 @@ export const catalog: ResourceDefinition<any>[] = [
   OrganizationRole,
   Organization,
   SsoConnector,
+  Connector,
   Hook,
   SignInExperience,
   CustomProfileField,

@@ -165,6 +165,14 @@ function requireCompleteColor(color: unknown): void {
   }
 }
 
+/** After a social connector is deleted, Logto drops the targets no social connector serves any more. */
+export function removeUnavailableSocialTargets(ctx: RequestContext): void {
+  const current = signInExperience(ctx);
+  const targets = socialConnectorTargets(ctx);
+  const listed = current.socialSignInConnectorTargets as unknown[];
+  current.socialSignInConnectorTargets = listed.filter((t) => targets.has(String(t)));
+}
+
 const signInExperienceModule: RouteModule = (r) => {
   r.route('GET', '/sign-in-exp', (ctx) => ok(signInExperience(ctx)));
 

@@ -260,7 +260,7 @@ async function connect(io: Io, options: ConnectOptions): Promise<Connection> {
   const { createClient } = await import('../client/index.js');
   if (options.emulator) {
     const { startEmulator } = await import('../../emulator/index.js');
-    const emulator = await startEmulator({ port: 0 });
+    const emulator = await startEmulator({ port: 0, connectorFactories: true });
     io.stderr.write(emulatorBanner(io, emulator.url, options.loud));
     const client = createClient(
       {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEmulatorCommand } from '../../emulator/cli.js';
 import {
   type ConnectorFactory,
-  SAMPLE_CONNECTOR_FACTORIES,
+  OFFICIAL_CONNECTOR_FACTORIES,
   seedConnectorFactories,
 } from '../../emulator/routes/connectors.js';
 import { harness, raw, tokenRequest } from './core-harness.js';
@@ -22,7 +22,7 @@ describe('connectors on a fresh OSS tenant (no factories)', () => {
     expect((await api.call('GET', '/connectors')).json).toEqual([]);
     const f = await api.call('GET', '/connector-factories/simple-mail-transport-protocol');
     expect([f.status, f.json.code]).toEqual([404, 'entity.not_found']);
-    const c = await api.call('POST', '/connectors', { connectorId: 'simple-mail-transport-protocol', config: {} });
+    const c = await api.call('POST', '/connectors', { connectorId: 'simple-mail-transfer-protocol', config: {} });
     expect([c.status, c.json.code]).toEqual([422, 'connector.not_found_with_connector_id']);
     for (const method of ['GET', 'DELETE']) {
       const r = await api.call(method, '/connectors/nope');
@@ -45,41 +45,123 @@ describe('connectors with seeded factories', () => {
     await api?.close();
   });
 
-  it('exposes the factories', async () => {
+  const GITHUB = { clientId: 'a', clientSecret: 'b' };
+  const TEMPLATES = ['Register', 'SignIn', 'ForgotPassword'].map((usageType) => ({ usageType, content: '{{code}}' }));
+  const TWILIO = { accountSID: 'AC1', authToken: 't', fromMessagingServiceSID: 'MG1', templates: TEMPLATES };
+  const OIDC = {
+    authorizationEndpoint: 'https://idp.example.com/auth',
+    tokenEndpoint: 'https://idp.example.com/token',
+    clientId: 'c',
+    clientSecret: 's',
+    scope: 'openid',
+    idTokenVerificationConfig: { jwksUri: 'https://idp.example.com/jwks' },
+  };
+  const clear = async () => {
+    for (const c of (await api.call('GET', '/connectors')).json) await api.call('DELETE', `/connectors/${c.id}`);
+  };
+
+  it('exposes the official factories with their config fields', async () => {
     const r = await api.call('GET', '/connector-factories');
-    expect(r.json.map((f: { id: string }) => f.id)).toContain('simple-mail-transport-protocol');
-    expect((await api.call('GET', '/connector-factories/github-universal')).json.type).toBe('Social');
+    expect(r.json.map((f: { id: string }) => f.id).sort()).toEqual([
+      'github-universal',
+      'google-universal',
+      'http-email',
+      'oidc',
+      'saml',
+      'simple-mail-transfer-protocol',
+      'twilio-short-message-service',
+    ]);
+    const github = (await api.call('GET', '/connector-factories/github-universal')).json;
+    expect(github).toMatchObject({ type: 'Social', target: 'github', platform: 'Universal' });
+    expect(github.formItems.map((i: { key: string }) => i.key)).toEqual(['clientId', 'clientSecret', 'scope']);
   });
 
-  it('creates, gets, patches (config replaced), deletes, then 404', async () => {
+  it('creates, gets, patches (config replaced whole and validated), deletes, then 404', async () => {
+    await clear();
     const c = await api.call('POST', '/connectors', {
       connectorId: 'github-universal',
-      config: { clientId: 'a', clientSecret: 'b' },
+      config: { ...GITHUB, scope: '', extra: { a: '' } },
     });
     expect(c.status).toBe(200);
-    expect(c.json).toMatchObject({ connectorId: 'github-universal', type: 'Social', config: { clientId: 'a' } });
-    const dup = await api.call('POST', '/connectors', { connectorId: 'github-universal', config: {} });
+    // Empty values are dropped before storing (clean-deep); unknown keys are kept.
+    expect(c.json).toMatchObject({ connectorId: 'github-universal', type: 'Social', target: 'github', config: GITHUB });
+    const dup = await api.call('POST', '/connectors', { connectorId: 'github-universal', config: GITHUB });
     expect([dup.status, dup.json.code]).toEqual([422, 'connector.multiple_instances_not_supported']);
-    const p = await api.call('PATCH', `/connectors/${c.json.id}`, { config: { clientId: 'z' } });
-    expect(p.json.config).toEqual({ clientId: 'z' });
-    expect((await api.call('GET', `/connectors/${c.json.id}`)).json.config).toEqual({ clientId: 'z' });
+    const partial = await api.call('PATCH', `/connectors/${c.json.id}`, { config: { clientId: 'z' } });
+    expect([partial.status, partial.json.code]).toEqual([400, 'connector.invalid_config']);
+    expect(partial.json.data.issues[0]).toMatchObject({ path: ['clientSecret'], message: 'Required' });
+    const p = await api.call('PATCH', `/connectors/${c.json.id}`, { config: { clientId: 'z', clientSecret: 'y' } });
+    expect(p.json.config).toEqual({ clientId: 'z', clientSecret: 'y' });
+    const empty = await api.call('PATCH', `/connectors/${c.json.id}`, {});
+    expect([empty.status, empty.json.code]).toEqual([422, 'entity.invalid_input']);
+    const vault = await api.call('PATCH', `/connectors/${c.json.id}`, { enableTokenStorage: true });
+    expect([vault.status, vault.json.code]).toEqual([422, 'request.feature_not_supported']);
+    const md = await api.call('PATCH', `/connectors/${c.json.id}`, { metadata: { name: { en: 'X' } } });
+    expect([md.status, md.json.code]).toEqual([400, 'connector.cannot_overwrite_metadata_for_non_standard_connector']);
     expect((await api.call('GET', '/connectors?target=github')).json).toHaveLength(1);
     expect((await api.call('DELETE', `/connectors/${c.json.id}`)).status).toBe(204);
     expect((await api.call('GET', `/connectors/${c.json.id}`)).status).toBe(404);
   });
 
-  it('keeps one email connector: a new one replaces the old', async () => {
-    const a = await api.call('POST', '/connectors', {
-      connectorId: 'simple-mail-transport-protocol',
-      config: { host: 'a' },
+  it('standard factories: a target per connector, fixed after creation; metadata replaced whole', async () => {
+    await clear();
+    const none = await api.call('POST', '/connectors', { connectorId: 'oidc', config: OIDC });
+    expect([none.status, none.json.code]).toEqual([400, 'connector.should_specify_target']);
+    const acme = await api.call('POST', '/connectors', {
+      connectorId: 'oidc',
+      config: OIDC,
+      metadata: { target: 'acme', name: { en: 'Acme' }, logo: 'https://acme.example/l.png', logoDark: null },
     });
-    const b = await api.call('POST', '/connectors', {
-      connectorId: 'simple-mail-transport-protocol',
-      config: { host: 'b' },
+    expect(acme.json).toMatchObject({ target: 'acme', name: { en: 'Acme' }, isStandard: true });
+    expect(acme.json.metadata).toEqual({ target: 'acme', name: { en: 'Acme' }, logo: 'https://acme.example/l.png' });
+    const same = await api.call('POST', '/connectors', {
+      connectorId: 'oidc',
+      config: OIDC,
+      metadata: { target: 'acme' },
     });
-    expect((await api.call('GET', `/connectors/${a.json.id}`)).status).toBe(404);
-    const email = (await api.call('GET', '/connectors')).json.filter((c: { type: string }) => c.type === 'Email');
-    expect(email.map((c: { id: string }) => c.id)).toEqual([b.json.id]);
+    expect([same.status, same.json.code]).toEqual([422, 'connector.multiple_target_with_same_platform']);
+    const other = await api.call('POST', '/connectors', {
+      connectorId: 'oidc',
+      config: OIDC,
+      metadata: { target: 'globex' },
+    });
+    expect(other.status).toBe(200);
+    for (const metadata of [{ target: 'other' }, { name: { en: 'No target' } }]) {
+      const r = await api.call('PATCH', `/connectors/${acme.json.id}`, { metadata });
+      expect([r.status, r.json.code]).toEqual([400, 'connector.can_not_modify_target']);
+    }
+    const renamed = await api.call('PATCH', `/connectors/${acme.json.id}`, {
+      metadata: { target: 'acme', name: { en: 'A2' } },
+    });
+    expect(renamed.json.metadata).toEqual({ target: 'acme', name: { en: 'A2' } });
+  });
+
+  it('keeps one SMS connector: a new one replaces the old; templates need the three usage types', async () => {
+    await clear();
+    const generic = await api.call('POST', '/connectors', {
+      connectorId: 'twilio-short-message-service',
+      config: { ...TWILIO, templates: [{ usageType: 'Generic', content: '{{code}}' }] },
+    });
+    expect([generic.status, generic.json.code]).toEqual([400, 'connector.invalid_config']);
+    expect(generic.json.data.issues[0].message).toBe(
+      'Template with UsageType (Register, SignIn, ForgotPassword) should be provided!',
+    );
+    const sync = await api.call('POST', '/connectors', { connectorId: 'twilio-short-message-service', config: TWILIO });
+    const a = await api.call('PATCH', `/connectors/${sync.json.id}`, { syncProfile: true });
+    expect([a.status, a.json.code]).toEqual([422, 'connector.invalid_type_for_syncing_profile']);
+    const b = await api.call('POST', '/connectors', { connectorId: 'twilio-short-message-service', config: TWILIO });
+    expect((await api.call('GET', `/connectors/${sync.json.id}`)).status).toBe(404);
+    const sms = (await api.call('GET', '/connectors')).json.filter((c: { type: string }) => c.type === 'Sms');
+    expect(sms.map((c: { id: string }) => c.id)).toEqual([b.json.id]);
+  });
+
+  it('deleting a social connector drops its target from the sign-in experience', async () => {
+    await clear();
+    const c = await api.call('POST', '/connectors', { connectorId: 'github-universal', config: GITHUB });
+    await api.call('PATCH', '/sign-in-exp', { socialSignInConnectorTargets: ['github'] });
+    expect((await api.call('GET', '/sign-in-exp')).json.socialSignInConnectorTargets).toEqual(['github']);
+    await api.call('DELETE', `/connectors/${c.json.id}`);
+    expect((await api.call('GET', '/sign-in-exp')).json.socialSignInConnectorTargets).toEqual([]);
   });
 
   it('rejects invalid bodies', async () => {
@@ -89,16 +171,19 @@ describe('connectors with seeded factories', () => {
 });
 
 describe('the connectorFactories option and --connector-factories flag', () => {
-  it('startEmulator({ connectorFactories: true }) offers the sample set through HTTP', async () => {
+  it('startEmulator({ connectorFactories: true }) offers the official set through HTTP', async () => {
     const h = await harness({ connectorFactories: true });
     try {
       const r = await h.api('GET', '/connector-factories');
       expect(r.status).toBe(200);
       expect(r.json.map((f: { id: string }) => f.id).sort()).toEqual(
-        SAMPLE_CONNECTOR_FACTORIES.map((f) => f.id).sort(),
+        OFFICIAL_CONNECTOR_FACTORIES.map((f) => f.id).sort(),
       );
       // An email connector now exists to satisfy sign-up by email.
-      const c = await h.api('POST', '/connectors', { connectorId: 'simple-mail-transport-protocol', config: {} });
+      const c = await h.api('POST', '/connectors', {
+        connectorId: 'http-email',
+        config: { endpoint: 'https://m.example' },
+      });
       expect(c.status).toBe(200);
       const sie = await h.api('PATCH', '/sign-in-exp', {
         signUp: { identifiers: ['email'], password: true, verify: true },
@@ -110,7 +195,7 @@ describe('the connectorFactories option and --connector-factories flag', () => {
   });
 
   it('installs exactly the given list, and none by default', async () => {
-    const only: ConnectorFactory = { ...(SAMPLE_CONNECTOR_FACTORIES[1] as ConnectorFactory), id: 'my-sms' };
+    const only: ConnectorFactory = { ...(OFFICIAL_CONNECTOR_FACTORIES[1] as ConnectorFactory), id: 'my-sms' };
     const h = await harness({ connectorFactories: [only] });
     const plain = await harness({ connectorFactories: false });
     try {
@@ -147,7 +232,7 @@ describe('the connectorFactories option and --connector-factories flag', () => {
       const list = await raw(`${url}/api/connector-factories`, 'GET', {
         headers: { authorization: `Bearer ${tok.json.access_token}` },
       });
-      expect(list.json).toHaveLength(SAMPLE_CONNECTOR_FACTORIES.length);
+      expect(list.json).toHaveLength(OFFICIAL_CONNECTOR_FACTORIES.length);
     } finally {
       stop();
     }

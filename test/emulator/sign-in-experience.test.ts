@@ -62,7 +62,10 @@ describe('sign-in experience', () => {
     expect((await api.call('GET', '/sign-in-exp')).json.signUp.identifiers).toEqual(['username']);
 
     seedConnectorFactories(api.emu.state);
-    const c = await api.call('POST', '/connectors', { connectorId: 'simple-mail-transport-protocol', config: {} });
+    const c = await api.call('POST', '/connectors', {
+      connectorId: 'http-email',
+      config: { endpoint: 'https://m.example' },
+    });
     expect(c.status).toBe(200);
     const ok = await api.call('PATCH', '/sign-in-exp', { signUp });
     expect(ok.status).toBe(200);

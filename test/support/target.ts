@@ -27,7 +27,10 @@ export interface Target {
 
 export interface TargetOptions {
   seed?: string | number;
-  /** The emulator offers its sample connector factories (GitHub, SMTP, Twilio), as a real Logto with connector packages does. */
+  /**
+   * The emulator offers Logto's official connector factories (default), as the reference Logto does once
+   * `setup.sh connectors` installed their packages; `false` offers none, like a bare OSS build.
+   */
   connectorFactories?: boolean;
 }
 
@@ -66,7 +69,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
   const emulator = await startEmulator({
     port: 0,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.connectorFactories ? { connectorFactories: true } : {}),
+    connectorFactories: options.connectorFactories ?? true,
   });
   const client = createClient(
     { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },
@@ -87,7 +90,15 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
   };
 }
 
-type Row = { id: string; name?: string; connectorName?: string; indicator?: string; languageTag?: string };
+type Row = {
+  id: string;
+  name?: string;
+  connectorName?: string;
+  indicator?: string;
+  languageTag?: string;
+  target?: string;
+  config?: unknown;
+};
 
 /**
  * A language tag unique to the run (`en` → `en-iac-1a2b3c4d`): email templates are keyed by language and
@@ -113,6 +124,12 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     ['/roles', '/roles'],
     ['/resources', '/resources'],
   ];
+  // Connectors this run created: their target or config carries the prefix (social targets, client ids,
+  // SMTP hosts). Deleted before the sign-in experience is restored, which Logto would otherwise refuse.
+  const connectors = await client.get<Row[]>('/connectors').catch(() => [] as Row[]);
+  for (const c of connectors)
+    if (JSON.stringify([c.target, c.config]).includes(prefix))
+      await client.delete(`/connectors/${c.id}`).catch(() => {});
   // The tenant's one captcha provider, when this run configured it (its site key carries the prefix).
   const captcha = await client.get<{ config?: { siteKey?: string } }>('/captcha-provider').catch(() => undefined);
   if (captcha?.config?.siteKey?.includes(prefix)) await client.delete('/captcha-provider').catch(() => {});

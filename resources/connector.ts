@@ -25,7 +25,7 @@ import { cached, defineResource, type Live, type ResourceContext, type Spec } fr
 import { collection, isNotFound, isRecord, pickDefined } from './shared.js';
 
 const KNOWN = new Map(CONNECTOR_FACTORIES.map((f) => [f.id, f]));
-const METADATA_FIELDS = ['name', 'logo', 'logoDark'] as const;
+const METADATA_FIELDS = ['displayName', 'logo', 'logoDark'] as const;
 
 const spec = z
   .object({
@@ -42,7 +42,7 @@ const spec = z
       .describe(
         'Social target, the name the sign-in experience lists this connector by (`socialSignInConnectorTargets`). Set it for standard factories (generic OIDC, OAuth 2, SAML), which can be used once per target; other factories have a fixed target (e.g. `github`), reported here. Changing it replaces the connector.',
       ),
-    name: z
+    displayName: z
       .string()
       .min(1)
       .optional()
@@ -89,7 +89,10 @@ function specIssues(factory: ConnectorFactoryInfo, s: Spec): { path: string[]; m
       at('target', `the ${kind} connector’s target is always "${factory.target}"; leave \`target\` out`);
     for (const field of METADATA_FIELDS)
       if (s[field] !== undefined)
-        at(field, `Logto keeps its own ${field} for ${kind}; only standard factories (OIDC, OAuth 2, SAML) take one`);
+        at(
+          field,
+          `Logto shows its own name and logo for ${kind}; only standard factories (OIDC, OAuth 2, SAML) take \`${field}\``,
+        );
   }
   if (factory.type !== 'Social') {
     for (const field of ['syncProfile', 'enableTokenStorage'])
@@ -121,10 +124,10 @@ function toLive(row: ApiConnector): Live<ConnectorSpec> {
     s.syncProfile = row.syncProfile;
     if (row.enableTokenStorage !== undefined) s.enableTokenStorage = row.enableTokenStorage;
   }
-  if (isRecord(metadata.name) && typeof metadata.name.en === 'string') s.name = metadata.name.en;
+  if (isRecord(metadata.name) && typeof metadata.name.en === 'string') s.displayName = metadata.name.en;
   if (typeof metadata.logo === 'string') s.logo = metadata.logo;
   if (typeof metadata.logoDark === 'string') s.logoDark = metadata.logoDark;
-  return { id: row.id, spec: s, outputs: { id: row.id, type: row.type }, raw: row };
+  return { id: row.id, spec: s, outputs: { id: row.id, type: row.type, target: row.target }, raw: row };
 }
 
 export const connectors = collection<ApiConnector, ConnectorSpec>('Connector', '/connectors', toLive, {
@@ -144,6 +147,31 @@ async function factoryOf(ctx: ResourceContext, connectorId: string): Promise<Con
   return KNOWN.get(connectorId) ?? (await tenantFactories(ctx)).find((f) => f.id === connectorId);
 }
 
+/**
+ * What the tenant's connectors provide — connector types (an email connector for sign-up by email…) and
+ * social targets — now, plus what the run's desired connectors will add when the front end knows them.
+ */
+export async function connectorsOffered(
+  ctx: ResourceContext,
+  planned: { kind: string; spec: Spec }[] = [],
+): Promise<{ types: Set<ConnectorType>; socialTargets: Set<string> }> {
+  const types = new Set<ConnectorType>();
+  const socialTargets = new Set<string>();
+  for (const live of await connectors.list(ctx)) {
+    const row = live.raw as ApiConnector;
+    types.add(row.type);
+    if (row.type === 'Social') socialTargets.add(row.target);
+  }
+  for (const { kind, spec: s } of planned) {
+    if (kind !== 'Connector' || typeof s.connectorId !== 'string') continue;
+    const factory = await factoryOf(ctx, s.connectorId);
+    if (!factory) continue;
+    types.add(factory.type);
+    if (factory.type === 'Social') socialTargets.add(typeof s.target === 'string' ? s.target : factory.target);
+  }
+  return { types, socialTargets };
+}
+
 /** The identity Logto enforces: `email` / `sms` (one per tenant) or the social target. */
 function identity(s: Pick<ConnectorSpec, 'connectorId' | 'target'>, factory?: ConnectorFactoryInfo): string {
   if (factory && factory.type !== 'Social') return factory.type.toLowerCase();
@@ -154,7 +182,7 @@ function identity(s: Pick<ConnectorSpec, 'connectorId' | 'target'>, factory?: Co
 function metadataBody(s: Partial<ConnectorSpec>, live?: Record<string, unknown>): Record<string, unknown> {
   const base = isRecord(live) ? live : {};
   const out: Record<string, unknown> = { ...base, target: s.target ?? base.target };
-  if (s.name !== undefined) out.name = { ...(isRecord(base.name) ? base.name : {}), en: s.name };
+  if (s.displayName !== undefined) out.name = { ...(isRecord(base.name) ? base.name : {}), en: s.displayName };
   if (s.logo !== undefined) out.logo = s.logo;
   if (s.logoDark !== undefined) out.logoDark = s.logoDark;
   return out;
@@ -168,6 +196,13 @@ export const Connector = defineResource<ConnectorSpec>({
   outputs: [
     { name: 'id', description: 'Id assigned by Logto (12 characters).', type: 'string', stable: true },
     { name: 'type', description: '`Social`, `Email` or `Sms` (from the factory).', type: 'string', stable: true },
+    {
+      name: 'target',
+      description:
+        'The connector’s target (the factory’s, or the one given): what `socialSignInConnectorTargets` lists. Refer to it to order a sign-in experience after the connector.',
+      type: 'string',
+      stable: true,
+    },
   ],
   key: {
     fields: ['connectorId', 'target'],

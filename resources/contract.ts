@@ -126,9 +126,21 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   /**
    * Checks that need the tenant but write nothing, e.g. "the social connectors a sign-in experience names
    * exist" (Logto silently drops the others, so the plan would never converge). Front ends run it at plan
-   * time on a spec whose values are all known; any issue refuses the object before a write.
+   * time on a spec whose values are all known; any issue refuses the object before a write. `planned` holds
+   * the run's desired objects when the front end sees them all (the CLI): what they will create counts as
+   * there. Without it (Terraform, Pulumi) an issue an object of this run could still satisfy is `deferrable`:
+   * a warning at plan, decided when the object is written.
    */
-  checkLive?(ctx: ResourceContext, spec: S): Promise<{ field: string; message: string }[]>;
+  checkLive?(
+    ctx: ResourceContext,
+    spec: S,
+    planned?: { kind: string; spec: Spec }[],
+  ): Promise<{ field: string; message: string; deferrable?: boolean }[]>;
+  /**
+   * Kinds whose desired objects are planned and applied before this one's, without a reference between
+   * them (the sign-in experience after the connectors its sign-up methods need).
+   */
+  after?: string[];
   /** Normalise a spec (desired or live) before comparing: defaults, URL forms. Sets are sorted by the reconciler. */
   normalize?(spec: S): S;
 

@@ -10,7 +10,8 @@
  * Deep, list-shaped settings (`signIn`, `passwordPolicy`, `customContent`) are JSON fields validated here.
  */
 import { z } from 'zod';
-import { cached, defineResource, type Live, type ResourceContext } from './contract.js';
+import { connectorsOffered } from './connector.js';
+import { defineResource, type Live, type ResourceContext } from './contract.js';
 import { isRecord, overlay, singletonOperations } from './shared.js';
 
 /** `languageInfo.fallbackLanguage` values accepted by the Management API (OpenAPI enum). */
@@ -106,6 +107,30 @@ function signUpIdentifiersMissingFromSignIn(value: unknown): string[] {
   if (!Array.isArray(signUpIdentifiers) || !isRecord(signIn) || !Array.isArray(signIn.methods)) return [];
   const methods = new Set(signIn.methods.map((m: unknown) => (isRecord(m) ? m.identifier : undefined)));
   return signUpIdentifiers.filter((i) => !methods.has(i)).map(String);
+}
+
+/** With `signUpVerify` on and `signUpPassword` off, the sign-in methods other than username that lack a code. */
+function codeSignInMissing(value: unknown): string[] {
+  if (!isRecord(value) || value.signUpVerify !== true || value.signUpPassword !== false) return [];
+  const methods = isRecord(value.signIn) && Array.isArray(value.signIn.methods) ? value.signIn.methods : [];
+  return methods
+    .filter((m: unknown) => isRecord(m) && m.identifier !== 'username' && m.verificationCode !== true)
+    .map((m: Record<string, unknown>) => String(m.identifier));
+}
+
+/** The passwordless connector types the spec's sign-up and sign-in methods need (Logto's own rules). */
+function connectorTypesNeeded(s: SignInExperienceSpec): { type: 'Email' | 'Sms'; why: string }[] {
+  const out: { type: 'Email' | 'Sms'; why: string }[] = [];
+  const methods = isRecord(s.signIn) && Array.isArray(s.signIn.methods) ? s.signIn.methods : [];
+  for (const [identifier, type] of [
+    ['email', 'Email'],
+    ['phone', 'Sms'],
+  ] as const) {
+    if (s.signUpIdentifiers?.includes(identifier)) out.push({ type, why: `sign-up by ${identifier}` });
+    else if (methods.some((m) => isRecord(m) && m.identifier === identifier && m.verificationCode === true))
+      out.push({ type, why: `sign-in by ${identifier} verification code` });
+  }
+  return out;
 }
 
 const optionalUrl = (what: string) =>
@@ -219,6 +244,31 @@ const spec = z
       when: () => true,
     },
   )
+  .refine(
+    (s) =>
+      !(
+        isRecord(s) &&
+        Array.isArray(s.signUpIdentifiers) &&
+        s.signUpIdentifiers.some((i) => i === 'email' || i === 'phone') &&
+        s.signUpVerify === false
+      ),
+    {
+      path: ['signUpVerify'],
+      message:
+        'Logto refuses sign-up by email or phone without verification (sign_in_experiences.passwordless_requires_verify): set `signUpVerify: true`',
+      when: () => true,
+    },
+  )
+  .refine((s) => codeSignInMissing(s).length === 0, {
+    path: ['signIn'],
+    when: () => true,
+    error: (issue) =>
+      `sign-up without a password verifies a code, so Logto refuses sign-in methods without one (sign_in_experiences.code_sign_in_must_be_enabled): set \`verificationCode: true\` for ${codeSignInMissing(
+        issue.input,
+      )
+        .map((i) => `"${i}"`)
+        .join(', ')}`,
+  })
   .refine((s) => signUpIdentifiersMissingFromSignIn(s).length === 0, {
     path: ['signIn'],
     when: () => true,
@@ -306,13 +356,19 @@ function patchBody(fields: Field[], desired: SignInExperienceSpec, live: ApiSign
   return body;
 }
 
-/** Targets of the tenant's social connectors (`GET /connectors`, read once per run). */
-async function socialTargets(ctx: ResourceContext): Promise<string[]> {
-  const connectors = await cached(ctx, 'connectors:list', () =>
-    ctx.client.get<{ type?: string; target?: string }[]>('/connectors'),
-  );
-  return [...new Set(connectors.filter((c) => c.type === 'Social' && c.target).map((c) => c.target!))].sort();
+/**
+ * Social targets the spec lists that no social connector serves: Logto would drop them silently (§25.4), so
+ * a write with them would never converge. An error here, just before the write, is the last line for front
+ * ends that could not check at plan time.
+ */
+async function unservedTargets(ctx: ResourceContext, s: Partial<SignInExperienceSpec>): Promise<string[]> {
+  const wanted = s.socialSignInConnectorTargets ?? [];
+  if (wanted.length === 0) return [];
+  const { socialTargets } = await connectorsOffered(ctx);
+  return wanted.filter((t) => !socialTargets.has(t));
 }
+
+const quoted = (ts: Iterable<string>) => [...ts].map((t) => `"${t}"`).join(', ');
 
 const operations = singletonOperations<ApiSignInExperience, SignInExperienceSpec>({
   route: '/sign-in-exp',
@@ -333,20 +389,30 @@ export const SignInExperience = defineResource<SignInExperienceSpec>({
   references: [],
   relations: [],
   singleton: true,
+  after: ['Connector'],
 
-  async checkLive(ctx, s) {
-    const wanted = s.socialSignInConnectorTargets ?? [];
-    if (wanted.length === 0) return [];
-    const offered = await socialTargets(ctx);
-    const missing = wanted.filter((t) => !offered.includes(t));
-    if (missing.length === 0) return [];
-    const list = (ts: string[]) => ts.map((t) => `"${t}"`).join(', ');
-    return [
-      {
+  async checkLive(ctx, s, planned) {
+    const offered = await connectorsOffered(ctx, planned);
+    const issues: { field: string; message: string; deferrable?: boolean }[] = [];
+    const missing = (s.socialSignInConnectorTargets ?? []).filter((t) => !offered.socialTargets.has(t));
+    const where = planned ? 'the tenant and this configuration have' : 'the tenant has';
+    if (missing.length > 0) {
+      const has = offered.socialTargets.size > 0 ? quoted([...offered.socialTargets].sort()) : 'none';
+      issues.push({
         field: 'socialSignInConnectorTargets',
-        message: `the tenant has no social connector with target ${list(missing)} (it has ${offered.length > 0 ? list(offered) : 'none'}); add the connector in Logto first or remove the target — Logto silently drops targets without a connector, so this would never converge`,
-      },
-    ];
+        message: `no social connector has target ${quoted(missing)} (${where} ${has}); add a Connector with that target${planned ? '' : ' and refer to its `target`, so that it is created first,'} or remove the target — Logto silently drops targets without a connector, so this would never converge`,
+      });
+    }
+    for (const { type, why } of connectorTypesNeeded(s)) {
+      if (offered.types.has(type)) continue;
+      const what = type === 'Email' ? 'an email connector (e.g. SMTP)' : 'an SMS connector (e.g. Twilio)';
+      issues.push({
+        field: why.startsWith('sign-up') ? 'signUpIdentifiers' : 'signIn',
+        message: `${why} needs ${what} and ${where} none: Logto refuses it (sign_in_experiences.enabled_connector_not_found). ${planned ? 'Add a Connector' : 'If a connector of this configuration provides it, make this resource depend on it so that it is created first'}`,
+        ...(planned ? {} : { deferrable: true }),
+      });
+    }
+    return issues;
   },
 
   normalize(s) {
@@ -358,4 +424,20 @@ export const SignInExperience = defineResource<SignInExperienceSpec>({
   },
 
   ...operations,
+  async create(ctx, s) {
+    await refuseUnservedTargets(ctx, s);
+    return operations.create(ctx, s);
+  },
+  async update(ctx, id, changes, live, desired) {
+    await refuseUnservedTargets(ctx, changes);
+    return operations.update(ctx, id, changes, live, desired);
+  },
 });
+
+async function refuseUnservedTargets(ctx: ResourceContext, s: Partial<SignInExperienceSpec>): Promise<void> {
+  const missing = await unservedTargets(ctx, s);
+  if (missing.length > 0)
+    throw new Error(
+      `socialSignInConnectorTargets: no social connector has target ${quoted(missing)}; Logto would drop it silently, so nothing was written. Add the connector first or remove the target`,
+    );
+}

@@ -113,10 +113,12 @@ function renderKind(definition) {
     out += `  declare readonly ${quote(o.name)}: pulumi.Output<${type} | undefined>;\n`;
   }
   for (const f of fields) {
-    const unset = f.optional ? ' Undefined when the program does not set it.' : '';
+    // An optional field that is also an output (a connector's target) is reported even when not set.
+    const reported = definition.outputs.some((o) => o.name === f.name);
+    const unset = f.optional && !reported ? ' Undefined when the program does not set it.' : '';
     out += doc(`${f.description || f.name}${unset}${secret.has(f.name) ? ' Secret.' : ''}`, '  ');
     const type = withNull(f, plainType(f));
-    out += `  declare readonly ${quote(f.name)}: pulumi.Output<${f.optional ? `${type} | undefined` : type}>;\n`;
+    out += `  declare readonly ${quote(f.name)}: pulumi.Output<${f.optional && !reported ? `${type} | undefined` : type}>;\n`;
   }
   out += '\n';
   out += `  constructor(name: string, args: ${kind}Args, opts?: pulumi.CustomResourceOptions) {\n`;

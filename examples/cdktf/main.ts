@@ -10,8 +10,9 @@
  * In your own project import the constructs from the package: `from 'logto-iac/cdktf'`. This file imports
  * them from the repository so it always builds against the bindings generated in this checkout.
  *
- * Secrets never appear in the synthesized JSON unless you rely on the demo default below: set
- * TF_VAR_crm_webhook_token (a sensitive Terraform variable) instead. TF_VAR_name_prefix puts a prefix on every
+ * Secrets never appear in the synthesized JSON unless you rely on the demo defaults below: set
+ * TF_VAR_crm_webhook_token, TF_VAR_github_client_secret and TF_VAR_smtp_password (sensitive Terraform
+ * variables) instead. TF_VAR_name_prefix puts a prefix on every
  * name and API identifier, so several copies of this tenant (one per branch or test run) can share one tenant.
  */
 import { pathToFileURL } from 'node:url';
@@ -23,6 +24,7 @@ import {
   Application,
   ApplicationRoleAssignment,
   ApplicationSecret,
+  Connector,
   Hook,
   LogtoProvider,
   Organization,
@@ -263,8 +265,43 @@ export class AcmeShopTenant extends TerraformStack {
       enabled: true,
     });
 
+    // ---- connectors: GitHub sign-in and the email sender of verification codes ------------------------
+    const githubClientSecret = new TerraformVariable(this, 'github_client_secret', {
+      type: 'string',
+      sensitive: true,
+      default: 'demo-only-github-secret',
+      description: 'Client secret of the GitHub OAuth app (demo default; set TF_VAR_github_client_secret).',
+    });
+    const smtpPassword = new TerraformVariable(this, 'smtp_password', {
+      type: 'string',
+      sensitive: true,
+      default: 'demo-only-smtp-password',
+      description: 'Password of the SMTP account that sends codes (demo default; set TF_VAR_smtp_password).',
+    });
+    const github = new Connector(this, 'connector_github', {
+      connectorId: 'github-universal',
+      config: Fn.jsonencode({ clientId: named('Iv1.acmeshop'), clientSecret: githubClientSecret.stringValue }),
+    });
+    const mailer = new Connector(this, 'connector_mailer', {
+      connectorId: 'simple-mail-transfer-protocol',
+      config: Fn.jsonencode({
+        host: named('smtp.acme.example'),
+        port: 587,
+        auth: { type: 'login', user: 'shop-mailer', pass: smtpPassword.stringValue },
+        fromEmail: 'no-reply@acme.example',
+        templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+          usageType,
+          contentType: 'text/plain',
+          subject: 'Your Acme Shop code',
+          content: 'Your Acme Shop verification code is {{code}}.',
+        })),
+      }),
+    });
+
     // ---- sign-in experience (one per tenant) -----------------------------------------------------
+    // Passwordless email sign-up (after the email connector: `dependsOn`) and GitHub (its `target`).
     new SignInExperience(this, 'sign_in_experience', {
+      dependsOn: [mailer],
       primaryColor: '#0F766E',
       isDarkModeEnabled: true,
       darkPrimaryColor: '#2DD4BF',
@@ -273,8 +310,13 @@ export class AcmeShopTenant extends TerraformStack {
       languageAutoDetect: true,
       fallbackLanguage: 'en',
       signInMode: 'SignInAndRegister',
-      signUpIdentifiers: ['username'],
-      signUpPassword: true,
+      signUpIdentifiers: ['email'],
+      signUpPassword: false,
+      signUpVerify: true,
+      signIn: Fn.jsonencode({
+        methods: [{ identifier: 'email', password: false, verificationCode: true, isPasswordPrimary: false }],
+      }),
+      socialSignInConnectorTargets: [github.target],
       termsOfUseUrl: 'https://shop.acme.example/terms',
       privacyPolicyUrl: 'https://shop.acme.example/privacy',
       singleSignOnEnabled: true,

@@ -6,6 +6,8 @@
  *   pulumi config set --secret logto:appSecret <its secret>
  *   pulumi config set --secret crmWebhookToken <token>            # optional: demo value otherwise
  *   pulumi config set --secret captchaSecretKey <key>             # optional: demo value otherwise
+ *   pulumi config set --secret smtpPassword <password>            # optional: demo value otherwise
+ *   pulumi config set --secret githubClientSecret <secret>        # optional: demo value otherwise
  *   pulumi up
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -177,24 +179,59 @@ const orderEvents = new logto.Hook('order-events', {
   enabled: true,
 });
 
-// --- Sign-in experience (a singleton: adopted, never deleted) ---------------------------------------------
-new logto.SignInExperience('sign-in', {
-  primaryColor: '#0F766E',
-  isDarkModeEnabled: true,
-  darkPrimaryColor: '#2DD4BF',
-  logoUrl: 'https://cdn.acme.example/logo.svg',
-  darkLogoUrl: 'https://cdn.acme.example/logo-dark.svg',
-  languageAutoDetect: true,
-  fallbackLanguage: 'en',
-  signInMode: 'SignInAndRegister',
-  signUpIdentifiers: ['username'],
-  signUpPassword: true,
-  termsOfUseUrl: 'https://shop.acme.example/terms',
-  privacyPolicyUrl: 'https://shop.acme.example/privacy',
-  singleSignOnEnabled: true,
-  mfaFactors: ['Totp', 'BackupCode'],
-  mfaPolicy: 'UserControlled',
+// --- Connectors: the email sender for verification codes, and GitHub sign-in ---------------------------
+const verificationTemplates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+  usageType,
+  contentType: 'text/plain',
+  subject: 'Your Acme Shop code',
+  content: 'Your Acme Shop verification code is {{code}}. It expires in 10 minutes.',
+}));
+const mailer = new logto.Connector('mailer', {
+  connectorId: 'simple-mail-transfer-protocol',
+  config: {
+    host: 'smtp.acme.example',
+    port: 587,
+    auth: { type: 'login', user: 'shop-mailer', pass: secretSetting('smtpPassword', 'demo-only-smtp-password') },
+    fromEmail: 'no-reply@acme.example',
+    templates: verificationTemplates,
+  },
 });
+const github = new logto.Connector('github', {
+  connectorId: 'github-universal',
+  config: {
+    clientId: 'Iv1.acmeshop0000000',
+    clientSecret: secretSetting('githubClientSecret', 'demo-only-github-secret'),
+    scope: 'read:user user:email',
+  },
+});
+
+// --- Sign-in experience (a singleton: adopted, never deleted) ---------------------------------------------
+// Passwordless: sign up and sign in with an emailed code, or with GitHub. `github.target` orders the GitHub
+// connector first; sign-up by email refers to no resource, so `dependsOn` orders the email connector.
+new logto.SignInExperience(
+  'sign-in',
+  {
+    primaryColor: '#0F766E',
+    isDarkModeEnabled: true,
+    darkPrimaryColor: '#2DD4BF',
+    logoUrl: 'https://cdn.acme.example/logo.svg',
+    darkLogoUrl: 'https://cdn.acme.example/logo-dark.svg',
+    languageAutoDetect: true,
+    fallbackLanguage: 'en',
+    signInMode: 'SignInAndRegister',
+    signUpIdentifiers: ['email'],
+    signUpPassword: false,
+    signUpVerify: true,
+    signIn: { methods: [{ identifier: 'email', password: false, verificationCode: true, isPasswordPrimary: false }] },
+    socialSignInConnectorTargets: [github.target],
+    termsOfUseUrl: 'https://shop.acme.example/terms',
+    privacyPolicyUrl: 'https://shop.acme.example/privacy',
+    singleSignOnEnabled: true,
+    mfaFactors: ['Totp', 'BackupCode'],
+    mfaPolicy: 'UserControlled',
+  },
+  { dependsOn: [mailer] },
+);
 
 // --- Profile fields, account center, tokens and sessions -------------------------------------------------
 new logto.CustomProfileField('department', {

@@ -42,6 +42,18 @@ variable "captcha_secret_key" {
   sensitive   = true
 }
 
+variable "smtp_password" {
+  description = "Password of the SMTP account that sends verification codes."
+  type        = string
+  sensitive   = true
+}
+
+variable "github_client_secret" {
+  description = "Client secret of the GitHub OAuth app users sign in with."
+  type        = string
+  sensitive   = true
+}
+
 variable "email_language" {
   description = "Language tag of the email templates (a copy of this tenant sharing one Logto tenant needs its own)."
   type        = string
@@ -183,12 +195,47 @@ resource "logto_captcha_provider" "this" {
   secret_key = var.captcha_secret_key
 }
 
+# ---- connectors and the sign-in experience --------------------------------------------------------
+
+# The tenant's one email connector: it sends the verification codes of the passwordless sign-up below.
+resource "logto_connector" "email" {
+  connector_id = "simple-mail-transfer-protocol"
+  config = jsonencode({
+    host      = "${var.name_prefix}smtp.example.com"
+    port      = 587
+    auth      = { type = "login", user = "logto", pass = var.smtp_password }
+    fromEmail = "no-reply@example.com"
+    templates = [for usage in ["Register", "SignIn", "ForgotPassword", "Generic"] : {
+      usageType   = usage
+      contentType = "text/plain"
+      subject     = "Your verification code"
+      content     = "Your verification code is {{code}}. It expires in 10 minutes."
+    }]
+  })
+}
+
+resource "logto_connector" "github" {
+  connector_id = "github-universal"
+  config = jsonencode({
+    clientId     = "${var.name_prefix}Iv1.example"
+    clientSecret = var.github_client_secret
+  })
+}
+
+# Passwordless: sign up and sign in with an emailed code, or with GitHub. Referring to the GitHub
+# connector's target orders it first; sign-up by email names no resource, so `depends_on` does.
 resource "logto_sign_in_experience" "this" {
   primary_color       = "#5b3ff0"
   sign_in_mode        = "SignInAndRegister"
-  sign_up_identifiers = ["username"]
-  sign_up_password    = true
-  terms_of_use_url    = "https://example.com/terms"
+  sign_up_identifiers = ["email"]
+  sign_up_password    = false
+  sign_up_verify      = true
+  sign_in = jsonencode({
+    methods = [{ identifier = "email", password = false, verificationCode = true, isPasswordPrimary = false }]
+  })
+  social_sign_in_connector_targets = [logto_connector.github.target]
+  terms_of_use_url                 = "https://example.com/terms"
+  depends_on                       = [logto_connector.email]
 }
 
 # ---- lookups ------------------------------------------------------------------------------------
@@ -203,12 +250,21 @@ data "logto_email_template" "sign_in" {
   template_type = logto_email_template.sign_in.template_type
 }
 
+data "logto_connector" "github" {
+  connector_id = logto_connector.github.connector_id
+  target       = logto_connector.github.target
+}
+
 data "logto_captcha_provider" "current" {
   depends_on = [logto_captcha_provider.this]
 }
 
 output "captcha_site_key" {
   value = data.logto_captcha_provider.current.site_key
+}
+
+output "github_connector_id" {
+  value = data.logto_connector.github.id
 }
 
 output "sign_in_email_subject" {

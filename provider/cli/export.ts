@@ -40,7 +40,7 @@ export interface ExportOptions {
   schemaUrl?: string;
 }
 
-const SECRET_KEY = /secret|password|passwd|token|private|credential|authorization|api[-_]?key|signing/i;
+const SECRET_KEY = /secret|password|passwd|^pass$|token|private|credential|authorization|api[-_]?key|signing/i;
 
 interface Found {
   layout: KindLayout;
@@ -100,7 +100,7 @@ export async function exportTenant(options: ExportOptions): Promise<ExportResult
             ? l.naturalKey
               ? String(live.spec[l.keyField] ?? live.id)
               : slug(String(live.spec[l.keyField] ?? '')) || live.id
-            : live.id;
+            : keyHandle(l.definition, live) || live.id;
       if (!l.naturalKey && used.has(`${parentKey ?? ''}/${own}`)) {
         let n = 2;
         while (used.has(`${parentKey ?? ''}/${own}-${n}`)) n++;
@@ -328,6 +328,15 @@ export function sortDeep(value: unknown): unknown {
 function listFormKey(l: KindLayout, live: Live): string {
   const value = live.spec[l.listForm!.field];
   return Array.isArray(value) ? live.id : String(value);
+}
+
+/** A handle from a key of several fields (an email template's language and type, a connector's kind). */
+function keyHandle(definition: ResourceDefinition<any>, live: Live): string {
+  try {
+    return definition.key ? slug(definition.key.of(live.spec)) : '';
+  } catch {
+    return '';
+  }
 }
 
 function escapeText(value: unknown): unknown {

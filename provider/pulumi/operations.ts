@@ -226,8 +226,9 @@ export async function check(
     }
   } else if (unknownFields.size === 0 && definition.checkLive) {
     // Checks against the tenant (e.g. connectors a sign-in experience names): at preview, before any write.
+    // What another resource of the program may still provide is decided when this one is written.
     for (const issue of await checkLive(context(), definition, result.spec)) {
-      failures.push({ property: issue.field || kind, reason: issue.message });
+      if (!issue.deferrable) failures.push({ property: issue.field || kind, reason: issue.message });
     }
   }
   return { inputs: news, failures };

@@ -200,8 +200,8 @@ export class ApplicationSecret extends LogtoResource {
   declare readonly applicationId: pulumi.Output<string>;
   /** Secret name, unique per application (Logto creates one named "Default secret"). Renaming keeps the value. */
   declare readonly name: pulumi.Output<string>;
-  /** Expiry time in epoch milliseconds (must be in the future when created). Changing it replaces the secret. Undefined when the program does not set it. */
-  declare readonly expiresAt: pulumi.Output<number | undefined>;
+  /** Expiry time in epoch milliseconds (must be in the future when created). Changing it replaces the secret. */
+  declare readonly expiresAt: pulumi.Output<number>;
 
   constructor(name: string, args: ApplicationSecretArgs, opts?: pulumi.CustomResourceOptions) {
     super('ApplicationSecret', name, args, opts);
@@ -412,6 +412,56 @@ export class SsoConnector extends LogtoResource {
 
   constructor(name: string, args: SsoConnectorArgs, opts?: pulumi.CustomResourceOptions) {
     super('SsoConnector', name, args, opts);
+  }
+}
+
+/** Arguments of {@link Connector}. */
+export interface ConnectorArgs {
+  /** Id of the connector factory, e.g. `github-universal`, `google-universal`, `http-email`, `oidc`, `saml`, `simple-mail-transfer-protocol`, `twilio-short-message-service` (the tenant must offer it). Changing it replaces the connector. */
+  readonly connectorId: pulumi.Input<string>;
+  /** Social target, the name the sign-in experience lists this connector by (`socialSignInConnectorTargets`). Set it for standard factories (generic OIDC, OAuth 2, SAML), which can be used once per target; other factories have a fixed target (e.g. `github`), reported here. Changing it replaces the connector. */
+  readonly target?: pulumi.Input<string>;
+  /** Name shown on the sign-in button, in English (standard factories only; other languages set in Logto are kept). */
+  readonly displayName?: pulumi.Input<string>;
+  /** URL of the sign-in button’s logo (standard factories only). */
+  readonly logo?: pulumi.Input<string>;
+  /** URL of the logo in dark mode (standard factories only). */
+  readonly logoDark?: pulumi.Input<string>;
+  /** The factory’s settings as JSON, e.g. for GitHub `{"clientId": …, "clientSecret": …}`, for SMTP `host`, `port`, `auth`, `fromEmail`, `templates`. Checked against the factory’s fields. Sensitive: it holds secrets. Replaced as a whole on change; empty values are dropped, as Logto does. Secret: stored encrypted in the Pulumi state. */
+  readonly config: pulumi.Input<Record<string, unknown>>;
+  /** Social connectors: update the user’s profile from the provider at every sign-in (otherwise only at the first). */
+  readonly syncProfile?: pulumi.Input<boolean>;
+  /** Social connectors that support it: keep the provider’s tokens in Logto’s Secret Vault (the server needs one configured). */
+  readonly enableTokenStorage?: pulumi.Input<boolean>;
+}
+
+/**
+ * A connector: social sign-in (GitHub, Google, generic OIDC or SAML…), or the tenant’s email or SMS sender (SMTP, HTTP email, Twilio…) used for verification codes. One email and one SMS connector per tenant, one social connector per target.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:Connector`. Natural key: connectorId + target.
+ */
+export class Connector extends LogtoResource {
+  /** `Social`, `Email` or `Sms` (from the factory). */
+  declare readonly type: pulumi.Output<string | undefined>;
+  /** Id of the connector factory, e.g. `github-universal`, `google-universal`, `http-email`, `oidc`, `saml`, `simple-mail-transfer-protocol`, `twilio-short-message-service` (the tenant must offer it). Changing it replaces the connector. */
+  declare readonly connectorId: pulumi.Output<string>;
+  /** Social target, the name the sign-in experience lists this connector by (`socialSignInConnectorTargets`). Set it for standard factories (generic OIDC, OAuth 2, SAML), which can be used once per target; other factories have a fixed target (e.g. `github`), reported here. Changing it replaces the connector. */
+  declare readonly target: pulumi.Output<string>;
+  /** Name shown on the sign-in button, in English (standard factories only; other languages set in Logto are kept). Undefined when the program does not set it. */
+  declare readonly displayName: pulumi.Output<string | undefined>;
+  /** URL of the sign-in button’s logo (standard factories only). Undefined when the program does not set it. */
+  declare readonly logo: pulumi.Output<string | undefined>;
+  /** URL of the logo in dark mode (standard factories only). Undefined when the program does not set it. */
+  declare readonly logoDark: pulumi.Output<string | undefined>;
+  /** The factory’s settings as JSON, e.g. for GitHub `{"clientId": …, "clientSecret": …}`, for SMTP `host`, `port`, `auth`, `fromEmail`, `templates`. Checked against the factory’s fields. Sensitive: it holds secrets. Replaced as a whole on change; empty values are dropped, as Logto does. Secret. */
+  declare readonly config: pulumi.Output<Record<string, unknown>>;
+  /** Social connectors: update the user’s profile from the provider at every sign-in (otherwise only at the first). Undefined when the program does not set it. */
+  declare readonly syncProfile: pulumi.Output<boolean | undefined>;
+  /** Social connectors that support it: keep the provider’s tokens in Logto’s Secret Vault (the server needs one configured). Undefined when the program does not set it. */
+  declare readonly enableTokenStorage: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: ConnectorArgs, opts?: pulumi.CustomResourceOptions) {
+    super('Connector', name, args, opts);
   }
 }
 
@@ -1147,6 +1197,7 @@ export const kinds = [
   'OrganizationRole',
   'Organization',
   'SsoConnector',
+  'Connector',
   'Hook',
   'SignInExperience',
   'CustomProfileField',

@@ -55,9 +55,10 @@ export async function checkLive(
   ctx: ResourceContext,
   definition: ResourceDefinition<any>,
   spec: Spec,
-): Promise<{ field: string; message: string }[]> {
+  planned?: { kind: string; spec: Spec }[],
+): Promise<{ field: string; message: string; deferrable?: boolean }[]> {
   if (!definition.checkLive || hasUnknown(spec)) return [];
-  return definition.checkLive(ctx, spec);
+  return definition.checkLive(ctx, spec, planned);
 }
 
 export interface ReadOptions {

@@ -192,6 +192,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   const changes = new Map<string, PlannedChange>();
   const drift: DriftEntry[] = [];
   const errors: unknown[] = [];
+  const desiredSpecs = prepared.objects.map((o) => ({ kind: o.kind, spec: o.spec ?? {} }));
 
   await runGraph(
     prepared.order,
@@ -205,7 +206,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
           const target = observed.get(ref.$ref);
           return refValue(target, ref, changesIdentity(actions.get(ref.$ref) ?? 'create'));
         });
-        const refused = await checkLive(ctx, definition, resolved);
+        const refused = await checkLive(ctx, definition, resolved, desiredSpecs);
         if (refused.length > 0) throw new SpecValidationError(refused.map((i) => ({ address, ...i })));
         const o = await observe(ctx, definition, object, resolved, options.prior, claimed);
         observed.set(address, o);

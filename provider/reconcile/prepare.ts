@@ -77,10 +77,9 @@ export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Pr
         if (problem) issues.push({ address: object.address, field, message: `refers to "${v.$ref}", ${problem}` });
       }
     }
-    deps.set(
-      object.address,
-      refs.filter((r) => byAddress.has(r)),
-    );
+    const after = definition.after ?? [];
+    const ordered = [...byAddress.values()].filter((o) => after.includes(o.kind)).map((o) => o.address);
+    deps.set(object.address, [...new Set([...refs.filter((r) => byAddress.has(r)), ...ordered])]);
     const result = validateSpec(definition, placeholderRefs(object.spec ?? {}));
     if (!result.ok) for (const issue of result.issues) issues.push({ address: object.address, ...issue });
   }

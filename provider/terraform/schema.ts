@@ -28,6 +28,7 @@ export const DATA_SOURCE_KINDS = [
   'OrganizationScope',
   'EmailTemplate',
   'CaptchaProvider',
+  'Connector',
 ];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */

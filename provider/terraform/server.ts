@@ -480,7 +480,16 @@ export class LogtoTerraformProvider {
     diagnostics.push(...specDiagnostics(ts, known, unknown).filter((d) => !isMissingUnknown(d, ts, unknown)));
     // Checks against the tenant (e.g. connectors a sign-in experience names), once every value is known.
     if (diagnostics.length === 0 && unknown.size === 0 && this.ctx) {
-      diagnostics.push(...issueDiagnostics(ts, await checkLive(this.ctx, ts.definition, known)));
+      const issues = await checkLive(this.ctx, ts.definition, known);
+      diagnostics.push(
+        ...issueDiagnostics(
+          ts,
+          issues.filter((i) => !i.deferrable),
+        ),
+      );
+      // What another resource of this configuration may still provide is decided when this one is written.
+      for (const issue of issues.filter((i) => i.deferrable))
+        diagnostics.push(warning(`${ts.typeName}: checked again at apply`, `${issue.message}.`));
     }
 
     const requiresReplace: { steps: Step[] }[] = [];

@@ -15,7 +15,7 @@ import { terraformEnv } from '../terraform/support.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-const DEMO_SECRETS = ['demo-only-token'];
+const DEMO_SECRETS = ['demo-only-token', 'demo-only-github-secret', 'demo-only-smtp-password'];
 
 interface Named {
   id: string;
@@ -77,6 +77,7 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
       'logto_application',
       'logto_application_role_assignment',
       'logto_application_secret',
+      'logto_connector',
       'logto_hook',
       'logto_organization',
       'logto_organization_role',
@@ -97,7 +98,7 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
     expect(apply.code, apply.out).toBe(0);
     // 2 APIs + 5 scopes + 3 roles + 3 apps + 1 app secret + 1 role assignment + 3 org scopes + 2 org roles
     // + 1 SSO connector + 1 organization + 1 hook + the sign-in experience.
-    expect(apply.out).toMatch(/Apply complete! Resources: 24 added, 0 changed, 0 destroyed/);
+    expect(apply.out).toMatch(/Apply complete! Resources: 26 added, 0 changed, 0 destroyed/);
     expect(apply.out).toMatch(/config\s+= \(sensitive value\)/);
     for (const secret of DEMO_SECRETS) expect(apply.out).not.toContain(secret);
 
@@ -188,6 +189,13 @@ describe('CDKTF example app (examples/cdktf) with the Logto provider', () => {
     expect(sie.color.primaryColor.toLowerCase()).toBe('#0f766e');
     expect(sie.signInMode).toBe('SignInAndRegister');
     expect(sie.mfa.factors.sort()).toEqual(['BackupCode', 'Totp']);
+    // Passwordless email sign-up with the SMTP connector, and GitHub sign-in.
+    const live = await client.get<{ type: string; target: string; config: Record<string, unknown> }[]>('/connectors');
+    expect(live.find((c) => c.type === 'Email')?.config.host).toBe(`${p}smtp.acme.example`);
+    expect(live.find((c) => c.target === 'github')?.config.clientId).toBe(`${p}Iv1.acmeshop`);
+    const signUp = await client.get<{ signUp: unknown; socialSignInConnectorTargets: string[] }>('/sign-in-exp');
+    expect(signUp.signUp).toMatchObject({ identifiers: ['email'], password: false, verify: true });
+    expect(signUp.socialSignInConnectorTargets).toEqual(['github']);
 
     // 5. Nothing left to do.
     const plan = await terraform('plan', '-detailed-exitcode', '-input=false');

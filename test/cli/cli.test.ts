@@ -23,7 +23,12 @@ import { cli, EXAMPLE, ensureBuilt, ROOT } from './helpers.js';
 /** ajv-formats is CommonJS; under NodeNext its default import is `module.exports`, whose `default` is the plugin. */
 const addFormats = formats.default;
 
-const SECRETS = { CRM_WEBHOOK_TOKEN: 'canary-hook-token-91bd', CAPTCHA_SECRET_KEY: 'canary-captcha-key-4e7a' };
+const SECRETS = {
+  CRM_WEBHOOK_TOKEN: 'canary-hook-token-91bd',
+  CAPTCHA_SECRET_KEY: 'canary-captcha-key-4e7a',
+  SMTP_PASSWORD: 'canary-smtp-password-7c21',
+  GITHUB_CLIENT_SECRET: 'canary-github-secret-0d5e',
+};
 /** The reason a test that prunes whole kinds does not run against a shared real tenant. */
 const PRUNES_TENANT =
   'prunes every object of a kind that the files do not list: only on a private (emulator) tenant, never on a shared one';
@@ -138,7 +143,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(updates.every((c: { kind: string }) => SINGLETON_KINDS.includes(c.kind))).toBe(true);
     if (t.emulator) expect(updates).toHaveLength(4);
     const n = updates.length;
-    expect(first.stdout).toMatch(new RegExp(`Plan: 28 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
+    expect(first.stdout).toMatch(new RegExp(`Plan: 30 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
     for (const secret of Object.values(SECRETS)) {
       expect(json.stdout).not.toContain(secret);
       expect(first.stdout).not.toContain(secret);
@@ -146,8 +151,8 @@ describe('logto-iac (built CLI) against a Logto', () => {
 
     const apply = await run(['apply', path, '--auto-approve'], SECRETS);
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toContain(`Apply complete! 28 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
-    expect(apply.stderr).toContain(`[${28 + n}/${28 + n}]`);
+    expect(apply.stdout).toContain(`Apply complete! 30 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
+    expect(apply.stderr).toContain(`[${30 + n}/${30 + n}]`);
     for (const secret of Object.values(SECRETS)) expect(apply.stdout + apply.stderr).not.toContain(secret);
 
     const again = await run(['plan', path], SECRETS);
@@ -418,6 +423,12 @@ describe('logto-iac (built CLI) against a Logto', () => {
     for (const name of variables) if (name.endsWith('AUTHORIZATION')) env[name] = `Bearer ${SECRETS.CRM_WEBHOOK_TOKEN}`;
     expect(variables).toContain('CAPTCHA_PROVIDER_DEFAULT_SECRET_KEY');
     env.CAPTCHA_PROVIDER_DEFAULT_SECRET_KEY = SECRETS.CAPTCHA_SECRET_KEY;
+    // The connectors' secrets, named after the connector's handle and the path in its config.
+    expect(variables).toEqual(
+      expect.arrayContaining(['CONNECTOR_EMAIL_CONFIG_AUTH_PASS', 'CONNECTOR_GITHUB_CONFIG_CLIENT_SECRET']),
+    );
+    env.CONNECTOR_EMAIL_CONFIG_AUTH_PASS = SECRETS.SMTP_PASSWORD;
+    env.CONNECTOR_GITHUB_CONFIG_CLIENT_SECRET = SECRETS.GITHUB_CLIENT_SECRET;
     expect(Object.keys(env)).toHaveLength(variables.length);
 
     expect((await run(['validate', out], env)).code).toBe(0);
@@ -705,7 +716,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(new Set(only.changes.map((c: { kind: string }) => c.kind))).toEqual(new Set(['Role', 'Hook']));
     const excluded = JSON.parse((await run(['plan', path, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout);
     expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
-    expect(excluded.changes.length).toBe(31);
+    expect(excluded.changes.length).toBe(33);
 
     const debug = await run(['apply', path, '--auto-approve', '--debug'], SECRETS);
     expect(debug.code, debug.stderr).toBe(0);

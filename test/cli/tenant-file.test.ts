@@ -46,6 +46,7 @@ describe('layout derived from the catalog', () => {
         'roles',
         'signInExperience',
         'ssoConnectors',
+        'connectors',
         'customProfileFields',
         'emailTemplates',
         'captchaProvider',

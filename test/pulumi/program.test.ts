@@ -130,6 +130,7 @@ describe('examples/pulumi under setMocks', () => {
       OrganizationRole: 2,
       Organization: 1,
       SsoConnector: 1,
+      Connector: 2,
       Hook: 1,
       SignInExperience: 1,
       CustomProfileField: 1,

@@ -75,6 +75,22 @@ function everyKind(p: string): DesiredObject[] {
         content: '{{code}}',
       },
     },
+    {
+      address: 'Connector.idp',
+      kind: 'Connector',
+      spec: {
+        connectorId: 'oidc',
+        target: `${p}idp`,
+        config: {
+          authorizationEndpoint: 'https://idp.example.com/auth',
+          tokenEndpoint: 'https://idp.example.com/token',
+          clientId: `${p}client`,
+          clientSecret: 'secret',
+          scope: 'openid',
+          idTokenVerificationConfig: { jwksUri: 'https://idp.example.com/jwks' },
+        },
+      },
+    },
   ];
 }
 
@@ -152,6 +168,7 @@ describe('prune', () => {
       Hook: `${p}audit`,
       CustomProfileField: `${p}dept`,
       EmailTemplate: `${prefixedLanguageTag(p.slice(0, 11), 'en')}/Register`,
+      Connector: `oidc/${p}idp`,
     });
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {

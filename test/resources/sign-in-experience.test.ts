@@ -150,7 +150,7 @@ describe('SignInExperience', () => {
       expect.objectContaining({
         address: 'SignInExperience.main',
         field: 'socialSignInConnectorTargets',
-        message: expect.stringContaining(`no social connector with target "${missing}"`),
+        message: expect.stringContaining(`no social connector has target "${missing}"`),
       }),
     ]);
   });

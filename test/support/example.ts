@@ -66,6 +66,16 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
   // The tenant's one captcha provider carries the prefix in its site key, so the run's clean-up knows it set it.
   if (isObject(doc.captchaProvider) && typeof doc.captchaProvider.siteKey === 'string')
     doc.captchaProvider.siteKey = `${doc.captchaProvider.siteKey}-${prefix}`;
+  // Email and GitHub connectors are one per tenant: the run's carry the prefix in their config, so the run's
+  // clean-up knows which it made.
+  const connectors = doc.connectors;
+  if (isObject(connectors))
+    for (const value of Object.values(connectors))
+      if (isObject(value) && isObject(value.config)) {
+        for (const field of ['host', 'clientId'])
+          if (typeof value.config[field] === 'string') value.config[field] = `${prefix}-${value.config[field]}`;
+        if (typeof value.target === 'string') value.target = `${prefix}${value.target}`;
+      }
   // Email templates are keyed by language and type: each run gets a language tag of its own.
   const templates = doc.emailTemplates;
   if (isObject(templates))

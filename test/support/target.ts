@@ -97,6 +97,7 @@ type Row = {
   indicator?: string;
   languageTag?: string;
   target?: string;
+  type?: string;
   config?: unknown;
 };
 
@@ -125,11 +126,11 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     ['/resources', '/resources'],
   ];
   // Connectors this run created: their target or config carries the prefix (social targets, client ids,
-  // SMTP hosts). Deleted before the sign-in experience is restored, which Logto would otherwise refuse.
-  const connectors = await client.get<Row[]>('/connectors').catch(() => [] as Row[]);
-  for (const c of connectors)
+  // SMTP hosts).
+  for (const c of await client.get<Row[]>('/connectors').catch(() => [] as Row[]))
     if (JSON.stringify([c.target, c.config]).includes(prefix))
       await client.delete(`/connectors/${c.id}`).catch(() => {});
+  await resetPasswordlessSignIn(client);
   // The tenant's one captcha provider, when this run configured it (its site key carries the prefix).
   const captcha = await client.get<{ config?: { siteKey?: string } }>('/captcha-provider').catch(() => undefined);
   if (captcha?.config?.siteKey?.includes(prefix)) await client.delete('/captcha-provider').catch(() => {});
@@ -148,4 +149,31 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
       }
     }
   }
+}
+
+/**
+ * A sign-in experience left needing an email or SMS connector the tenant no longer has (the run deleted it)
+ * makes Logto refuse every later sign-in experience write of the suite: it goes back to the seeded username
+ * sign-up. (The suite's teardown restores what the tenant had before the run.)
+ */
+async function resetPasswordlessSignIn(client: LogtoClient): Promise<void> {
+  type Sie = {
+    signUp?: { identifiers?: string[] };
+    signIn?: { methods?: { identifier: string; verificationCode: boolean }[] };
+  };
+  const sie = await client.get<Sie>('/sign-in-exp').catch(() => undefined);
+  if (!sie) return;
+  const types = new Set((await client.get<Row[]>('/connectors').catch(() => [] as Row[])).map((c) => c.type));
+  const needs = (identifier: string) =>
+    Boolean(sie.signUp?.identifiers?.includes(identifier)) ||
+    Boolean(sie.signIn?.methods?.some((m) => m.identifier === identifier && m.verificationCode));
+  if ((needs('email') && !types.has('Email')) || (needs('phone') && !types.has('Sms')))
+    await client
+      .patch('/sign-in-exp', {
+        signUp: { identifiers: ['username'], password: true, verify: false },
+        signIn: {
+          methods: [{ identifier: 'username', password: true, verificationCode: false, isPasswordPrimary: true }],
+        },
+      })
+      .catch(() => {});
 }

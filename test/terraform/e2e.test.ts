@@ -38,6 +38,8 @@ const REQUIRED_PROVIDERS = [
 const HOOK_AUTHORIZATION = `Bearer e2e-${randomBytes(12).toString('hex')}`;
 const OIDC_CLIENT_SECRET = `e2e-${randomBytes(12).toString('hex')}`;
 const CAPTCHA_SECRET_KEY = `e2e-captcha-${randomBytes(12).toString('hex')}`;
+const SMTP_PASSWORD = `e2e-smtp-${randomBytes(12).toString('hex')}`;
+const GITHUB_CLIENT_SECRET = `e2e-github-${randomBytes(12).toString('hex')}`;
 
 describe('terraform with the Logto provider (HCL example)', () => {
   let target: Target;
@@ -95,6 +97,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
       TF_VAR_hook_authorization: HOOK_AUTHORIZATION,
       TF_VAR_acme_oidc_client_secret: OIDC_CLIENT_SECRET,
       TF_VAR_captcha_secret_key: CAPTCHA_SECRET_KEY,
+      TF_VAR_smtp_password: SMTP_PASSWORD,
+      TF_VAR_github_client_secret: GITHUB_CLIENT_SECRET,
       TF_VAR_acme_oidc_issuer: idp.issuer,
       TF_VAR_name_prefix: p,
       TF_VAR_email_language: prefixedLanguageTag(p, 'en'),
@@ -119,7 +123,15 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(hcl).toMatch(/clientSecret\s*=\s*var\.acme_oidc_client_secret/);
     expect(hcl).toMatch(/Authorization\s*=\s*var\.hook_authorization/);
     expect(hcl).toMatch(/secret_key\s*=\s*var\.captcha_secret_key/);
-    for (const name of ['hook_authorization', 'acme_oidc_client_secret', 'captcha_secret_key']) {
+    expect(hcl).toMatch(/pass\s*=\s*var\.smtp_password/);
+    expect(hcl).toMatch(/clientSecret\s*=\s*var\.github_client_secret/);
+    for (const name of [
+      'hook_authorization',
+      'acme_oidc_client_secret',
+      'captcha_secret_key',
+      'smtp_password',
+      'github_client_secret',
+    ]) {
       const block = new RegExp(`variable "${name}" \\{([^}]*)\\}`).exec(hcl)?.[1] ?? '';
       expect(block, name).toMatch(/sensitive\s*=\s*true/);
       expect(block, name).not.toMatch(/default\s*=/);
@@ -130,7 +142,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const logPath = join(work, '..', 'terraform-apply.log');
     const r = await terraformWith({ TF_LOG: 'debug', TF_LOG_PATH: logPath }, 'apply', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/Apply complete! Resources: 17 added/);
+    expect(r.out).toMatch(/Apply complete! Resources: 19 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/secret_key\s+= \(sensitive value\)/);
@@ -155,6 +167,18 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(sso?.config.clientSecret === OIDC_CLIENT_SECRET).toBe(true);
     const captcha = await target.client.get<{ config: { secretKey?: string } }>('/captcha-provider');
     expect(captcha.config.secretKey === CAPTCHA_SECRET_KEY).toBe(true);
+    const connectors =
+      await target.client.get<{ type: string; target: string; config: Record<string, any> }[]>('/connectors');
+    const email = connectors.find((c) => c.type === 'Email');
+    expect(email?.config.auth?.pass === SMTP_PASSWORD).toBe(true);
+    const github = connectors.find((c) => c.target === 'github');
+    expect(github?.config.clientSecret === GITHUB_CLIENT_SECRET).toBe(true);
+
+    // Passwordless email sign-up and GitHub: the connectors were created first.
+    expect(r.out).toMatch(/github_connector_id = "\w{12}"/);
+    const sie = await target.client.get<Record<string, any>>('/sign-in-exp');
+    expect(sie.signUp).toMatchObject({ identifiers: ['email'], password: false, verify: true });
+    expect(sie.socialSignInConnectorTargets).toEqual(['github']);
 
     // The plugin's stderr lines show up in Terraform's log, attributed to the plugin…
     const log = readFileSync(logPath, 'utf8');
@@ -175,6 +199,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
       HOOK_AUTHORIZATION,
       OIDC_CLIENT_SECRET,
       CAPTCHA_SECRET_KEY,
+      SMTP_PASSWORD,
+      GITHUB_CLIENT_SECRET,
       workerSecret,
       signingKey,
     ])
@@ -238,13 +264,42 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const r = await terraform(`-chdir=${dir}`, 'plan', '-input=false');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/Invalid logto_sign_in_experience attribute "social_sign_in_connector_targets"/);
-    expect(r.out).toContain(`no social connector with target "${missing}"`);
+    expect(r.out).toContain(`no social connector has target "${missing}"`);
     if (target.emulator) {
       const writes = Object.keys(target.emulator.stats().byRoute).filter(
         (route) => !route.startsWith('GET ') && route !== 'POST /oidc/token',
       );
       expect(writes).toEqual([]);
     }
+  }, 120_000);
+
+  it('sign-up by phone without an SMS connector: a warning at plan, Logto’s refusal at apply, nothing written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logto-tf-passwordless-'));
+    writeFileSync(
+      join(dir, 'main.tf'),
+      [
+        ...REQUIRED_PROVIDERS,
+        'resource "logto_sign_in_experience" "this" {',
+        '  sign_up_identifiers = ["phone"]',
+        '  sign_up_verify      = true',
+        '  sign_in = jsonencode({ methods = [{ identifier = "phone", password = true, verificationCode = true, isPasswordPrimary = true }] })',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    expect((await terraform(`-chdir=${dir}`, 'init', '-input=false')).code).toBe(0);
+    const before = await target.client.get<{ signUp: unknown }>('/sign-in-exp');
+    // A connector this configuration created first could still provide it: Terraform cannot know, so it warns.
+    const plan = await terraform(`-chdir=${dir}`, 'plan', '-input=false');
+    expect(plan.code, plan.out).toBe(0);
+    expect(plan.out).toMatch(/Warning: logto_sign_in_experience: checked again at apply/);
+    expect(plan.out.replace(/\s+/g, ' ')).toContain(
+      'sign-up by phone needs an SMS connector (e.g. Twilio) and the tenant has none: Logto refuses it',
+    );
+    const apply = await terraform(`-chdir=${dir}`, 'apply', '-auto-approve', '-input=false');
+    expect(apply.code).toBe(1);
+    expect(apply.out).toMatch(/enabled_connector_not_found/);
+    expect((await target.client.get<{ signUp: unknown }>('/sign-in-exp')).signUp).toEqual(before.signUp);
   }, 120_000);
 
   it('an out-of-band change shows in plan (exit 2) and apply puts it back', async () => {
@@ -335,6 +390,11 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(all.includes(OIDC_CLIENT_SECRET)).toBe(false);
     expect(all.includes(HOOK_AUTHORIZATION)).toBe(false);
     expect(all.includes(CAPTCHA_SECRET_KEY)).toBe(false);
+    expect(all.includes(SMTP_PASSWORD)).toBe(false);
+    expect(all.includes(GITHUB_CLIENT_SECRET)).toBe(false);
+    // Both connectors of this run are gone.
+    const connectors = await target.client.get<{ config: unknown }[]>('/connectors');
+    expect(connectors.filter((c) => JSON.stringify(c.config).includes(p))).toEqual([]);
     expect(all.includes(target.appSecret)).toBe(false);
   }, 240_000);
 });

@@ -4,7 +4,7 @@
  * packages (`connector-factories.generated.ts`) before anything is read, and the tenant's own factories at
  * plan time.
  */
-import { isRecord } from './shared.js';
+import { cleanDeep, isRecord } from './shared.js';
 
 export type ConnectorType = 'Email' | 'Sms' | 'Social';
 
@@ -67,23 +67,6 @@ export function factoryInfo(row: Record<string, unknown>): ConnectorFactoryInfo 
 
 /** The verification-code templates every email and SMS connector must have (Logto's connector kit). */
 const REQUIRED_TEMPLATES = ['Register', 'SignIn', 'ForgotPassword'];
-
-/** Logto drops empty strings, nulls, and empty objects and arrays from configs it stores (clean-deep). */
-export function cleanDeep(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const out = value.map(cleanDeep).filter((v) => v !== undefined);
-    return out.length > 0 ? out : undefined;
-  }
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const cleaned = cleanDeep(v);
-      if (cleaned !== undefined) out[k] = cleaned;
-    }
-    return Object.keys(out).length > 0 ? out : undefined;
-  }
-  return value === null || value === '' ? undefined : value;
-}
 
 const isJson = (v: unknown) => isRecord(v) || Array.isArray(v);
 const TYPE_CHECKS: Record<string, [(v: unknown) => boolean, string]> = {

@@ -9,6 +9,7 @@ import { ApplicationSecret } from './application-secret.js';
 import { CaptchaProvider } from './captcha-provider.js';
 import { Connector } from './connector.js';
 import type { ResourceDefinition } from './contract.js';
+import { CustomPhrase } from './custom-phrase.js';
 import { CustomProfileField } from './custom-profile-field.js';
 import { EmailTemplate } from './email-template.js';
 import { Hook } from './hook.js';
@@ -37,6 +38,7 @@ export const catalog: ResourceDefinition<any>[] = [
   SignInExperience,
   CustomProfileField,
   EmailTemplate,
+  CustomPhrase,
   AccountCenter,
   IdTokenConfig,
   OidcSessionConfig,

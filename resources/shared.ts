@@ -84,6 +84,23 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** Logto drops empty strings, nulls, and empty objects and arrays from JSON it stores (clean-deep). */
+export function cleanDeep(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const out = value.map(cleanDeep).filter((v) => v !== undefined);
+    return out.length > 0 ? out : undefined;
+  }
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const cleaned = cleanDeep(v);
+      if (cleaned !== undefined) out[k] = cleaned;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return value === null || value === '' ? undefined : value;
+}
+
 /** `desired` laid over `live` (one level): for nested objects Logto replaces wholesale and needs complete. */
 export function overlay(live: unknown, desired: Record<string, unknown> | undefined): Record<string, unknown> {
   const base = isRecord(live) ? live : {};

@@ -1,6 +1,10 @@
 /** `/custom-phrases/:languageTag` (facts §17). */
+
+import { PHRASE_KEYS } from '../../resources/phrase-keys.generated.js';
+import { LANGUAGE_TAGS } from '../../resources/sign-in-experience.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, newId, noContent, notFound, ok, TABLES, table } from '../util.js';
+import { signInExperience } from './sign-in-experience.js';
 
 export interface CustomPhraseRow extends Record<string, unknown> {
   tenantId: string;
@@ -9,52 +13,59 @@ export interface CustomPhraseRow extends Record<string, unknown> {
   translation: Record<string, unknown>;
 }
 
-const DEFAULT_LANGUAGE = 'en';
-/** BCP 47-like tag (`en`, `pt-BR`, `zh-Hant-TW`); the core also checks it against the OpenAPI enum. */
-const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-
 const phrases = (ctx: RequestContext) => table<CustomPhraseRow>(ctx, TABLES.customPhrases);
+
+/** Logto accepts only the language tags of its language kit (the OpenAPI enum), e.g. not `en-x-test`. */
+const SUPPORTED: ReadonlySet<string> = new Set(LANGUAGE_TAGS);
 
 function languageTag(ctx: RequestContext): string {
   const tag = ctx.params.languageTag;
-  if (!LANGUAGE_TAG.test(tag)) {
+  if (!SUPPORTED.has(tag)) {
     throw new GuardError([{ code: 'custom', path: ['languageTag'], message: 'Invalid language tag' }], 'params');
   }
   return tag;
 }
 
 /**
- * The top-level namespaces of Logto's experience phrases (`@logto/phrases-experience`, en). A custom
- * translation must be a partial of that tree; the emulator has no copy of the full catalogue, so it checks
- * the namespaces (an unknown one, or a string where a namespace is expected, is an unknown phrase key)
- * and that the rest is a tree of objects with string leaves.
+ * Logto's English phrase tree (measured: `resources/phrase-keys.generated.ts`). A custom translation must be
+ * strictly a part of it: every key a key of the tree, a string where the tree has a phrase, an object where
+ * it has a group.
  */
-export const PHRASE_NAMESPACES: ReadonlySet<string> = new Set([
-  'input',
-  'secondary',
-  'action',
-  'description',
-  'error',
-  'list',
-  'mfa',
-  'development_tenant',
-  'user_scopes',
-  'profile',
-  'account_center',
-  'passkey_sign_in',
-  'step_up',
-]);
+const LEAVES: ReadonlySet<string> = new Set(PHRASE_KEYS);
+const GROUPS: ReadonlySet<string> = new Set(
+  PHRASE_KEYS.flatMap((key) =>
+    key
+      .split('.')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('.')),
+  ),
+);
 
-function isTranslation(value: Record<string, unknown>): boolean {
-  return Object.entries(value).every(
-    ([key, sub]) => PHRASE_NAMESPACES.has(key) && typeof sub === 'object' && isTranslationTree(sub),
-  );
+function isPartOfTree(node: Record<string, unknown>, path = ''): boolean {
+  return Object.entries(node).every(([key, value]) => {
+    const dotted = path ? `${path}.${key}` : key;
+    if (typeof value === 'string') return LEAVES.has(dotted);
+    return (
+      GROUPS.has(dotted) &&
+      !!value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      isPartOfTree(value as Record<string, unknown>, dotted)
+    );
+  });
 }
 
-/** A translation is a tree of objects whose leaves are strings. */
-function isTranslationTree(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.values(value).every((v) => typeof v === 'string' || isTranslationTree(v));
+/** Logto's clean-deep: empty strings and objects are dropped before the check and the write. */
+function cleaned(node: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (value === '' || value === null || value === undefined) continue;
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      const inner = cleaned(value as Record<string, unknown>);
+      if (Object.keys(inner).length > 0) out[key] = inner;
+    } else out[key] = value;
+  }
+  return out;
 }
 
 const customPhrases: RouteModule = (r) => {
@@ -70,8 +81,8 @@ const customPhrases: RouteModule = (r) => {
 
   r.route('PUT', '/custom-phrases/:languageTag', (ctx) => {
     const tag = languageTag(ctx);
-    const translation = (ctx.body ?? {}) as Record<string, unknown>;
-    if (!isTranslationTree(translation) || !isTranslation(translation)) {
+    const translation = cleaned((ctx.body ?? {}) as Record<string, unknown>);
+    if (!isPartOfTree(translation)) {
       throw new ApiError(
         422,
         'localization.invalid_translation_structure',
@@ -86,7 +97,9 @@ const customPhrases: RouteModule = (r) => {
 
   r.route('DELETE', '/custom-phrases/:languageTag', (ctx) => {
     const tag = languageTag(ctx);
-    if (tag === DEFAULT_LANGUAGE) {
+    // The sign-in experience's fallback language keeps its custom phrases.
+    const fallback = (signInExperience(ctx).languageInfo as { fallbackLanguage?: string }).fallbackLanguage;
+    if (tag === fallback) {
       throw new ApiError(409, 'localization.cannot_delete_default_language', 'You cannot delete the default language.');
     }
     const all = phrases(ctx);

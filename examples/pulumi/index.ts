@@ -254,6 +254,14 @@ new logto.EmailTemplate('sign-in-en', {
   content: '<p>Use <strong>{{code}}</strong> to sign in to Acme Shop. The code expires in 10 minutes.</p>',
 });
 
+new logto.CustomPhrase('phrases-en', {
+  languageTag: 'en',
+  translation: {
+    action: { sign_in: 'Sign in to Acme Shop', create_account: 'Create your Acme Shop account' },
+    input: { email: 'Work or personal email' },
+  },
+});
+
 new logto.CaptchaProvider('captcha', {
   type: 'Turnstile',
   siteKey: '0x4AAAAAAAexample',

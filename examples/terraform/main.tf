@@ -238,6 +238,14 @@ resource "logto_sign_in_experience" "this" {
   depends_on                       = [logto_connector.email]
 }
 
+# Your own wording of the sign-in pages, over Logto's built-in phrases (only these keys change).
+resource "logto_custom_phrase" "de" {
+  language_tag = "de"
+  translation = jsonencode({
+    action = { sign_in = "Anmelden", create_account = "Konto erstellen" }
+  })
+}
+
 # ---- lookups ------------------------------------------------------------------------------------
 
 data "logto_api_resource" "orders" {
@@ -261,6 +269,14 @@ data "logto_captcha_provider" "current" {
 
 output "captcha_site_key" {
   value = data.logto_captcha_provider.current.site_key
+}
+
+data "logto_custom_phrase" "de" {
+  language_tag = logto_custom_phrase.de.language_tag
+}
+
+output "german_sign_in_phrase" {
+  value = jsondecode(data.logto_custom_phrase.de.translation).action.sign_in
 }
 
 output "github_connector_id" {

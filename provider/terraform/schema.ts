@@ -29,6 +29,7 @@ export const DATA_SOURCE_KINDS = [
   'EmailTemplate',
   'CaptchaProvider',
   'Connector',
+  'CustomPhrase',
 ];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */

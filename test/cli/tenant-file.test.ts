@@ -49,6 +49,7 @@ describe('layout derived from the catalog', () => {
         'connectors',
         'customProfileFields',
         'emailTemplates',
+        'customPhrases',
         'captchaProvider',
         'accountCenter',
         'idTokenConfig',

@@ -204,6 +204,40 @@ export function fixturesFor(prefix: () => string, issuer: () => string): Fixture
       },
     },
     {
+      // Keyed by a real language (Logto accepts no other): the run's prefix is in a phrase instead.
+      kind: 'CustomPhrase',
+      spec: () => ({ languageTag: 'ko', translation: { action: { sign_in: `로그인 ${prefix()}` } } }),
+      drift: () => ({ translation: { action: { sign_in: '손으로 바꿈' } } }),
+      change: () => ({ translation: { action: { sign_in: `로그인 ${prefix()}`, confirm: '확인' } } }),
+      replace: { fields: () => ({ languageTag: 'ja' }), deleteBeforeReplace: false },
+      invalid: {
+        args: () => ({ languageTag: 'ko', translation: { action: { submit: 'x' } } }),
+        property: 'translation.action.submit',
+      },
+    },
+    {
+      // A standard factory's connector: its target is run-unique, so a shared tenant has room for it.
+      kind: 'Connector',
+      spec: () => ({
+        connectorId: 'oidc',
+        target: `${prefix()}idp`,
+        displayName: 'Acme SSO',
+        config: {
+          authorizationEndpoint: 'https://idp.example.com/authorize',
+          tokenEndpoint: 'https://idp.example.com/token',
+          clientId: `${prefix()}client`,
+          clientSecret: `${prefix()}-canary-connector-secret`,
+          scope: 'openid',
+          idTokenVerificationConfig: { jwksUri: 'https://idp.example.com/jwks' },
+        },
+      }),
+      drift: () => ({ displayName: 'Changed by hand' }),
+      change: () => ({ logo: 'https://acme.example.com/logo.png', syncProfile: true }),
+      // The target is fixed at creation: a new one is another connector, created next to the old one first.
+      replace: { fields: () => ({ target: `${prefix()}idp2` }), deleteBeforeReplace: false },
+      invalid: { args: () => ({ connectorId: 'oidc', config: {} }), property: 'target' },
+    },
+    {
       kind: 'CaptchaProvider',
       singleton: true,
       spec: () => ({ type: 'Turnstile', siteKey: 'site-pulumi', secretKey: `${prefix()}-canary-captcha-secret` }),

@@ -135,6 +135,7 @@ describe('examples/pulumi under setMocks', () => {
       SignInExperience: 1,
       CustomProfileField: 1,
       EmailTemplate: 1,
+      CustomPhrase: 1,
       AccountCenter: 1,
       IdTokenConfig: 1,
       OidcSessionConfig: 1,

@@ -76,6 +76,11 @@ function everyKind(p: string): DesiredObject[] {
       },
     },
     {
+      address: 'CustomPhrase.ja',
+      kind: 'CustomPhrase',
+      spec: { languageTag: 'ja', translation: { action: { sign_in: `ログイン ${p}` } } },
+    },
+    {
       address: 'Connector.idp',
       kind: 'Connector',
       spec: {
@@ -169,6 +174,7 @@ describe('prune', () => {
       CustomProfileField: `${p}dept`,
       EmailTemplate: `${prefixedLanguageTag(p.slice(0, 11), 'en')}/Register`,
       Connector: `oidc/${p}idp`,
+      CustomPhrase: 'ja',
     });
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {

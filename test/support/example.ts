@@ -76,6 +76,12 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
           if (typeof value.config[field] === 'string') value.config[field] = `${prefix}-${value.config[field]}`;
         if (typeof value.target === 'string') value.target = `${prefix}${value.target}`;
       }
+  // Custom phrases are keyed by a real language: the run's carry the prefix in their first phrase.
+  const customPhrases = doc.customPhrases;
+  if (isObject(customPhrases))
+    for (const value of Object.values(customPhrases))
+      if (isObject(value) && isObject(value.translation) && isObject(value.translation.action))
+        value.translation.action.sign_in = `${value.translation.action.sign_in} ${prefix}`;
   // Email templates are keyed by language and type: each run gets a language tag of its own.
   const templates = doc.emailTemplates;
   if (isObject(templates))

@@ -131,6 +131,13 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     if (JSON.stringify([c.target, c.config]).includes(prefix))
       await client.delete(`/connectors/${c.id}`).catch(() => {});
   await resetPasswordlessSignIn(client);
+  // Custom phrases of a language are keyed by a real language tag: the run's carry the prefix in a phrase.
+  for (const c of await client.get<{ languageTag: string; translation: unknown }[]>('/custom-phrases').catch(() => []))
+    if (JSON.stringify(c.translation).includes(prefix))
+      await client
+        .delete(`/custom-phrases/${c.languageTag}`)
+        // The fallback language's phrases cannot be deleted (409): emptied instead.
+        .catch(() => client.put(`/custom-phrases/${c.languageTag}`, {}).catch(() => {}));
   // The tenant's one captcha provider, when this run configured it (its site key carries the prefix).
   const captcha = await client.get<{ config?: { siteKey?: string } }>('/captcha-provider').catch(() => undefined);
   if (captcha?.config?.siteKey?.includes(prefix)) await client.delete('/captcha-provider').catch(() => {});

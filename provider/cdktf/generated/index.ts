@@ -7,6 +7,7 @@ export * as applicationRoleAssignment from './application-role-assignment/index.
 export * as applicationSecret from './application-secret/index.js';
 export * as captchaProvider from './captcha-provider/index.js';
 export * as connector from './connector/index.js';
+export * as customPhrase from './custom-phrase/index.js';
 export * as customProfileField from './custom-profile-field/index.js';
 export * as emailTemplate from './email-template/index.js';
 export * as hook from './hook/index.js';
@@ -22,6 +23,7 @@ export * as dataLogtoApiResource from './data-logto-api-resource/index.js';
 export * as dataLogtoApplication from './data-logto-application/index.js';
 export * as dataLogtoCaptchaProvider from './data-logto-captcha-provider/index.js';
 export * as dataLogtoConnector from './data-logto-connector/index.js';
+export * as dataLogtoCustomPhrase from './data-logto-custom-phrase/index.js';
 export * as dataLogtoEmailTemplate from './data-logto-email-template/index.js';
 export * as dataLogtoOrganizationRole from './data-logto-organization-role/index.js';
 export * as dataLogtoOrganizationScope from './data-logto-organization-scope/index.js';

@@ -276,7 +276,7 @@ export const Connector = defineResource<ConnectorSpec>({
   },
   async update(ctx, id, changes, live, desired) {
     const body: Record<string, unknown> = pickDefined(changes, ['syncProfile', 'enableTokenStorage']);
-    if (changes.config !== undefined) body.config = cleanDeep(desired.config) ?? {};
+    if (changes.config !== undefined) body.config = cleanDeep(changes.config) ?? {};
     if (METADATA_FIELDS.some((f) => changes[f] !== undefined))
       body.metadata = metadataBody({ ...desired, target: live.spec.target }, (live.raw as ApiConnector).metadata);
     return connectors.patch(ctx, id, body, live);

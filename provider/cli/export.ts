@@ -399,8 +399,10 @@ function toBody(
     }
     if (field === l.keyField && value === ownKey && !l.singleton) continue;
     if (Array.isArray(value) && value.length === 0) continue;
-    if (isPlainObject(value) && Object.keys(value).length === 0) continue;
     const schema = l.definition.spec.shape[field] as { safeParse(v: unknown): { success: boolean } } | undefined;
+    // An empty object is left out unless the field is required (a language whose phrases are all cleared).
+    if (isPlainObject(value) && Object.keys(value).length === 0 && schema?.safeParse(undefined).success !== false)
+      continue;
     if (schema && !schema.safeParse(value).success) continue; // not representable in the file's schema
     if (sensitive.has(field)) {
       body[field] = placeholders(

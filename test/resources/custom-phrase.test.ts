@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTenant } from '../../provider/cli/export.js';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { catalog } from '../../resources/index.js';
 import { PHRASE_KEYS } from '../../resources/phrase-keys.generated.js';
 import { converge, expectClean } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
@@ -54,9 +56,11 @@ describe('CustomPhrase', () => {
     expect((await live('de')).translation).toEqual(next);
 
     // Removed from the files where the kind may be deleted: the language's phrases are gone.
+    // (Pruning covers the kind in the whole tenant: only this test's language is applied here.)
     const prune = await planTenant([], { client: t.client, prior: after, allowDelete: ['CustomPhrase'] });
-    expect(prune.changes.map((c) => `${c.address}:${c.action}`)).toEqual(['CustomPhrase.de:delete']);
-    await applyPlan(prune, { client: t.client, desired: [], prior: after });
+    const ours = { ...prune, changes: prune.changes.filter((c) => c.id === 'de') };
+    expect(ours.changes.map((c) => `${c.address}:${c.action}`)).toEqual(['CustomPhrase.de:delete']);
+    await applyPlan(ours, { client: t.client, desired: [], prior: after });
     expect(await gone('de')).toBe(true);
   });
 
@@ -81,9 +85,13 @@ describe('CustomPhrase', () => {
         code: 'localization.cannot_delete_default_language',
       });
       const prune = await planTenant([], { client: t.client, prior: state, allowDelete: ['CustomPhrase'] });
-      const result = await applyPlan(prune, { client: t.client, desired: [], prior: state });
+      const ours = { ...prune, changes: prune.changes.filter((c) => c.id === 'tr-TR') };
+      const result = await applyPlan(ours, { client: t.client, desired: [], prior: state });
       expect(result.summary).toMatchObject({ deleted: 1, failed: 0 });
       expect((await live('tr-TR')).translation).toEqual({});
+      // Export writes the emptied language with its (required) empty translation, so the file plans.
+      const exported = await exportTenant({ client: t.client, catalog, only: ['CustomPhrase'] });
+      expect((exported.document.customPhrases as Record<string, unknown>)['tr-TR']).toEqual({ translation: {} });
     } finally {
       await t.client.patch('/sign-in-exp', { languageInfo });
       await t.client.delete('/custom-phrases/tr-TR').catch(() => {});

@@ -270,6 +270,7 @@ export class EmulatorServer {
             return this.finish(res, method, { status: 400, json: { message: (err as Error).message } }, decision);
           }
         }
+        const sentBody = body;
         // Logto's koaGuard parses the body before the path parameters.
         if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
           body = this.validator.validate(method, matched.route.template, body);
@@ -283,6 +284,7 @@ export class EmulatorServer {
           params: matched.params,
           query: url.searchParams,
           body,
+          sentBody,
           headers: req.headers,
           state: this.state,
           clientAppId,

@@ -23,6 +23,8 @@ export interface RequestContext {
   query: URLSearchParams;
   /** Parsed JSON body, already validated against the OpenAPI request schema and stripped of unknown keys. */
   body: any;
+  /** The JSON body as sent, for routes whose Logto guard is strict (unknown keys are a 400, not dropped). */
+  sentBody?: unknown;
   headers: Record<string, string | string[] | undefined>;
   state: TenantState;
   /** Id of the M2M app the request's token belongs to. */

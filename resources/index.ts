@@ -14,6 +14,7 @@ import { CustomProfileField } from './custom-profile-field.js';
 import { EmailTemplate } from './email-template.js';
 import { Hook } from './hook.js';
 import { IdTokenConfig } from './id-token-config.js';
+import { JwtCustomizer } from './jwt-customizer.js';
 import { OidcSessionConfig } from './oidc-session-config.js';
 import { Organization } from './organization.js';
 import { OrganizationRole } from './organization-role.js';
@@ -42,6 +43,7 @@ export const catalog: ResourceDefinition<any>[] = [
   AccountCenter,
   IdTokenConfig,
   OidcSessionConfig,
+  JwtCustomizer,
   CaptchaProvider,
 ];
 

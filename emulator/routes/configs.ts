@@ -40,13 +40,57 @@ function customizerKey(ctx: RequestContext): string {
   return key;
 }
 
-/** The known JWT customizer fields of a body; `script` must be a string when `requireScript`. */
-function customizerValue(body: unknown, requireScript: boolean): Record<string, unknown> {
+/** Keys of the sample token (Logto's payload guards are strict) and context (others are dropped), per type. */
+const TOKEN_SAMPLE_KEYS: Record<string, string[]> = {
+  'jwt.accessToken': [
+    'jti',
+    'aud',
+    'scope',
+    'clientId',
+    'accountId',
+    'expiresWithSession',
+    'grantId',
+    'gty',
+    'sessionUid',
+    'sid',
+    'kind',
+  ],
+  'jwt.clientCredentials': ['jti', 'aud', 'scope', 'clientId', 'kind'],
+};
+const CONTEXT_SAMPLE_KEYS: Record<string, string[]> = {
+  'jwt.accessToken': ['user', 'grant', 'interaction', 'application', 'organization'],
+  'jwt.clientCredentials': ['application'],
+};
+
+const unrecognized = (path: string[], keys: string[]): GuardError =>
+  new GuardError([
+    {
+      code: 'unrecognized_keys',
+      keys,
+      path,
+      message: `Unrecognized key(s) in object: ${keys.map((k) => `'${k}'`).join(', ')}`,
+    },
+  ]);
+
+/**
+ * A customizer body as Logto's guards take it (strict objects, so the body as sent): `script` a string, no unknown keys, a
+ * sample token with only its type's keys; unknown keys of the sample context are dropped.
+ */
+function customizerValue(body: unknown, key: string): Record<string, unknown> {
   const input = (body ?? {}) as Record<string, unknown>;
-  if (requireScript && typeof input.script !== 'string') throw bodyInvalid('script', input.script);
-  if (input.script !== undefined && typeof input.script !== 'string') throw bodyInvalid('script', input.script);
+  if (typeof input.script !== 'string') throw bodyInvalid('script', input.script);
+  const extra = Object.keys(input).filter((k) => !(JWT_FIELDS as readonly string[]).includes(k));
+  if (extra.length > 0) throw unrecognized([], extra);
+  const token = input.tokenSample as Record<string, unknown> | undefined;
+  const unknownClaims = Object.keys(token ?? {}).filter((k) => !TOKEN_SAMPLE_KEYS[key]!.includes(k));
+  if (unknownClaims.length > 0) throw unrecognized(['tokenSample'], unknownClaims);
   const value: Record<string, unknown> = {};
   for (const k of JWT_FIELDS) if (input[k] !== undefined) value[k] = input[k];
+  const context = input.contextSample as Record<string, unknown> | undefined;
+  if (context)
+    value.contextSample = Object.fromEntries(
+      Object.entries(context).filter(([k]) => CONTEXT_SAMPLE_KEYS[key]!.includes(k)),
+    );
   return value;
 }
 
@@ -105,7 +149,7 @@ const configs: RouteModule = (r) => {
 
   r.route('PUT', '/configs/jwt-customizer/:tokenTypePath', (ctx) => {
     const key = customizerKey(ctx);
-    const value = customizerValue(ctx.body, true);
+    const value = customizerValue(ctx.sentBody, key);
     const all = customizers(ctx);
     const existed = key in all;
     all[key] = value;
@@ -114,7 +158,7 @@ const configs: RouteModule = (r) => {
 
   r.route('PATCH', '/configs/jwt-customizer/:tokenTypePath', (ctx) => {
     const key = customizerKey(ctx);
-    const value = customizerValue(ctx.body, true);
+    const value = customizerValue(ctx.sentBody, key);
     const all = customizers(ctx);
     const current = all[key];
     if (!current) throw notExistsWithId('logto_config', key);

@@ -262,6 +262,16 @@ new logto.CustomPhrase('phrases-en', {
   },
 });
 
+// Extra claims in user access tokens; the script could as well be read from its own .js file.
+new logto.JwtCustomizer('access-token-claims', {
+  tokenType: 'access-token',
+  script: `const getCustomJwtClaims = async ({ context, environmentVariables }) => {
+  const roles = (context.user.roles ?? []).map((role) => role.name);
+  return { shop_tier: roles.includes('store-admin') ? 'staff' : 'customer', support_region: environmentVariables.SUPPORT_REGION };
+};`,
+  environmentVariables: { SUPPORT_REGION: 'eu-west' },
+});
+
 new logto.CaptchaProvider('captcha', {
   type: 'Turnstile',
   siteKey: '0x4AAAAAAAexample',

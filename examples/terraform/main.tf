@@ -246,6 +246,19 @@ resource "logto_custom_phrase" "de" {
   })
 }
 
+# Extra claims in machine-to-machine tokens. The script can also live in its own file:
+# script = file("${path.module}/jwt/client-credentials.js")
+resource "logto_jwt_customizer" "client_credentials" {
+  token_type = "client-credentials"
+  script     = <<-EOT
+    // ${var.name_prefix}
+    const getCustomJwtClaims = async ({ token, context }) => {
+      return { service: context.application?.name ?? 'unknown' };
+    };
+  EOT
+  context_sample = jsonencode({ application = { name = "Orders worker" } })
+}
+
 # ---- lookups ------------------------------------------------------------------------------------
 
 data "logto_api_resource" "orders" {

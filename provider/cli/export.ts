@@ -40,7 +40,8 @@ export interface ExportOptions {
   schemaUrl?: string;
 }
 
-const SECRET_KEY = /secret|password|passwd|^pass$|token|private|credential|authorization|api[-_]?key|signing/i;
+const SECRET_KEY =
+  /secret|password|passwd|^pass$|^environmentVariables$|token|private|credential|authorization|api[-_]?key|signing/i;
 
 interface Found {
   layout: KindLayout;

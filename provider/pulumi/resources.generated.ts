@@ -1429,6 +1429,46 @@ export class OidcSessionConfig extends LogtoResource {
   }
 }
 
+/** Arguments of {@link JwtCustomizer}. */
+export interface JwtCustomizerArgs {
+  /** Which tokens the script customizes: `access-token` (user access tokens) or `client-credentials` (machine-to-machine tokens); the key. Changing it replaces the customizer. */
+  readonly tokenType: pulumi.Input<'access-token' | 'client-credentials'>;
+  /** JavaScript defining the function `getCustomJwtClaims`, which Logto calls with the token, its context and the environment variables, and which returns the extra claims. Compiled offline before anything is written. In tenant files write `${file:path}` to keep it in its own `.js` file. */
+  readonly script: pulumi.Input<string>;
+  /** Values the script reads as `environmentVariables`, e.g. API keys. Sensitive. Secret: stored encrypted in the Pulumi state. */
+  readonly environmentVariables?: pulumi.Input<Record<string, unknown>>;
+  /** A sample token for testing the script in the Console, e.g. `{"jti": "…", "aud": "…", "kind": "AccessToken"}` (access tokens also have `accountId`, `grantId`, `gty`…). */
+  readonly tokenSample?: pulumi.Input<Record<string, unknown>>;
+  /** A sample context for testing the script: for access tokens `user`, `grant`, `interaction`, `application`, `organization`; for client credentials `application`. */
+  readonly contextSample?: pulumi.Input<Record<string, unknown>>;
+  /** Refuse to issue the token when the script fails (otherwise it is issued without the extra claims). */
+  readonly blockIssuanceOnError?: pulumi.Input<boolean>;
+}
+
+/**
+ * A script that adds claims to the tokens Logto issues: user access tokens or machine-to-machine (client credentials) tokens. One per token type; removing the resource removes the customizer.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:JwtCustomizer`. Natural key: tokenType.
+ */
+export class JwtCustomizer extends LogtoResource {
+  /** Which tokens the script customizes: `access-token` (user access tokens) or `client-credentials` (machine-to-machine tokens); the key. Changing it replaces the customizer. */
+  declare readonly tokenType: pulumi.Output<'access-token' | 'client-credentials'>;
+  /** JavaScript defining the function `getCustomJwtClaims`, which Logto calls with the token, its context and the environment variables, and which returns the extra claims. Compiled offline before anything is written. In tenant files write `${file:path}` to keep it in its own `.js` file. */
+  declare readonly script: pulumi.Output<string>;
+  /** Values the script reads as `environmentVariables`, e.g. API keys. Sensitive. Undefined when the program does not set it. Secret. */
+  declare readonly environmentVariables: pulumi.Output<Record<string, unknown> | undefined>;
+  /** A sample token for testing the script in the Console, e.g. `{"jti": "…", "aud": "…", "kind": "AccessToken"}` (access tokens also have `accountId`, `grantId`, `gty`…). Undefined when the program does not set it. */
+  declare readonly tokenSample: pulumi.Output<Record<string, unknown> | undefined>;
+  /** A sample context for testing the script: for access tokens `user`, `grant`, `interaction`, `application`, `organization`; for client credentials `application`. Undefined when the program does not set it. */
+  declare readonly contextSample: pulumi.Output<Record<string, unknown> | undefined>;
+  /** Refuse to issue the token when the script fails (otherwise it is issued without the extra claims). Undefined when the program does not set it. */
+  declare readonly blockIssuanceOnError: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: JwtCustomizerArgs, opts?: pulumi.CustomResourceOptions) {
+    super('JwtCustomizer', name, args, opts);
+  }
+}
+
 /** Arguments of {@link CaptchaProvider}. */
 export interface CaptchaProviderArgs {
   /** Provider: `Turnstile` (Cloudflare) or `RecaptchaEnterprise` (Google). Can be changed in place. */
@@ -1490,5 +1530,6 @@ export const kinds = [
   'AccountCenter',
   'IdTokenConfig',
   'OidcSessionConfig',
+  'JwtCustomizer',
   'CaptchaProvider',
 ] as const;

@@ -30,6 +30,7 @@ export const DATA_SOURCE_KINDS = [
   'CaptchaProvider',
   'Connector',
   'CustomPhrase',
+  'JwtCustomizer',
 ];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */

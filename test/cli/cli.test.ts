@@ -143,7 +143,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(updates.every((c: { kind: string }) => SINGLETON_KINDS.includes(c.kind))).toBe(true);
     if (t.emulator) expect(updates).toHaveLength(4);
     const n = updates.length;
-    expect(first.stdout).toMatch(new RegExp(`Plan: 32 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
+    expect(first.stdout).toMatch(new RegExp(`Plan: 33 to create, ${n} to update, 0 to replace, 0 to delete\\.`));
     for (const secret of Object.values(SECRETS)) {
       expect(json.stdout).not.toContain(secret);
       expect(first.stdout).not.toContain(secret);
@@ -151,8 +151,8 @@ describe('logto-iac (built CLI) against a Logto', () => {
 
     const apply = await run(['apply', path, '--auto-approve'], SECRETS);
     expect(apply.code, apply.stderr).toBe(0);
-    expect(apply.stdout).toContain(`Apply complete! 32 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
-    expect(apply.stderr).toContain(`[${32 + n}/${32 + n}]`);
+    expect(apply.stdout).toContain(`Apply complete! 33 created, ${n} updated, 0 replaced, 0 deleted, 0 failed.`);
+    expect(apply.stderr).toContain(`[${33 + n}/${33 + n}]`);
     for (const secret of Object.values(SECRETS)) expect(apply.stdout + apply.stderr).not.toContain(secret);
 
     const again = await run(['plan', path], SECRETS);
@@ -429,6 +429,9 @@ describe('logto-iac (built CLI) against a Logto', () => {
     );
     env.CONNECTOR_EMAIL_CONFIG_AUTH_PASS = SECRETS.SMTP_PASSWORD;
     env.CONNECTOR_GITHUB_CONFIG_CLIENT_SECRET = SECRETS.GITHUB_CLIENT_SECRET;
+    // A JWT customizer's environment variables are secrets, every one of them.
+    expect(variables).toContain('JWT_CUSTOMIZER_ACCESS_TOKEN_ENVIRONMENT_VARIABLES_SUPPORT_REGION');
+    env.JWT_CUSTOMIZER_ACCESS_TOKEN_ENVIRONMENT_VARIABLES_SUPPORT_REGION = 'eu-west';
     expect(Object.keys(env)).toHaveLength(variables.length);
 
     expect((await run(['validate', out], env)).code).toBe(0);
@@ -716,7 +719,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(new Set(only.changes.map((c: { kind: string }) => c.kind))).toEqual(new Set(['Role', 'Hook']));
     const excluded = JSON.parse((await run(['plan', path, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout);
     expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
-    expect(excluded.changes.length).toBe(35);
+    expect(excluded.changes.length).toBe(36);
 
     const debug = await run(['apply', path, '--auto-approve', '--debug'], SECRETS);
     expect(debug.code, debug.stderr).toBe(0);

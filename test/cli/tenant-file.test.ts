@@ -50,6 +50,7 @@ describe('layout derived from the catalog', () => {
         'customProfileFields',
         'emailTemplates',
         'customPhrases',
+        'jwtCustomizers',
         'captchaProvider',
         'accountCenter',
         'idTokenConfig',

@@ -16,7 +16,7 @@ describe('JWT customizers', () => {
     expect([unset.status, unset.json.code]).toEqual([404, 'entity.not_exists_with_id']);
     expect(unset.json.message).toContain('jwt.accessToken');
     expect((await api.call('PATCH', path, { script: 'x' })).status).toBe(404);
-    const created = await api.call('PUT', path, { script: 'const a = 1;', environmentVariables: { A: '1' }, junk: 1 });
+    const created = await api.call('PUT', path, { script: 'const a = 1;', environmentVariables: { A: '1' } });
     expect([created.status, created.json]).toEqual([201, { script: 'const a = 1;', environmentVariables: { A: '1' } }]);
     const updated = await api.call('PUT', path, { script: 'const b = 2;' });
     expect([updated.status, updated.json]).toEqual([200, { script: 'const b = 2;' }]);
@@ -73,5 +73,32 @@ describe('other configs', () => {
 
   it('requires auth', async () => {
     expect(await authFailures(api, 'GET', '/configs/id-token')).toEqual([401, 401, 401]);
+  });
+});
+
+describe('JWT customizer bodies, as Logto 1.42 guards them', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  const script = 'const getCustomJwtClaims = async () => ({ plan: "pro" });';
+
+  it('refuses unknown keys and sample token claims, drops unknown sample context keys', async () => {
+    const extra = await api.call('PUT', '/configs/jwt-customizer/client-credentials', { script, foo: 1 });
+    expect([extra.status, extra.json.code, extra.json.data.issues[0].keys]).toEqual([
+      400,
+      'guard.invalid_input',
+      ['foo'],
+    ]);
+    const claim = await api.call('PUT', '/configs/jwt-customizer/access-token', { script, tokenSample: { sub: 'u1' } });
+    expect([claim.status, claim.json.data.issues[0].path]).toEqual([400, ['tokenSample']]);
+    const context = await api.call('PUT', '/configs/jwt-customizer/client-credentials', {
+      script,
+      contextSample: { user: { id: 'u1' }, application: { id: 'a1' } },
+    });
+    expect([context.status, context.json.contextSample]).toEqual([201, { application: { id: 'a1' } }]);
   });
 });

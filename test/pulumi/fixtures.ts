@@ -238,6 +238,18 @@ export function fixturesFor(prefix: () => string, issuer: () => string): Fixture
       invalid: { args: () => ({ connectorId: 'oidc', config: {} }), property: 'target' },
     },
     {
+      // One per token type: the run's prefix is in a comment of the script.
+      kind: 'JwtCustomizer',
+      spec: () => ({
+        tokenType: 'client-credentials',
+        script: `// ${prefix()}\nconst getCustomJwtClaims = async () => ({ tier: 'm2m' });`,
+      }),
+      drift: () => ({ script: `// ${prefix()} by hand\nconst getCustomJwtClaims = async () => ({});` }),
+      change: () => ({ environmentVariables: { TIER: 'gold' }, contextSample: { application: { name: 'Worker' } } }),
+      replace: { fields: () => ({ tokenType: 'access-token' }), deleteBeforeReplace: false },
+      invalid: { args: () => ({ tokenType: 'client-credentials', script: 'const x = ;' }), property: 'script' },
+    },
+    {
       kind: 'CaptchaProvider',
       singleton: true,
       spec: () => ({ type: 'Turnstile', siteKey: 'site-pulumi', secretKey: `${prefix()}-canary-captcha-secret` }),

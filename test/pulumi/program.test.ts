@@ -139,6 +139,7 @@ describe('examples/pulumi under setMocks', () => {
       AccountCenter: 1,
       IdTokenConfig: 1,
       OidcSessionConfig: 1,
+      JwtCustomizer: 1,
       CaptchaProvider: 1,
     });
     for (const r of result.registrations.filter((x) => x.type.startsWith('pulumi-nodejs:')))

@@ -76,6 +76,11 @@ function everyKind(p: string): DesiredObject[] {
       },
     },
     {
+      address: 'JwtCustomizer.cc',
+      kind: 'JwtCustomizer',
+      spec: { tokenType: 'client-credentials', script: `// ${p}\nconst getCustomJwtClaims = () => ({});` },
+    },
+    {
       address: 'CustomPhrase.ja',
       kind: 'CustomPhrase',
       spec: { languageTag: 'ja', translation: { action: { sign_in: `ログイン ${p}` } } },
@@ -175,6 +180,7 @@ describe('prune', () => {
       EmailTemplate: `${prefixedLanguageTag(p.slice(0, 11), 'en')}/Register`,
       Connector: `oidc/${p}idp`,
       CustomPhrase: 'ja',
+      JwtCustomizer: 'client-credentials',
     });
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {

@@ -5,7 +5,7 @@
  * identifiers get the prefix as a host label. Against the emulator the prefix is harmless.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { prefixedLanguageTag } from './target.js';
 
@@ -82,6 +82,18 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
     for (const value of Object.values(customPhrases))
       if (isObject(value) && isObject(value.translation) && isObject(value.translation.action))
         value.translation.action.sign_in = `${value.translation.action.sign_in} ${prefix}`;
+  // JWT customizers are one per token type: the run's script is inlined from its file with the prefix in a
+  // comment (the example's `${file:…}` is relative to examples/, which a copy elsewhere is not).
+  const customizers = doc.jwtCustomizers;
+  if (isObject(customizers))
+    for (const value of Object.values(customizers)) {
+      const file = isObject(value) && typeof value.script === 'string' ? /^\$\{file:(.+)\}$/.exec(value.script) : null;
+      if (file && isObject(value))
+        value.script = `// ${prefix}\n${readFileSync(join(dirname(EXAMPLE_PATH), file[1]!), 'utf8')}`.replaceAll(
+          '${',
+          '$${',
+        );
+    }
   // Email templates are keyed by language and type: each run gets a language tag of its own.
   const templates = doc.emailTemplates;
   if (isObject(templates))

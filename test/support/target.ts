@@ -138,6 +138,14 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
         .delete(`/custom-phrases/${c.languageTag}`)
         // The fallback language's phrases cannot be deleted (409): emptied instead.
         .catch(() => client.put(`/custom-phrases/${c.languageTag}`, {}).catch(() => {}));
+  // JWT customizers are one per token type: the run's carry the prefix in their script.
+  for (const c of await client
+    .get<{ key: string; value: { script?: string } }[]>('/configs/jwt-customizer')
+    .catch(() => []))
+    if (c.value.script?.includes(prefix))
+      await client
+        .delete(`/configs/jwt-customizer/${c.key === 'jwt.accessToken' ? 'access-token' : 'client-credentials'}`)
+        .catch(() => {});
   // The tenant's one captcha provider, when this run configured it (its site key carries the prefix).
   const captcha = await client.get<{ config?: { siteKey?: string } }>('/captcha-provider').catch(() => undefined);
   if (captcha?.config?.siteKey?.includes(prefix)) await client.delete('/captcha-provider').catch(() => {});

@@ -12,6 +12,7 @@ export * as customProfileField from './custom-profile-field/index.js';
 export * as emailTemplate from './email-template/index.js';
 export * as hook from './hook/index.js';
 export * as idTokenConfig from './id-token-config/index.js';
+export * as jwtCustomizer from './jwt-customizer/index.js';
 export * as oidcSessionConfig from './oidc-session-config/index.js';
 export * as organization from './organization/index.js';
 export * as organizationRole from './organization-role/index.js';
@@ -25,6 +26,7 @@ export * as dataLogtoCaptchaProvider from './data-logto-captcha-provider/index.j
 export * as dataLogtoConnector from './data-logto-connector/index.js';
 export * as dataLogtoCustomPhrase from './data-logto-custom-phrase/index.js';
 export * as dataLogtoEmailTemplate from './data-logto-email-template/index.js';
+export * as dataLogtoJwtCustomizer from './data-logto-jwt-customizer/index.js';
 export * as dataLogtoOrganizationRole from './data-logto-organization-role/index.js';
 export * as dataLogtoOrganizationScope from './data-logto-organization-scope/index.js';
 export * as dataLogtoRole from './data-logto-role/index.js';

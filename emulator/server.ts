@@ -572,6 +572,7 @@ const CODES_WITH_DATA = new Set([
   'single_sign_on.forbidden_domains',
   'connector.invalid_config',
   'connector.invalid_certificate',
+  'jwt_customizer.general',
 ]);
 
 export function errorResult(err: unknown): HandlerResult {

@@ -171,3 +171,31 @@ export const JwtCustomizer = defineResource<JwtCustomizerSpec>({
     await ctx.client.delete(`${ROUTE}/${id}`);
   },
 });
+
+/**
+ * Run a customizer's script once on the server (`POST /configs/jwt-customizer/test`; Logto OSS runs it in a
+ * local VM), with its sample token and context: the extra claims it returns, or the script's error. Writes
+ * nothing. Values of the environment variables are redacted from both, since they are secrets.
+ */
+export async function testJwtCustomizer(
+  ctx: ResourceContext,
+  s: JwtCustomizerSpec,
+): Promise<{ claims: Record<string, unknown> } | { error: string }> {
+  const body = {
+    tokenType: s.tokenType,
+    script: s.script,
+    ...(s.environmentVariables ? { environmentVariables: s.environmentVariables } : {}),
+    token: s.tokenSample ?? {},
+    context: s.contextSample ?? (s.tokenType === 'access-token' ? { user: {} } : {}),
+  };
+  const secrets = Object.values(s.environmentVariables ?? {}).filter((v) => v.length > 0);
+  const redact = (text: string) => secrets.reduce((t, secret) => t.replaceAll(secret, '(sensitive)'), text);
+  try {
+    const claims = await ctx.client.post<Record<string, unknown>>(`${ROUTE}/test`, body, { createsObject: false });
+    return { claims: JSON.parse(redact(JSON.stringify(claims))) as Record<string, unknown> };
+  } catch (error) {
+    const e = error as { code?: string; data?: { message?: string }; message?: string };
+    if (e.code !== 'jwt_customizer.general') throw error;
+    return { error: redact(e.data?.message ?? e.message ?? 'the script failed') };
+  }
+}

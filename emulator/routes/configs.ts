@@ -2,7 +2,8 @@
  * `/configs/*`: JWT customizers, OIDC session, ID token claims, OIDC keys (read-only) and admin-console
  * flags (facts §22).
  */
-import type { RequestContext, RouteModule, TenantState } from '../types.js';
+import { createContext, Script } from 'node:vm';
+import { ApiError, type RequestContext, type RouteModule, type TenantState } from '../types.js';
 import { GuardError, newId, noContent, notExistsWithId, notFound, ok, SINGLETONS, singleton } from '../util.js';
 
 const TOKEN_TYPE_KEYS: Record<string, string> = {
@@ -94,6 +95,37 @@ function customizerValue(body: unknown, key: string): Record<string, unknown> {
   return value;
 }
 
+const scriptFailed = (message: string) =>
+  new ApiError(
+    422,
+    'jwt_customizer.general',
+    'An error occurred while customizing the token claims. Please try again later.',
+    { message },
+  );
+
+/** `getCustomJwtClaims` of the script, called with the test's token, context and variables, in a fresh VM. */
+async function runCustomizer(script: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let claims: unknown;
+  try {
+    const context = createContext({});
+    new Script(script).runInContext(context, { timeout: 3000 });
+    const fn = new Script('getCustomJwtClaims').runInContext(context, { timeout: 3000 }) as (
+      payload: unknown,
+    ) => unknown;
+    const api = { denyAccess: (message?: string) => Promise.reject(new Error(message ?? 'Access denied')) };
+    claims = await Promise.race([
+      fn({ token: input.token, context: input.context, environmentVariables: input.environmentVariables ?? {}, api }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('Script execution timed out after 3000ms')), 3000)),
+    ]);
+  } catch (error) {
+    throw scriptFailed(
+      error instanceof Error || (error && typeof error === 'object') ? String((error as Error).message) : String(error),
+    );
+  }
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) throw scriptFailed('Invalid input');
+  return claims as Record<string, unknown>;
+}
+
 interface OidcKey {
   id: string;
   createdAt: number;
@@ -164,6 +196,27 @@ const configs: RouteModule = (r) => {
     if (!current) throw notExistsWithId('logto_config', key);
     all[key] = { ...current, ...value };
     return ok(all[key]);
+  });
+
+  // Logto OSS runs the script in a local VM (3 s budget) and answers the claims it returns, or 422.
+  r.route('POST', '/configs/jwt-customizer/test', async (ctx) => {
+    const input = (ctx.sentBody ?? {}) as Record<string, unknown>;
+    const key = TOKEN_TYPE_KEYS[String(input.tokenType)];
+    if (!key) throw paramsInvalid('tokenType');
+    for (const field of ['token', 'context'] as const)
+      if (!input[field] || typeof input[field] !== 'object')
+        throw new GuardError([
+          {
+            code: 'invalid_type',
+            expected: 'object',
+            received: typeof input[field],
+            path: [field],
+            message: 'Required',
+          },
+        ]);
+    const unknownClaims = Object.keys(input.token as object).filter((k) => !TOKEN_SAMPLE_KEYS[key]!.includes(k));
+    if (unknownClaims.length > 0) throw unrecognized(['token'], unknownClaims);
+    return ok(await runCustomizer(String(input.script ?? ''), input));
   });
 
   r.route('DELETE', '/configs/jwt-customizer/:tokenTypePath', (ctx) => {

@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResourceDefinition } from '../../resources/contract.js';
+import { type JwtCustomizerSpec, testJwtCustomizer } from '../../resources/jwt-customizer.js';
 import type { LogtoClient } from '../client/types.js';
-import { AmbiguousKeyError, applyPlan, planTenant, validateDesired } from '../reconcile/index.js';
+import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant } from './export.js';
 import {
@@ -245,6 +246,38 @@ function applyArgs(options: CommonOptions): string {
   if (options.statePath) args.push('--state', options.statePath);
   if (options.allowDemoSecrets) args.push('--allow-demo-secrets');
   return args.map(quote).join(' ');
+}
+
+/**
+ * Run each JWT customizer of the files once on the server with its sample token and context (Logto's test
+ * endpoint; nothing is written): the extra claims it returns, or the script's error. Exit 1 on any failure.
+ */
+export async function testJwtCommand(io: Io, options: CommonOptions): Promise<number> {
+  const tenant = load(io, options);
+  const customizers = tenant.desired.filter((o) => o.kind === 'JwtCustomizer');
+  if (customizers.length === 0) {
+    io.stderr.write('test-jwt: the tenant files have no jwtCustomizers entry to test\n');
+    return EXIT_ERROR;
+  }
+  const issues = validateDesired(customizers);
+  if (issues.length > 0) throw new TenantFileError(problemsAt(tenant, issues));
+  return connected(options, async (connection) => {
+    const ctx = createContext(connection.client);
+    const results = [];
+    for (const object of customizers) {
+      const result = await testJwtCustomizer(ctx, object.spec as JwtCustomizerSpec);
+      results.push({ address: object.address, ...result });
+    }
+    if (options.json) io.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
+    else
+      for (const r of results)
+        io.stdout.write(
+          'claims' in r
+            ? `${paint(out(io), 'green', '✓')} ${r.address}: extra claims ${JSON.stringify(r.claims)}\n`
+            : `${paint(out(io), 'red', '✗')} ${r.address}: the script failed: ${r.error}\n`,
+        );
+    return results.every((r) => 'claims' in r) ? EXIT_OK : EXIT_ERROR;
+  });
 }
 
 export async function driftCommand(io: Io, options: CommonOptions): Promise<number> {

@@ -20,6 +20,7 @@ import {
   exportCommand,
   type Io,
   planCommand,
+  testJwtCommand,
   validateCommand,
 } from './commands.js';
 import { suggest } from './layout.js';
@@ -36,6 +37,8 @@ Commands:
   apply       Plan, confirm, and apply. --auto-approve skips the question; --plan-file applies a saved plan.
   drift       Show where the live tenant differs from the files (managed fields only). Exit 2 on drift.
   export      Write the live tenant as a tenant file (secrets become \${env:…} placeholders).
+  test-jwt    Run the files' JWT customizer scripts once on the server with their samples; print the claims
+              or the script's error (writes nothing). Exit 1 if a script fails.
   demo        plan + apply + plan of examples/tenant.yaml (embedded emulator unless a tenant is configured).
   emulator    Run the Logto Management API emulator (see \`logto-iac emulator --help\`).
   terraform-install <dir>   Install the Terraform provider into a filesystem mirror.
@@ -124,7 +127,18 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
-const COMMANDS = ['validate', 'plan', 'apply', 'drift', 'export', 'demo', 'emulator', 'terraform-install', 'help'];
+const COMMANDS = [
+  'validate',
+  'plan',
+  'apply',
+  'drift',
+  'test-jwt',
+  'export',
+  'demo',
+  'emulator',
+  'terraform-install',
+  'help',
+];
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const command = argv[0];
@@ -226,6 +240,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         });
       case 'drift':
         return await driftCommand(io, common);
+      case 'test-jwt':
+        return await testJwtCommand(io, common);
       case 'export':
         return await exportCommand(io, { ...common, outPath: values.out });
       case 'demo':

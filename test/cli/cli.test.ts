@@ -649,6 +649,39 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(plan.stderr).toContain(`same name "${p}Twin"`);
   });
 
+  it('test-jwt runs each customizer once on the server: the claims (secrets redacted) or the script error', async () => {
+    const path = file(
+      'jwt.yaml',
+      [
+        'jwtCustomizers:',
+        '  access-token:',
+        '    script: ${file:claims.js}',
+        '    environmentVariables:',
+        '      TIER: ${env:JWT_TIER}',
+        '    contextSample: { user: { id: u1 } }',
+        '  client-credentials:',
+        '    script: "const getCustomJwtClaims = async () => { throw new Error(\'no tier\'); };"',
+        '',
+      ].join('\n'),
+    );
+    file(
+      'claims.js',
+      'const getCustomJwtClaims = async ({ context, environmentVariables }) =>\n  ({ uid: context.user.id, tier: environmentVariables.TIER });\n',
+    );
+    t.emulator?.resetStats();
+    const result = await run(['test-jwt', path], { JWT_TIER: 'canary-jwt-tier-77c1' });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toContain('✓ JwtCustomizer.access-token: extra claims {"uid":"u1","tier":"(sensitive)"}');
+    expect(result.stdout).toContain('✗ JwtCustomizer.client-credentials: the script failed: no tier');
+    expect(result.stdout + result.stderr).not.toContain('canary-jwt-tier-77c1');
+    // Nothing was written: the test endpoint is the only request besides the token.
+    if (t.emulator)
+      expect(Object.keys(t.emulator.stats().byRoute).sort()).toEqual([
+        'POST /configs/jwt-customizer/test',
+        'POST /oidc/token',
+      ]);
+  });
+
   it('validate runs the offline cross-object checks that plan runs', async () => {
     const path = file(
       'tenant.yaml',

@@ -97,6 +97,13 @@ const spec = z
       if (problem) ctx.addIssue({ code: 'custom', path: ['script'], message: problem });
     }
     if (!TOKEN_TYPES.includes(s.tokenType)) return;
+    if (s.tokenType === 'access-token' && isRecord(s.contextSample) && !isRecord(s.contextSample.user))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contextSample', 'user'],
+        message:
+          'an access-token context sample needs `user` (an object such as `{"id": "u1"}`): Logto refuses it otherwise',
+      });
     for (const [field, known] of [
       ['tokenSample', TOKEN_SAMPLE_KEYS[s.tokenType]],
       ['contextSample', CONTEXT_SAMPLE_KEYS[s.tokenType]],

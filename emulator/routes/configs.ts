@@ -88,6 +88,16 @@ function customizerValue(body: unknown, key: string): Record<string, unknown> {
   const value: Record<string, unknown> = {};
   for (const k of JWT_FIELDS) if (input[k] !== undefined) value[k] = input[k];
   const context = input.contextSample as Record<string, unknown> | undefined;
+  if (context && key === 'jwt.accessToken' && (typeof context.user !== 'object' || context.user === null))
+    throw new GuardError([
+      {
+        code: 'invalid_type',
+        expected: 'object',
+        received: context.user === undefined ? 'undefined' : typeof context.user,
+        path: ['contextSample', 'user'],
+        message: 'Required',
+      },
+    ]);
   if (context)
     value.contextSample = Object.fromEntries(
       Object.entries(context).filter(([k]) => CONTEXT_SAMPLE_KEYS[key]!.includes(k)),

@@ -100,5 +100,8 @@ describe('JWT customizer bodies, as Logto 1.42 guards them', () => {
       contextSample: { user: { id: 'u1' }, application: { id: 'a1' } },
     });
     expect([context.status, context.json.contextSample]).toEqual([201, { application: { id: 'a1' } }]);
+    // An access token's sample context needs a user.
+    const noUser = await api.call('PUT', '/configs/jwt-customizer/access-token', { script, contextSample: {} });
+    expect([noUser.status, noUser.json.data.issues[0].path]).toEqual([400, ['contextSample', 'user']]);
   });
 });

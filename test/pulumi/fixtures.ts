@@ -245,7 +245,7 @@ export function fixturesFor(prefix: () => string, issuer: () => string): Fixture
         script: `// ${prefix()}\nconst getCustomJwtClaims = async () => ({ tier: 'm2m' });`,
       }),
       drift: () => ({ script: `// ${prefix()} by hand\nconst getCustomJwtClaims = async () => ({});` }),
-      change: () => ({ environmentVariables: { TIER: 'gold' }, contextSample: { application: { name: 'Worker' } } }),
+      change: () => ({ environmentVariables: { TIER: 'gold' }, blockIssuanceOnError: true }),
       replace: { fields: () => ({ tokenType: 'access-token' }), deleteBeforeReplace: false },
       invalid: { args: () => ({ tokenType: 'client-credentials', script: 'const x = ;' }), property: 'script' },
     },

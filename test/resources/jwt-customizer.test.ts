@@ -84,7 +84,12 @@ describe('JwtCustomizer', () => {
         'tokenSample.sub',
         /has no `sub`; its keys are: .*accountId/,
       ],
-      [{ script: script('{}'), contextSample: { account: {} } }, 'contextSample.account', /its keys are: user, grant/],
+      [
+        { script: script('{}'), contextSample: { user: {}, account: {} } },
+        'contextSample.account',
+        /its keys are: user, grant/,
+      ],
+      [{ script: script('{}'), contextSample: { grant: {} } }, 'contextSample.user', /needs `user`/],
     ];
     for (const [spec, field, message] of cases) {
       const error = await expectRefusedBeforeWrites(t, [customizer({ tokenType: 'access-token', ...spec })]);

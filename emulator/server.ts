@@ -573,6 +573,7 @@ const CODES_WITH_DATA = new Set([
   'connector.invalid_config',
   'connector.invalid_certificate',
   'jwt_customizer.general',
+  'request.invalid_input',
 ]);
 
 export function errorResult(err: unknown): HandlerResult {

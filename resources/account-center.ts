@@ -8,8 +8,10 @@
  * entries the user never mentions never diff, and an update sends `fields` complete — the desired entries
  * laid over the live object.
  *
- * `deleteAccountUrl` and `profileFields` are not managed yet: the OpenAPI document types the former as an
- * object while the API reports null, and the latter references custom profile fields by name.
+ * `deleteAccountUrl` (measured: a string, `''` stored as null) and `profileFields` (the tenant's custom
+ * profile fields shown in the prebuilt account center, in order; the API's `[{name}]`) are managed too. The
+ * account center is applied after the run's custom profile fields, and a name that is neither in the tenant
+ * nor in the configuration is refused at plan time (Logto: `custom_profile_fields.entity_not_exists_with_names`).
  */
 import { z } from 'zod';
 import { defineResource, type Live } from './contract.js';
@@ -56,6 +58,20 @@ const spec = z.object({
       'Other origins allowed to use this tenant’s passkeys (WebAuthn related origins), e.g. `https://app.example.com` (order-insensitive).',
     ),
   customCss: z.string().nullable().optional().describe('Custom CSS for the prebuilt account center; null removes it.'),
+  deleteAccountUrl: httpUrl
+    .max(2048)
+    .nullable()
+    .optional()
+    .describe('Where the account center sends users who want to delete their account; null removes it.'),
+  profileFields: z
+    .array(z.string().min(1))
+    .refine((names) => new Set(names).size === names.length, {
+      message: 'a custom profile field can be listed once (Logto refuses duplicates)',
+    })
+    .optional()
+    .describe(
+      'Names of the custom profile fields the prebuilt account center shows, in display order (built-in fields such as `name` are not listed here). Fields not listed are not shown.',
+    ),
 });
 
 export type AccountCenterSpec = z.infer<typeof spec>;
@@ -74,7 +90,11 @@ function toLive(row: ApiAccountCenter): Live<AccountCenterSpec> {
   const fields = isRecord(row.fields) ? row.fields : {};
   for (const field of FIELDS) {
     const key = accessKey(field);
-    const value = key ? fields[key] : row[field];
+    const value = key
+      ? fields[key]
+      : field === 'profileFields' && Array.isArray(row.profileFields)
+        ? (row.profileFields as { name: string }[]).map((f) => f.name)
+        : row[field];
     if (value !== undefined) s[field] = value;
   }
   return { id: row.id ?? ID, spec: s as AccountCenterSpec, outputs: { id: row.id ?? ID }, raw: row };
@@ -87,6 +107,7 @@ function patchBody(changed: Field[], desired: AccountCenterSpec, live: ApiAccoun
   for (const field of changed) {
     if (desired[field] === undefined) continue;
     if (accessKey(field)) touchesFields = true;
+    else if (field === 'profileFields') body.profileFields = desired.profileFields?.map((name) => ({ name }));
     else body[field] = desired[field];
   }
   if (touchesFields) {
@@ -110,7 +131,7 @@ const operations = singletonOperations<ApiAccountCenter, AccountCenterSpec>({
 export const AccountCenter = defineResource<AccountCenterSpec>({
   kind: 'AccountCenter',
   description:
-    'The tenant’s account center (singleton): whether the Account API is on, which profile fields users may see or edit, passkey related origins and custom CSS. Only the fields you set are managed; removing the resource leaves the settings as they are.',
+    'The tenant’s account center (singleton): whether the Account API is on, which profile fields users may see or edit, the custom profile fields it shows, the delete-account link, passkey related origins and custom CSS. Only the fields you set are managed; removing the resource leaves the settings as they are.',
   spec,
   outputs: [{ name: 'id', description: 'Always `default`.', type: 'string', stable: true }],
   immutable: [],
@@ -119,11 +140,31 @@ export const AccountCenter = defineResource<AccountCenterSpec>({
   references: [],
   relations: [],
   singleton: true,
+  after: ['CustomProfileField'],
+
+  async checkLive(ctx, s, planned) {
+    if (!s.profileFields?.length) return [];
+    const live = await ctx.client.get<{ name: string }[]>('/custom-profile-fields');
+    const known = new Set([
+      ...live.map((f) => f.name),
+      ...(planned ?? []).filter((o) => o.kind === 'CustomProfileField').map((o) => String(o.spec.name)),
+    ]);
+    const missing = s.profileFields.filter((name) => !known.has(name));
+    if (missing.length === 0) return [];
+    return [
+      {
+        field: 'profileFields',
+        message: `no custom profile field is named ${missing.map((n) => `"${n}"`).join(', ')} (${planned ? 'the tenant and this configuration have' : 'the tenant has'} ${known.size > 0 ? [...known].sort().join(', ') : 'none'}): Logto refuses it (custom_profile_fields.entity_not_exists_with_names). Built-in fields are governed by the \`…Access\` settings, not listed here`,
+        ...(planned ? {} : { deferrable: true }),
+      },
+    ];
+  },
 
   normalize(s) {
-    // Logto stores "no CSS" as null or as an empty string.
+    // Logto stores "no CSS" and "no delete-account URL" as null or as an empty string.
     const out: Record<string, unknown> = { ...s };
     if (out.customCss === '') out.customCss = null;
+    if (out.deleteAccountUrl === '') out.deleteAccountUrl = null;
     return out as AccountCenterSpec;
   },
 

@@ -1,6 +1,7 @@
 /** `/custom-profile-fields`, addressed by name (facts §21). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, newId, noContent, notExists, notFound, ok, TABLES, table } from '../util.js';
+import { accountCenter } from './account-center.js';
 
 export interface CustomProfileFieldRow extends Record<string, unknown> {
   tenantId: string;
@@ -162,8 +163,17 @@ const customProfileFields: RouteModule = (r) => {
   r.route('DELETE', '/custom-profile-fields/:name', (ctx) => {
     find(ctx);
     delete fields(ctx)[ctx.params.name];
+    // The account center stops showing it (Logto updates `profileFields` with the delete).
+    const center = accountCenter(ctx);
+    if (Array.isArray(center.profileFields))
+      center.profileFields = (center.profileFields as { name: string }[]).filter((f) => f.name !== ctx.params.name);
     return noContent();
   });
 };
 
 export default customProfileFields;
+
+/** Names of the tenant's custom profile fields (what the account center may list). */
+export function customProfileFieldNames(ctx: RequestContext): Set<string> {
+  return new Set(Object.keys(fields(ctx)));
+}

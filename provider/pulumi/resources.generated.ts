@@ -1345,10 +1345,14 @@ export interface AccountCenterArgs {
   readonly webauthnRelatedOrigins?: pulumi.Input<pulumi.Input<string>[]>;
   /** Custom CSS for the prebuilt account center; null removes it. */
   readonly customCss?: pulumi.Input<string | null>;
+  /** Where the account center sends users who want to delete their account; null removes it. */
+  readonly deleteAccountUrl?: pulumi.Input<string | null>;
+  /** Names of the custom profile fields the prebuilt account center shows, in display order (built-in fields such as `name` are not listed here). Fields not listed are not shown. */
+  readonly profileFields?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
- * The tenant’s account center (singleton): whether the Account API is on, which profile fields users may see or edit, passkey related origins and custom CSS. Only the fields you set are managed; removing the resource leaves the settings as they are.
+ * The tenant’s account center (singleton): whether the Account API is on, which profile fields users may see or edit, the custom profile fields it shows, the delete-account link, passkey related origins and custom CSS. Only the fields you set are managed; removing the resource leaves the settings as they are.
  *
  * Type token `pulumi-nodejs:dynamic/logto:AccountCenter`. Singleton: creating it adopts the tenant object, deleting it only forgets it.
  */
@@ -1383,6 +1387,10 @@ export class AccountCenter extends LogtoResource {
   declare readonly webauthnRelatedOrigins: pulumi.Output<string[] | undefined>;
   /** Custom CSS for the prebuilt account center; null removes it. Undefined when the program does not set it. */
   declare readonly customCss: pulumi.Output<string | null | undefined>;
+  /** Where the account center sends users who want to delete their account; null removes it. Undefined when the program does not set it. */
+  declare readonly deleteAccountUrl: pulumi.Output<string | null | undefined>;
+  /** Names of the custom profile fields the prebuilt account center shows, in display order (built-in fields such as `name` are not listed here). Fields not listed are not shown. Undefined when the program does not set it. */
+  declare readonly profileFields: pulumi.Output<string[] | undefined>;
 
   constructor(name: string, args: AccountCenterArgs, opts?: pulumi.CustomResourceOptions) {
     super('AccountCenter', name, args, opts);

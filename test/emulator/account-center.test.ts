@@ -42,3 +42,39 @@ describe('account center', () => {
     expect(await authFailures(api, 'PATCH', '/account-center')).toEqual([401, 401, 401]);
   });
 });
+
+describe('account center: delete-account URL and profile fields, as measured on Logto 1.42', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('checks the URL, lists only existing custom fields once, and forgets a field when it is deleted', async () => {
+    const ftp = await api.call('PATCH', '/account-center', { deleteAccountUrl: 'ftp://x' });
+    expect([ftp.status, ftp.json.data.issues[0].message]).toEqual([
+      400,
+      'deleteAccountUrl must be a valid http(s) URL',
+    ]);
+    const builtin = await api.call('PATCH', '/account-center', { profileFields: [{ name: 'name' }] });
+    expect([builtin.status, builtin.json.code, builtin.json.message]).toEqual([
+      400,
+      'custom_profile_fields.entity_not_exists_with_names',
+      'Cannot find entities with the given names: name',
+    ]);
+    for (const name of ['dept', 'team'])
+      await api.call('POST', '/custom-profile-fields', { name, type: 'Text', label: name, required: false });
+    const twice = await api.call('PATCH', '/account-center', { profileFields: [{ name: 'team' }, { name: 'team' }] });
+    expect([twice.status, twice.json.code, twice.json.data]).toEqual([
+      400,
+      'request.invalid_input',
+      { duplicateNames: ['team'] },
+    ]);
+    const ok = await api.call('PATCH', '/account-center', { profileFields: [{ name: 'team' }, { name: 'dept' }] });
+    expect(ok.json.profileFields).toEqual([{ name: 'team' }, { name: 'dept' }]);
+    await api.call('DELETE', '/custom-profile-fields/team');
+    expect((await api.call('GET', '/account-center')).json.profileFields).toEqual([{ name: 'dept' }]);
+  });
+});

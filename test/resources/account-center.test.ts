@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (t && original) {
     // Put back what these tests touch (matters on a real tenant).
-    const keys = ['enabled', 'fields', 'webauthnRelatedOrigins', 'customCss'];
+    const keys = ['enabled', 'fields', 'webauthnRelatedOrigins', 'customCss', 'deleteAccountUrl', 'profileFields'];
     await t.client.patch('/account-center', Object.fromEntries(keys.map((k) => [k, original[k]])));
   }
   await t?.cleanup();
@@ -43,6 +43,7 @@ const ALL = {
   sessionAccess: 'ReadOnly',
   webauthnRelatedOrigins: ['https://app.example.com', 'https://shop.example.com'],
   customCss: '.account { color: red; }',
+  deleteAccountUrl: 'https://shop.example.com/account/delete',
 };
 
 describe('AccountCenter', () => {
@@ -93,8 +94,48 @@ describe('AccountCenter', () => {
 
   it('rejects malformed settings before any write, naming the fields', async () => {
     const error = await expectRefusedBeforeWrites(t, [
-      ac({ nameAccess: 'Write', customCss: 42, webauthnRelatedOrigins: ['ftp://x.example.com'] }),
+      ac({
+        nameAccess: 'Write',
+        customCss: 42,
+        webauthnRelatedOrigins: ['ftp://x.example.com'],
+        deleteAccountUrl: 'ftp://x.example.com/delete',
+        profileFields: ['dept', 'dept'],
+      }),
     ]);
-    expect(error.issues.map((i) => i.field).sort()).toEqual(['customCss', 'nameAccess', 'webauthnRelatedOrigins.0']);
+    expect(error.issues.map((i) => i.field).sort()).toEqual([
+      'customCss',
+      'deleteAccountUrl',
+      'nameAccess',
+      'profileFields',
+      'webauthnRelatedOrigins.0',
+    ]);
+  });
+
+  it('shows the custom profile fields it lists, in order, applied after them; an unknown name is refused at plan', async () => {
+    const dept = `${t.prefix}dept`;
+    const team = `${t.prefix}team`;
+    const field = (name: string): DesiredObject => ({
+      address: `CustomProfileField.${name}`,
+      kind: 'CustomProfileField',
+      spec: { name, type: 'Text', label: name },
+    });
+    const desired = [ac({ profileFields: [team, dept] }), field(dept), field(team)];
+    const plan = await planTenant(desired, { client: t.client });
+    const center = plan.changes.find((c) => c.kind === 'AccountCenter')!;
+    expect(center.dependsOn.sort()).toEqual([`CustomProfileField.${dept}`, `CustomProfileField.${team}`]);
+    const state = await expectConverges(t, desired);
+    expect((await t.client.get<Ac>('/account-center')).profileFields).toEqual([{ name: team }, { name: dept }]);
+    // The order is managed: swapped by hand, it is drift on exactly `profileFields`.
+    await expectDriftRestored(t, desired, state, 'AccountCenter.main', 'profileFields', () =>
+      t.client.patch('/account-center', { profileFields: [{ name: dept }, { name: team }] }),
+    );
+    const unknown = await expectRefusedBeforeWrites(t, [ac({ profileFields: [`${t.prefix}nosuch`] })]);
+    expect(unknown.issues).toEqual([
+      expect.objectContaining({
+        field: 'profileFields',
+        message: expect.stringMatching(/no custom profile field is named .*entity_not_exists_with_names/),
+      }),
+    ]);
+    await t.client.patch('/account-center', { profileFields: null });
   });
 });

@@ -63,6 +63,7 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
     return v;
   };
   for (const section of NAMED_SECTIONS) follow(doc[section]);
+  follow(doc.accountCenter); // its profileFields name custom profile fields
   // The tenant's one captcha provider carries the prefix in its site key, so the run's clean-up knows it set it.
   if (isObject(doc.captchaProvider) && typeof doc.captchaProvider.siteKey === 'string')
     doc.captchaProvider.siteKey = `${doc.captchaProvider.siteKey}-${prefix}`;

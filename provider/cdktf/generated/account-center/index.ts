@@ -27,6 +27,12 @@ export interface AccountCenterConfig extends cdktf.TerraformMetaArguments {
   */
   readonly customDataAccess?: string;
   /**
+  * Where the account center sends users who want to delete their account; null removes it. When left out, the server value is kept and never shown as a change.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/account_center#delete_account_url AccountCenter#delete_account_url}
+  */
+  readonly deleteAccountUrl?: string;
+  /**
   * Account API access to the primary email: `Off`, `ReadOnly` or `Edit` (API `fields.email`). One of: `Off`, `ReadOnly`, `Edit`. When left out, the server value is kept and never shown as a change.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/account_center#email_access AccountCenter#email_access}
@@ -74,6 +80,12 @@ export interface AccountCenterConfig extends cdktf.TerraformMetaArguments {
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/account_center#profile_access AccountCenter#profile_access}
   */
   readonly profileAccess?: string;
+  /**
+  * Names of the custom profile fields the prebuilt account center shows, in display order (built-in fields such as `name` are not listed here). Fields not listed are not shown. When left out, the server value is kept and never shown as a change.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/account_center#profile_fields AccountCenter#profile_fields}
+  */
+  readonly profileFields?: string[];
   /**
   * Account API access to active sessions: `Off`, `ReadOnly` or `Edit` (API `fields.session`). One of: `Off`, `ReadOnly`, `Edit`. When left out, the server value is kept and never shown as a change.
   *
@@ -152,6 +164,7 @@ export class AccountCenter extends cdktf.TerraformResource {
     this._avatarAccess = config.avatarAccess;
     this._customCss = config.customCss;
     this._customDataAccess = config.customDataAccess;
+    this._deleteAccountUrl = config.deleteAccountUrl;
     this._emailAccess = config.emailAccess;
     this._enabled = config.enabled;
     this._mfaAccess = config.mfaAccess;
@@ -160,6 +173,7 @@ export class AccountCenter extends cdktf.TerraformResource {
     this._passwordAccess = config.passwordAccess;
     this._phoneAccess = config.phoneAccess;
     this._profileAccess = config.profileAccess;
+    this._profileFields = config.profileFields;
     this._sessionAccess = config.sessionAccess;
     this._socialAccess = config.socialAccess;
     this._usernameAccess = config.usernameAccess;
@@ -216,6 +230,22 @@ export class AccountCenter extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get customDataAccessInput() {
     return this._customDataAccess;
+  }
+
+  // delete_account_url - computed: true, optional: true, required: false
+  private _deleteAccountUrl?: string; 
+  public get deleteAccountUrl() {
+    return this.getStringAttribute('delete_account_url');
+  }
+  public set deleteAccountUrl(value: string) {
+    this._deleteAccountUrl = value;
+  }
+  public resetDeleteAccountUrl() {
+    this._deleteAccountUrl = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get deleteAccountUrlInput() {
+    return this._deleteAccountUrl;
   }
 
   // email_access - computed: true, optional: true, required: false
@@ -351,6 +381,22 @@ export class AccountCenter extends cdktf.TerraformResource {
     return this._profileAccess;
   }
 
+  // profile_fields - computed: true, optional: true, required: false
+  private _profileFields?: string[]; 
+  public get profileFields() {
+    return this.getListAttribute('profile_fields');
+  }
+  public set profileFields(value: string[]) {
+    this._profileFields = value;
+  }
+  public resetProfileFields() {
+    this._profileFields = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get profileFieldsInput() {
+    return this._profileFields;
+  }
+
   // session_access - computed: true, optional: true, required: false
   private _sessionAccess?: string; 
   public get sessionAccess() {
@@ -424,6 +470,7 @@ export class AccountCenter extends cdktf.TerraformResource {
       avatar_access: cdktf.stringToTerraform(this._avatarAccess),
       custom_css: cdktf.stringToTerraform(this._customCss),
       custom_data_access: cdktf.stringToTerraform(this._customDataAccess),
+      delete_account_url: cdktf.stringToTerraform(this._deleteAccountUrl),
       email_access: cdktf.stringToTerraform(this._emailAccess),
       enabled: cdktf.booleanToTerraform(this._enabled),
       mfa_access: cdktf.stringToTerraform(this._mfaAccess),
@@ -432,6 +479,7 @@ export class AccountCenter extends cdktf.TerraformResource {
       password_access: cdktf.stringToTerraform(this._passwordAccess),
       phone_access: cdktf.stringToTerraform(this._phoneAccess),
       profile_access: cdktf.stringToTerraform(this._profileAccess),
+      profile_fields: cdktf.listMapper(cdktf.stringToTerraform, false)(this._profileFields),
       session_access: cdktf.stringToTerraform(this._sessionAccess),
       social_access: cdktf.stringToTerraform(this._socialAccess),
       username_access: cdktf.stringToTerraform(this._usernameAccess),
@@ -455,6 +503,12 @@ export class AccountCenter extends cdktf.TerraformResource {
       },
       custom_data_access: {
         value: cdktf.stringToHclTerraform(this._customDataAccess),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      delete_account_url: {
+        value: cdktf.stringToHclTerraform(this._deleteAccountUrl),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
@@ -506,6 +560,12 @@ export class AccountCenter extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "string",
+      },
+      profile_fields: {
+        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._profileFields),
+        isBlock: false,
+        type: "list",
+        storageClassType: "stringList",
       },
       session_access: {
         value: cdktf.stringToHclTerraform(this._sessionAccess),

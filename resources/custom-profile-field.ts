@@ -71,6 +71,13 @@ const spec = z
       .describe(
         'Type-specific settings as JSON, e.g. `{"placeholder":"Sales"}`; `Date` and `Regex` need `format`, `Select` needs `options`, `Checkbox` needs `defaultValue` (`"true"`/`"false"`).',
       ),
+    sieOrder: z
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'Position of the field on the sign-up form, lower first (Logto appends new fields at the end). Several fields may share a position.',
+      ),
   })
   .superRefine((s, ctx) => {
     const needed = REQUIRED_CONFIG[s.type];
@@ -93,6 +100,7 @@ interface ApiCustomProfileField {
   description: string | null;
   required: boolean;
   config: Record<string, unknown> | null;
+  sieOrder?: number;
 }
 
 const KIND = 'CustomProfileField';
@@ -101,6 +109,7 @@ const BODY_FIELDS = ['type', 'label', 'description', 'required', 'config'] as co
 
 function toLive(row: ApiCustomProfileField): Live<CustomProfileFieldSpec> {
   const s: Record<string, unknown> = { name: row.name, type: row.type, required: row.required };
+  if (typeof row.sieOrder === 'number') s.sieOrder = row.sieOrder;
   if (row.label) s.label = row.label;
   if (row.description !== null && row.description !== undefined) s.description = row.description;
   s.config = row.config ?? {};
@@ -126,6 +135,19 @@ function fullBody(desired: CustomProfileFieldSpec, live?: CustomProfileFieldSpec
   if (live && desired.type !== undefined && desired.type !== live.type && desired.config === undefined)
     delete merged.config;
   return merged;
+}
+
+/** PUT ignores `sieOrder`: the position is set through the batch order endpoint, one field at a time here. */
+async function setOrder(ctx: ResourceContext, name: string, sieOrder: number): Promise<Live<CustomProfileFieldSpec>> {
+  invalidate(ctx, `${KIND}:`);
+  const rows = await ctx.client.post<ApiCustomProfileField[]>(
+    `${ROUTE}/properties/sie-order`,
+    { order: [{ name, sieOrder }] },
+    { createsObject: false },
+  );
+  const row = rows.find((r) => r.name === name);
+  if (!row) throw new Error(`custom profile field ${name} is missing from Logto's answer to the order update`);
+  return toLive(row);
 }
 
 export const CustomProfileField = defineResource<CustomProfileFieldSpec>({
@@ -167,12 +189,18 @@ export const CustomProfileField = defineResource<CustomProfileFieldSpec>({
   },
   async create(ctx, s) {
     invalidate(ctx, `${KIND}:`);
-    return toLive(await ctx.client.post<ApiCustomProfileField>(ROUTE, { name: s.name, ...fullBody(s) }));
+    const row = await ctx.client.post<ApiCustomProfileField>(ROUTE, { name: s.name, ...fullBody(s) });
+    return s.sieOrder === undefined || s.sieOrder === row.sieOrder ? toLive(row) : setOrder(ctx, s.name, s.sieOrder);
   },
   async update(ctx, id, changes, live, desired) {
     invalidate(ctx, `${KIND}:`);
-    const body = fullBody({ ...desired, ...changes }, live.spec);
-    return toLive(await ctx.client.put<ApiCustomProfileField>(`${ROUTE}/${seg(id)}`, body));
+    const { sieOrder, ...rest } = changes;
+    let next = live;
+    if (Object.keys(rest).length > 0) {
+      const body = fullBody({ ...desired, ...rest }, live.spec);
+      next = toLive(await ctx.client.put<ApiCustomProfileField>(`${ROUTE}/${seg(id)}`, body));
+    }
+    return sieOrder === undefined ? next : setOrder(ctx, id, sieOrder);
   },
   async delete(ctx, id) {
     invalidate(ctx, `${KIND}:`);

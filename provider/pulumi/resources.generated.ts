@@ -935,6 +935,8 @@ export interface CustomProfileFieldArgs {
   readonly required?: pulumi.Input<boolean>;
   /** Type-specific settings as JSON, e.g. `{"placeholder":"Sales"}`; `Date` and `Regex` need `format`, `Select` needs `options`, `Checkbox` needs `defaultValue` (`"true"`/`"false"`). */
   readonly config?: pulumi.Input<Record<string, unknown>>;
+  /** Position of the field on the sign-up form, lower first (Logto appends new fields at the end). Several fields may share a position. */
+  readonly sieOrder?: pulumi.Input<number>;
 }
 
 /**
@@ -959,6 +961,8 @@ export class CustomProfileField extends LogtoResource {
   declare readonly required: pulumi.Output<boolean | undefined>;
   /** Type-specific settings as JSON, e.g. `{"placeholder":"Sales"}`; `Date` and `Regex` need `format`, `Select` needs `options`, `Checkbox` needs `defaultValue` (`"true"`/`"false"`). Undefined when the program does not set it. */
   declare readonly config: pulumi.Output<Record<string, unknown> | undefined>;
+  /** Position of the field on the sign-up form, lower first (Logto appends new fields at the end). Several fields may share a position. Undefined when the program does not set it. */
+  declare readonly sieOrder: pulumi.Output<number | undefined>;
 
   constructor(name: string, args: CustomProfileFieldArgs, opts?: pulumi.CustomResourceOptions) {
     super('CustomProfileField', name, args, opts);

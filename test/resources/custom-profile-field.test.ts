@@ -45,6 +45,34 @@ describe('CustomProfileField', () => {
     expect(plan.changes.every((c) => c.adopted)).toBe(true);
   });
 
+  it('places fields on the sign-up form by sieOrder (Logto’s batch order endpoint; PUT ignores it)', async () => {
+    const desired = [field('first', { type: 'Text', sieOrder: 20 }), field('second', { type: 'Text', sieOrder: 10 })];
+    const state = await expectConverges(t, desired);
+    const order = async () =>
+      Object.fromEntries(
+        (await t.client.get<(Row & { sieOrder: number })[]>('/custom-profile-fields'))
+          .filter((r) => r.name.startsWith(t.prefix))
+          .map((r) => [r.name.slice(t.prefix.length), r.sieOrder]),
+      );
+    expect(await order()).toMatchObject({ first: 20, second: 10 });
+    // Moved together with another change: both land, and nothing is left to do.
+    const moved = [field('first', { type: 'Text', sieOrder: 5, label: 'First' }), desired[1]!];
+    const plan = await planTenant(moved, { client: t.client, prior: state });
+    expect(
+      plan.changes
+        .find((c) => c.address === 'CustomProfileField.first')!
+        .changes.map((c) => c.field)
+        .sort(),
+    ).toEqual(['label', 'sieOrder']);
+    const next = await expectConverges(t, moved, state);
+    expect(await order()).toMatchObject({ first: 5, second: 10 });
+    await expectDriftRestored(t, moved, next, 'CustomProfileField.second', 'sieOrder', () =>
+      t.client.post('/custom-profile-fields/properties/sie-order', {
+        order: [{ name: `${t.prefix}second`, sieOrder: 99 }],
+      }),
+    );
+  });
+
   it('shows an out-of-band label change as drift and restores it with a full replace', async () => {
     const desired = [field('drifty', { type: 'Text', label: 'Original', description: 'kept' })];
     const { state } = await converge(t, desired);

@@ -39,6 +39,12 @@ export interface CustomProfileFieldConfig extends cdktf.TerraformMetaArguments {
   */
   readonly required?: boolean | cdktf.IResolvable;
   /**
+  * Position of the field on the sign-up form, lower first (Logto appends new fields at the end). Several fields may share a position. When left out, the server value is kept and never shown as a change.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/custom_profile_field#sie_order CustomProfileField#sie_order}
+  */
+  readonly sieOrder?: number;
+  /**
   * Kind of input: Text, Number, Date, Checkbox, Select, Url, Regex, Address, Fullname. Can be changed in place. One of: `Text`, `Number`, `Date`, `Checkbox`, `Select`, `Url`, `Regex`, `Address`, `Fullname`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/custom_profile_field#type CustomProfileField#type}
@@ -100,6 +106,7 @@ export class CustomProfileField extends cdktf.TerraformResource {
     this._label = config.label;
     this._name = config.name;
     this._required = config.required;
+    this._sieOrder = config.sieOrder;
     this._type = config.type;
   }
 
@@ -194,6 +201,22 @@ export class CustomProfileField extends cdktf.TerraformResource {
     return this._required;
   }
 
+  // sie_order - computed: true, optional: true, required: false
+  private _sieOrder?: number; 
+  public get sieOrder() {
+    return this.getNumberAttribute('sie_order');
+  }
+  public set sieOrder(value: number) {
+    this._sieOrder = value;
+  }
+  public resetSieOrder() {
+    this._sieOrder = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get sieOrderInput() {
+    return this._sieOrder;
+  }
+
   // type - computed: false, optional: false, required: true
   private _type?: string; 
   public get type() {
@@ -218,6 +241,7 @@ export class CustomProfileField extends cdktf.TerraformResource {
       label: cdktf.stringToTerraform(this._label),
       name: cdktf.stringToTerraform(this._name),
       required: cdktf.booleanToTerraform(this._required),
+      sie_order: cdktf.numberToTerraform(this._sieOrder),
       type: cdktf.stringToTerraform(this._type),
     };
   }
@@ -253,6 +277,12 @@ export class CustomProfileField extends cdktf.TerraformResource {
         isBlock: false,
         type: "simple",
         storageClassType: "boolean",
+      },
+      sie_order: {
+        value: cdktf.numberToHclTerraform(this._sieOrder),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "number",
       },
       type: {
         value: cdktf.stringToHclTerraform(this._type),

@@ -10,8 +10,9 @@ const domains: RouteModule = (r) => {
   r.route('GET', '/domains/:id', (ctx) => {
     throw notExistsWithId('domains', ctx.params.id);
   });
-  r.route('DELETE', '/domains/:id', (ctx) => {
-    throw notExistsWithId('domains', ctx.params.id);
+  // Logto asks its hostname provider to remove the domain first, so OSS answers "not configured" (measured).
+  r.route('DELETE', '/domains/:id', () => {
+    throw new ApiError(400, 'domain.not_configured', 'Domain hostname provider is not configured.');
   });
 };
 

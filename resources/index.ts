@@ -17,6 +17,7 @@ import { IdTokenConfig } from './id-token-config.js';
 import { JwtCustomizer } from './jwt-customizer.js';
 import { OidcSessionConfig } from './oidc-session-config.js';
 import { Organization } from './organization.js';
+import { OrganizationApplication } from './organization-application.js';
 import { OrganizationRole } from './organization-role.js';
 import { OrganizationScope } from './organization-scope.js';
 import { Role } from './role.js';
@@ -33,6 +34,7 @@ export const catalog: ResourceDefinition<any>[] = [
   OrganizationScope,
   OrganizationRole,
   Organization,
+  OrganizationApplication,
   SsoConnector,
   Connector,
   Hook,

@@ -161,13 +161,25 @@ const globexSaml = new logto.SsoConnector('globex-saml', {
   domains: ['globex.example'],
   branding: { displayName: 'Globex SSO' },
 });
-new logto.Organization('globex', {
+const globex = new logto.Organization('globex', {
   name: 'Globex Corporation',
   description: 'Wholesale customer',
   customData: { accountManager: 'jane@acme.example' },
   jitEmailDomains: ['globex.example'],
   jitRoleIds: [orgBuyer.id],
   jitSsoConnectorIds: [globexSaml.id],
+});
+
+// The fulfilment service acts inside Globex's organization with a machine-to-machine organization role.
+const orgIntegration = new logto.OrganizationRole('org-integration', {
+  name: 'org-integration',
+  description: 'A back-office service acting for the business',
+  type: 'MachineToMachine',
+});
+new logto.OrganizationApplication('fulfilment-at-globex', {
+  organizationId: globex.id,
+  applicationId: fulfilmentService.id,
+  organizationRoleIds: [orgIntegration.id],
 });
 
 // --- Webhook --------------------------------------------------------------------------------------------------

@@ -363,6 +363,34 @@ export class Organization extends LogtoResource {
   }
 }
 
+/** Arguments of {@link OrganizationApplication}. */
+export interface OrganizationApplicationArgs {
+  /** Id of the organization the application joins. Changing it replaces the membership. */
+  readonly organizationId: pulumi.Input<string>;
+  /** Id of the MachineToMachine application. Changing it replaces the membership. */
+  readonly applicationId: pulumi.Input<string>;
+  /** Ids of the MachineToMachine organization roles the application holds in the organization. Authoritative: roles not listed are removed. */
+  readonly organizationRoleIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * A machine-to-machine application as a member of an organization, with the organization roles it holds there (its id is `<organizationId>/<applicationId>`).
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:OrganizationApplication`. Natural key: organizationId + applicationId.
+ */
+export class OrganizationApplication extends LogtoResource {
+  /** Id of the organization the application joins. Changing it replaces the membership. */
+  declare readonly organizationId: pulumi.Output<string>;
+  /** Id of the MachineToMachine application. Changing it replaces the membership. */
+  declare readonly applicationId: pulumi.Output<string>;
+  /** Ids of the MachineToMachine organization roles the application holds in the organization. Authoritative: roles not listed are removed. Undefined when the program does not set it. */
+  declare readonly organizationRoleIds: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: OrganizationApplicationArgs, opts?: pulumi.CustomResourceOptions) {
+    super('OrganizationApplication', name, args, opts);
+  }
+}
+
 /** Arguments of {@link SsoConnector}. */
 export interface SsoConnectorArgs {
   /** Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. */
@@ -1532,6 +1560,7 @@ export const kinds = [
   'OrganizationScope',
   'OrganizationRole',
   'Organization',
+  'OrganizationApplication',
   'SsoConnector',
   'Connector',
   'Hook',

@@ -43,6 +43,7 @@ describe('layout derived from the catalog', () => {
         'organizationRoles',
         'organizationScopes',
         'organizations',
+        'organizationApplications',
         'roles',
         'signInExperience',
         'ssoConnectors',

@@ -76,6 +76,11 @@ function everyKind(p: string): DesiredObject[] {
       },
     },
     {
+      address: 'OrganizationApplication.bot',
+      kind: 'OrganizationApplication',
+      spec: { organizationId: ref('Organization.acme'), applicationId: ref('Application.bot') },
+    },
+    {
       address: 'JwtCustomizer.cc',
       kind: 'JwtCustomizer',
       spec: { tokenType: 'client-credentials', script: `// ${p}\nconst getCustomJwtClaims = () => ({});` },
@@ -181,6 +186,8 @@ describe('prune', () => {
       Connector: `oidc/${p}idp`,
       CustomPhrase: 'ja',
       JwtCustomizer: 'client-credentials',
+      // A membership's key is its two ids (the organization and the application have no other unique name).
+      OrganizationApplication: `${state.objects['Organization.acme']!.id}/${state.objects['Application.bot']!.id}`,
     });
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {

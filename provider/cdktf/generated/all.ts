@@ -25,6 +25,7 @@ export * from './id-token-config/index.js';
 export * from './jwt-customizer/index.js';
 export * from './oidc-session-config/index.js';
 export * from './organization/index.js';
+export * from './organization-application/index.js';
 export * from './organization-role/index.js';
 export * from './organization-scope/index.js';
 export * from './provider/index.js';

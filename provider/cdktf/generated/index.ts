@@ -15,6 +15,7 @@ export * as idTokenConfig from './id-token-config/index.js';
 export * as jwtCustomizer from './jwt-customizer/index.js';
 export * as oidcSessionConfig from './oidc-session-config/index.js';
 export * as organization from './organization/index.js';
+export * as organizationApplication from './organization-application/index.js';
 export * as organizationRole from './organization-role/index.js';
 export * as organizationScope from './organization-scope/index.js';
 export * as role from './role/index.js';

@@ -157,6 +157,25 @@ resource "logto_organization_role" "org_admin" {
   resource_scope_ids     = [logto_api_resource_scope.orders_write.id]
 }
 
+resource "logto_organization_role" "org_integration" {
+  name               = "${var.name_prefix}org-integration"
+  description        = "A back-office service acting for the organization"
+  type               = "MachineToMachine"
+  resource_scope_ids = [logto_api_resource_scope.orders_read.id]
+}
+
+resource "logto_organization" "globex" {
+  name        = "${var.name_prefix}Globex"
+  description = "Wholesale customer"
+}
+
+# The orders worker acts inside Globex's organization with a machine-to-machine organization role.
+resource "logto_organization_application" "orders_worker_at_globex" {
+  organization_id       = logto_organization.globex.id
+  application_id        = logto_application.orders_worker.id
+  organization_role_ids = [logto_organization_role.org_integration.id]
+}
+
 # ---- webhook, SSO, sign-in experience -----------------------------------------------------------
 
 resource "logto_hook" "user_events" {
@@ -249,8 +268,8 @@ resource "logto_custom_phrase" "de" {
 # Extra claims in machine-to-machine tokens. The script can also live in its own file:
 # script = file("${path.module}/jwt/client-credentials.js")
 resource "logto_jwt_customizer" "client_credentials" {
-  token_type = "client-credentials"
-  script     = <<-EOT
+  token_type     = "client-credentials"
+  script         = <<-EOT
     // ${var.name_prefix}
     const getCustomJwtClaims = async ({ token, context }) => {
       return { service: context.application?.name ?? 'unknown' };

@@ -63,6 +63,12 @@ export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Pr
     definitions.set(object.address, definition);
   }
   const deps = new Map<string, string[]>();
+  const addressesOfKind = new Map<string, string[]>();
+  for (const object of byAddress.values()) {
+    const same = addressesOfKind.get(object.kind);
+    if (same) same.push(object.address);
+    else addressesOfKind.set(object.kind, [object.address]);
+  }
   for (const object of byAddress.values()) {
     const definition = definitions.get(object.address);
     if (!definition) continue;
@@ -77,8 +83,7 @@ export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Pr
         if (problem) issues.push({ address: object.address, field, message: `refers to "${v.$ref}", ${problem}` });
       }
     }
-    const after = definition.after ?? [];
-    const ordered = [...byAddress.values()].filter((o) => after.includes(o.kind)).map((o) => o.address);
+    const ordered = (definition.after ?? []).flatMap((kind) => addressesOfKind.get(kind) ?? []);
     deps.set(object.address, [...new Set([...refs.filter((r) => byAddress.has(r)), ...ordered])]);
     const result = validateSpec(definition, placeholderRefs(object.spec ?? {}));
     if (!result.ok) for (const issue of result.issues) issues.push({ address: object.address, ...issue });

@@ -66,7 +66,7 @@ export function factoryInfo(row: Record<string, unknown>): ConnectorFactoryInfo 
 }
 
 /** The verification-code templates every email and SMS connector must have (Logto's connector kit). */
-const REQUIRED_TEMPLATES = ['Register', 'SignIn', 'ForgotPassword'];
+export const REQUIRED_TEMPLATES = ['Register', 'SignIn', 'ForgotPassword'];
 
 const isJson = (v: unknown) => isRecord(v) || Array.isArray(v);
 const TYPE_CHECKS: Record<string, [(v: unknown) => boolean, string]> = {

@@ -16,13 +16,14 @@ import { PHRASE_KEYS } from './phrase-keys.generated.js';
 import { cleanDeep, getOrUndefined, hasCode, isRecord, seg } from './shared.js';
 import { LANGUAGE_TAGS } from './sign-in-experience.js';
 
-const LEAVES = new Set(PHRASE_KEYS);
-/** Dotted paths of the groups (`action`, `account_center.backup_code`…). */
-const BRANCHES = new Set<string>();
-for (const key of PHRASE_KEYS) {
-  const parts = key.split('.');
-  for (let i = 1; i < parts.length; i++) BRANCHES.add(parts.slice(0, i).join('.'));
-}
+/** Dotted paths of Logto's phrases (`action.sign_in`…) and of their groups (`action`…); the emulator checks with them too. */
+export const PHRASES: ReadonlySet<string> = new Set(PHRASE_KEYS);
+export const PHRASE_GROUPS: ReadonlySet<string> = new Set(
+  PHRASE_KEYS.flatMap((key) => {
+    const parts = key.split('.');
+    return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
+  }),
+);
 
 /** Known keys right under `parent` (`''` for the top), for messages. */
 function keysUnder(parent: string): string[] {
@@ -43,12 +44,12 @@ function translationIssues(node: Record<string, unknown>, path: string[] = []): 
     const at = [...path, key];
     const dotted = at.join('.');
     const parent = path.join('.');
-    if (!LEAVES.has(dotted) && !BRANCHES.has(dotted)) {
+    if (!PHRASES.has(dotted) && !PHRASE_GROUPS.has(dotted)) {
       issues.push({
         path: ['translation', ...at],
         message: `Logto has no phrase \`${dotted}\`; ${parent ? `the keys under \`${parent}\` are` : 'the top-level groups are'}: ${listed(keysUnder(parent))}`,
       });
-    } else if (LEAVES.has(dotted)) {
+    } else if (PHRASES.has(dotted)) {
       if (typeof value !== 'string')
         issues.push({ path: ['translation', ...at], message: `\`${dotted}\` is a phrase: give it a string` });
       else if (value === '')

@@ -14,7 +14,7 @@ import { cached, defineResource, invalidate, type Live, type ResourceContext } f
 import { getOrUndefined, isRecord, pickDefined } from './shared.js';
 
 const TOKEN_TYPES = ['access-token', 'client-credentials'] as const;
-type TokenType = (typeof TOKEN_TYPES)[number];
+export type TokenType = (typeof TOKEN_TYPES)[number];
 
 /** Logto's config keys (`GET /configs/jwt-customizer` lists `{key, value}`). */
 const CONFIG_KEYS: Record<TokenType, string> = {
@@ -22,8 +22,11 @@ const CONFIG_KEYS: Record<TokenType, string> = {
   'client-credentials': 'jwt.clientCredentials',
 };
 
-/** The keys of each token type's sample token (Logto's payload guards are strict) and context. */
-const TOKEN_SAMPLE_KEYS: Record<TokenType, string[]> = {
+/**
+ * The keys of each token type's sample token (Logto's payload guards are strict) and context (Logto drops
+ * others). The emulator guards customizer bodies with the same tables.
+ */
+export const TOKEN_SAMPLE_KEYS: Record<TokenType, string[]> = {
   'access-token': [
     'jti',
     'aud',
@@ -39,7 +42,7 @@ const TOKEN_SAMPLE_KEYS: Record<TokenType, string[]> = {
   ],
   'client-credentials': ['jti', 'aud', 'scope', 'clientId', 'kind'],
 };
-const CONTEXT_SAMPLE_KEYS: Record<TokenType, string[]> = {
+export const CONTEXT_SAMPLE_KEYS: Record<TokenType, string[]> = {
   'access-token': ['user', 'grant', 'interaction', 'application', 'organization'],
   'client-credentials': ['application'],
 };

@@ -6,7 +6,7 @@
  * form type, label, whether the factory's config guard requires it (measured, and when), and the values a
  * select allows.
  *
- * Measure, do not write by hand: run it against a Logto whose connectors are installed
+ * Measure, do not write by hand: after `npm run build`, run it against a Logto whose connectors are installed
  * (`../shared/real-logto/setup.sh connectors`), with the LOGTO_E2E_* variables that `setup.sh start` prints:
  *   node scripts/gen-connector-factories.mjs
  */
@@ -15,6 +15,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+let factoryInfo;
+try {
+  ({ factoryInfo } = await import(join(root, 'dist/resources/connector-factory-info.js')));
+} catch (error) {
+  console.error(`gen-connector-factories: cannot load the built code (${error.message}). Run \`npm run build\` first.`);
+  process.exit(1);
+}
 const { LOGTO_E2E_ENDPOINT: endpoint, LOGTO_E2E_APP_ID: appId, LOGTO_E2E_APP_SECRET: secret } = process.env;
 if (!endpoint || !appId || !secret) {
   console.error('gen-connector-factories: set LOGTO_E2E_ENDPOINT, LOGTO_E2E_APP_ID and LOGTO_E2E_APP_SECRET');
@@ -72,25 +79,14 @@ for (const f of factories) {
   for (const item of f.formItems) item.measuredRequired = required.has(item.key);
 }
 
-const reduced = factories.map((f) => ({
-  id: f.id,
-  type: f.type,
-  target: f.target,
-  platform: f.platform ?? null,
-  isStandard: f.isStandard === true,
-  isTokenStorageSupported: f.isTokenStorageSupported === true,
-  name: f.name?.en ?? f.id,
-  fields: (f.formItems ?? []).map((item) => ({
-    key: item.key,
-    type: item.type,
-    label: item.label,
-    required: item.measuredRequired === true,
-    ...(item.selectItems ? { values: item.selectItems.map((s) => s.value) } : {}),
-    ...(item.showConditions
-      ? { when: item.showConditions.map((c) => ({ key: c.targetKey, value: c.expectValue ?? null })) }
-      : {}),
-  })),
-}));
+// The same reduction the provider applies to a tenant's factories at plan time, with the measured flags.
+const reduced = factories.map((f) => {
+  const info = factoryInfo(f);
+  return {
+    ...info,
+    fields: info.fields.map((field, i) => ({ ...field, required: f.formItems[i].measuredRequired === true })),
+  };
+});
 
 const file = join(root, 'resources/connector-factories.generated.ts');
 writeFileSync(

@@ -3,6 +3,7 @@
  * flags (facts §22).
  */
 import { createContext, Script } from 'node:vm';
+import { CONTEXT_SAMPLE_KEYS, TOKEN_SAMPLE_KEYS, type TokenType } from '../../resources/jwt-customizer.js';
 import { ApiError, type RequestContext, type RouteModule, type TenantState } from '../types.js';
 import { GuardError, newId, noContent, notExistsWithId, notFound, ok, SINGLETONS, singleton } from '../util.js';
 
@@ -41,27 +42,8 @@ function customizerKey(ctx: RequestContext): string {
   return key;
 }
 
-/** Keys of the sample token (Logto's payload guards are strict) and context (others are dropped), per type. */
-const TOKEN_SAMPLE_KEYS: Record<string, string[]> = {
-  'jwt.accessToken': [
-    'jti',
-    'aud',
-    'scope',
-    'clientId',
-    'accountId',
-    'expiresWithSession',
-    'grantId',
-    'gty',
-    'sessionUid',
-    'sid',
-    'kind',
-  ],
-  'jwt.clientCredentials': ['jti', 'aud', 'scope', 'clientId', 'kind'],
-};
-const CONTEXT_SAMPLE_KEYS: Record<string, string[]> = {
-  'jwt.accessToken': ['user', 'grant', 'interaction', 'application', 'organization'],
-  'jwt.clientCredentials': ['application'],
-};
+/** The token type a config key stands for (`jwt.accessToken` → `access-token`), for the shared sample tables. */
+const tokenTypeOf = (key: string): TokenType => (key === 'jwt.accessToken' ? 'access-token' : 'client-credentials');
 
 const unrecognized = (path: string[], keys: string[]): GuardError =>
   new GuardError([
@@ -83,7 +65,7 @@ function customizerValue(body: unknown, key: string): Record<string, unknown> {
   const extra = Object.keys(input).filter((k) => !(JWT_FIELDS as readonly string[]).includes(k));
   if (extra.length > 0) throw unrecognized([], extra);
   const token = input.tokenSample as Record<string, unknown> | undefined;
-  const unknownClaims = Object.keys(token ?? {}).filter((k) => !TOKEN_SAMPLE_KEYS[key]!.includes(k));
+  const unknownClaims = Object.keys(token ?? {}).filter((k) => !TOKEN_SAMPLE_KEYS[tokenTypeOf(key)].includes(k));
   if (unknownClaims.length > 0) throw unrecognized(['tokenSample'], unknownClaims);
   const value: Record<string, unknown> = {};
   for (const k of JWT_FIELDS) if (input[k] !== undefined) value[k] = input[k];
@@ -100,7 +82,7 @@ function customizerValue(body: unknown, key: string): Record<string, unknown> {
     ]);
   if (context)
     value.contextSample = Object.fromEntries(
-      Object.entries(context).filter(([k]) => CONTEXT_SAMPLE_KEYS[key]!.includes(k)),
+      Object.entries(context).filter(([k]) => CONTEXT_SAMPLE_KEYS[tokenTypeOf(key)].includes(k)),
     );
   return value;
 }
@@ -224,7 +206,9 @@ const configs: RouteModule = (r) => {
             message: 'Required',
           },
         ]);
-    const unknownClaims = Object.keys(input.token as object).filter((k) => !TOKEN_SAMPLE_KEYS[key]!.includes(k));
+    const unknownClaims = Object.keys(input.token as object).filter(
+      (k) => !TOKEN_SAMPLE_KEYS[tokenTypeOf(key)].includes(k),
+    );
     if (unknownClaims.length > 0) throw unrecognized(['token'], unknownClaims);
     return ok(await runCustomizer(String(input.script ?? ''), input));
   });

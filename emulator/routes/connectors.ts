@@ -4,6 +4,9 @@
  */
 
 import { CONNECTOR_FACTORIES } from '../../resources/connector-factories.generated.js';
+import { REQUIRED_TEMPLATES } from '../../resources/connector-factory-info.js';
+// Logto's clean-deep, which it applies to config and metadata before storing them.
+import { cleanDeep } from '../../resources/shared.js';
 import { ApiError, type RequestContext, type RouteModule, type TenantState } from '../types.js';
 import { emptyPatch, newId, noContent, notFound, ok, SINGLETONS, TABLES, table } from '../util.js';
 import { removeUnavailableSocialTargets } from './sign-in-experience.js';
@@ -139,22 +142,6 @@ function find(ctx: RequestContext): ConnectorRow {
   return row;
 }
 
-/** Logto's clean-deep before storing: empty strings, nulls and empty objects/arrays are dropped. */
-function cleanDeep(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const out = value.map(cleanDeep).filter((v) => v !== undefined);
-    return out.length > 0 ? out : undefined;
-  }
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value).flatMap(([k, v]) => {
-      const c = cleanDeep(v);
-      return c === undefined ? [] : [[k, c] as const];
-    });
-    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
-  }
-  return value === null || value === '' ? undefined : value;
-}
-
 const EXPECTED: Record<string, string> = {
   Text: 'string',
   MultilineText: 'string',
@@ -164,7 +151,6 @@ const EXPECTED: Record<string, string> = {
   MultiSelect: 'array',
 };
 const jsonType = (v: unknown) => (v === undefined ? 'undefined' : Array.isArray(v) ? 'array' : typeof v);
-const REQUIRED_TEMPLATES = ['Register', 'SignIn', 'ForgotPassword'];
 
 /**
  * The factory's config guard, as far as its form describes it (the real guards are zod schemas in each

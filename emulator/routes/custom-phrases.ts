@@ -1,6 +1,6 @@
 /** `/custom-phrases/:languageTag` (facts §17). */
 
-import { PHRASE_KEYS } from '../../resources/phrase-keys.generated.js';
+import { PHRASE_GROUPS, PHRASES } from '../../resources/custom-phrase.js';
 import { LANGUAGE_TAGS } from '../../resources/sign-in-experience.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, newId, noContent, notFound, ok, TABLES, table } from '../util.js';
@@ -27,26 +27,16 @@ function languageTag(ctx: RequestContext): string {
 }
 
 /**
- * Logto's English phrase tree (measured: `resources/phrase-keys.generated.ts`). A custom translation must be
- * strictly a part of it: every key a key of the tree, a string where the tree has a phrase, an object where
- * it has a group.
+ * Whether a translation is strictly a part of Logto's English phrase tree (measured:
+ * `resources/phrase-keys.generated.ts`): every key a key of the tree, a string where the tree has a phrase,
+ * an object where it has a group.
  */
-const LEAVES: ReadonlySet<string> = new Set(PHRASE_KEYS);
-const GROUPS: ReadonlySet<string> = new Set(
-  PHRASE_KEYS.flatMap((key) =>
-    key
-      .split('.')
-      .slice(0, -1)
-      .map((_, i, parts) => parts.slice(0, i + 1).join('.')),
-  ),
-);
-
 function isPartOfTree(node: Record<string, unknown>, path = ''): boolean {
   return Object.entries(node).every(([key, value]) => {
     const dotted = path ? `${path}.${key}` : key;
-    if (typeof value === 'string') return LEAVES.has(dotted);
+    if (typeof value === 'string') return PHRASES.has(dotted);
     return (
-      GROUPS.has(dotted) &&
+      PHRASE_GROUPS.has(dotted) &&
       !!value &&
       typeof value === 'object' &&
       !Array.isArray(value) &&

@@ -31,6 +31,7 @@ Options:
   --faults <file>       JSON fault rules: [{route, method, fault, probability, ...}] or {seed, rules}
   --connector-factories offer Logto's official connector factories (SMTP, HTTP email, Twilio SMS, GitHub, Google, OIDC, SAML);
                         without it there are none, like Logto OSS without connector packages
+  --custom-domains      custom domains work as on Logto Cloud; without it /domains answers like Logto OSS
   -h, --help            show this help`;
 
 /** Runs the command; resolves with the exit code once the server has stopped. */
@@ -51,6 +52,7 @@ export async function runEmulatorCommand(
         'cloud-rate-limit': { type: 'boolean' },
         faults: { type: 'string' },
         'connector-factories': { type: 'boolean' },
+        'custom-domains': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -103,6 +105,7 @@ export async function runEmulatorCommand(
       cloudRateLimit: values['cloud-rate-limit'] === true,
       faults,
       connectorFactories: values['connector-factories'] === true,
+      customDomains: values['custom-domains'] === true,
     });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
@@ -118,6 +121,7 @@ export async function runEmulatorCommand(
   if (typeof values.data === 'string') io.out(`  data file:  ${values.data}`);
   if (values['connector-factories'] === true)
     io.out('  connector factories: the official SMTP, HTTP email, Twilio SMS, GitHub, Google, OIDC and SAML');
+  if (values['custom-domains'] === true) io.out('  custom domains: as on Logto Cloud');
   io.out('');
   io.out('Export these to point logto-iac at it:');
   io.out(`export LOGTO_ENDPOINT=${emu.url}`);

@@ -15,6 +15,7 @@ import { routeModules } from './routes/index.js';
 import { createSeedState, findEmulatorCredentials, MANAGEMENT_API_INDICATOR } from './seed.js';
 import { EmulatorServer, type EmulatorStats } from './server.js';
 import type { TenantState } from './types.js';
+import { SINGLETONS } from './util.js';
 
 export type { CloudRateLimit, FaultConfig, FaultKind, FaultRule } from './faults.js';
 export type { ConnectorFactory } from './routes/connectors.js';
@@ -45,6 +46,11 @@ export interface EmulatorOptions {
    * a list installs exactly those. Applied on every start, so it also replaces the factories of a `data` file.
    */
   connectorFactories?: boolean | ConnectorFactory[];
+  /**
+   * Custom domains work as on Logto Cloud (a hostname provider is configured). Default: off, like Logto OSS,
+   * which answers 400 `domain.not_configured`. Applied on every start, like `connectorFactories`.
+   */
+  customDomains?: boolean;
 }
 
 export interface RunningEmulator {
@@ -105,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     seedConnectorFactories(state, options.connectorFactories === true ? undefined : options.connectorFactories);
     if (options.data) saveState(options.data, state);
   }
+  state.singletons[SINGLETONS.hostnameProvider] = options.customDomains === true;
   const core = new EmulatorServer({
     state,
     modules: routeModules,

@@ -572,6 +572,7 @@ const CODES_WITH_DATA = new Set([
   'single_sign_on.forbidden_domains',
   'connector.invalid_config',
   'connector.invalid_certificate',
+  'application.user_consent_scopes_not_found',
   'jwt_customizer.general',
   'request.invalid_input',
 ]);

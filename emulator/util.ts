@@ -104,6 +104,8 @@ export const TABLES = {
   /** Keyed by field name. */
   customProfileFields: 'custom_profile_fields',
   connectors: 'connectors',
+  /** Custom domains (`routes/domains.ts`). */
+  domains: 'domains',
   /** App-level sign-in experience, keyed by application id. */
   applicationSignInExperiences: 'application_sign_in_experiences',
   /** `POST /hooks/:id/test` calls, recorded instead of sent (keyed by an internal id). */
@@ -135,6 +137,14 @@ export const RELATIONS = {
   appAccessOrganizations: 'application_access_control_organization_relations',
   /** {applicationId, organizationId, organizationRoleId} */
   appAccessOrgRoles: 'application_access_control_org_role_relations',
+  /** Third-party app consent: {applicationId, organizationScopeId} */
+  appConsentOrgScopes: 'application_user_consent_organization_scopes',
+  /** {applicationId, scopeId} */
+  appConsentResourceScopes: 'application_user_consent_resource_scopes',
+  /** {applicationId, scopeId} */
+  appConsentOrgResourceScopes: 'application_user_consent_organization_resource_scopes',
+  /** {applicationId, userScope} */
+  appConsentUserScopes: 'application_user_consent_user_scopes',
 } as const;
 
 export const SINGLETONS = {
@@ -148,6 +158,8 @@ export const SINGLETONS = {
   adminConsole: 'admin_console',
   oidcPrivateKeys: 'oidc_private_keys',
   oidcCookieKeys: 'oidc_cookie_keys',
+  /** `true` when custom domains are available, as on Logto Cloud (see `routes/domains.ts`). */
+  hostnameProvider: 'hostname_provider',
   /** Connector factories offered by this emulator (see `routes/connectors.ts`). */
   connectorFactories: 'connector_factories',
 } as const;

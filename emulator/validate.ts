@@ -4,8 +4,8 @@
  * The document is generated from Logto's zod guards and carries a few artefacts of that conversion, which
  * are repaired before compiling (see `normalise`): zod refinements rendered as `{type:"object",
  * description:"Validator function"}`, literals rendered as `format: "\"Text\""`, JS regex literals in
- * `pattern`, `oneOf` for zod unions (zod unions behave like `anyOf`), and fields with a default listed as
- * required. Validators are compiled lazily per operation and cached: the document is 1.3 MB and the
+ * `pattern`, `oneOf` for zod unions (zod unions behave like `anyOf`), and fields with a default or an
+ * optional nullable union listed as required. Validators are compiled lazily per operation and cached: the document is 1.3 MB and the
  * emulator must start fast.
  *
  * After validation, unknown keys are stripped the way zod's default `object()` does; free-form objects
@@ -334,7 +334,11 @@ function normalise(s: Schema, components: Record<string, Schema>, seen: Set<stri
     const props = s.properties as Record<string, Schema>;
     for (const [k, v] of Object.entries(props)) props[k] = normalise(v, components, seen);
     if (Array.isArray(s.required)) {
-      s.required = (s.required as string[]).filter((r) => props[r]?.default === undefined);
+      // `.optional().nullable().or(…)` loses its `optional` in the document (the app sign-in experience's
+      // links are listed as required, and Logto accepts a body without them).
+      const optionalUnion = (p: Schema | undefined) =>
+        Array.isArray(p?.anyOf) && (p.anyOf as Schema[]).some((b) => b.nullable === true);
+      s.required = (s.required as string[]).filter((r) => props[r]?.default === undefined && !optionalUnion(props[r]));
     }
   }
   return s;

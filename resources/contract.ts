@@ -21,7 +21,10 @@ export type Spec = Record<string, unknown>;
 export interface OutputField {
   name: string;
   description: string;
-  type: 'string' | 'number' | 'boolean' | 'string[]' | 'json';
+  /** `records`: a list of objects whose string fields are `fields` (a custom domain's DNS records). */
+  type: 'string' | 'number' | 'boolean' | 'string[]' | 'json' | 'records';
+  /** The fields of each object of a `records` output (lowercase names). */
+  fields?: string[];
   /** Never printed; Pulumi secret; Terraform Sensitive. */
   sensitive?: boolean;
   /** Does not change once assigned (id, createdAt): plans keep the prior value instead of "known after apply". */

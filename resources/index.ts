@@ -6,9 +6,12 @@ import { ApiResourceScope } from './api-resource-scope.js';
 import { Application } from './application.js';
 import { ApplicationRoleAssignment } from './application-role-assignment.js';
 import { ApplicationSecret } from './application-secret.js';
+import { ApplicationSignInExperience } from './application-sign-in-experience.js';
+import { ApplicationUserConsentScopes } from './application-user-consent-scopes.js';
 import { CaptchaProvider } from './captcha-provider.js';
 import { Connector } from './connector.js';
 import type { ResourceDefinition } from './contract.js';
+import { CustomDomain } from './custom-domain.js';
 import { CustomPhrase } from './custom-phrase.js';
 import { CustomProfileField } from './custom-profile-field.js';
 import { EmailTemplate } from './email-template.js';
@@ -35,6 +38,8 @@ export const catalog: ResourceDefinition<any>[] = [
   OrganizationRole,
   Organization,
   OrganizationApplication,
+  ApplicationUserConsentScopes,
+  ApplicationSignInExperience,
   SsoConnector,
   Connector,
   Hook,
@@ -47,6 +52,7 @@ export const catalog: ResourceDefinition<any>[] = [
   OidcSessionConfig,
   JwtCustomizer,
   CaptchaProvider,
+  CustomDomain,
 ];
 
 export function getDefinition(kind: string): ResourceDefinition<any> {

@@ -3,7 +3,13 @@
  * building. (Memoisation itself is `cached` / `invalidate` in `contract.ts`.) Only generic mechanics live
  * here; anything specific to one API route stays in its module.
  */
+import { z } from 'zod';
 import { cached, invalidate, type Live, type Relation, type ResourceContext, type Spec } from './contract.js';
+
+/** A color as Logto's branding accepts it. */
+export const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');
+/** An absolute http(s) URL (Logto's links and logos). */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'use an absolute http(s) URL' });
 
 /** An HTTP 404 from the client (recognised by shape, so resources do not depend on the client class). */
 export function isNotFound(error: unknown): boolean {
@@ -107,6 +113,47 @@ export function overlay(live: unknown, desired: Record<string, unknown> | undefi
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(desired ?? {})) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/** Flat spec fields that live inside an API object: field → [object, key] (`logoUrl` → `branding.logoUrl`). */
+export type Nesting = Partial<Record<string, readonly [string, string]>>;
+
+/** The value of flat spec `field` in an API row. */
+export function nestedValue(row: Record<string, unknown>, field: string, nesting: Nesting): unknown {
+  const nested = nesting[field];
+  if (!nested) return row[field];
+  const group = row[nested[0]];
+  return isRecord(group) ? group[nested[1]] : undefined;
+}
+
+/**
+ * The write body for `fields` of a flat `desired` spec: top-level fields as they are (through `top`), and
+ * each nested object the fields touch sent complete, desired leaves over the live row's (Logto replaces
+ * these objects wholesale).
+ */
+export function nestedBody(
+  fields: string[],
+  desired: Record<string, unknown>,
+  live: Record<string, unknown>,
+  nesting: Nesting,
+  top: (field: string, value: unknown) => unknown = (_field, value) => value,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  const groups = new Set<string>();
+  for (const field of fields) {
+    if (desired[field] === undefined) continue;
+    const nested = nesting[field];
+    if (nested) groups.add(nested[0]);
+    else body[field] = top(field, desired[field]);
+  }
+  for (const group of groups) {
+    const leaves: Record<string, unknown> = {};
+    for (const [field, at] of Object.entries(nesting)) {
+      if (at && at[0] === group && desired[field] !== undefined) leaves[at[1]] = desired[field];
+    }
+    body[group] = overlay(live[group], leaves);
+  }
+  return body;
 }
 
 /**

@@ -12,7 +12,16 @@
 import { z } from 'zod';
 import { connectorsOffered } from './connector.js';
 import { defineResource, type Live, type ResourceContext } from './contract.js';
-import { isRecord, overlay, singletonOperations } from './shared.js';
+import {
+  hexColor,
+  httpUrl,
+  isRecord,
+  type Nesting,
+  nestedBody,
+  nestedValue,
+  overlay,
+  singletonOperations,
+} from './shared.js';
 
 /** `languageInfo.fallbackLanguage` values accepted by the Management API (OpenAPI enum). */
 // biome-ignore format: a data table
@@ -40,9 +49,6 @@ const MFA_POLICIES = [
   'PromptAtSignInAndSignUpMandatory',
   'PromptOnlyAtSignInMandatory',
 ] as const;
-
-const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');
-const httpUrl = z.url({ protocol: /^https?$/, error: 'use an absolute http(s) URL' });
 
 /** The shape of `signIn` (checked here so a mistake fails before any write). */
 const signInShape = z.strictObject({
@@ -282,7 +288,7 @@ export type SignInExperienceSpec = z.infer<typeof spec>;
 type Field = keyof SignInExperienceSpec;
 
 /** Flat spec field → [API object, key inside it]. Everything else maps to the same top-level key. */
-const NESTED: Partial<Record<Field, [string, string]>> = {
+const NESTED: Nesting = {
   logoUrl: ['branding', 'logoUrl'],
   darkLogoUrl: ['branding', 'darkLogoUrl'],
   favicon: ['branding', 'favicon'],
@@ -325,35 +331,10 @@ function fillPasswordPolicy(value: unknown): Record<string, unknown> {
 function toLive(row: ApiSignInExperience): Live<SignInExperienceSpec> {
   const s: Record<string, unknown> = {};
   for (const field of FIELDS) {
-    const nested = NESTED[field];
-    const value = nested
-      ? isRecord(row[nested[0]])
-        ? (row[nested[0]] as Record<string, unknown>)[nested[1]]
-        : undefined
-      : row[field];
+    const value = nestedValue(row, field, NESTED);
     if (value !== undefined) s[field] = value;
   }
   return { id: row.id ?? ID, spec: s as SignInExperienceSpec, outputs: { id: row.id ?? ID }, raw: row };
-}
-
-/** PATCH body for `fields` of `desired`: touched nested objects are sent complete (desired over live). */
-function patchBody(fields: Field[], desired: SignInExperienceSpec, live: ApiSignInExperience): Record<string, unknown> {
-  const body: Record<string, unknown> = {};
-  const groups = new Set<string>();
-  for (const field of fields) {
-    if (desired[field] === undefined) continue;
-    const nested = NESTED[field];
-    if (nested) groups.add(nested[0]);
-    else body[field] = field === 'passwordPolicy' ? fillPasswordPolicy(desired.passwordPolicy) : desired[field];
-  }
-  for (const group of groups) {
-    const leaves: Record<string, unknown> = {};
-    for (const [field, [g, key]] of Object.entries(NESTED) as [Field, [string, string]][]) {
-      if (g === group && desired[field] !== undefined) leaves[key] = desired[field];
-    }
-    body[group] = overlay(live[group], leaves);
-  }
-  return body;
 }
 
 /**
@@ -374,7 +355,10 @@ const operations = singletonOperations<ApiSignInExperience, SignInExperienceSpec
   route: '/sign-in-exp',
   method: 'PATCH',
   toLive,
-  body: (fields, desired, live) => patchBody(fields as Field[], desired, live),
+  body: (fields, desired, live) =>
+    nestedBody(fields, desired, live, NESTED, (field, value) =>
+      field === 'passwordPolicy' ? fillPasswordPolicy(value) : value,
+    ),
 });
 
 export const SignInExperience = defineResource<SignInExperienceSpec>({

@@ -70,6 +70,7 @@ function withNull(field, type) {
 }
 
 function outputPlainType(output) {
+  if (output.type === 'records') return `{ ${output.fields.map((f) => `${quote(f)}: string`).join('; ')} }[]`;
   return {
     string: 'string',
     number: 'number',

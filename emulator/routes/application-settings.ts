@@ -1,11 +1,25 @@
 /**
  * Per-application settings with their own routes (OpenAPI document, OSS 1.42.0):
- * - `/applications/:applicationId/sign-in-experience` (GET, PUT): branding and terms links of a
- *   third-party app;
+ * - `/applications/:applicationId/sign-in-experience` (GET, PUT): the app-level branding, colors and CSS
+ *   (first-party apps) and display name, logo and terms links (third-party apps' consent page);
+ * - `/applications/:applicationId/user-consent-scopes` (POST, GET, DELETE one): what a third-party app
+ *   asks users to consent to;
  * - `/applications/:applicationId/access-control` (GET, PUT): the app-level access-control rules.
  */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
-import { notExistsWithId, ok, RELATIONS, relation, relationRemove, TABLES, table } from '../util.js';
+import {
+  deleteRelationRow,
+  notExistsWithId,
+  notFound,
+  ok,
+  RELATIONS,
+  relation,
+  relationAdd,
+  relationRemove,
+  relationRows,
+  TABLES,
+  table,
+} from '../util.js';
 import { getApplication } from './applications.js';
 
 type Row = Record<string, unknown>;
@@ -25,6 +39,24 @@ const SIE_FIELDS = ['color', 'branding', 'customCss', 'termsOfUseUrl', 'privacyP
 
 const appSignInExperiences = (ctx: RequestContext) =>
   table<ApplicationSignInExperienceRow>(ctx, TABLES.applicationSignInExperiences);
+
+/** A third-party app's user consent scopes, by the body key Logto uses for each group. */
+const CONSENT = {
+  organizationScopes: {
+    type: 'organization-scopes',
+    relation: RELATIONS.appConsentOrgScopes,
+    column: 'organizationScopeId',
+  },
+  resourceScopes: { type: 'resource-scopes', relation: RELATIONS.appConsentResourceScopes, column: 'scopeId' },
+  organizationResourceScopes: {
+    type: 'organization-resource-scopes',
+    relation: RELATIONS.appConsentOrgResourceScopes,
+    column: 'scopeId',
+  },
+  userScopes: { type: 'user-scopes', relation: RELATIONS.appConsentUserScopes, column: 'userScope' },
+} as const;
+type ConsentGroup = keyof typeof CONSENT;
+const CONSENT_GROUPS = Object.keys(CONSENT) as ConsentGroup[];
 
 export interface AccessControl {
   userIds: string[];
@@ -115,6 +147,33 @@ const applicationSettings: RouteModule = (r) => {
   });
 
   r.route('PUT', '/applications/:applicationId/sign-in-experience', (ctx) => {
+    // Any application type (Logto applies branding to first-party apps and shows the name, logo and links
+    // on third-party apps' consent page). The fields sent are written; `color` and `branding` are replaced
+    // whole; an empty string is stored as null; a body with no known field is refused.
+    const id = ctx.params.applicationId as string;
+    getApplication(ctx, id);
+    const body = ctx.body as Partial<ApplicationSignInExperienceRow>;
+    const sent = SIE_FIELDS.filter((k) => body[k] !== undefined);
+    if (sent.length === 0)
+      throw new ApiError(422, 'entity.invalid_input', 'Invalid input. Value list must not be empty.');
+    const all = appSignInExperiences(ctx);
+    const created = !all[id];
+    const row: ApplicationSignInExperienceRow = all[id] ?? {
+      tenantId: 'default',
+      applicationId: id,
+      color: {},
+      branding: {},
+      customCss: null,
+      termsOfUseUrl: null,
+      privacyPolicyUrl: null,
+      displayName: null,
+    };
+    for (const k of sent) (row as Row)[k] = body[k] === '' ? null : body[k];
+    all[id] = row;
+    return ok(row, created ? 201 : 200);
+  });
+
+  r.route('POST', '/applications/:applicationId/user-consent-scopes', (ctx) => {
     const id = ctx.params.applicationId as string;
     const app = getApplication(ctx, id);
     if (app.isThirdParty !== true) {
@@ -124,26 +183,66 @@ const applicationSettings: RouteModule = (r) => {
         'The feature is only available for third-party applications.',
       );
     }
-    const body = ctx.body as Partial<ApplicationSignInExperienceRow>;
-    const all = appSignInExperiences(ctx);
-    const current = all[id];
-    if (current) {
-      // An update writes the fields sent; JSON fields are replaced, not merged.
-      for (const k of SIE_FIELDS) if (body[k] !== undefined) (current as Row)[k] = body[k];
-      return ok(current);
-    }
-    const row: ApplicationSignInExperienceRow = {
-      tenantId: 'default',
-      applicationId: id,
-      color: body.color ?? {},
-      branding: body.branding ?? {},
-      customCss: body.customCss ?? null,
-      termsOfUseUrl: body.termsOfUseUrl ?? null,
-      privacyPolicyUrl: body.privacyPolicyUrl ?? null,
-      displayName: body.displayName ?? null,
+    const body = ctx.body as Partial<Record<ConsentGroup, string[]>>;
+    const missing = (group: ConsentGroup, tableName: string) =>
+      (body[group] ?? []).filter((scopeId) => !table(ctx, tableName)[scopeId]);
+    const invalid = {
+      invalidOrganizationScopes: missing('organizationScopes', TABLES.organizationScopes),
+      invalidResourceScopes: missing('resourceScopes', TABLES.scopes),
+      invalidOrganizationResourceScopes: missing('organizationResourceScopes', TABLES.scopes),
     };
-    all[id] = row;
-    return ok(row, 201);
+    if (Object.values(invalid).some((ids) => ids.length > 0)) {
+      throw new ApiError(422, 'application.user_consent_scopes_not_found', 'Invalid user consent scopes.', invalid);
+    }
+    // Adding a scope that is already there is not an error (the insert ignores conflicts).
+    for (const group of CONSENT_GROUPS) {
+      const { relation: name, column } = CONSENT[group];
+      for (const scope of body[group] ?? []) relationAdd(ctx, name, { applicationId: id, [column]: scope });
+    }
+    return ok('Created', 201);
+  });
+
+  r.route('GET', '/applications/:applicationId/user-consent-scopes', (ctx) => {
+    const id = ctx.params.applicationId as string;
+    getApplication(ctx, id);
+    const ids = (group: ConsentGroup) =>
+      relationRows(ctx, CONSENT[group].relation, { applicationId: id }).map((r) => r[CONSENT[group].column] as string);
+    const orgScopes = table(ctx, TABLES.organizationScopes);
+    const byResource = (group: ConsentGroup) => {
+      const groups = new Map<string, Row[]>();
+      for (const scopeId of ids(group)) {
+        const scope = table(ctx, TABLES.scopes)[scopeId];
+        if (!scope) continue;
+        const list = groups.get(scope.resourceId as string) ?? [];
+        list.push({ id: scope.id, name: scope.name, description: scope.description ?? null });
+        groups.set(scope.resourceId as string, list);
+      }
+      return [...groups].map(([resourceId, scopes]) => {
+        const { id: rid, name, indicator } = table(ctx, TABLES.resources)[resourceId] ?? {};
+        return { resource: { id: rid, name, indicator }, scopes };
+      });
+    };
+    return ok({
+      organizationScopes: ids('organizationScopes')
+        .filter((scopeId) => orgScopes[scopeId])
+        .map((scopeId) => ({
+          id: scopeId,
+          name: orgScopes[scopeId]!.name,
+          description: orgScopes[scopeId]!.description ?? null,
+        })),
+      resourceScopes: byResource('resourceScopes'),
+      organizationResourceScopes: byResource('organizationResourceScopes'),
+      userScopes: ids('userScopes'),
+    });
+  });
+
+  r.route('DELETE', '/applications/:applicationId/user-consent-scopes/:scopeType/:scopeId', (ctx) => {
+    const id = ctx.params.applicationId as string;
+    getApplication(ctx, id);
+    const group = CONSENT_GROUPS.find((g) => CONSENT[g].type === ctx.params.scopeType);
+    if (!group) throw notFound();
+    const { relation: name, column } = CONSENT[group];
+    return deleteRelationRow(ctx, name, { applicationId: id, [column]: ctx.params.scopeId as string });
   });
 
   r.route('GET', '/applications/:applicationId/access-control', (ctx) => {

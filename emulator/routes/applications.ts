@@ -143,13 +143,17 @@ export function deleteApplicationCascade(ctx: RequestContext, id: string): void 
   relationRemove(ctx, CORE_RELATIONS.applicationsRoles, { applicationId: id });
   relationRemove(ctx, RELATIONS.orgApplications, { applicationId: id });
   relationRemove(ctx, RELATIONS.orgApplicationRoles, { applicationId: id });
-  // App-level sign-in experience and access-control rules (routes/application-settings.ts).
+  // App-level sign-in experience, access-control rules and consent scopes (routes/application-settings.ts).
   delete table(ctx, TABLES.applicationSignInExperiences)[id];
   for (const name of [
     RELATIONS.appAccessUsers,
     RELATIONS.appAccessUserRoles,
     RELATIONS.appAccessOrganizations,
     RELATIONS.appAccessOrgRoles,
+    RELATIONS.appConsentOrgScopes,
+    RELATIONS.appConsentResourceScopes,
+    RELATIONS.appConsentOrgResourceScopes,
+    RELATIONS.appConsentUserScopes,
   ]) {
     relationRemove(ctx, name, { applicationId: id });
   }

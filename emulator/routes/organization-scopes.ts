@@ -85,6 +85,7 @@ const organizationScopes: RouteModule = (r) => {
     if (!all[ctx.params.id]) throw notFound();
     delete all[ctx.params.id];
     relationRemove(ctx, RELATIONS.orgRoleScopes, { organizationScopeId: ctx.params.id });
+    relationRemove(ctx, RELATIONS.appConsentOrgScopes, { organizationScopeId: ctx.params.id });
     return noContent();
   });
 };

@@ -75,6 +75,8 @@ function deleteScopeCascade(ctx: RequestContext, scopeId: string): void {
   delete scopes(ctx)[scopeId];
   relationRemove(ctx, CORE_RELATIONS.rolesScopes, { scopeId });
   relationRemove(ctx, RELATIONS.orgRoleResourceScopes, { scopeId });
+  relationRemove(ctx, RELATIONS.appConsentResourceScopes, { scopeId });
+  relationRemove(ctx, RELATIONS.appConsentOrgResourceScopes, { scopeId });
 }
 
 export const resourceRoutes: RouteModule = (r) => {

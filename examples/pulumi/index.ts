@@ -97,6 +97,25 @@ new logto.ApplicationRoleAssignment('fulfilment-service-roles', {
   applicationId: fulfilmentService.id,
   roleIds: [fulfilmentRole.id],
 });
+// A third-party app: a partner's site that signs Acme customers in and asks them for consent.
+const partnerPortal = new logto.Application('partner-portal', {
+  name: 'Partner Portal',
+  type: 'Traditional',
+  isThirdParty: true,
+  redirectUris: ['https://partners.example/callback'],
+});
+// App-level branding: over the sign-in page for a first-party app, on the consent page for a third-party one.
+new logto.ApplicationSignInExperience('storefront-branding', {
+  applicationId: storefront.id,
+  logoUrl: 'https://cdn.acme.example/storefront-logo.png',
+  primaryColor: '#e4572e',
+});
+new logto.ApplicationSignInExperience('partner-portal-consent-page', {
+  applicationId: partnerPortal.id,
+  displayName: 'Partner Portal by Globex',
+  termsOfUseUrl: 'https://partners.example/terms',
+  privacyPolicyUrl: 'https://partners.example/privacy',
+});
 
 // --- Organization template: scopes and roles ----------------------------------------------------------------
 const readMembers = new logto.OrganizationScope('read-members', {
@@ -110,6 +129,12 @@ const inviteMembers = new logto.OrganizationScope('invite-members', {
 const manageBilling = new logto.OrganizationScope('manage-billing', {
   name: 'manage:billing',
   description: 'Change the plan and payment details',
+});
+new logto.ApplicationUserConsentScopes('partner-portal-consent', {
+  applicationId: partnerPortal.id,
+  userScopes: ['profile', 'email', 'urn:logto:scope:organizations'],
+  resourceScopeIds: [readOrders.id],
+  organizationScopeIds: [readMembers.id],
 });
 new logto.OrganizationRole('org-admin', {
   name: 'org-admin',

@@ -143,6 +143,35 @@ resource "logto_application_role_assignment" "orders_worker" {
   role_ids       = [logto_role.orders_service.id]
 }
 
+# A third-party app: a partner's site that signs your users in and asks them for consent.
+resource "logto_application" "partner_portal" {
+  name           = "${var.name_prefix}Partner portal"
+  type           = "Traditional"
+  is_third_party = true
+  redirect_uris  = ["https://partners.example.com/callback"]
+}
+
+resource "logto_application_user_consent_scopes" "partner_portal" {
+  application_id         = logto_application.partner_portal.id
+  user_scopes            = ["profile", "email"]
+  resource_scope_ids     = [logto_api_resource_scope.orders_read.id]
+  organization_scope_ids = [logto_organization_scope.manage_members.id]
+}
+
+# App-level branding: the storefront's sign-in page, and the partner portal's consent page.
+resource "logto_application_sign_in_experience" "storefront" {
+  application_id = logto_application.spa.id
+  logo_url       = "https://cdn.example.com/storefront-logo.png"
+  primary_color  = "#e4572e"
+}
+
+resource "logto_application_sign_in_experience" "partner_portal" {
+  application_id     = logto_application.partner_portal.id
+  display_name       = "Partner portal"
+  terms_of_use_url   = "https://partners.example.com/terms"
+  privacy_policy_url = "https://partners.example.com/privacy"
+}
+
 # ---- organization template ----------------------------------------------------------------------
 
 resource "logto_organization_scope" "manage_members" {

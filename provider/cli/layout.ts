@@ -10,7 +10,8 @@
  * - a reference field holds keys, not ids, and loses its `Id`/`Ids` suffix: a role's `scopeIds` is written
  *   `scopes`, an organization role's `resourceScopeIds` is `resourceScopes`;
  * - an object's map key fills its natural-key field (`roles.admin` → `name: admin`, `apiResources.<indicator>`
- *   → `indicator`), or `name` for kinds without a natural key (the key is then the user's choice).
+ *   → `indicator`), or `name` for kinds without a natural key (the key is then the user's choice); a natural
+ *   key that is a reference is written as one (`application: storefront`) under a key of the user's choice.
  */
 import type { Reference, ResourceDefinition } from '../../resources/contract.js';
 
@@ -58,6 +59,8 @@ function lowerFirst(s: string): string {
 }
 
 export function plural(word: string): string {
+  // A kind already named in the plural (`ApplicationUserConsentScopes`) keeps its name; `Access` does not.
+  if (/[^siu]s$/.test(word)) return word;
   if (/(s|x|sh|ch)$/.test(word)) return `${word}es`;
   if (/[^aeiou]y$/.test(word)) return `${word.slice(0, -1)}ies`;
   return `${word}s`;
@@ -93,7 +96,10 @@ export function buildLayout(catalog: ResourceDefinition<any>[]): TenantLayout {
     const keyFields = (definition.key?.fields ?? []).filter((f) => f !== parent?.field);
     let keyField: string | undefined;
     let naturalKey = false;
-    if (keyFields.length === 1) {
+    const isReference = (field: string) => [...refs.values()].some((r) => r.field === field);
+    // A key that is a reference (an app's sign-in experience, keyed by its application) is written as the
+    // reference; the map key is then a handle of the user's choice.
+    if (keyFields.length === 1 && !isReference(keyFields[0]!)) {
       keyField = keyFields[0];
       naturalKey = true;
     } else if (!definition.singleton && specFields.includes('name')) {

@@ -391,6 +391,106 @@ export class OrganizationApplication extends LogtoResource {
   }
 }
 
+/** Arguments of {@link ApplicationUserConsentScopes}. */
+export interface ApplicationUserConsentScopesArgs {
+  /** Id of the third-party application (`isThirdParty: true`). Changing it replaces the object. */
+  readonly applicationId: pulumi.Input<string>;
+  /** Ids of the organization scopes users consent to. Authoritative: others are removed (omitted: not managed). */
+  readonly organizationScopeIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Ids of the API resource scopes users consent to. Authoritative: others are removed (omitted: not managed). */
+  readonly resourceScopeIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Ids of the API resource scopes users consent to in the context of an organization (organization tokens). Authoritative: others are removed (omitted: not managed). */
+  readonly organizationResourceScopeIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** User claims users consent to sharing: profile, email, phone, address, custom_data, identities, roles, urn:logto:scope:organizations, urn:logto:scope:organization_roles, urn:logto:scope:sessions. Authoritative: others are removed (omitted: not managed). */
+  readonly userScopes?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * What a third-party application asks its users to consent to: organization scopes, API resource scopes (also in an organization context) and user claims. Each list is authoritative.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:ApplicationUserConsentScopes`. Natural key: applicationId.
+ */
+export class ApplicationUserConsentScopes extends LogtoResource {
+  /** Id of the third-party application (`isThirdParty: true`). Changing it replaces the object. */
+  declare readonly applicationId: pulumi.Output<string>;
+  /** Ids of the organization scopes users consent to. Authoritative: others are removed (omitted: not managed). Undefined when the program does not set it. */
+  declare readonly organizationScopeIds: pulumi.Output<string[] | undefined>;
+  /** Ids of the API resource scopes users consent to. Authoritative: others are removed (omitted: not managed). Undefined when the program does not set it. */
+  declare readonly resourceScopeIds: pulumi.Output<string[] | undefined>;
+  /** Ids of the API resource scopes users consent to in the context of an organization (organization tokens). Authoritative: others are removed (omitted: not managed). Undefined when the program does not set it. */
+  declare readonly organizationResourceScopeIds: pulumi.Output<string[] | undefined>;
+  /** User claims users consent to sharing: profile, email, phone, address, custom_data, identities, roles, urn:logto:scope:organizations, urn:logto:scope:organization_roles, urn:logto:scope:sessions. Authoritative: others are removed (omitted: not managed). Undefined when the program does not set it. */
+  declare readonly userScopes: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: ApplicationUserConsentScopesArgs, opts?: pulumi.CustomResourceOptions) {
+    super('ApplicationUserConsentScopes', name, args, opts);
+  }
+}
+
+/** Arguments of {@link ApplicationSignInExperience}. */
+export interface ApplicationSignInExperienceArgs {
+  /** Id of the application (any type but MachineToMachine). Changing it replaces the object. */
+  readonly applicationId: pulumi.Input<string>;
+  /** Third-party apps: the name shown on the consent page instead of the application name; null removes it. */
+  readonly displayName?: pulumi.Input<string | null>;
+  /** Logo (light mode): on the sign-in page, or on the consent page. */
+  readonly logoUrl?: pulumi.Input<string>;
+  /** Logo in dark mode. */
+  readonly darkLogoUrl?: pulumi.Input<string>;
+  /** First-party apps: favicon of the sign-in page (light mode). */
+  readonly favicon?: pulumi.Input<string>;
+  /** First-party apps: favicon of the sign-in page in dark mode. */
+  readonly darkFavicon?: pulumi.Input<string>;
+  /** First-party apps: primary brand color (hex), e.g. `#5b3ff0`. */
+  readonly primaryColor?: pulumi.Input<string>;
+  /** First-party apps: whether the sign-in page follows the system dark mode. */
+  readonly isDarkModeEnabled?: pulumi.Input<boolean>;
+  /** First-party apps: primary brand color in dark mode (hex). */
+  readonly darkPrimaryColor?: pulumi.Input<string>;
+  /** First-party apps: custom CSS for the sign-in page; null removes it. */
+  readonly customCss?: pulumi.Input<string | null>;
+  /** Third-party apps: terms of use link on the consent page (absolute http(s) URL); null removes it. */
+  readonly termsOfUseUrl?: pulumi.Input<string | null>;
+  /** Third-party apps: privacy policy link on the consent page (absolute http(s) URL); null removes it. */
+  readonly privacyPolicyUrl?: pulumi.Input<string | null>;
+}
+
+/**
+ * The app-level sign-in experience of one application: logos, favicons, colors and CSS over the sign-in page for a first-party app; display name, logo and terms/privacy links on the consent page of a third-party app. Deleting it clears every field (Logto has no delete).
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:ApplicationSignInExperience`. Natural key: applicationId.
+ */
+export class ApplicationSignInExperience extends LogtoResource {
+  /** Id of the application (any type but MachineToMachine). Changing it replaces the object. */
+  declare readonly applicationId: pulumi.Output<string>;
+  /** Third-party apps: the name shown on the consent page instead of the application name; null removes it. Undefined when the program does not set it. */
+  declare readonly displayName: pulumi.Output<string | null | undefined>;
+  /** Logo (light mode): on the sign-in page, or on the consent page. Undefined when the program does not set it. */
+  declare readonly logoUrl: pulumi.Output<string | undefined>;
+  /** Logo in dark mode. Undefined when the program does not set it. */
+  declare readonly darkLogoUrl: pulumi.Output<string | undefined>;
+  /** First-party apps: favicon of the sign-in page (light mode). Undefined when the program does not set it. */
+  declare readonly favicon: pulumi.Output<string | undefined>;
+  /** First-party apps: favicon of the sign-in page in dark mode. Undefined when the program does not set it. */
+  declare readonly darkFavicon: pulumi.Output<string | undefined>;
+  /** First-party apps: primary brand color (hex), e.g. `#5b3ff0`. Undefined when the program does not set it. */
+  declare readonly primaryColor: pulumi.Output<string | undefined>;
+  /** First-party apps: whether the sign-in page follows the system dark mode. Undefined when the program does not set it. */
+  declare readonly isDarkModeEnabled: pulumi.Output<boolean | undefined>;
+  /** First-party apps: primary brand color in dark mode (hex). Undefined when the program does not set it. */
+  declare readonly darkPrimaryColor: pulumi.Output<string | undefined>;
+  /** First-party apps: custom CSS for the sign-in page; null removes it. Undefined when the program does not set it. */
+  declare readonly customCss: pulumi.Output<string | null | undefined>;
+  /** Third-party apps: terms of use link on the consent page (absolute http(s) URL); null removes it. Undefined when the program does not set it. */
+  declare readonly termsOfUseUrl: pulumi.Output<string | null | undefined>;
+  /** Third-party apps: privacy policy link on the consent page (absolute http(s) URL); null removes it. Undefined when the program does not set it. */
+  declare readonly privacyPolicyUrl: pulumi.Output<string | null | undefined>;
+
+  constructor(name: string, args: ApplicationSignInExperienceArgs, opts?: pulumi.CustomResourceOptions) {
+    super('ApplicationSignInExperience', name, args, opts);
+  }
+}
+
 /** Arguments of {@link SsoConnector}. */
 export interface SsoConnectorArgs {
   /** Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. */
@@ -1549,6 +1649,34 @@ export class CaptchaProvider extends LogtoResource {
   }
 }
 
+/** Arguments of {@link CustomDomain}. */
+export interface CustomDomainArgs {
+  /** The host name, e.g. `auth.example.com` (lowercase, no scheme or path). Changing it replaces the domain. */
+  readonly domain: pulumi.Input<string>;
+}
+
+/**
+ * A custom domain for the tenant’s sign-in pages and endpoints (Logto Cloud only): create the DNS record in `dnsRecords`, then Logto verifies it and `status` becomes `Active`.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:CustomDomain`. Natural key: domain.
+ */
+export class CustomDomain extends LogtoResource {
+  /** `PendingVerification`, `PendingSsl`, `Active` or `Error`; refreshed by Logto on every read. */
+  declare readonly status: pulumi.Output<string | undefined>;
+  /** Why verification or the certificate failed (with `Error`). */
+  declare readonly errorMessage: pulumi.Output<string | undefined>;
+  /** The DNS records to create: each a `type`, `name` and `value` (a CNAME to Logto Cloud). */
+  declare readonly dnsRecords: pulumi.Output<{ type: string; name: string; value: string }[] | undefined>;
+  /** Creation time, epoch milliseconds. */
+  declare readonly createdAt: pulumi.Output<number | undefined>;
+  /** The host name, e.g. `auth.example.com` (lowercase, no scheme or path). Changing it replaces the domain. */
+  declare readonly domain: pulumi.Output<string>;
+
+  constructor(name: string, args: CustomDomainArgs, opts?: pulumi.CustomResourceOptions) {
+    super('CustomDomain', name, args, opts);
+  }
+}
+
 /** Every kind this module has a class for (the catalog at generation time). */
 export const kinds = [
   'ApiResource',
@@ -1561,6 +1689,8 @@ export const kinds = [
   'OrganizationRole',
   'Organization',
   'OrganizationApplication',
+  'ApplicationUserConsentScopes',
+  'ApplicationSignInExperience',
   'SsoConnector',
   'Connector',
   'Hook',
@@ -1573,4 +1703,5 @@ export const kinds = [
   'OidcSessionConfig',
   'JwtCustomizer',
   'CaptchaProvider',
+  'CustomDomain',
 ] as const;

@@ -152,7 +152,8 @@ async function prunable(
  * What a delete entry calls an object for people: its `displayKey`, for a child kind prefixed with its
  * parent's (`https://api.example.com/orders/read:orders`), so two parents' same-named children differ. The
  * parent's id stands in when the parent has no key or cannot be read; a child with no key of its own (an
- * application's role assignment) is called by its parent's key alone.
+ * application's role assignment), or an object whose key is one reference (an application's sign-in
+ * experience), is called by the key of the object it belongs to alone.
  */
 async function deleteKey(
   ctx: ResourceContext,
@@ -160,17 +161,21 @@ async function deleteKey(
   spec: Spec,
   liveById: ReadonlyMap<string, Live>,
 ): Promise<string | undefined> {
-  const own = displayKey(definition, spec);
-  const parent = definition.parent;
-  const parentDefinition = parent && definitionFor(parent.kind);
-  const parentId = parent ? spec[parent.field] : undefined;
-  if (!parent || !parentDefinition || typeof parentId !== 'string' || parentId === '') return own;
-  const parentLive =
-    liveById.get(`${parent.kind}:${parentId}`) ??
-    (await readObject(ctx, parentDefinition, parentId, undefined, { relations: [] }));
-  const parentKey = parentLive ? displayKey(parentDefinition, parentLive.spec) : undefined;
-  if (own === undefined) return parentKey;
-  return `${parentKey ?? parentId}/${own}`;
+  const keyFields = definition.key?.fields ?? [];
+  const keyReference =
+    keyFields.length === 1 ? definition.references.find((r) => r.field === keyFields[0] && !r.many) : undefined;
+  const owner = definition.parent ?? keyReference;
+  const own = keyReference ? undefined : displayKey(definition, spec);
+  const ownerDefinition = owner && definitionFor(owner.kind);
+  const ownerId = owner ? spec[owner.field] : undefined;
+  if (!owner || !ownerDefinition || typeof ownerId !== 'string' || ownerId === '')
+    return own ?? displayKey(definition, spec);
+  const ownerLive =
+    liveById.get(`${owner.kind}:${ownerId}`) ??
+    (await readObject(ctx, ownerDefinition, ownerId, undefined, { relations: [] }));
+  const ownerKey = ownerLive ? displayKey(ownerDefinition, ownerLive.spec) : undefined;
+  if (own === undefined) return ownerKey ?? ownerId;
+  return `${ownerKey ?? ownerId}/${own}`;
 }
 
 /** Does this planned action give the object a new id (dependents see UNKNOWN)? */

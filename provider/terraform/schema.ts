@@ -221,7 +221,10 @@ function specAttr(field: FieldInfo, flags: Flags, definition: ResourceDefinition
   };
 }
 
-function outputCtyType(type: OutputField['type']): CtyType {
+function outputCtyType(output: OutputField): CtyType {
+  const { type } = output;
+  if (type === 'records')
+    return ['list', ['object', Object.fromEntries((output.fields ?? []).map((f) => [f, 'string' as CtyType]))]];
   if (type === 'boolean') return 'bool';
   if (type === 'number') return 'number';
   if (type === 'string[]') return ['list', 'string'];
@@ -233,7 +236,7 @@ function outputAttr(output: OutputField, definition: ResourceDefinition<any>): A
     name: snakeCase(output.name),
     field: output.name,
     kind: output.name === 'id' ? 'id' : 'output',
-    type: outputCtyType(output.type),
+    type: outputCtyType(output),
     json: output.type === 'json',
     description: terraformText(output.description + (output.type === 'json' ? ' (JSON text)' : ''), definition),
     required: false,

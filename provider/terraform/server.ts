@@ -25,7 +25,7 @@ import {
   validateSpec,
 } from '../reconcile/index.js';
 import { UNKNOWN as RECONCILE_UNKNOWN } from '../reconcile/types.js';
-import { type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
+import { type CtyType, type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
 import {
   type Attr,
   canonicalJson,
@@ -179,6 +179,14 @@ function forDiff(spec: Spec): Spec {
 function outputValue(attr: Attr, value: unknown): CtyValue {
   if (value === undefined || value === null) return null;
   if (attr.json) return typeof value === 'string' ? value : canonicalJson(value);
+  // A list of objects (`records` outputs): exactly the declared fields, each a string or null.
+  const t = attr.type;
+  if (Array.isArray(t) && t[0] === 'list' && Array.isArray(t[1]) && t[1][0] === 'object') {
+    const fields = Object.keys(t[1][1] as Record<string, CtyType>);
+    return (Array.isArray(value) ? value : []).map((item) =>
+      Object.fromEntries(fields.map((f) => [f, typeof item?.[f] === 'string' ? item[f] : null])),
+    );
+  }
   return value as CtyValue;
 }
 

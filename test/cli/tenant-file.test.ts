@@ -44,6 +44,8 @@ describe('layout derived from the catalog', () => {
         'organizationScopes',
         'organizations',
         'organizationApplications',
+        'applicationUserConsentScopes',
+        'applicationSignInExperiences',
         'roles',
         'signInExperience',
         'ssoConnectors',
@@ -53,6 +55,7 @@ describe('layout derived from the catalog', () => {
         'customPhrases',
         'jwtCustomizers',
         'captchaProvider',
+        'customDomains',
         'accountCenter',
         'idTokenConfig',
         'oidcSessionConfig',
@@ -68,6 +71,14 @@ describe('layout derived from the catalog', () => {
     ]);
     expect(layout.kinds.get('ApiResource')!.keyField).toBe('indicator');
     expect(layout.kinds.get('Application')).toMatchObject({ keyField: 'name', naturalKey: false });
+    // A natural key that is a reference is written as the reference, under a handle.
+    expect(layout.kinds.get('ApplicationSignInExperience')).toMatchObject({ keyField: undefined, naturalKey: false });
+    expect([...layout.kinds.get('ApplicationUserConsentScopes')!.refs.keys()].sort()).toEqual([
+      'application',
+      'organizationResourceScopes',
+      'organizationScopes',
+      'resourceScopes',
+    ]);
     expect(layout.kinds.get('CustomProfileField')).toMatchObject({ keyField: 'name', naturalKey: true });
   });
 });
@@ -344,6 +355,11 @@ describe('generated schemas', () => {
 
   it('the example tenant loads without errors (demo secrets allowed) and covers every kind of the catalog', () => {
     const tenant = loadTenant([EXAMPLE], { catalog, env: {}, allowDemoSecrets: true });
-    expect(new Set(tenant.desired.map((d) => d.kind))).toEqual(new Set(catalog.map((d) => d.kind)));
+    // Custom domains need Logto Cloud and the example applies to Logto OSS too: it shows one in a comment.
+    const cloudOnly = ['CustomDomain'];
+    expect(new Set(tenant.desired.map((d) => d.kind))).toEqual(
+      new Set(catalog.map((d) => d.kind).filter((k) => !cloudOnly.includes(k))),
+    );
+    expect(readFileSync(EXAMPLE, 'utf8')).toMatch(/^# customDomains:\n# {3}auth\.acme\.example: \{\}$/m);
   });
 });

@@ -16,7 +16,7 @@ const createApp = async (body: Record<string, unknown>) => {
 };
 
 describe('/applications/:applicationId/sign-in-experience', () => {
-  it('creates (201), reads, updates (200) a third-party app setting; unknown keys dropped', async () => {
+  it('creates (201), reads, updates (200) the fields sent; color replaced whole; empty strings stored as null', async () => {
     const id = await createApp({ name: 'third', type: 'Traditional', isThirdParty: true });
     const missing = await api.call('GET', `/applications/${id}/sign-in-experience`);
     expect([missing.status, missing.json.code]).toEqual([404, 'entity.not_exists_with_id']);
@@ -25,6 +25,7 @@ describe('/applications/:applicationId/sign-in-experience', () => {
       termsOfUseUrl: 'https://example.com/terms',
       privacyPolicyUrl: '',
       branding: { logoUrl: 'https://example.com/logo.png' },
+      color: { primaryColor: '#112233', isDarkModeEnabled: true },
       displayName: 'Partner',
       foo: 1,
     });
@@ -32,43 +33,52 @@ describe('/applications/:applicationId/sign-in-experience', () => {
     expect(created.json).toEqual({
       tenantId: 'default',
       applicationId: id,
-      color: {},
+      color: { primaryColor: '#112233', isDarkModeEnabled: true },
       branding: { logoUrl: 'https://example.com/logo.png' },
       customCss: null,
       termsOfUseUrl: 'https://example.com/terms',
-      privacyPolicyUrl: '',
+      privacyPolicyUrl: null,
       displayName: 'Partner',
     });
 
     const updated = await api.call('PUT', `/applications/${id}/sign-in-experience`, {
       termsOfUseUrl: null,
       privacyPolicyUrl: 'https://example.com/privacy',
-      color: { primaryColor: '#112233' },
+      color: { darkPrimaryColor: '#445566' },
+      customCss: '',
     });
     expect(updated.status).toBe(200);
     expect(updated.json).toMatchObject({
       termsOfUseUrl: null,
       privacyPolicyUrl: 'https://example.com/privacy',
-      color: { primaryColor: '#112233' },
+      color: { darkPrimaryColor: '#445566' },
       branding: { logoUrl: 'https://example.com/logo.png' },
+      customCss: null,
       displayName: 'Partner',
     });
     expect((await api.call('GET', `/applications/${id}/sign-in-experience`)).json).toEqual(updated.json);
   });
 
-  it('refuses first-party apps (422), unknown apps (404) and invalid bodies (400)', async () => {
+  it('accepts first-party apps; refuses unknown apps (404), bodies with no known field (422) and invalid values (400)', async () => {
     const first = await createApp({ name: 'first', type: 'SPA' });
+    const r = await api.call('PUT', `/applications/${first}/sign-in-experience`, { customCss: 'a{}' });
+    expect(r.status).toBe(201);
     const body = { termsOfUseUrl: 'https://t.example', privacyPolicyUrl: 'https://p.example' };
-    const r = await api.call('PUT', `/applications/${first}/sign-in-experience`, body);
-    expect([r.status, r.json.code]).toEqual([422, 'application.third_party_application_only']);
     const unknown = await api.call('PUT', '/applications/nope/sign-in-experience', body);
     expect([unknown.status, unknown.json.code]).toEqual([404, 'entity.not_exists_with_id']);
     const getUnknown = await api.call('GET', '/applications/nope/sign-in-experience');
     expect([getUnknown.status, getUnknown.json.code]).toEqual([404, 'entity.not_exists_with_id']);
-    const bad = await api.call('PUT', `/applications/${first}/sign-in-experience`, { termsOfUseUrl: 'not a url' });
+    for (const empty of [{}, { foo: 1 }]) {
+      const e = await api.call('PUT', `/applications/${first}/sign-in-experience`, empty);
+      expect([e.status, e.json.code]).toEqual([422, 'entity.invalid_input']);
+    }
+    const bad = await api.call('PUT', `/applications/${first}/sign-in-experience`, {
+      termsOfUseUrl: 'not a url',
+      color: { primaryColor: 'red' },
+    });
     expect([bad.status, bad.json.code]).toEqual([400, 'guard.invalid_input']);
-    expect(bad.json.data.issues.map((i: { path: string[] }) => i.path[0])).toEqual(
-      expect.arrayContaining(['privacyPolicyUrl']),
+    expect(bad.json.data.issues.map((i: { path: string[] }) => i.path.join('.')).sort()).toEqual(
+      expect.arrayContaining(['color.primaryColor', 'termsOfUseUrl']),
     );
   });
 
@@ -147,5 +157,62 @@ describe('/applications/:applicationId/access-control', () => {
     expect([getMissing.status, getMissing.json.code]).toEqual([404, 'entity.not_exists_with_id']);
     // Nothing was written by the failed calls.
     expect((await api.call('GET', `/applications/${app}/access-control`)).json).toEqual(base);
+  });
+});
+
+describe('/applications/:applicationId/user-consent-scopes', () => {
+  it('adds idempotently, answers grouped, deletes one by type (404 when absent), cascades scope deletes', async () => {
+    const app = await createApp({ name: 'partner', type: 'Traditional', isThirdParty: true });
+    const orgScope = (await api.call('POST', '/organization-scopes', { name: 'read:members' })).json.id as string;
+    const resource = (await api.call('POST', '/resources', { name: 'api', indicator: 'https://api.example' })).json;
+    const scope = (await api.call('POST', `/resources/${resource.id}/scopes`, { name: 'read' })).json.id as string;
+    const path = `/applications/${app}/user-consent-scopes`;
+    const body = {
+      organizationScopes: [orgScope],
+      resourceScopes: [scope],
+      organizationResourceScopes: [scope],
+      userScopes: ['email', 'profile'],
+    };
+    expect((await api.call('POST', path, body)).status).toBe(201);
+    expect((await api.call('POST', path, { userScopes: ['email'] })).status).toBe(201);
+    expect((await api.call('POST', path, {})).status).toBe(201);
+    const grouped = { resource: { id: resource.id, name: 'api', indicator: 'https://api.example' } };
+    expect((await api.call('GET', path)).json).toEqual({
+      organizationScopes: [{ id: orgScope, name: 'read:members', description: null }],
+      resourceScopes: [{ ...grouped, scopes: [{ id: scope, name: 'read', description: null }] }],
+      organizationResourceScopes: [{ ...grouped, scopes: [{ id: scope, name: 'read', description: null }] }],
+      userScopes: ['email', 'profile'],
+    });
+    expect((await api.call('DELETE', `${path}/user-scopes/email`)).status).toBe(204);
+    const again = await api.call('DELETE', `${path}/user-scopes/email`);
+    expect([again.status, again.json.code]).toEqual([404, 'entity.not_found']);
+    const badType = await api.call('DELETE', `${path}/scopes/${scope}`);
+    expect(badType.status).toBe(400);
+    await api.call('DELETE', `/resources/${resource.id}/scopes/${scope}`);
+    await api.call('DELETE', `/organization-scopes/${orgScope}`);
+    expect((await api.call('GET', path)).json).toEqual({
+      organizationScopes: [],
+      resourceScopes: [],
+      organizationResourceScopes: [],
+      userScopes: ['profile'],
+    });
+  });
+
+  it('refuses first-party apps (422), unknown scopes (422 with the invalid ids), unknown user scopes (400)', async () => {
+    const first = await createApp({ name: 'first', type: 'SPA' });
+    const r = await api.call('POST', `/applications/${first}/user-consent-scopes`, { userScopes: ['email'] });
+    expect([r.status, r.json.code]).toEqual([422, 'application.third_party_application_only']);
+    expect((await api.call('GET', `/applications/${first}/user-consent-scopes`)).json.userScopes).toEqual([]);
+    const app = await createApp({ name: 'partner2', type: 'Traditional', isThirdParty: true });
+    const missing = await api.call('POST', `/applications/${app}/user-consent-scopes`, { resourceScopes: ['nope'] });
+    expect([missing.status, missing.json.code, missing.json.data]).toEqual([
+      422,
+      'application.user_consent_scopes_not_found',
+      { invalidOrganizationScopes: [], invalidResourceScopes: ['nope'], invalidOrganizationResourceScopes: [] },
+    ]);
+    const badUser = await api.call('POST', `/applications/${app}/user-consent-scopes`, { userScopes: ['openid'] });
+    expect([badUser.status, badUser.json.code]).toEqual([400, 'guard.invalid_input']);
+    const unknown = await api.call('GET', '/applications/nope/user-consent-scopes');
+    expect([unknown.status, unknown.json.code]).toEqual([404, 'entity.not_exists_with_id']);
   });
 });

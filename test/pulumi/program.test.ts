@@ -123,13 +123,15 @@ describe('examples/pulumi under setMocks', () => {
       ApiResource: 2,
       ApiResourceScope: 5,
       Role: 3,
-      Application: 3,
+      Application: 4,
       ApplicationSecret: 1,
       ApplicationRoleAssignment: 1,
       OrganizationScope: 3,
       OrganizationRole: 3,
       Organization: 1,
       OrganizationApplication: 1,
+      ApplicationUserConsentScopes: 1,
+      ApplicationSignInExperience: 2,
       SsoConnector: 1,
       Connector: 2,
       Hook: 1,
@@ -142,6 +144,7 @@ describe('examples/pulumi under setMocks', () => {
       OidcSessionConfig: 1,
       JwtCustomizer: 1,
       CaptchaProvider: 1,
+      CustomDomain: 0, // Logto Cloud only: the example applies to Logto OSS too
     });
     for (const r of result.registrations.filter((x) => x.type.startsWith('pulumi-nodejs:')))
       expect(r.custom).toBe(true);

@@ -38,6 +38,21 @@ function everyKind(p: string): DesiredObject[] {
     { address: 'Application.bot', kind: 'Application', spec: { name: `${p}bot`, type: 'MachineToMachine' } },
     { address: 'Application.web', kind: 'Application', spec: { name: `${p}web`, type: 'Traditional' } },
     {
+      address: 'Application.partner',
+      kind: 'Application',
+      spec: { name: `${p}partner`, type: 'Traditional', isThirdParty: true },
+    },
+    {
+      address: 'ApplicationUserConsentScopes.partner',
+      kind: 'ApplicationUserConsentScopes',
+      spec: { applicationId: ref('Application.partner'), userScopes: ['email'] },
+    },
+    {
+      address: 'ApplicationSignInExperience.web',
+      kind: 'ApplicationSignInExperience',
+      spec: { applicationId: ref('Application.web'), customCss: `.${p} {}` },
+    },
+    {
       address: 'ApplicationSecret.web',
       kind: 'ApplicationSecret',
       spec: { applicationId: ref('Application.web'), name: 'ci' },
@@ -109,7 +124,8 @@ function everyKind(p: string): DesiredObject[] {
   ];
 }
 
-const deletable = catalog.filter((d) => !d.singleton).map((d) => d.kind);
+// Custom domains need Logto Cloud (the reference Logto is OSS): their prune is in custom-domain.test.ts.
+const deletable = catalog.filter((d) => !d.singleton && d.kind !== 'CustomDomain').map((d) => d.kind);
 
 describe('prune', () => {
   it('the fixture covers every deletable kind', () => {
@@ -176,6 +192,9 @@ describe('prune', () => {
       Role: `${p}bot`,
       ApplicationSecret: `${p}web/ci`,
       ApplicationRoleAssignment: `${p}bot`, // nothing but the app's id: the app's name
+      Application: `${p}partner`,
+      ApplicationUserConsentScopes: `${p}partner`, // keyed by one reference: the app's name
+      ApplicationSignInExperience: `${p}web`,
       OrganizationScope: `${p}read`,
       OrganizationRole: `${p}member`,
       Organization: `${p}acme`,
@@ -208,6 +227,7 @@ describe('prune', () => {
     expect(mine.map((c) => [c.kind, c.key]).sort()).toEqual([
       ['ApiResource', `https://${p}api.example.com`],
       ['Application', `${p}bot`],
+      ['Application', `${p}partner`],
       ['Application', `${p}web`],
     ]);
     const result = await applyPlan({ ...plan, changes: mine }, { client: t.client, desired: [], prior: state });

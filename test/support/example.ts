@@ -64,12 +64,14 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
   };
   for (const section of NAMED_SECTIONS) follow(doc[section]);
   follow(doc.accountCenter); // its profileFields name custom profile fields
-  // Organization memberships name their organization and application as single keys, their roles as a list.
-  if (isObject(doc.organizationApplications))
-    for (const value of Object.values(doc.organizationApplications))
-      if (isObject(value))
-        for (const [field, item] of Object.entries(value))
-          value[field] = typeof item === 'string' ? (renamed.get(item) ?? item) : follow(item);
+  // Organization memberships and an app's consent scopes and sign-in experience name their organization and
+  // application as single keys, their roles and scopes as lists.
+  for (const section of ['organizationApplications', 'applicationUserConsentScopes', 'applicationSignInExperiences'])
+    if (isObject(doc[section]))
+      for (const value of Object.values(doc[section]))
+        if (isObject(value))
+          for (const [field, item] of Object.entries(value))
+            value[field] = typeof item === 'string' ? (renamed.get(item) ?? item) : follow(item);
   // The tenant's one captcha provider carries the prefix in its site key, so the run's clean-up knows it set it.
   if (isObject(doc.captchaProvider) && typeof doc.captchaProvider.siteKey === 'string')
     doc.captchaProvider.siteKey = `${doc.captchaProvider.siteKey}-${prefix}`;

@@ -32,6 +32,8 @@ export interface TargetOptions {
    * `setup.sh connectors` installed their packages; `false` offers none, like a bare OSS build.
    */
   connectorFactories?: boolean;
+  /** The emulator offers custom domains as Logto Cloud does (default: no, like Logto OSS). */
+  customDomains?: boolean;
 }
 
 /** Message for `it.skipIf(!target.isEmulator)` style skips. */
@@ -70,6 +72,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
     port: 0,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     connectorFactories: options.connectorFactories ?? true,
+    customDomains: options.customDomains ?? false,
   });
   const client = createClient(
     { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },

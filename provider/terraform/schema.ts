@@ -31,6 +31,7 @@ export const DATA_SOURCE_KINDS = [
   'Connector',
   'CustomPhrase',
   'JwtCustomizer',
+  'CustomDomain',
 ];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */

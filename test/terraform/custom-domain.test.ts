@@ -28,7 +28,7 @@ async function workspace(target: Target, name: string) {
   const terraform = (...args: string[]) =>
     exec('terraform', [...args, '-no-color'], { cwd: work, env, timeoutMs: 180_000 });
   expect((await terraform('init', '-input=false')).code).toBe(0);
-  return terraform;
+  return { terraform, work };
 }
 
 describe('terraform: logto_custom_domain', () => {
@@ -47,7 +47,7 @@ describe('terraform: logto_custom_domain', () => {
   itCloud(
     'on Logto Cloud (emulator only): the DNS record as a list of objects, then no changes',
     async () => {
-      const terraform = await workspace(cloud, 'domain-cloud');
+      const { terraform, work } = await workspace(cloud, 'domain-cloud');
       const apply = await terraform('apply', '-auto-approve', '-input=false');
       expect(apply.code, apply.out).toBe(0);
       const out = JSON.parse((await terraform('output', '-json')).out);
@@ -57,12 +57,22 @@ describe('terraform: logto_custom_domain', () => {
       expect(out.status.value).toBe('PendingVerification');
       const plan = await terraform('plan', '-detailed-exitcode', '-input=false');
       expect(plan.code, plan.out).toBe(0);
+
+      // The data source finds a domain by name, e.g. to create its DNS record with another provider.
+      writeFileSync(
+        join(work, 'lookup.tf'),
+        `data "logto_custom_domain" "auth" {\n  domain = "${cloud.prefix}.auth.example.com"\n}\n` +
+          'output "looked_up" {\n  value = data.logto_custom_domain.auth.dns_records[0].value\n}\n',
+      );
+      const lookup = await terraform('apply', '-auto-approve', '-input=false');
+      expect(lookup.code, lookup.out).toBe(0);
+      expect(JSON.parse((await terraform('output', '-json')).out).looked_up.value).toBe('domains.logto.app');
     },
     240_000,
   );
 
   it('on Logto OSS: the apply fails naming Logto Cloud, and nothing is written', async () => {
-    const terraform = await workspace(oss, 'domain-oss');
+    const { terraform } = await workspace(oss, 'domain-oss');
     const apply = await terraform('apply', '-auto-approve', '-input=false');
     expect(apply.code).toBe(1);
     expect(apply.out.replace(/\s+/g, ' ')).toMatch(/custom domains need Logto Cloud/);

@@ -16,6 +16,7 @@ export * from './data-logto-api-resource/index.js';
 export * from './data-logto-application/index.js';
 export * from './data-logto-captcha-provider/index.js';
 export * from './data-logto-connector/index.js';
+export * from './data-logto-custom-domain/index.js';
 export * from './data-logto-custom-phrase/index.js';
 export * from './data-logto-email-template/index.js';
 export * from './data-logto-jwt-customizer/index.js';

@@ -28,6 +28,7 @@ export * as dataLogtoApiResource from './data-logto-api-resource/index.js';
 export * as dataLogtoApplication from './data-logto-application/index.js';
 export * as dataLogtoCaptchaProvider from './data-logto-captcha-provider/index.js';
 export * as dataLogtoConnector from './data-logto-connector/index.js';
+export * as dataLogtoCustomDomain from './data-logto-custom-domain/index.js';
 export * as dataLogtoCustomPhrase from './data-logto-custom-phrase/index.js';
 export * as dataLogtoEmailTemplate from './data-logto-email-template/index.js';
 export * as dataLogtoJwtCustomizer from './data-logto-jwt-customizer/index.js';

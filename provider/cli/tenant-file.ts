@@ -1,8 +1,9 @@
 /**
- * Tenant files → `DesiredObject[]`: discovery, parsing, variable substitution, merging of several files,
- * translation from the file's nested, key-based form (see `layout.ts`) into flat objects with `Ref`s, and
- * every offline check (unknown fields, schema, references, literal secrets). All problems are collected and
- * reported together; nothing here talks to the API.
+ * Tenant files → `DesiredObject[]`, in named steps that `analyzeTenant` runs in order: `readTenantFiles`
+ * (discovery, parsing, variable substitution, merging of several files into entries), `buildObjects`
+ * (translation from the file's nested, key-based form, see `layout.ts`, into flat objects with `Ref`s), then
+ * the offline checks `checkDemoSecrets`, `checkReferences` and `checkSchemas`. All problems are collected in
+ * one `Collector` and reported together; nothing here talks to the API.
  */
 import { dirname } from 'node:path';
 import type { ResourceDefinition } from '../../resources/contract.js';
@@ -73,7 +74,8 @@ export function isRef(value: unknown): value is Ref {
   );
 }
 
-interface Entry {
+/** One top-level object (or singleton) of a file, before translation. */
+export interface Entry {
   layout: KindLayout;
   key: string;
   body: unknown;
@@ -82,7 +84,8 @@ interface Entry {
   substituted: Set<string>;
 }
 
-class Collector {
+/** Problems found so far, with file positions. */
+export class Collector {
   readonly problems: Problem[] = [];
   error(source: SourceFile | undefined, path: Path, message: string, fix?: string) {
     this.add('error', source, path, message, fix);
@@ -110,13 +113,50 @@ class Collector {
   }
 }
 
-/** Everything `validate` reports; `loadTenant` throws when it holds errors. */
+/**
+ * Everything `validate` reports; `loadTenant` throws when it holds errors. The steps, each a function of its
+ * own: read the files (parsing and variables), build the objects and their references, then check them.
+ */
 export function analyzeTenant(
   paths: string[],
   options: LoadOptions = {},
 ): { tenant: LoadedTenant; problems: Problem[] } {
   const layout = buildLayout(options.catalog ?? defaultCatalog());
   const out = new Collector();
+  const read = readTenantFiles(paths, layout, options.env ?? process.env, out);
+  const built = buildObjects(read.entries, layout, out);
+  checkDemoSecrets(read.variables, built, layout, options.allowDemoSecrets ?? false, out);
+  checkReferences(built, layout, out);
+  checkSchemas(built, layout, out);
+
+  const errors = out.problems.filter((p) => p.severity === 'error');
+  const warnings = out.problems.filter((p) => p.severity === 'warning');
+  const { desired, origins } = built;
+  return {
+    tenant: { files: read.files, desired, allowDelete: read.allowDelete, variables: read.variables, warnings, origins },
+    problems: [...errors, ...warnings],
+  };
+}
+
+/** What the files say, before translation: one entry per object, with the variables they used. */
+export interface ReadFiles {
+  files: string[];
+  entries: Entry[];
+  variables: VariableUse[];
+  allowDelete: string[];
+}
+
+/**
+ * Step 1: discover and parse the files, substitute variables, and split each file into entries (one per
+ * top-level object or singleton). Unknown sections, a bad `version`, unknown `allowDelete` kinds and an
+ * object defined twice are reported here.
+ */
+export function readTenantFiles(
+  paths: string[],
+  layout: TenantLayout,
+  env: NodeJS.ProcessEnv,
+  out: Collector,
+): ReadFiles {
   const { files, problems: discoveryProblems } = discoverFiles(paths);
   out.problems.push(...discoveryProblems);
   const variables: VariableUse[] = [];
@@ -128,7 +168,7 @@ export function analyzeTenant(
     const { source, problems } = readSource(file, dirname(file));
     out.problems.push(...problems);
     if (!source) continue;
-    const substitution = substitute(source, options.env ?? process.env);
+    const substitution = substitute(source, env);
     out.problems.push(...substitution.problems);
     variables.push(...substitution.uses);
     const root = substitution.value;
@@ -214,23 +254,51 @@ export function analyzeTenant(
     entries.push(entry);
   }
 
-  const desired: DesiredObject[] = [];
-  const origins = new Map<string, ObjectOrigin>();
-  const refUses: Array<{ ref: Ref; kind: string; value: string; source: SourceFile; path: Path }> = [];
+  return { files, entries, variables, allowDelete: [...allowDelete] };
+}
 
-  const translate = (
+/** The objects the entries describe, where each came from, and every reference they make. */
+export interface BuiltObjects {
+  desired: DesiredObject[];
+  origins: Map<string, ObjectOrigin>;
+  refUses: Array<{ ref: Ref; kind: string; value: string; source: SourceFile; path: Path }>;
+}
+
+/**
+ * Step 2: translate entries from the file's nested, key-based form into flat objects: children under their
+ * parents, references by key (`Ref`s, to be resolved by the reconciler), natural keys from map keys. Unknown
+ * fields and literal secrets in sensitive fields are reported here.
+ */
+export function buildObjects(entries: Entry[], layout: TenantLayout, out: Collector): BuiltObjects {
+  const builder = new ObjectBuilder(layout, out);
+  for (const entry of entries) {
+    const key = entry.layout.singleton ? SINGLETON_KEY : entry.key;
+    builder.object(entry, entry.layout, key, entry.body, entry.path);
+  }
+  return builder.built;
+}
+
+class ObjectBuilder {
+  readonly built: BuiltObjects = { desired: [], origins: new Map(), refUses: [] };
+  constructor(
+    private readonly layout: TenantLayout,
+    private readonly out: Collector,
+  ) {}
+
+  /** One object from its entry's body: its fields, references and natural key, then its children. */
+  object(
     entry: Entry,
     kindLayout: KindLayout,
     key: string,
     body: unknown,
     path: Path,
     parent?: { address: string; key: string },
-  ) => {
+  ): void {
     const { source } = entry;
     const address = addressOf(kindLayout.kind, key);
     if (body === null || body === undefined) body = {};
     if (!isPlainObject(body)) {
-      out.error(
+      this.out.error(
         source,
         path,
         `expected the fields of ${kindLayout.kind} "${key}" as a map`,
@@ -248,7 +316,7 @@ export function analyzeTenant(
       if (childSections.has(field)) continue;
       const ref = kindLayout.refs.get(field);
       if (ref) {
-        const refs = toRefs(ref, value, fieldPath);
+        const refs = this.refs(ref, value, fieldPath, source);
         if (refs !== undefined) {
           spec[ref.field] = refs;
           fields.set(ref.field, fieldPath);
@@ -257,7 +325,7 @@ export function analyzeTenant(
       }
       const raw = rawRefFields.get(field);
       if (raw) {
-        out.error(
+        this.out.error(
           source,
           fieldPath,
           `"${field}" holds ids; the tenant file names objects by key`,
@@ -266,7 +334,7 @@ export function analyzeTenant(
         continue;
       }
       if (kindLayout.parent && field === kindLayout.parent.field) {
-        out.error(
+        this.out.error(
           source,
           fieldPath,
           `"${field}" is given by nesting`,
@@ -281,7 +349,7 @@ export function analyzeTenant(
           ...childSections.keys(),
         ];
         const hint = suggest(field, candidates);
-        out.error(
+        this.out.error(
           source,
           fieldPath,
           `unknown field "${field}" for ${kindLayout.kind}`,
@@ -296,7 +364,7 @@ export function analyzeTenant(
       const given = spec[kindLayout.keyField];
       if (given === undefined) spec[kindLayout.keyField] = ownKey(key, parent);
       else if (kindLayout.naturalKey && given !== ownKey(key, parent)) {
-        out.error(
+        this.out.error(
           source,
           fields.get(kindLayout.keyField) ?? path,
           `${kindLayout.keyField} ${JSON.stringify(given)} differs from the object's key "${ownKey(key, parent)}"`,
@@ -304,10 +372,23 @@ export function analyzeTenant(
         );
       }
     }
-    checkSensitive(kindLayout, spec, fields, entry);
-    desired.push({ address, kind: kindLayout.kind, spec });
-    origins.set(address, { source, path, fields });
+    checkSensitive(kindLayout, spec, fields, entry, this.out);
+    this.built.desired.push({ address, kind: kindLayout.kind, spec });
+    this.built.origins.set(address, { source, path, fields });
 
+    this.children(entry, kindLayout, key, address, body, path);
+  }
+
+  /** The children nested under an object: maps of child objects, or lists of keys (an app's roles). */
+  private children(
+    entry: Entry,
+    kindLayout: KindLayout,
+    key: string,
+    address: string,
+    body: Record<string, unknown>,
+    path: Path,
+  ): void {
+    const { source } = entry;
     for (const child of kindLayout.children) {
       const value = body[child.section];
       if (value === undefined || value === null) continue;
@@ -315,7 +396,7 @@ export function analyzeTenant(
       if (child.listForm) {
         const listRef = child.listForm;
         if (!Array.isArray(value)) {
-          out.error(
+          this.out.error(
             source,
             childPath,
             `"${child.section}" must be a list of ${listRef.kind} keys`,
@@ -324,33 +405,46 @@ export function analyzeTenant(
           continue;
         }
         if (listRef.many) {
-          const refs = toRefs(listRef, value, childPath);
+          const refs = this.refs(listRef, value, childPath, source);
           if (refs === undefined) continue;
           const childAddress = addressOf(child.kind, key);
           const childSpec: Record<string, unknown> = { [listRef.field]: refs };
           if (child.parent) childSpec[child.parent.field] = { $ref: address } satisfies Ref;
-          desired.push({ address: childAddress, kind: child.kind, spec: childSpec });
-          origins.set(childAddress, { source, path: childPath, fields: new Map([[listRef.field, childPath]]) });
+          this.built.desired.push({ address: childAddress, kind: child.kind, spec: childSpec });
+          this.built.origins.set(childAddress, {
+            source,
+            path: childPath,
+            fields: new Map([[listRef.field, childPath]]),
+          });
         } else {
           value.forEach((item, index) => {
             const itemPath = [...childPath, index];
-            const ref = toRefs(listRef, item, itemPath);
+            const ref = this.refs(listRef, item, itemPath, source);
             if (ref === undefined) return;
             const childAddress = addressOf(child.kind, `${key}/${String(item)}`);
             const childSpec: Record<string, unknown> = { [listRef.field]: ref };
             if (child.parent) childSpec[child.parent.field] = { $ref: address } satisfies Ref;
-            if (origins.has(childAddress)) {
-              out.error(source, itemPath, `${listRef.kind} "${String(item)}" is listed twice`, 'remove the duplicate');
+            if (this.built.origins.has(childAddress)) {
+              this.out.error(
+                source,
+                itemPath,
+                `${listRef.kind} "${String(item)}" is listed twice`,
+                'remove the duplicate',
+              );
               return;
             }
-            desired.push({ address: childAddress, kind: child.kind, spec: childSpec });
-            origins.set(childAddress, { source, path: itemPath, fields: new Map([[listRef.field, itemPath]]) });
+            this.built.desired.push({ address: childAddress, kind: child.kind, spec: childSpec });
+            this.built.origins.set(childAddress, {
+              source,
+              path: itemPath,
+              fields: new Map([[listRef.field, itemPath]]),
+            });
           });
         }
         continue;
       }
       if (!isPlainObject(value)) {
-        out.error(
+        this.out.error(
           source,
           childPath,
           `"${child.section}" must be a map from key to fields`,
@@ -359,92 +453,100 @@ export function analyzeTenant(
         continue;
       }
       for (const [childKey, childBody] of Object.entries(value)) {
-        translate(entry, child, `${key}/${childKey}`, childBody, [...childPath, childKey], { address, key });
+        this.object(entry, child, `${key}/${childKey}`, childBody, [...childPath, childKey], { address, key });
       }
     }
+  }
 
-    function toRefs(ref: RefField, value: unknown, at: Path): Ref | Ref[] | undefined {
-      const one = (item: unknown, itemPath: Path): Ref | undefined => {
-        if (typeof item !== 'string' || item === '') {
-          out.error(
-            source,
-            itemPath,
-            `expected the key of a ${ref.kind} (a string), got ${JSON.stringify(item)}`,
-            refFix(layout, ref),
-          );
-          return undefined;
-        }
-        const r: Ref = { $ref: addressOf(ref.kind, item) };
-        refUses.push({ ref: r, kind: ref.kind, value: item, source, path: itemPath });
-        return r;
-      };
-      if (!ref.many) return value === null ? undefined : one(value, at);
-      // Keys of children may be grouped by parent: `scopes: { <resource>: [read, write] }`.
-      if (isPlainObject(value) && layout.kinds.get(ref.kind)?.parent) {
-        const refs: Ref[] = [];
-        for (const [parentKey, names] of Object.entries(value)) {
-          const list = Array.isArray(names) ? names : [names];
-          list.forEach((name, index) => {
-            const r = one(
-              typeof name === 'string' ? `${parentKey}/${name}` : name,
-              Array.isArray(names) ? [...at, parentKey, index] : [...at, parentKey],
-            );
-            if (r) refs.push(r);
-          });
-        }
-        return refs;
-      }
-      if (!Array.isArray(value)) {
-        out.error(source, at, `"${ref.fileName}" must be a list of ${ref.kind} keys`, refFix(layout, ref));
+  /** The keys a reference field holds, as references (recorded for the existence check). */
+  private refs(ref: RefField, value: unknown, at: Path, source: SourceFile): Ref | Ref[] | undefined {
+    const one = (item: unknown, itemPath: Path): Ref | undefined => {
+      if (typeof item !== 'string' || item === '') {
+        this.out.error(
+          source,
+          itemPath,
+          `expected the key of a ${ref.kind} (a string), got ${JSON.stringify(item)}`,
+          refFix(this.layout, ref),
+        );
         return undefined;
       }
+      const r: Ref = { $ref: addressOf(ref.kind, item) };
+      this.built.refUses.push({ ref: r, kind: ref.kind, value: item, source, path: itemPath });
+      return r;
+    };
+    if (!ref.many) return value === null ? undefined : one(value, at);
+    // Keys of children may be grouped by parent: `scopes: { <resource>: [read, write] }`.
+    if (isPlainObject(value) && this.layout.kinds.get(ref.kind)?.parent) {
       const refs: Ref[] = [];
-      value.forEach((item, index) => {
-        const r = one(item, [...at, index]);
-        if (r) refs.push(r);
-      });
+      for (const [parentKey, names] of Object.entries(value)) {
+        const list = Array.isArray(names) ? names : [names];
+        list.forEach((name, index) => {
+          const r = one(
+            typeof name === 'string' ? `${parentKey}/${name}` : name,
+            Array.isArray(names) ? [...at, parentKey, index] : [...at, parentKey],
+          );
+          if (r) refs.push(r);
+        });
+      }
       return refs;
     }
-  };
-
-  function checkSensitive(
-    kindLayout: KindLayout,
-    spec: Record<string, unknown>,
-    fields: Map<string, Path>,
-    entry: Entry,
-  ) {
-    for (const field of kindLayout.definition.sensitive ?? []) {
-      const value = spec[field];
-      const base = fields.get(field);
-      if (value === undefined || value === null || !base) continue;
-      const visit = (v: unknown, p: Path, secretPosition: boolean) => {
-        if (typeof v === 'string') {
-          if (secretPosition && v !== '' && !entry.substituted.has(pathKey(p)) && !containsPlaceholder(v)) {
-            out.error(
-              entry.source,
-              p,
-              `literal secret in sensitive field ${formatPath(p)}`,
-              'secrets come from variables: write ${env:NAME} (or ${file:path}) and set it outside the file',
-            );
-          }
-        } else if (Array.isArray(v)) {
-          v.forEach((item, i) => {
-            visit(item, [...p, i], secretPosition);
-          });
-        } else if (isPlainObject(v))
-          for (const [k, item] of Object.entries(v)) visit(item, [...p, k], secretPosition || SECRET_KEY.test(k));
-      };
-      visit(value, base, typeof value === 'string' || SECRET_KEY.test(field));
+    if (!Array.isArray(value)) {
+      this.out.error(source, at, `"${ref.fileName}" must be a list of ${ref.kind} keys`, refFix(this.layout, ref));
+      return undefined;
     }
+    const refs: Ref[] = [];
+    value.forEach((item, index) => {
+      const r = one(item, [...at, index]);
+      if (r) refs.push(r);
+    });
+    return refs;
   }
+}
 
-  for (const entry of entries) {
-    if (entry.layout.singleton) translate(entry, entry.layout, SINGLETON_KEY, entry.body, entry.path);
-    else translate(entry, entry.layout, entry.key, entry.body, entry.path);
+/** Literal values in secret positions of sensitive fields: secrets must come from variables. */
+function checkSensitive(
+  kindLayout: KindLayout,
+  spec: Record<string, unknown>,
+  fields: Map<string, Path>,
+  entry: Entry,
+  out: Collector,
+) {
+  for (const field of kindLayout.definition.sensitive ?? []) {
+    const value = spec[field];
+    const base = fields.get(field);
+    if (value === undefined || value === null || !base) continue;
+    const visit = (v: unknown, p: Path, secretPosition: boolean) => {
+      if (typeof v === 'string') {
+        if (secretPosition && v !== '' && !entry.substituted.has(pathKey(p)) && !containsPlaceholder(v)) {
+          out.error(
+            entry.source,
+            p,
+            `literal secret in sensitive field ${formatPath(p)}`,
+            'secrets come from variables: write ${env:NAME} (or ${file:path}) and set it outside the file',
+          );
+        }
+      } else if (Array.isArray(v)) {
+        v.forEach((item, i) => {
+          visit(item, [...p, i], secretPosition);
+        });
+      } else if (isPlainObject(v))
+        for (const [k, item] of Object.entries(v)) visit(item, [...p, k], secretPosition || SECRET_KEY.test(k));
+    };
+    visit(value, base, typeof value === 'string' || SECRET_KEY.test(field));
   }
+}
 
-  // A fallback in a sensitive field is a demo value in the file's text: an error unless demo secrets are
-  // allowed (the embedded emulator, or --allow-demo-secrets), and then still said out loud.
+/**
+ * Step 3: a fallback in a sensitive field is a demo value in the file's text: an error unless demo secrets
+ * are allowed (the embedded emulator, or --allow-demo-secrets), and then still said out loud.
+ */
+export function checkDemoSecrets(
+  variables: VariableUse[],
+  { desired, origins }: BuiltObjects,
+  layout: TenantLayout,
+  allowDemoSecrets: boolean,
+  out: Collector,
+): void {
   for (const use of variables) {
     if (!use.usedFallback) continue;
     const sensitive = desired.some((object) => {
@@ -458,7 +560,7 @@ export function analyzeTenant(
     });
     if (!sensitive) continue;
     out.problems.push(
-      options.allowDemoSecrets
+      allowDemoSecrets
         ? {
             severity: 'warning',
             file: use.file,
@@ -479,8 +581,10 @@ export function analyzeTenant(
           },
     );
   }
+}
 
-  // References must name objects defined in the files.
+/** Step 4: references must name objects defined in the files. */
+export function checkReferences({ desired, refUses }: BuiltObjects, layout: TenantLayout, out: Collector): void {
   const addresses = new Set(desired.map((d) => d.address));
   for (const use of refUses) {
     if (addresses.has(use.ref.$ref)) continue;
@@ -498,8 +602,10 @@ export function analyzeTenant(
         : `define it${target ? ` under ${sectionHint(layout, target)}` : ''}, or fix the key`,
     );
   }
+}
 
-  // The catalog's own schema, per object (references stand in as placeholders).
+/** Step 5: the catalog's own schema, per object (references stand in as placeholders). */
+export function checkSchemas({ desired, origins }: BuiltObjects, layout: TenantLayout, out: Collector): void {
   for (const object of desired) {
     const kindLayout = layout.kinds.get(object.kind)!;
     const origin = origins.get(object.address)!;
@@ -533,13 +639,6 @@ export function analyzeTenant(
       );
     }
   }
-
-  const errors = out.problems.filter((p) => p.severity === 'error');
-  const warnings = out.problems.filter((p) => p.severity === 'warning');
-  return {
-    tenant: { files, desired, allowDelete: [...allowDelete], variables, warnings, origins },
-    problems: [...errors, ...warnings],
-  };
 }
 
 /** Loads and checks tenant files; throws `TenantFileError` with every problem when any is an error. */

@@ -12,6 +12,7 @@ import type { LogtoClient } from '../client/types.js';
 import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant } from './export.js';
+import { formatPlanMarkdown } from './markdown.js';
 import {
   actionable,
   colorFor,
@@ -219,12 +220,31 @@ export async function validateCommand(io: Io, options: CommonOptions): Promise<n
   return EXIT_OK;
 }
 
-export async function planCommand(io: Io, options: CommonOptions & { outPath?: string }): Promise<number> {
+/** How a plan names its tenant: the endpoint's host, or the embedded emulator. */
+function tenantName(connection: Connection): string {
+  if (connection.embedded) return 'embedded emulator';
+  try {
+    return new URL(connection.endpoint).host;
+  } catch {
+    return connection.endpoint;
+  }
+}
+
+export async function planCommand(
+  io: Io,
+  options: CommonOptions & { outPath?: string; markdown?: boolean; detailsUrl?: string },
+): Promise<number> {
   const tenant = load(io, options);
   return connected(options, async (connection, prior) => {
     const plan = await planFiles(options, tenant, connection.client, prior);
     if (options.outPath) writeOutput(options.outPath, `${JSON.stringify(plan, null, 2)}\n`);
     if (options.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    else if (options.markdown)
+      io.stdout.write(
+        formatPlanMarkdown([{ name: tenantName(connection), plan }], {
+          ...(options.detailsUrl ? { detailsUrl: options.detailsUrl } : {}),
+        }),
+      );
     else {
       io.stdout.write(formatPlan(plan, out(io)));
       if (options.outPath)

@@ -53,6 +53,9 @@ Connection (or LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE):
 
 Options:
   --json                 machine-readable output (plan: the plan document, see schema/plan.schema.json)
+  --format <f>           plan: text (default), json (= --json) or markdown (a pull-request comment: summary
+                         table, each object's changes in a collapsible block, drift marked, under GitHub's size
+                         limit); --details-url <url> is where the comment says the full plan is
   --out, -o <file>       plan: also save the plan as JSON; export: write the file here
   --plan-file <file>     apply: apply this saved plan, only if the live tenant still matches it
   --auto-approve         apply: do not ask for confirmation
@@ -105,6 +108,11 @@ function parseKinds(
   return out;
 }
 
+function planFormat(format: string | undefined): 'text' | 'json' | 'markdown' {
+  if (format === undefined || format === 'text' || format === 'json' || format === 'markdown') return format ?? 'text';
+  throw new CliError(`--format: unknown format "${format}"`, 'use text, json or markdown');
+}
+
 const OPTIONS = {
   endpoint: { type: 'string' },
   'app-id': { type: 'string' },
@@ -114,6 +122,8 @@ const OPTIONS = {
   'allow-demo-secrets': { type: 'boolean' },
   debug: { type: 'boolean' },
   json: { type: 'boolean' },
+  format: { type: 'string' },
+  'details-url': { type: 'string' },
   out: { type: 'string', short: 'o' },
   'plan-file': { type: 'string' },
   'auto-approve': { type: 'boolean' },
@@ -213,7 +223,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       only: parseKinds(values.only, catalog, '--only'),
       exclude: parseKinds(values.exclude, catalog, '--exclude'),
       statePath: values.state,
-      json: values.json === true,
+      json: values.json === true || values.format === 'json',
       allowDemoSecrets: useEmulator || values['allow-demo-secrets'] === true,
       connect: () =>
         connect(io, {
@@ -230,7 +240,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       case 'validate':
         return await validateCommand(io, common);
       case 'plan':
-        return await planCommand(io, { ...common, outPath: values.out });
+        return await planCommand(io, {
+          ...common,
+          outPath: values.out,
+          markdown: planFormat(values.format) === 'markdown',
+          detailsUrl: values['details-url'],
+        });
       case 'apply':
         return await applyCommand(io, {
           ...common,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Writes `schema/tenant.schema.json` (the tenant file, from the resource catalog) and
+ * Writes `schema/tenant.schema.json` (the tenant file, from the resource catalog), its environment overlay
+ * variant `schema/tenant-overlay.schema.json`, and
  * `schema/plan.schema.json` (the document `logto-iac plan --json` prints). Both come from the built code
  * (`npm run build` first). `--check` fails when the committed files are stale (for CI).
  */
@@ -23,6 +24,7 @@ try {
 
 const outputs = [
   ['schema/tenant.schema.json', schemaModule.buildTenantSchema(catalogModule.catalog)],
+  ['schema/tenant-overlay.schema.json', schemaModule.buildOverlaySchema(catalogModule.catalog)],
   ['schema/plan.schema.json', schemaModule.buildPlanSchema()],
 ];
 

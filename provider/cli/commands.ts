@@ -12,7 +12,7 @@ import type { LogtoClient } from '../client/types.js';
 import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant } from './export.js';
-import { formatPlanMarkdown } from './markdown.js';
+import { formatPlanMarkdown, type PlanSection } from './markdown.js';
 import {
   actionable,
   colorFor,
@@ -24,6 +24,7 @@ import {
   formatProblems,
   hasChanges,
   paint,
+  summaryLine,
 } from './printer.js';
 import { planDocument } from './schema.js';
 import { formatPath, type Problem, positionOf, TenantFileError } from './source.js';
@@ -54,6 +55,8 @@ export interface CommonOptions {
   json: boolean;
   /** `${env:X:-fallback}` may fill a sensitive field (the embedded emulator, or `--allow-demo-secrets`). */
   allowDemoSecrets?: boolean;
+  /** The environment's overlay files (`environments/<name>/`), laid over `files`. */
+  overlays?: string[];
   connect(): Promise<Connection>;
 }
 
@@ -147,6 +150,7 @@ function load(io: Io, options: CommonOptions): LoadedTenant {
     env: io.env,
     catalog: options.catalog,
     allowDemoSecrets: options.allowDemoSecrets === true,
+    ...(options.overlays ? { overlays: options.overlays } : {}),
   });
   if (tenant.warnings.length > 0) io.stderr.write(formatProblems(tenant.warnings, err(io)));
   return tenant;
@@ -194,6 +198,7 @@ export async function validateCommand(io: Io, options: CommonOptions): Promise<n
     env: io.env,
     catalog: options.catalog,
     allowDemoSecrets: options.allowDemoSecrets === true,
+    ...(options.overlays ? { overlays: options.overlays } : {}),
   });
   const { tenant } = analyzed;
   let problems = analyzed.problems;
@@ -218,6 +223,97 @@ export async function validateCommand(io: Io, options: CommonOptions): Promise<n
     `${paint(out(io), 'green', 'Valid:')} ${tenant.desired.length} object(s) in ${tenant.files.length} file(s); ${tenant.variables.length} variable(s) resolved.\n`,
   );
   return EXIT_OK;
+}
+
+/** `validate` of a tenant directory with environments: each environment's files, shared ones included. */
+export async function validateEnvironments(
+  io: Io,
+  environments: { name: string; options: CommonOptions }[],
+): Promise<number> {
+  let code = EXIT_OK;
+  const results: Record<string, unknown> = {};
+  for (const { name, options } of environments) {
+    let text = '';
+    const captured: Io = {
+      ...io,
+      stdout: { ...io.stdout, write: (chunk: string) => ((text += chunk), true) } as Io['stdout'],
+    };
+    if (!options.json) io.stdout.write(`${paint(out(io), 'bold', `== environment ${name} ==`)}\n`);
+    const result = await validateCommand(options.json ? captured : io, options);
+    if (options.json) results[name] = JSON.parse(text);
+    code = Math.max(code, result);
+  }
+  if (environments[0]?.options.json) io.stdout.write(`${JSON.stringify({ environments: results }, null, 2)}\n`);
+  return code;
+}
+
+/**
+ * `plan --all-envs`: every environment planned (at most `concurrency` at once), each against its own tenant;
+ * one report (text: each plan, then a summary table; markdown: one comment). Exit 1 when any environment
+ * failed, else 2 when any has changes or drift, else 0.
+ */
+export async function planEnvironmentsCommand(
+  io: Io,
+  environments: { name: string; options: CommonOptions }[],
+  format: { markdown?: boolean; detailsUrl?: string; json?: boolean; outPath?: string; concurrency?: number },
+): Promise<number> {
+  const sections: PlanSection[] = new Array(environments.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < environments.length; i = next++) {
+      const { name, options } = environments[i]!;
+      try {
+        const tenant = loadTenant(options.files, {
+          env: io.env,
+          catalog: options.catalog,
+          allowDemoSecrets: options.allowDemoSecrets === true,
+          ...(options.overlays ? { overlays: options.overlays } : {}),
+        });
+        const plan = await connected(options, (connection, prior) =>
+          planFiles(options, tenant, connection.client, prior),
+        );
+        sections[i] = { name, plan };
+      } catch (error) {
+        sections[i] = { name, error: errorText(error) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(format.concurrency ?? 3, environments.length) }, worker));
+  const document = `${JSON.stringify(
+    { environments: Object.fromEntries(sections.map((s) => [s.name, s.plan ?? { error: s.error }])) },
+    null,
+    2,
+  )}\n`;
+  if (format.outPath) writeOutput(format.outPath, document);
+  if (format.json) io.stdout.write(document);
+  else if (format.markdown) {
+    io.stdout.write(formatPlanMarkdown(sections, format.detailsUrl ? { detailsUrl: format.detailsUrl } : {}));
+  } else {
+    const style = out(io);
+    for (const section of sections) {
+      io.stdout.write(`\n${paint(style, 'bold', `== environment ${section.name} ==`)}\n`);
+      io.stdout.write(
+        section.plan ? formatPlan(section.plan, style) : `${paint(style, 'red', 'failed:')} ${section.error}\n`,
+      );
+    }
+    io.stdout.write(`\n${paint(style, 'bold', 'Environments:')}\n`);
+    for (const section of sections)
+      io.stdout.write(
+        `  ${section.name.padEnd(16)} ${section.plan ? summaryLine(section.plan, style) : paint(style, 'red', `failed: ${section.error}`)}\n`,
+      );
+  }
+  if (sections.some((s) => s.error)) return EXIT_ERROR;
+  return sections.some((s) => s.plan && hasChanges(s.plan)) ? EXIT_CHANGES : EXIT_OK;
+}
+
+/** An error as one line of a report (a tenant file's problems as file:line: message). */
+function errorText(error: unknown): string {
+  if (error instanceof TenantFileError)
+    return error.problems
+      .filter((p) => p.severity === 'error')
+      .map((p) => `${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}`)
+      .join('; ');
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** How a plan names its tenant: the endpoint's host, or the embedded emulator. */

@@ -20,12 +20,14 @@ import {
   exportCommand,
   type Io,
   planCommand,
+  planEnvironmentsCommand,
   testJwtCommand,
   validateCommand,
+  validateEnvironments,
 } from './commands.js';
 import { suggest } from './layout.js';
 import { colorFor, formatProblems, paint } from './printer.js';
-import { TenantFileError } from './source.js';
+import { findEnvironments, TenantFileError } from './source.js';
 
 const HELP = `logto-iac — Logto tenant configuration as code
 
@@ -52,6 +54,11 @@ Connection (or LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE):
                          and by demo without a tenant); otherwise that is an error
 
 Options:
+  --env <name>           one environment of the tenant directory: its files (environments/<name>/) laid over
+                         the shared ones, and its tenant from LOGTO_<NAME>_ENDPOINT, LOGTO_<NAME>_APP_ID,
+                         LOGTO_<NAME>_APP_SECRET (LOGTO_<NAME>_RESOURCE)
+  --all-envs             plan: every environment, concurrently, with one summary (validate checks every
+                         environment without it)
   --json                 machine-readable output (plan: the plan document, see schema/plan.schema.json)
   --format <f>           plan: text (default), json (= --json) or markdown (a pull-request comment: summary
                          table, each object's changes in a collapsible block, drift marked, under GitHub's size
@@ -123,6 +130,8 @@ const OPTIONS = {
   debug: { type: 'boolean' },
   json: { type: 'boolean' },
   format: { type: 'string' },
+  env: { type: 'string' },
+  'all-envs': { type: 'boolean' },
   'details-url': { type: 'string' },
   out: { type: 'string', short: 'o' },
   'plan-file': { type: 'string' },
@@ -214,8 +223,28 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
           : command === 'export'
             ? []
             : defaultFiles();
+    const environments = command === 'export' || demo ? new Map<string, string[]>() : findEnvironments(files);
+    const chosen = chooseEnvironments(command, environments, values.env, values['all-envs'] === true);
     const configured = values.endpoint ?? io.env.LOGTO_ENDPOINT;
     const useEmulator = values.emulator === true || (demo && !configured);
+    const forEnvironment = (name: string | undefined): CommonOptions => {
+      const envIo = () =>
+        name === undefined ? io : { ...io, env: environmentEnv(io.env, name, useEmulator || !!values.endpoint) };
+      return {
+        ...common,
+        ...(name === undefined ? {} : { overlays: environments.get(name)! }),
+        connect: async () =>
+          connect(envIo(), {
+            emulator: useEmulator,
+            loud: demo,
+            endpoint: values.endpoint,
+            appId: values['app-id'],
+            appSecret: values['app-secret'],
+            resource: values.resource,
+            debug,
+          }),
+      };
+    };
     const common: CommonOptions = {
       files,
       catalog,
@@ -236,6 +265,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
           debug,
         }),
     };
+    if (chosen.length > 1 || (chosen.length === 1 && command === 'plan' && values['all-envs'] === true)) {
+      const each = chosen.map((name) => ({ name, options: forEnvironment(name) }));
+      if (command === 'validate') return await validateEnvironments(io, each);
+      return await planEnvironmentsCommand(io, each, {
+        markdown: planFormat(values.format) === 'markdown',
+        json: common.json,
+        ...(values.out ? { outPath: values.out } : {}),
+        ...(values['details-url'] ? { detailsUrl: values['details-url'] } : {}),
+      });
+    }
+    if (chosen.length === 1) Object.assign(common, forEnvironment(chosen[0]));
     switch (command) {
       case 'validate':
         return await validateCommand(io, common);
@@ -266,6 +306,68 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } catch (error) {
     return report(io, error, values.debug === true);
   }
+}
+
+/**
+ * Which environments a command runs for: none when the directory has none; the one `--env` names; every one
+ * for `validate` and for `plan --all-envs`. Other commands need `--env` when there are environments, so a
+ * missing flag never applies shared files alone to some tenant.
+ */
+function chooseEnvironments(
+  command: string,
+  environments: Map<string, string[]>,
+  env: string | undefined,
+  all: boolean,
+): string[] {
+  const names = [...environments.keys()];
+  if (names.length === 0) {
+    if (env !== undefined || all)
+      throw new CliError(
+        `${env !== undefined ? `--env ${env}` : '--all-envs'}: the tenant files define no environments`,
+        "put each environment's files in environments/<name>/ next to the shared ones",
+      );
+    return [];
+  }
+  if (env !== undefined) {
+    if (!environments.has(env)) {
+      const hint = suggest(env, names);
+      throw new CliError(
+        `--env: unknown environment "${env}"`,
+        `${hint ? `did you mean ${hint}? ` : ''}environments: ${names.join(', ')}`,
+      );
+    }
+    return [env];
+  }
+  if (all) {
+    if (command !== 'plan' && command !== 'validate')
+      throw new CliError(`--all-envs works with plan and validate, not ${command}`, 'pass --env <name>');
+    return names;
+  }
+  if (command === 'validate') return names;
+  throw new CliError(
+    `the tenant files define environments (${names.join(', ')}): say which`,
+    `pass --env <name>${command === 'plan' ? ', or --all-envs' : ''}`,
+  );
+}
+
+/**
+ * The process environment for one environment's tenant: LOGTO_<NAME>_ENDPOINT, _APP_ID, _APP_SECRET and
+ * _RESOURCE stand in for the LOGTO_* variables, which are dropped so that one environment's credentials can
+ * never reach another's tenant. Missing ones are an error unless the tenant comes from flags or an emulator.
+ */
+export function environmentEnv(env: NodeJS.ProcessEnv, name: string, elsewhere: boolean): NodeJS.ProcessEnv {
+  const prefix = `LOGTO_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
+  const out: NodeJS.ProcessEnv = { ...env };
+  for (const part of ['ENDPOINT', 'APP_ID', 'APP_SECRET', 'RESOURCE']) {
+    delete out[`LOGTO_${part}`];
+    if (env[`${prefix}${part}`] !== undefined) out[`LOGTO_${part}`] = env[`${prefix}${part}`];
+  }
+  if (!elsewhere && (!out.LOGTO_ENDPOINT || !out.LOGTO_APP_ID || !out.LOGTO_APP_SECRET))
+    throw new CliError(
+      `environment ${name}: its tenant is not configured`,
+      `set ${prefix}ENDPOINT, ${prefix}APP_ID and ${prefix}APP_SECRET (or pass --emulator to preview against an empty emulator)`,
+    );
+  return out;
 }
 
 function parse(argv: string[]) {

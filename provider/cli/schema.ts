@@ -192,6 +192,41 @@ function kindSchema(layout: TenantLayout, l: KindLayout): JsonSchema {
   };
 }
 
+/**
+ * The schema of an environment's overlay file (`environments/<name>/*.yaml`): the tenant file's sections,
+ * with nothing required (an overlay names only what differs) and `null` accepted for any field or object
+ * (it removes them in that environment).
+ */
+export function buildOverlaySchema(catalog: ResourceDefinition<any>[]): JsonSchema {
+  const base = buildTenantSchema(catalog);
+  const loosen = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(loosen);
+    if (!node || typeof node !== 'object') return node;
+    const out: JsonSchema = {};
+    for (const [k, v] of Object.entries(node as JsonSchema)) {
+      if (k === 'required') continue;
+      if (k === 'properties' && v && typeof v === 'object')
+        out[k] = Object.fromEntries(
+          Object.entries(v as JsonSchema).map(([name, p]) => [name, { anyOf: [loosen(p), { type: 'null' }] }]),
+        );
+      else out[k] = loosen(v);
+    }
+    return out;
+  };
+  const properties = base.properties as Record<string, JsonSchema>;
+  const sections: Record<string, JsonSchema> = {};
+  for (const [name, schema] of Object.entries(properties))
+    sections[name] = name === '$schema' || name === 'version' ? schema : (loosen(schema) as JsonSchema);
+  return {
+    ...base,
+    $id: 'urn:logto-iac:schema:tenant-overlay',
+    title: 'logto-iac environment overlay',
+    description:
+      'What one environment changes in the shared tenant files (`environments/<name>/`): maps merge key by key, lists and values replace, null removes a field or an object. Generated from the resource catalog.',
+    properties: sections,
+  };
+}
+
 export function buildTenantSchema(catalog: ResourceDefinition<any>[]): JsonSchema {
   const layout = buildLayout(catalog);
   const properties: Record<string, JsonSchema> = {

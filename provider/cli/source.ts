@@ -44,6 +44,29 @@ export interface SourceFile {
 const TENANT_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 /** Expands directories (recursively, sorted) into tenant files; plain files are taken as given. */
+/** Inside a tenant directory, `environments/<name>/` holds the files of one environment (overlays). */
+export const ENVIRONMENTS_DIR = 'environments';
+
+/** The environments of the given tenant directories: name → its directories (sorted by name). */
+export function findEnvironments(paths: string[]): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const path of paths) {
+    const dir = join(resolve(path), ENVIRONMENTS_DIR);
+    let names: string[];
+    try {
+      if (!statSync(resolve(path)).isDirectory() || !statSync(dir).isDirectory()) continue;
+      names = readdirSync(dir).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (name.startsWith('.') || !statSync(join(dir, name)).isDirectory()) continue;
+      found.set(name, [...(found.get(name) ?? []), join(dir, name)]);
+    }
+  }
+  return new Map([...found].sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export function discoverFiles(paths: string[]): { files: string[]; problems: Problem[] } {
   const files: string[] = [];
   const problems: Problem[] = [];
@@ -63,6 +86,7 @@ export function discoverFiles(paths: string[]): { files: string[]; problems: Pro
     if (stat.isDirectory()) {
       for (const entry of readdirSync(path).sort()) {
         if (entry.startsWith('.')) continue;
+        if (entry === ENVIRONMENTS_DIR) continue; // overlays, read only for their environment
         const child = join(path, entry);
         if (statSync(child).isDirectory() || TENANT_EXTENSIONS.has(extname(entry).toLowerCase())) visit(child, false);
       }

@@ -59,6 +59,8 @@ export interface LoadOptions {
    * `--allow-demo-secrets`.
    */
   allowDemoSecrets?: boolean;
+  /** An environment's files (or directories), laid over the shared ones (see `applyOverlays`). */
+  overlays?: string[];
 }
 
 /** Keys in secret-looking positions inside a sensitive JSON field must come from a variable. */
@@ -76,6 +78,8 @@ export function isRef(value: unknown): value is Ref {
 
 /** One top-level object (or singleton) of a file, before translation. */
 export interface Entry {
+  /** Set by an environment's overlay that removes the object. */
+  removed?: boolean;
   layout: KindLayout;
   key: string;
   body: unknown;
@@ -123,7 +127,7 @@ export function analyzeTenant(
 ): { tenant: LoadedTenant; problems: Problem[] } {
   const layout = buildLayout(options.catalog ?? defaultCatalog());
   const out = new Collector();
-  const read = readTenantFiles(paths, layout, options.env ?? process.env, out);
+  const read = readTenantFiles(paths, layout, options.env ?? process.env, out, options.overlays);
   const built = buildObjects(read.entries, layout, out);
   checkDemoSecrets(read.variables, built, layout, options.allowDemoSecrets ?? false, out);
   checkReferences(built, layout, out);
@@ -149,95 +153,36 @@ export interface ReadFiles {
 /**
  * Step 1: discover and parse the files, substitute variables, and split each file into entries (one per
  * top-level object or singleton). Unknown sections, a bad `version`, unknown `allowDelete` kinds and an
- * object defined twice are reported here.
+ * object defined twice are reported here. `overlays` (an environment's files) are laid over the entries:
+ * see `applyOverlays`.
  */
 export function readTenantFiles(
   paths: string[],
   layout: TenantLayout,
   env: NodeJS.ProcessEnv,
   out: Collector,
+  overlays: string[] = [],
 ): ReadFiles {
   const { files, problems: discoveryProblems } = discoverFiles(paths);
   out.problems.push(...discoveryProblems);
-  const variables: VariableUse[] = [];
+  const overlayFiles = overlays.length > 0 ? discoverFiles(overlays) : { files: [], problems: [] };
+  out.problems.push(...overlayFiles.problems);
+  const read: ReadFiles = { files: [...files, ...overlayFiles.files], entries: [], variables: [], allowDelete: [] };
   const allowDelete = new Set<string>();
+  const base = uniqueEntries(out);
+  for (const file of files) fileEntries(file, layout, env, out, read.variables, allowDelete, base.add);
+  const overlay = uniqueEntries(out);
+  for (const file of overlayFiles.files) fileEntries(file, layout, env, out, read.variables, allowDelete, overlay.add);
+  read.entries = applyOverlays(base.entries, overlay.entries, out);
+  read.allowDelete = [...allowDelete];
+  return read;
+}
+
+/** Entries of several files where a key may appear in only one file. */
+function uniqueEntries(out: Collector) {
   const entries: Entry[] = [];
   const seen = new Map<string, Entry>();
-
-  for (const file of files) {
-    const { source, problems } = readSource(file, dirname(file));
-    out.problems.push(...problems);
-    if (!source) continue;
-    const substitution = substitute(source, env);
-    out.problems.push(...substitution.problems);
-    variables.push(...substitution.uses);
-    const root = substitution.value;
-    if (root === null || root === undefined) continue;
-    if (!isPlainObject(root)) {
-      out.error(source, [], 'a tenant file must be a map of sections (applications:, roles:, …)');
-      continue;
-    }
-    for (const [name, value] of Object.entries(root)) {
-      const path = [name];
-      if (name === '$schema') continue;
-      if (name === 'version') {
-        if (value !== 1) out.error(source, path, `unsupported version ${JSON.stringify(value)}`, 'write `version: 1`');
-        continue;
-      }
-      if (name === 'allowDelete') {
-        const kinds = Array.isArray(value) ? value : [value];
-        kinds.forEach((kind, index) => {
-          if (typeof kind === 'string' && layout.kinds.has(kind)) allowDelete.add(kind);
-          else
-            out.error(
-              source,
-              Array.isArray(value) ? [name, index] : path,
-              `unknown kind ${JSON.stringify(kind)}`,
-              kindFix(layout, kind),
-            );
-        });
-        continue;
-      }
-      const kindLayout = layout.sections.get(name);
-      if (!kindLayout) {
-        const hint = suggest(name, [...layout.sections.keys(), ...RESERVED_TOP_LEVEL]);
-        out.error(
-          source,
-          path,
-          `unknown section "${name}"`,
-          hint ? `did you mean "${hint}"?` : `sections are: ${[...layout.sections.keys()].join(', ')}`,
-        );
-        continue;
-      }
-      if (kindLayout.singleton) {
-        const entry: Entry = {
-          layout: kindLayout,
-          key: SINGLETON_KEY,
-          body: value,
-          source,
-          path,
-          substituted: substitution.substituted,
-        };
-        addEntry(entry);
-        continue;
-      }
-      if (value === null || value === undefined) continue;
-      if (!isPlainObject(value)) {
-        out.error(
-          source,
-          path,
-          `"${name}" must be a map from each object's key to its fields`,
-          `write ${name}:\n  my-key: { … }`,
-        );
-        continue;
-      }
-      for (const [key, body] of Object.entries(value)) {
-        addEntry({ layout: kindLayout, key, body, source, path: [name, key], substituted: substitution.substituted });
-      }
-    }
-  }
-
-  function addEntry(entry: Entry) {
+  const add = (entry: Entry) => {
     const id = `${entry.layout.kind}\u0000${entry.key}`;
     const first = seen.get(id);
     if (first) {
@@ -252,9 +197,132 @@ export function readTenantFiles(
     }
     seen.set(id, entry);
     entries.push(entry);
-  }
+  };
+  return { entries, add };
+}
 
-  return { files, entries, variables, allowDelete: [...allowDelete] };
+/** One file's entries (and its variables and `allowDelete` kinds). */
+function fileEntries(
+  file: string,
+  layout: TenantLayout,
+  env: NodeJS.ProcessEnv,
+  out: Collector,
+  variables: VariableUse[],
+  allowDelete: Set<string>,
+  add: (entry: Entry) => void,
+): void {
+  const { source, problems } = readSource(file, dirname(file));
+  out.problems.push(...problems);
+  if (!source) return;
+  const substitution = substitute(source, env);
+  out.problems.push(...substitution.problems);
+  variables.push(...substitution.uses);
+  const root = substitution.value;
+  if (root === null || root === undefined) return;
+  if (!isPlainObject(root)) {
+    out.error(source, [], 'a tenant file must be a map of sections (applications:, roles:, …)');
+    return;
+  }
+  for (const [name, value] of Object.entries(root)) {
+    const path = [name];
+    if (name === '$schema') continue;
+    if (name === 'version') {
+      if (value !== 1) out.error(source, path, `unsupported version ${JSON.stringify(value)}`, 'write `version: 1`');
+      continue;
+    }
+    if (name === 'allowDelete') {
+      const kinds = Array.isArray(value) ? value : [value];
+      kinds.forEach((kind, index) => {
+        if (typeof kind === 'string' && layout.kinds.has(kind)) allowDelete.add(kind);
+        else
+          out.error(
+            source,
+            Array.isArray(value) ? [name, index] : path,
+            `unknown kind ${JSON.stringify(kind)}`,
+            kindFix(layout, kind),
+          );
+      });
+      continue;
+    }
+    const kindLayout = layout.sections.get(name);
+    if (!kindLayout) {
+      const hint = suggest(name, [...layout.sections.keys(), ...RESERVED_TOP_LEVEL]);
+      out.error(
+        source,
+        path,
+        `unknown section "${name}"`,
+        hint ? `did you mean "${hint}"?` : `sections are: ${[...layout.sections.keys()].join(', ')}`,
+      );
+      continue;
+    }
+    if (kindLayout.singleton) {
+      const entry: Entry = {
+        layout: kindLayout,
+        key: SINGLETON_KEY,
+        body: value,
+        source,
+        path,
+        substituted: substitution.substituted,
+      };
+      add(entry);
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    if (!isPlainObject(value)) {
+      out.error(
+        source,
+        path,
+        `"${name}" must be a map from each object's key to its fields`,
+        `write ${name}:\n  my-key: { … }`,
+      );
+      continue;
+    }
+    for (const [key, body] of Object.entries(value)) {
+      add({ layout: kindLayout, key, body, source, path: [name, key], substituted: substitution.substituted });
+    }
+  }
+}
+
+/**
+ * An environment's overlay entries laid over the shared ones, by kind and key: maps merge key by key (deeply),
+ * anything else replaces, and `null` removes (a field, or a whole object: it does not exist in that
+ * environment). An overlay entry with no shared one adds an object.
+ */
+export function applyOverlays(base: Entry[], overlays: Entry[], out: Collector): Entry[] {
+  const result = [...base];
+  const at = new Map(base.map((e, i) => [`${e.layout.kind}\u0000${e.key}`, i]));
+  for (const overlay of overlays) {
+    const index = at.get(`${overlay.layout.kind}\u0000${overlay.key}`);
+    if (index === undefined) {
+      if (overlay.body === null)
+        out.warn(
+          overlay.source,
+          overlay.path,
+          `${overlay.layout.kind} "${overlay.key}" is removed here but no shared file defines it`,
+          'remove the line, or fix the key',
+        );
+      else result.push(overlay);
+      continue;
+    }
+    const shared = result[index]!;
+    result[index] = {
+      ...shared,
+      body: overlay.body === null ? null : mergeOverlay(shared.body, overlay.body),
+      substituted: new Set([...shared.substituted, ...overlay.substituted]),
+      removed: overlay.body === null,
+    };
+  }
+  return result.filter((e) => !e.removed);
+}
+
+function mergeOverlay(base: unknown, overlay: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(overlay)) return overlay;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(overlay)) {
+    if (v === null) delete out[k];
+    else out[k] = mergeOverlay(base[k], v);
+  }
+  return out;
 }
 
 /** The objects the entries describe, where each came from, and every reference they make. */

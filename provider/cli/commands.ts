@@ -236,7 +236,13 @@ export async function validateEnvironments(
     let text = '';
     const captured: Io = {
       ...io,
-      stdout: { ...io.stdout, write: (chunk: string) => ((text += chunk), true) } as Io['stdout'],
+      stdout: {
+        ...io.stdout,
+        write: (chunk: string) => {
+          text += chunk;
+          return true;
+        },
+      } as Io['stdout'],
     };
     if (!options.json) io.stdout.write(`${paint(out(io), 'bold', `== environment ${name} ==`)}\n`);
     const result = await validateCommand(options.json ? captured : io, options);

@@ -12,6 +12,8 @@ import type { LogtoClient } from '../client/types.js';
 import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant } from './export.js';
+import { buildGraph, toDot, toMermaid, toSvg } from './graph.js';
+import { buildLayout } from './layout.js';
 import { formatPlanMarkdown, type PlanSection } from './markdown.js';
 import {
   actionable,
@@ -320,6 +322,56 @@ function errorText(error: unknown): string {
       .map((p) => `${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}`)
       .join('; ');
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `graph`: the files' objects as a dependency graph (Mermaid or DOT on stdout, or SVG into a file), colored
+ * by a saved plan's actions when one is given. Offline: nothing is sent to Logto.
+ */
+export async function graphCommand(
+  io: Io,
+  options: CommonOptions & { format: 'mermaid' | 'dot'; svgPath?: string; planFile?: string; collapse?: number },
+): Promise<number> {
+  // The graph shows keys and references, never values: a secret's demo fallback is no concern here.
+  const tenant = loadTenant(options.files, {
+    env: io.env,
+    catalog: options.catalog,
+    allowDemoSecrets: true,
+    ...(options.overlays ? { overlays: options.overlays } : {}),
+  });
+  let plan: Plan | undefined;
+  if (options.planFile) {
+    try {
+      plan = JSON.parse(readFileSync(options.planFile, 'utf8')) as Plan;
+    } catch (error) {
+      throw new CliError(
+        `cannot read the plan file ${options.planFile}: ${(error as Error).message}`,
+        'write it with `logto-iac plan --out plan.json`',
+      );
+    }
+    if (!Array.isArray(plan?.changes))
+      throw new CliError(`${options.planFile} is not a plan`, 'write one with `logto-iac plan --out plan.json`');
+  }
+  const layout = buildLayout(options.catalog);
+  const links = new Map(
+    [...layout.kinds.values()]
+      .filter((l) => l.listForm && l.parent)
+      .map((l) => [l.kind, { parent: l.parent!.field, field: l.listForm!.field, label: l.section }]),
+  );
+  const parents = new Map(
+    [...layout.kinds.values()].filter((l) => l.parent && !l.listForm).map((l) => [l.kind, l.parent!.field]),
+  );
+  const graph = buildGraph(tenant.desired, {
+    links,
+    parents,
+    ...(plan ? { plan } : {}),
+    ...(options.collapse !== undefined ? { collapse: options.collapse } : {}),
+  });
+  if (options.svgPath) {
+    writeOutput(options.svgPath, await toSvg(graph));
+    io.stderr.write(`Wrote ${options.svgPath}: ${graph.nodes.length} node(s), ${graph.edges.length} edge(s).\n`);
+  } else io.stdout.write(options.format === 'dot' ? toDot(graph) : toMermaid(graph));
+  return EXIT_OK;
 }
 
 /** How a plan names its tenant: the endpoint's host, or the embedded emulator. */

@@ -18,6 +18,7 @@ import {
   driftCommand,
   EXIT_ERROR,
   exportCommand,
+  graphCommand,
   type Io,
   planCommand,
   planEnvironmentsCommand,
@@ -39,6 +40,9 @@ Commands:
   apply       Plan, confirm, and apply. --auto-approve skips the question; --plan-file applies a saved plan.
   drift       Show where the live tenant differs from the files (managed fields only). Exit 2 on drift.
   export      Write the live tenant as a tenant file (secrets become \${env:…} placeholders).
+  graph       Draw the files' objects as a dependency graph: Mermaid (default) or DOT (--format dot) on
+              stdout, or SVG with --svg <file>; --plan-file <plan.json> colors it by the plan's actions;
+              kinds with more than --collapse <n> (25) objects are one node.
   test-jwt    Run the files' JWT customizer scripts once on the server with their samples; print the claims
               or the script's error (writes nothing). Exit 1 if a script fails.
   demo        plan + apply + plan of examples/tenant.yaml (embedded emulator unless a tenant is configured).
@@ -115,6 +119,18 @@ function parseKinds(
   return out;
 }
 
+function graphFormat(format: string | undefined): 'mermaid' | 'dot' {
+  if (format === undefined || format === 'mermaid' || format === 'dot') return format ?? 'mermaid';
+  throw new CliError(`--format: graph writes mermaid or dot, not "${format}"`, 'for a picture, use --svg <file>');
+}
+
+function collapseOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new CliError(`--collapse: "${value}" is not a whole number`, 'e.g. --collapse 25 (0 never collapses)');
+  return n;
+}
+
 function planFormat(format: string | undefined): 'text' | 'json' | 'markdown' {
   if (format === undefined || format === 'text' || format === 'json' || format === 'markdown') return format ?? 'text';
   throw new CliError(`--format: unknown format "${format}"`, 'use text, json or markdown');
@@ -133,6 +149,8 @@ const OPTIONS = {
   env: { type: 'string' },
   'all-envs': { type: 'boolean' },
   'details-url': { type: 'string' },
+  svg: { type: 'string' },
+  collapse: { type: 'string' },
   out: { type: 'string', short: 'o' },
   'plan-file': { type: 'string' },
   'auto-approve': { type: 'boolean' },
@@ -152,6 +170,7 @@ const COMMANDS = [
   'apply',
   'drift',
   'test-jwt',
+  'graph',
   'export',
   'demo',
   'emulator',
@@ -297,6 +316,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         return await driftCommand(io, common);
       case 'test-jwt':
         return await testJwtCommand(io, common);
+      case 'graph':
+        return await graphCommand(io, {
+          ...common,
+          format: graphFormat(values.format),
+          ...(values.svg ? { svgPath: values.svg } : {}),
+          ...(values['plan-file'] ? { planFile: values['plan-file'] } : {}),
+          ...(values.collapse !== undefined ? { collapse: collapseOption(values.collapse) } : {}),
+        });
       case 'export':
         return await exportCommand(io, { ...common, outPath: values.out });
       case 'demo':

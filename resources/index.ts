@@ -55,6 +55,24 @@ export const catalog: ResourceDefinition<any>[] = [
   CustomDomain,
 ];
 
+/**
+ * Kinds that can be looked up (Terraform data sources, Pulumi `get*` functions): by id, by their key, or by
+ * any of their fields.
+ */
+export const LOOKUP_KINDS = [
+  'Role',
+  'ApiResource',
+  'Application',
+  'OrganizationRole',
+  'OrganizationScope',
+  'EmailTemplate',
+  'CaptchaProvider',
+  'Connector',
+  'CustomPhrase',
+  'JwtCustomizer',
+  'CustomDomain',
+];
+
 export function getDefinition(kind: string): ResourceDefinition<any> {
   const definition = catalog.find((d) => d.kind === kind);
   if (!definition) {

@@ -208,6 +208,16 @@ export async function check(
   const given: Spec = {};
   for (const [key, value] of Object.entries(news)) {
     if (key.startsWith('__') || value === undefined) continue;
+    if (key === ADOPT) {
+      if (!definition.key)
+        failures.push({
+          property: ADOPT,
+          reason: `logto.${kind} has no natural key to find an existing object by; remove \`adopt\``,
+        });
+      else if (typeof value !== 'boolean' && value !== PULUMI_UNKNOWN)
+        failures.push({ property: ADOPT, reason: 'must be true or false' });
+      continue;
+    }
     if (!known.has(key)) {
       // The class passes output names as undefined placeholders; anything else is a typo.
       if (!outputNames.has(key))
@@ -292,9 +302,36 @@ function withoutUnknowns(spec: Spec): Spec {
   return out;
 }
 
+/**
+ * The argument that makes a create take over the existing object with the same natural key (updated to the
+ * arguments) instead of failing with Logto's duplicate error. Not a field of the object.
+ */
+export const ADOPT = 'adopt';
+
+/** `adopt: true`: the one live object with the arguments' natural key, brought to the arguments. */
+async function adoptExisting(
+  definition: ResourceDefinition<any>,
+  full: Spec,
+  managed: Spec,
+): Promise<Live | undefined> {
+  const ctx = context();
+  const found = await definition.findByKey!(ctx, full);
+  if (found.length === 0) return undefined;
+  if (found.length > 1)
+    throw new Error(
+      `logto.${definition.kind}: adopt found ${found.length} objects with this key (${found.map((f) => f.id).join(', ')}); remove the extra ones`,
+    );
+  const live = await readObject(ctx, definition, found[0]!.id, full);
+  return live ? updateObject(ctx, definition, live.id, managed, live) : undefined;
+}
+
 export async function create(kind: string, inputs: PropertyBag): Promise<{ id: string; outs: PropertyBag }> {
   const definition = getDefinition(kind);
   const { full, managed } = validated(definition, inputs);
+  if (inputs[ADOPT] === true && definition.key) {
+    const adopted = await adoptExisting(definition, full, managed);
+    if (adopted) return { id: adopted.id, outs: outputsOf(definition, adopted, managed) };
+  }
   try {
     const live = await createObject(context(), definition, full);
     return { id: live.id, outs: outputsOf(definition, live, managed) };

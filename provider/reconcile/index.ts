@@ -16,6 +16,7 @@ export {
   createObjectWithReport,
   deleteObject,
   findObjectByKey,
+  lookupObject,
   parseImportId,
   readObject,
   updateObject,

@@ -389,3 +389,30 @@ export async function findObjectByKey(
   }
   return (await readObject(ctx, definition, found[0]!.id, keySpec)) ?? found[0]!;
 }
+
+/**
+ * One live object for a data source or lookup: by `id`; else by its key when `fields` hold every key field
+ * (`findObjectByKey`); else the one listed object whose fields equal `fields` (a singleton: the one object).
+ * Errors name what matched.
+ */
+export async function lookupObject(
+  ctx: ResourceContext,
+  definition: ResourceDefinition<any>,
+  by: { id?: string; fields: Record<string, unknown> },
+): Promise<Live> {
+  if (by.id !== undefined) return findObjectByKey(ctx, definition, by.id);
+  const key = definition.key;
+  if (key?.fields.every((f) => typeof by.fields[f] === 'string'))
+    return findObjectByKey(ctx, definition, key.fields.map((f) => `${f}=${String(by.fields[f])}`).join(','));
+  if (!definition.list) throw new Error(`${definition.kind} cannot be listed; look it up by id`);
+  const all = await definition.list(ctx);
+  if (definition.singleton && all.length === 0) throw new Error(`the tenant has no ${definition.kind} configured yet`);
+  const criteria = Object.entries(by.fields).filter(([, v]) => v !== undefined);
+  const matches = all.filter((l) => criteria.every(([f, v]) => l.spec[f] === v));
+  if (matches.length !== 1) {
+    throw new Error(
+      `${matches.length} ${definition.kind} objects match ${criteria.map(([f, v]) => `${f}="${String(v)}"`).join(', ')}${matches.length > 1 ? ` (ids ${matches.map((m) => m.id).join(', ')}); look it up by id` : ''}`,
+    );
+  }
+  return (await readObject(ctx, definition, matches[0]!.id)) ?? matches[0]!;
+}

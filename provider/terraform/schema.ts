@@ -11,7 +11,7 @@
  *   fixed-shape objects are nested attributes.
  */
 import type { OutputField, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { catalog } from '../../resources/index.js';
+import { catalog, LOOKUP_KINDS } from '../../resources/index.js';
 import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
 import { type IdentityKey, identityKey } from '../reconcile/index.js';
 import { stableStringify } from '../reconcile/secrets.js';
@@ -20,19 +20,7 @@ import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty
 export const PROVIDER_NAME = 'logto';
 
 /** Kinds that also get a data source (lookup by natural key or id). */
-export const DATA_SOURCE_KINDS = [
-  'Role',
-  'ApiResource',
-  'Application',
-  'OrganizationRole',
-  'OrganizationScope',
-  'EmailTemplate',
-  'CaptchaProvider',
-  'Connector',
-  'CustomPhrase',
-  'JwtCustomizer',
-  'CustomDomain',
-];
+export const DATA_SOURCE_KINDS = LOOKUP_KINDS;
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */
 export const DATA_SOURCE_CHILDREN: Record<string, string[]> = { ApiResource: ['ApiResourceScope'] };

@@ -20,6 +20,7 @@ import {
   deleteObject,
   diffObject,
   findObjectByKey,
+  lookupObject,
   readObject,
   updateObject,
   validateSpec,
@@ -708,32 +709,11 @@ export class LogtoTerraformProvider {
     const ctx = this.context();
     const object = asObject(config) ?? {};
     try {
-      let live: Live | undefined;
-      if (typeof object.id === 'string') {
-        live = await readObject(ctx, definition, object.id);
-        if (!live) throw new Error(`${definition.kind} with id "${object.id}" does not exist`);
-      } else {
-        const lookups = ts.attrs.filter((a) => a.kind === 'spec' && a.optional && typeof object[a.name] === 'string');
-        const key = definition.key;
-        if (key?.fields.every((f) => lookups.some((a) => a.field === f))) {
-          const importId = key.fields
-            .map((f) => `${f}=${String(object[lookups.find((a) => a.field === f)!.name])}`)
-            .join(',');
-          live = await findObjectByKey(ctx, definition, importId);
-        } else {
-          if (!definition.list) throw new Error(`${definition.kind} cannot be listed; look it up by id`);
-          const all = await definition.list(ctx);
-          if (definition.singleton && all.length === 0)
-            throw new Error(`the tenant has no ${definition.kind} configured yet`);
-          const matches = all.filter((l) => lookups.every((a) => l.spec[a.field] === object[a.name]));
-          if (matches.length !== 1) {
-            throw new Error(
-              `${matches.length} ${definition.kind} objects match ${lookups.map((a) => `${a.name}="${String(object[a.name])}"`).join(', ')}${matches.length > 1 ? ` (ids ${matches.map((m) => m.id).join(', ')}); look it up by id` : ''}`,
-            );
-          }
-          live = (await readObject(ctx, definition, matches[0]!.id)) ?? matches[0]!;
-        }
-      }
+      const lookups = ts.attrs.filter((a) => a.kind === 'spec' && a.optional && typeof object[a.name] === 'string');
+      const live = await lookupObject(ctx, definition, {
+        ...(typeof object.id === 'string' ? { id: object.id } : {}),
+        fields: Object.fromEntries(lookups.map((a) => [a.field, object[a.name]])),
+      });
       const state = stateFrom(ts, live);
       for (const child of ts.children ?? []) {
         const rows = child.definition.list ? await child.definition.list(ctx, live.id) : [];

@@ -207,6 +207,45 @@ describe('serialized providers', () => {
     }
   });
 
+  it('adopt: true takes over the object with the same natural key instead of failing on the duplicate', async () => {
+    const host = await command();
+    const client = createClient({ endpoint: target.url, appId: target.appId, appSecret: target.appSecret });
+    try {
+      const kind = 'OrganizationScope';
+      const name = `${target.prefix}adopt-${Date.now()}`;
+      const existing = await client.post<{ id: string }>('/organization-scopes', { name, description: 'by hand' });
+      // Without adopt, Logto refuses the duplicate name.
+      await expect(host.create(type(kind), withProvider(kind, { name, description: 'managed' }))).rejects.toThrow();
+      const checked = await host.check(
+        type(kind),
+        {},
+        withProvider(kind, { name, description: 'managed', adopt: true }),
+      );
+      expect(checked.failures).toEqual([]);
+      const adopted = await host.create(type(kind), checked.inputs);
+      expect(adopted.id).toBe(existing.id);
+      expect(adopted.properties.description).toBe('managed');
+      const rows = await client.list<{ id: string; name: string; description: string }>('/organization-scopes');
+      expect(rows.filter((r) => r.name === name)).toEqual([
+        expect.objectContaining({ id: existing.id, description: 'managed' }),
+      ]);
+      // With nothing to adopt, it creates as usual; a kind without a natural key refuses the argument at preview.
+      const fresh = await host.create(type(kind), withProvider(kind, { name: `${name}-new`, adopt: true }));
+      expect(fresh.id).not.toBe(existing.id);
+      const app = await host.check(
+        type('Application'),
+        {},
+        withProvider('Application', { name, type: 'SPA', adopt: true }),
+      );
+      expect(app.failures).toEqual([{ property: 'adopt', reason: expect.stringContaining('has no natural key') }]);
+      await host.delete(type(kind), fresh.id, fresh.properties);
+      await host.delete(type(kind), adopted.id, adopted.properties);
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+
   it('fall back to the LOGTO_* environment when Pulumi config has no credentials', async () => {
     const host = await startHost(project, {
       ...process.env,

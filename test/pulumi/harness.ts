@@ -221,3 +221,82 @@ export async function startHost(project: Project, env: NodeJS.ProcessEnv = proce
     },
   };
 }
+
+export interface Registration {
+  type: string;
+  name: string;
+  custom: boolean;
+  additionalSecretOutputs: string[];
+  object: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  registrations: Registration[];
+  outputs: Record<string, { value: unknown; secret: boolean }>;
+  warnings: string;
+}
+
+/** Runs `index.ts` of a project under `pulumi.runtime.setMocks`, recording registrations and exports. */
+const RUNNER = `
+import * as pulumi from '@pulumi/pulumi';
+
+const timeout = (promise, ms, what) =>
+  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out: ' + what)), ms).unref())]);
+
+const registrations = [];
+await pulumi.runtime.setMocks(
+  {
+    newResource(args) {
+      // What the provider would report: the inputs plus the type's computed outputs.
+      const state = { ...args.inputs };
+      if (args.type.endsWith(':Hook')) state.signingKey = 'mock-signing-key';
+      if (args.type.endsWith(':ApplicationSecret')) state.value = 'mock-secret-value';
+      if (args.type.endsWith(':Application') && args.inputs.type !== 'SPA') state.defaultSecret = 'mock-default-secret';
+      return { id: args.name + '-id', state };
+    },
+    call: () => ({}),
+  },
+  process.env.PULUMI_TEST_PROJECT ?? 'logto-acme-shop',
+  'test',
+  false,
+);
+const monitor = pulumi.runtime.getMonitor();
+const register = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req, callback) => {
+  registrations.push({
+    type: req.getType(),
+    name: req.getName(),
+    custom: req.getCustom(),
+    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    object: req.getObject()?.toJavaScript() ?? {},
+  });
+  return register(req, callback);
+};
+
+const program = await import('./index.ts');
+const exported = program.default && typeof program.default === 'object' ? { ...program.default, ...program } : program;
+const outputs = {};
+for (const [name, value] of Object.entries(exported)) {
+  if (!pulumi.Output.isInstance(value)) continue;
+  const resolved = await timeout(new Promise((resolve) => value.apply((v) => resolve(v))), 30000, name);
+  outputs[name] = { value: resolved ?? null, secret: await timeout(pulumi.isSecret(value), 30000, name) };
+}
+await timeout(pulumi.runtime.disconnect(), 30000, 'outstanding registrations');
+process.stdout.write('\\n@@RESULT@@' + JSON.stringify({ registrations, outputs }));
+`;
+
+/**
+ * Runs the project's `index.ts` in a fresh Node process (TypeScript through tsx) under Pulumi's mocks, with
+ * `env` (stack config goes in PULUMI_CONFIG); answers every registration and the resolved exports.
+ */
+export async function runProgram(project: Project, env: NodeJS.ProcessEnv): Promise<ProgramRun> {
+  writeFileSync(join(project.dir, 'runner.mjs'), RUNNER);
+  const tsx = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
+  const ran = await exec(process.execPath, [tsx, 'runner.mjs'], { cwd: project.dir, env, timeoutMs: 120_000 });
+  const marker = ran.stdout.indexOf('@@RESULT@@');
+  if (ran.code !== 0 || marker < 0) throw new Error(`program failed (${ran.code}):\n${ran.stderr}\n${ran.stdout}`);
+  return {
+    ...JSON.parse(ran.stdout.slice(marker + '@@RESULT@@'.length)),
+    warnings: ran.stdout.slice(0, marker) + ran.stderr,
+  };
+}

@@ -5,74 +5,12 @@
  * engine: type token, inputs as sent on the wire (secrets still marked), `additionalSecretOutputs`, and the
  * serialized provider. The example is also type-checked against the package's generated types.
  */
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../resources/index.js';
 import { exec } from '../support/process.js';
-import { makeProject, type Project, repoRoot, SECRET_SIG } from './harness.js';
-
-interface Registration {
-  type: string;
-  name: string;
-  custom: boolean;
-  additionalSecretOutputs: string[];
-  object: Record<string, unknown>;
-}
-
-interface ProgramRun {
-  registrations: Registration[];
-  outputs: Record<string, { value: unknown; secret: boolean }>;
-  warnings: string;
-}
-
-const RUNNER = `
-import * as pulumi from '@pulumi/pulumi';
-
-const timeout = (promise, ms, what) =>
-  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error('timed out: ' + what)), ms).unref())]);
-
-const registrations = [];
-await pulumi.runtime.setMocks(
-  {
-    newResource(args) {
-      // What the provider would report: the inputs plus the type's computed outputs.
-      const state = { ...args.inputs };
-      if (args.type.endsWith(':Hook')) state.signingKey = 'mock-signing-key';
-      if (args.type.endsWith(':ApplicationSecret')) state.value = 'mock-secret-value';
-      if (args.type.endsWith(':Application') && args.inputs.type !== 'SPA') state.defaultSecret = 'mock-default-secret';
-      return { id: args.name + '-id', state };
-    },
-    call: () => ({}),
-  },
-  'logto-acme-shop',
-  'test',
-  false,
-);
-const monitor = pulumi.runtime.getMonitor();
-const register = monitor.registerResource.bind(monitor);
-monitor.registerResource = (req, callback) => {
-  registrations.push({
-    type: req.getType(),
-    name: req.getName(),
-    custom: req.getCustom(),
-    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-    object: req.getObject()?.toJavaScript() ?? {},
-  });
-  return register(req, callback);
-};
-
-const program = await import('./index.ts');
-const exported = program.default && typeof program.default === 'object' ? { ...program.default, ...program } : program;
-const outputs = {};
-for (const [name, value] of Object.entries(exported)) {
-  if (!pulumi.Output.isInstance(value)) continue;
-  const resolved = await timeout(new Promise((resolve) => value.apply((v) => resolve(v))), 30000, name);
-  outputs[name] = { value: resolved ?? null, secret: await timeout(pulumi.isSecret(value), 30000, name) };
-}
-await timeout(pulumi.runtime.disconnect(), 30000, 'outstanding registrations');
-process.stdout.write('\\n@@RESULT@@' + JSON.stringify({ registrations, outputs }));
-`;
+import { makeProject, type ProgramRun, type Project, repoRoot, runProgram, SECRET_SIG } from './harness.js';
 
 let project: Project;
 let result: ProgramRun;
@@ -81,7 +19,6 @@ beforeAll(async () => {
   project = makeProject();
   for (const file of ['index.ts', 'tsconfig.json'])
     copyFileSync(join(repoRoot, 'examples/pulumi', file), join(project.dir, file));
-  writeFileSync(join(project.dir, 'runner.mjs'), RUNNER);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     // Stack config as the Pulumi CLI hands it to a program, with the example's one secret set.
@@ -95,15 +32,7 @@ beforeAll(async () => {
     LOGTO_APP_ID: 'canary-app-id',
     LOGTO_APP_SECRET: 'canary-app-secret',
   };
-  const tsx = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
-  const ran = await exec(process.execPath, [tsx, 'runner.mjs'], { cwd: project.dir, env, timeoutMs: 120_000 });
-  const marker = ran.stdout.indexOf('@@RESULT@@');
-  if (ran.code !== 0 || marker < 0)
-    throw new Error(`example program failed (${ran.code}):\n${ran.stderr}\n${ran.stdout}`);
-  result = {
-    ...JSON.parse(ran.stdout.slice(marker + '@@RESULT@@'.length)),
-    warnings: ran.stdout.slice(0, marker) + ran.stderr,
-  };
+  result = await runProgram(project, env);
 }, 180_000);
 
 afterAll(() => project?.cleanup());

@@ -21,6 +21,8 @@ import { OrganizationApplication } from './organization-application.js';
 import { OrganizationRole } from './organization-role.js';
 import { OrganizationScope } from './organization-scope.js';
 import { Role } from './role.js';
+import { SamlApplication } from './saml-application.js';
+import { SamlApplicationCertificate } from './saml-application-certificate.js';
 import { SignInExperience } from './sign-in-experience.js';
 import { SsoConnector } from './sso-connector.js';
 
@@ -35,6 +37,8 @@ export const catalog: ResourceDefinition<any>[] = [
   OrganizationRole,
   Organization,
   OrganizationApplication,
+  SamlApplication,
+  SamlApplicationCertificate,
   SsoConnector,
   Connector,
   Hook,

@@ -107,7 +107,7 @@ async function reread(ctx: ResourceContext, appId: string, certId: string) {
 export const SamlApplicationCertificate = defineResource<SamlApplicationCertificateSpec>({
   kind: KIND,
   description:
-    "A signing certificate of a SAML application; `active` selects the one Logto signs with (one per application). Logto keeps the private key to itself: the certificate and its fingerprint are the outputs. Logto's own first certificate is not managed unless imported.",
+    "A signing certificate of a SAML application; `active` selects the one Logto signs with (one per application). Logto keeps the private key to itself: the certificate and its fingerprint are the outputs. Without a known id an active entry adopts the app's active certificate (at first the one Logto created).",
   spec,
   outputs: [
     { name: 'id', description: '`<samlApplicationId>/<certificateId>`.', type: 'string', stable: true },
@@ -116,6 +116,15 @@ export const SamlApplicationCertificate = defineResource<SamlApplicationCertific
     { name: 'createdAt', description: 'Creation time, epoch milliseconds.', type: 'number', stable: true },
     { name: 'expiresAt', description: 'Expiry time, epoch milliseconds.', type: 'number', stable: true },
   ],
+  /**
+   * A certificate has nothing but its id, yet an app has at most one active certificate: without a known id,
+   * an active entry adopts the app's active certificate (at first the one Logto created) and an inactive
+   * entry the app's one inactive certificate; several inactive ones are an error naming their ids.
+   */
+  adoptionKey: {
+    fields: ['samlApplicationId', 'active'],
+    of: (s) => `${s.samlApplicationId}/${s.active === true ? 'active' : 'inactive'}`,
+  },
   immutable: ['samlApplicationId', 'lifeSpanInYears'],
   sensitive: [],
   sets: [],
@@ -155,6 +164,10 @@ export const SamlApplicationCertificate = defineResource<SamlApplicationCertific
     const out: Live<SamlApplicationCertificateSpec>[] = [];
     for (const appId of appIds) for (const row of await certificatesOf(ctx, appId)) out.push(toLive(appId, row));
     return out;
+  },
+  async findByKey(ctx, s) {
+    const rows = await certificatesOf(ctx, s.samlApplicationId);
+    return rows.filter((c) => c.active === (s.active === true)).map((c) => toLive(s.samlApplicationId, c));
   },
   async create(ctx, s) {
     invalidate(ctx, `${KIND}:`);

@@ -57,9 +57,17 @@ describe('SamlApplication and SamlApplicationCertificate', () => {
     expect(live!.outputs.idpEntityId).toMatch(new RegExp(`/saml/${appId}$`));
     expect(live!.outputs.singleSignOnUrl).toMatch(new RegExp(`/api/saml/${appId}/authn$`));
 
-    // Without state: the app is adopted by its name; a certificate has no key, so only the app is adopted.
-    const adopt = await planTenant([app()], { client: t.client });
-    expect(adopt.changes.find((c) => c.kind === 'SamlApplication')).toMatchObject({ action: 'noop', adopted: true });
+    // Without state: the app is adopted by its name, the certificate as the app's active one.
+    const adopt = await planTenant(desired, { client: t.client });
+    expect(adopt.changes.map((c) => [c.address, c.action, c.adopted])).toEqual([
+      ['SamlApplication.sp', 'noop', true],
+      ['SamlApplicationCertificate.signing', 'noop', true],
+    ]);
+    // An active certificate without lifeSpanInYears adopts the one Logto created with a new app.
+    const fresh = await planTenant([app({ name: `${t.prefix}sp-fresh` }), cert('signing', { active: true })], {
+      client: t.client,
+    });
+    expect(fresh.changes.map((c) => c.action)).toEqual(['create', 'create']);
 
     // Drift on exactly the changed field, for each kind.
     let next = await expectDriftRestored(t, desired, state, 'SamlApplication.sp', 'entityId', () =>
@@ -135,9 +143,16 @@ describe('SamlApplication and SamlApplicationCertificate', () => {
       cert('a', { active: true }),
       cert('b', { active: true }),
     ]);
-    expect(twoActive.issues).toEqual([
-      expect.objectContaining({ address: 'SamlApplicationCertificate.b', field: 'active' }),
-    ]);
+    // (Two active entries also share the adoption key "<app>/active", which the reconciler refuses too.)
+    expect(twoActive.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          address: 'SamlApplicationCertificate.b',
+          field: 'active',
+          message: expect.stringMatching(/only one certificate of a SAML application can be active/),
+        }),
+      ]),
+    );
     const years = await expectRefusedBeforeWrites(t, [app(), cert('a', { lifeSpanInYears: 0 })]);
     expect(years.issues).toEqual([expect.objectContaining({ field: 'lifeSpanInYears' })]);
     const four = await expectRefusedBeforeWrites(

@@ -24,6 +24,7 @@ export const DATA_SOURCE_KINDS = [
   'Role',
   'ApiResource',
   'Application',
+  'SamlApplication',
   'OrganizationRole',
   'OrganizationScope',
   'EmailTemplate',
@@ -34,7 +35,10 @@ export const DATA_SOURCE_KINDS = [
 ];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */
-export const DATA_SOURCE_CHILDREN: Record<string, string[]> = { ApiResource: ['ApiResourceScope'] };
+export const DATA_SOURCE_CHILDREN: Record<string, string[]> = {
+  ApiResource: ['ApiResourceScope'],
+  SamlApplication: ['SamlApplicationCertificate'],
+};
 
 export type AttrKind = 'id' | 'spec' | 'output' | 'children';
 

@@ -130,6 +130,8 @@ describe('examples/pulumi under setMocks', () => {
       OrganizationRole: 3,
       Organization: 1,
       OrganizationApplication: 1,
+      SamlApplication: 1,
+      SamlApplicationCertificate: 1,
       SsoConnector: 1,
       Connector: 2,
       Hook: 1,

@@ -211,8 +211,11 @@ export const Application = defineResource<ApplicationSpec>({
   relations: [],
 
   read: api.read,
-  list: api.list,
-  findByKey: api.findBy((r, s) => r.name === s.name),
+  /** SAML apps are rows of `/applications` too, but they are `SamlApplication`s (Logto refuses them here). */
+  async list(ctx) {
+    return (await api.list(ctx)).filter((live) => (live.spec.type as string) !== 'SAML');
+  },
+  findByKey: api.findBy((r, s) => r.name === s.name && r.type !== 'SAML'),
 
   async create(ctx, s) {
     invalidate(ctx, `${CACHE}:`);

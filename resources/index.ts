@@ -24,6 +24,8 @@ import { OrganizationApplication } from './organization-application.js';
 import { OrganizationRole } from './organization-role.js';
 import { OrganizationScope } from './organization-scope.js';
 import { Role } from './role.js';
+import { SamlApplication } from './saml-application.js';
+import { SamlApplicationCertificate } from './saml-application-certificate.js';
 import { SignInExperience } from './sign-in-experience.js';
 import { SsoConnector } from './sso-connector.js';
 
@@ -40,6 +42,8 @@ export const catalog: ResourceDefinition<any>[] = [
   OrganizationApplication,
   ApplicationUserConsentScopes,
   ApplicationSignInExperience,
+  SamlApplication,
+  SamlApplicationCertificate,
   SsoConnector,
   Connector,
   Hook,
@@ -63,6 +67,7 @@ export const LOOKUP_KINDS = [
   'Role',
   'ApiResource',
   'Application',
+  'SamlApplication',
   'OrganizationRole',
   'OrganizationScope',
   'EmailTemplate',

@@ -145,7 +145,7 @@ const spec = z
       .record(z.string(), z.unknown())
       .optional()
       .describe(
-        'Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `metadataUrl`, or `metadata` (XML), or `entityId` + `signInEndpoint` + `x509Certificate` (PEM), with optional `attributeMapping` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change.',
+        'Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `"metadataUrl"`, or `metadata` (XML), or `"entityId"` + `signInEndpoint` + `x509Certificate` (PEM), with optional `"attributeMapping"` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change.',
       ),
     domains: z
       .array(domain)

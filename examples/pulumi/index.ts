@@ -207,6 +207,18 @@ new logto.OrganizationApplication('fulfilment-at-globex', {
   organizationRoleIds: [orgIntegration.id],
 });
 
+// --- SAML application: Logto as the identity provider of the staff wiki -------------------------------------
+// Logto creates a signing certificate with the app; this one takes over as the active one (the private key
+// stays in Logto). Give the wiki the metadataUrl output.
+const wiki = new logto.SamlApplication('wiki', {
+  name: 'Acme Wiki',
+  entityId: 'https://wiki.acme.example/saml/metadata',
+  acsUrl: 'https://wiki.acme.example/saml/acs',
+  nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+  attributeMapping: { email: 'mail', name: 'displayName' },
+});
+new logto.SamlApplicationCertificate('wiki-signing', { samlApplicationId: wiki.id, lifeSpanInYears: 2, active: true });
+
 // --- Webhook --------------------------------------------------------------------------------------------------
 const orderEvents = new logto.Hook('order-events', {
   name: 'Order events to the CRM',
@@ -337,3 +349,4 @@ export const backOfficeClientSecret = backOfficeSecret.value;
 export const fulfilmentClientId = fulfilmentService.id;
 export const fulfilmentClientSecret = fulfilmentService.defaultSecret;
 export const orderEventsSigningKey = orderEvents.signingKey;
+export const wikiSamlMetadataUrl = wiki.metadataUrl;

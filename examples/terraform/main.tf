@@ -205,6 +205,28 @@ resource "logto_organization_application" "orders_worker_at_globex" {
   organization_role_ids = [logto_organization_role.org_integration.id]
 }
 
+# ---- SAML application ---------------------------------------------------------------------------
+
+# Logto as the SAML identity provider of a wiki; give the wiki the metadata_url output. Logto creates a
+# signing certificate with the app; this one takes over as the active one (the private key stays in Logto).
+resource "logto_saml_application" "wiki" {
+  name              = "${var.name_prefix}Wiki"
+  entity_id         = "https://wiki.example.com/saml/metadata"
+  acs_url           = "https://wiki.example.com/saml/acs"
+  name_id_format    = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+  attribute_mapping = jsonencode({ email = "mail", name = "displayName" })
+}
+
+resource "logto_saml_application_certificate" "wiki_signing" {
+  saml_application_id = logto_saml_application.wiki.id
+  life_span_in_years  = 2
+  active              = true
+}
+
+output "wiki_saml_metadata_url" {
+  value = logto_saml_application.wiki.metadata_url
+}
+
 # ---- webhook, SSO, sign-in experience -----------------------------------------------------------
 
 resource "logto_hook" "user_events" {

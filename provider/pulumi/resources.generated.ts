@@ -512,13 +512,124 @@ export class ApplicationSignInExperience extends LogtoResource {
   }
 }
 
+/** Arguments of {@link SamlApplication}. */
+export interface SamlApplicationArgs {
+  /** Name of the SAML application. Logto allows duplicates; without a known id the one SAML app with this name is adopted (several is an error). */
+  readonly name: pulumi.Input<string>;
+  /** Description shown in the Console. */
+  readonly description?: pulumi.Input<string>;
+  /** Arbitrary JSON kept with the application. */
+  readonly customData?: pulumi.Input<Record<string, unknown>>;
+  /** The service provider's entity id (its SAML issuer), at most 128 characters. */
+  readonly entityId?: pulumi.Input<string>;
+  /** The service provider's assertion consumer service URL. Logto posts assertions to it (HTTP-POST binding, the only one Logto supports). */
+  readonly acsUrl?: pulumi.Input<string>;
+  /** SAML attribute name for each user claim sent in the assertion, e.g. `{ email: "mail" }`. Keys: sub, name, given_name, family_name, middle_name, nickname, preferred_username, profile, picture, website, email, email_verified, gender, birthdate, zoneinfo, locale, phone_number, phone_number_verified, address, updated_at, username, created_at, custom_data, identities, sso_identities, roles, organizations, organization_data, organization_roles. The whole mapping is owned. */
+  readonly attributeMapping?: pulumi.Input<Record<string, unknown>>;
+  /** Format of the assertion's NameID: one of urn:oasis:names:tc:SAML:2.0:nameid-format:persistent, urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress, urn:oasis:names:tc:SAML:2.0:nameid-format:transient, urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified. Logto's default is persistent. */
+  readonly nameIdFormat?: pulumi.Input<
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'
+  >;
+  /** Assertion encryption. Logto stores none by default. */
+  readonly encryption?: pulumi.Input<{
+    encryptAssertion: pulumi.Input<boolean>;
+    encryptThenSign?: pulumi.Input<boolean>;
+    certificate?: pulumi.Input<string>;
+  }>;
+}
+
+/**
+ * A SAML application: Logto as the SAML identity provider of one service provider (entity id, ACS URL, attribute mapping, NameID format, encryption). Its IdP metadata URL and XML are outputs; its signing certificates are `SamlApplicationCertificate`s. Logto OSS allows 3 per tenant.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:SamlApplication`.
+ */
+export class SamlApplication extends LogtoResource {
+  /** Creation time, epoch milliseconds. */
+  declare readonly createdAt: pulumi.Output<number | undefined>;
+  /** URL of the IdP metadata to give the service provider (public, no token). Logto's endpoint as configured here. */
+  declare readonly metadataUrl: pulumi.Output<string | undefined>;
+  /** The IdP metadata XML (with the active signing certificate), or null while no certificate is active. */
+  declare readonly metadataXml: pulumi.Output<string | undefined>;
+  /** Logto's IdP entity id for this application (from the metadata). */
+  declare readonly idpEntityId: pulumi.Output<string | undefined>;
+  /** Logto's single sign-on URL for this application (HTTP-Redirect binding, from the metadata). */
+  declare readonly singleSignOnUrl: pulumi.Output<string | undefined>;
+  /** Name of the SAML application. Logto allows duplicates; without a known id the one SAML app with this name is adopted (several is an error). */
+  declare readonly name: pulumi.Output<string>;
+  /** Description shown in the Console. Undefined when the program does not set it. */
+  declare readonly description: pulumi.Output<string | undefined>;
+  /** Arbitrary JSON kept with the application. Undefined when the program does not set it. */
+  declare readonly customData: pulumi.Output<Record<string, unknown> | undefined>;
+  /** The service provider's entity id (its SAML issuer), at most 128 characters. Undefined when the program does not set it. */
+  declare readonly entityId: pulumi.Output<string | undefined>;
+  /** The service provider's assertion consumer service URL. Logto posts assertions to it (HTTP-POST binding, the only one Logto supports). Undefined when the program does not set it. */
+  declare readonly acsUrl: pulumi.Output<string | undefined>;
+  /** SAML attribute name for each user claim sent in the assertion, e.g. `{ email: "mail" }`. Keys: sub, name, given_name, family_name, middle_name, nickname, preferred_username, profile, picture, website, email, email_verified, gender, birthdate, zoneinfo, locale, phone_number, phone_number_verified, address, updated_at, username, created_at, custom_data, identities, sso_identities, roles, organizations, organization_data, organization_roles. The whole mapping is owned. Undefined when the program does not set it. */
+  declare readonly attributeMapping: pulumi.Output<Record<string, unknown> | undefined>;
+  /** Format of the assertion's NameID: one of urn:oasis:names:tc:SAML:2.0:nameid-format:persistent, urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress, urn:oasis:names:tc:SAML:2.0:nameid-format:transient, urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified. Logto's default is persistent. Undefined when the program does not set it. */
+  declare readonly nameIdFormat: pulumi.Output<
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified'
+    | undefined
+  >;
+  /** Assertion encryption. Logto stores none by default. Undefined when the program does not set it. */
+  declare readonly encryption: pulumi.Output<
+    { encryptAssertion: boolean; encryptThenSign?: boolean; certificate?: string } | undefined
+  >;
+
+  constructor(name: string, args: SamlApplicationArgs, opts?: pulumi.CustomResourceOptions) {
+    super('SamlApplication', name, args, opts);
+  }
+}
+
+/** Arguments of {@link SamlApplicationCertificate}. */
+export interface SamlApplicationCertificateArgs {
+  /** Id of the SAML application the certificate signs for. Changing it replaces the certificate. */
+  readonly samlApplicationId: pulumi.Input<string>;
+  /** Validity in whole years from creation (default 3, like the one Logto creates). Changing it replaces the certificate. */
+  readonly lifeSpanInYears?: pulumi.Input<number>;
+  /** Whether this is the certificate Logto signs with and publishes in the metadata. One per application: activating it deactivates the others. */
+  readonly active?: pulumi.Input<boolean>;
+}
+
+/**
+ * A signing certificate of a SAML application; `active` selects the one Logto signs with (one per application). Logto keeps the private key to itself: the certificate and its fingerprint are the outputs. Without a known id an active entry adopts the app's active certificate (at first the one Logto created).
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:SamlApplicationCertificate`.
+ */
+export class SamlApplicationCertificate extends LogtoResource {
+  /** The X.509 certificate, PEM (public). */
+  declare readonly certificate: pulumi.Output<string | undefined>;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  declare readonly fingerprint: pulumi.Output<string | undefined>;
+  /** Creation time, epoch milliseconds. */
+  declare readonly createdAt: pulumi.Output<number | undefined>;
+  /** Expiry time, epoch milliseconds. */
+  declare readonly expiresAt: pulumi.Output<number | undefined>;
+  /** Id of the SAML application the certificate signs for. Changing it replaces the certificate. */
+  declare readonly samlApplicationId: pulumi.Output<string>;
+  /** Validity in whole years from creation (default 3, like the one Logto creates). Changing it replaces the certificate. Undefined when the program does not set it. */
+  declare readonly lifeSpanInYears: pulumi.Output<number | undefined>;
+  /** Whether this is the certificate Logto signs with and publishes in the metadata. One per application: activating it deactivates the others. Undefined when the program does not set it. */
+  declare readonly active: pulumi.Output<boolean | undefined>;
+
+  constructor(name: string, args: SamlApplicationCertificateArgs, opts?: pulumi.CustomResourceOptions) {
+    super('SamlApplicationCertificate', name, args, opts);
+  }
+}
+
 /** Arguments of {@link SsoConnector}. */
 export interface SsoConnectorArgs {
   /** Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. */
   readonly providerName: pulumi.Input<'OIDC' | 'SAML' | 'AzureAD' | 'AzureAdOidc' | 'GoogleWorkspace' | 'Okta'>;
   /** Name of the connector, unique in the tenant (also the import key: `connectorName=…`). */
   readonly connectorName: pulumi.Input<string>;
-  /** Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `metadataUrl`, or `metadata` (XML), or `entityId` + `signInEndpoint` + `x509Certificate` (PEM), with optional `attributeMapping` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. Secret: stored encrypted in the Pulumi state. */
+  /** Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `"metadataUrl"`, or `metadata` (XML), or `"entityId"` + `signInEndpoint` + `x509Certificate` (PEM), with optional `"attributeMapping"` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. Secret: stored encrypted in the Pulumi state. */
   readonly config?: pulumi.Input<Record<string, unknown>>;
   /** Email domains whose users are routed to this connector (order-insensitive set). */
   readonly domains?: pulumi.Input<pulumi.Input<string>[]>;
@@ -550,7 +661,7 @@ export class SsoConnector extends LogtoResource {
   >;
   /** Name of the connector, unique in the tenant (also the import key: `connectorName=…`). */
   declare readonly connectorName: pulumi.Output<string>;
-  /** Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `metadataUrl`, or `metadata` (XML), or `entityId` + `signInEndpoint` + `x509Certificate` (PEM), with optional `attributeMapping` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. Undefined when the program does not set it. Secret. */
+  /** Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `"metadataUrl"`, or `metadata` (XML), or `"entityId"` + `signInEndpoint` + `x509Certificate` (PEM), with optional `"attributeMapping"` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. Undefined when the program does not set it. Secret. */
   declare readonly config: pulumi.Output<Record<string, unknown> | undefined>;
   /** Email domains whose users are routed to this connector (order-insensitive set). Undefined when the program does not set it. */
   declare readonly domains: pulumi.Output<string[] | undefined>;
@@ -1833,6 +1944,47 @@ export function getOrganizationRole(args: GetOrganizationRoleArgs): Promise<GetO
   return lookup<GetOrganizationRoleResult>('OrganizationRole', { ...args });
 }
 
+/** Arguments of {@link getSamlApplication}: its `id`, or fields that match exactly one SamlApplication. */
+export interface GetSamlApplicationArgs {
+  readonly id?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly entityId?: string;
+  readonly acsUrl?: string;
+  readonly nameIdFormat?:
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+}
+
+/** What {@link getSamlApplication} resolves with: the SamlApplication's fields and outputs (secret ones as secret outputs). */
+export interface GetSamlApplicationResult {
+  readonly id: string;
+  readonly createdAt?: number;
+  readonly metadataUrl?: string;
+  readonly metadataXml?: string;
+  readonly idpEntityId?: string;
+  readonly singleSignOnUrl?: string;
+  readonly name?: string;
+  readonly description?: string;
+  readonly customData?: Record<string, unknown>;
+  readonly entityId?: string;
+  readonly acsUrl?: string;
+  readonly attributeMapping?: Record<string, unknown>;
+  readonly nameIdFormat?:
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'
+    | 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient'
+    | 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+  readonly encryption?: { encryptAssertion: boolean; encryptThenSign?: boolean; certificate?: string };
+}
+
+/** Reads one existing SamlApplication (the Terraform data source `logto_saml_application`), with the program's Logto credentials. */
+export function getSamlApplication(args: GetSamlApplicationArgs): Promise<GetSamlApplicationResult> {
+  return lookup<GetSamlApplicationResult>('SamlApplication', { ...args });
+}
+
 /** Arguments of {@link getConnector}: its `id`, or fields that match exactly one Connector. */
 export interface GetConnectorArgs {
   readonly id?: string;
@@ -2270,6 +2422,8 @@ export const kinds = [
   'OrganizationApplication',
   'ApplicationUserConsentScopes',
   'ApplicationSignInExperience',
+  'SamlApplication',
+  'SamlApplicationCertificate',
   'SsoConnector',
   'Connector',
   'Hook',

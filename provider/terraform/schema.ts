@@ -23,7 +23,10 @@ export const PROVIDER_NAME = 'logto';
 export const DATA_SOURCE_KINDS = LOOKUP_KINDS;
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */
-export const DATA_SOURCE_CHILDREN: Record<string, string[]> = { ApiResource: ['ApiResourceScope'] };
+export const DATA_SOURCE_CHILDREN: Record<string, string[]> = {
+  ApiResource: ['ApiResourceScope'],
+  SamlApplication: ['SamlApplicationCertificate'],
+};
 
 export type AttrKind = 'id' | 'spec' | 'output' | 'children';
 

@@ -46,6 +46,7 @@ describe('layout derived from the catalog', () => {
         'organizationApplications',
         'applicationUserConsentScopes',
         'applicationSignInExperiences',
+        'samlApplications',
         'roles',
         'signInExperience',
         'ssoConnectors',

@@ -61,6 +61,8 @@ describe('examples/pulumi under setMocks', () => {
       OrganizationApplication: 1,
       ApplicationUserConsentScopes: 1,
       ApplicationSignInExperience: 2,
+      SamlApplication: 1,
+      SamlApplicationCertificate: 1,
       SsoConnector: 1,
       Connector: 2,
       Hook: 1,

@@ -95,6 +95,12 @@ function everyKind(p: string): DesiredObject[] {
       kind: 'OrganizationApplication',
       spec: { organizationId: ref('Organization.acme'), applicationId: ref('Application.bot') },
     },
+    { address: 'SamlApplication.wiki', kind: 'SamlApplication', spec: { name: `${p}wiki` } },
+    {
+      address: 'SamlApplicationCertificate.wiki',
+      kind: 'SamlApplicationCertificate',
+      spec: { samlApplicationId: ref('SamlApplication.wiki'), active: true },
+    },
     {
       address: 'JwtCustomizer.cc',
       kind: 'JwtCustomizer',
@@ -200,6 +206,7 @@ describe('prune', () => {
       Organization: `${p}acme`,
       SsoConnector: `${p}corp`,
       Hook: `${p}audit`,
+      SamlApplication: `${p}wiki`, // its certificates go with it (children are pruned under managed parents)
       CustomProfileField: `${p}dept`,
       EmailTemplate: `${prefixedLanguageTag(p.slice(0, 11), 'en')}/Register`,
       Connector: `oidc/${p}idp`,

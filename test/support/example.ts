@@ -19,6 +19,7 @@ const NAMED_SECTIONS = [
   'organizationRoles',
   'organizations',
   'ssoConnectors',
+  'samlApplications',
   'hooks',
   'customProfileFields',
 ] as const;

@@ -124,6 +124,8 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     ['/organizations', '/organizations'],
     ['/organization-roles', '/organization-roles'],
     ['/organization-scopes', '/organization-scopes'],
+    // SAML apps are listed with the applications but deleted only through /saml-applications (other types: 422).
+    ['/applications', '/saml-applications'],
     ['/applications', '/applications'],
     ['/roles', '/roles'],
     ['/resources', '/resources'],

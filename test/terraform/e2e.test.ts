@@ -142,7 +142,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const logPath = join(work, '..', 'terraform-apply.log');
     const r = await terraformWith({ TF_LOG: 'debug', TF_LOG_PATH: logPath }, 'apply', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/Apply complete! Resources: 28 added/);
+    expect(r.out).toMatch(/Apply complete! Resources: 30 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/secret_key\s+= \(sensitive value\)/);

@@ -15,7 +15,7 @@ export interface SsoConnectorConfig extends cdktf.TerraformMetaArguments {
   */
   readonly branding?: SsoConnectorBranding;
   /**
-  * Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `metadataUrl`, or `metadata` (XML), or `entityId` + `signInEndpoint` + `x509Certificate` (PEM), with optional `attributeMapping` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. A JSON object as a string (use `jsonencode(...)`); key order and whitespace do not matter. When left out, the server value is kept and never shown as a change.
+  * Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `"metadataUrl"`, or `metadata` (XML), or `"entityId"` + `signInEndpoint` + `x509Certificate` (PEM), with optional `"attributeMapping"` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change. A JSON object as a string (use `jsonencode(...)`); key order and whitespace do not matter. When left out, the server value is kept and never shown as a change.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/sso_connector#config SsoConnector#config}
   */

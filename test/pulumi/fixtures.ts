@@ -282,6 +282,30 @@ export function fixturesFor(prefix: () => string, issuer: () => string): Fixture
       invalid: { args: () => ({ ttl: 0 }), property: 'ttl' },
     },
     {
+      kind: 'SamlApplication',
+      spec: () => ({
+        name: n('saml'),
+        entityId: 'https://sp.example.com/saml/metadata',
+        acsUrl: 'https://sp.example.com/saml/acs',
+        attributeMapping: { email: 'mail' },
+      }),
+      drift: () => ({ entityId: 'https://other.example.com/saml' }),
+      change: () => ({ nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' }),
+      invalid: {
+        args: () => ({ name: n('bad-saml'), attributeMapping: { mail: 'email' } }),
+        property: 'attributeMapping.mail',
+      },
+    },
+    {
+      kind: 'SamlApplicationCertificate',
+      deps: [{ name: 'app', kind: 'SamlApplication', spec: () => ({ name: n('saml-cert-app') }) }],
+      spec: (ids) => ({ samlApplicationId: ids.app, lifeSpanInYears: 2, active: true }),
+      drift: () => ({ active: false }),
+      change: () => ({ active: false }),
+      replace: { fields: () => ({ lifeSpanInYears: 1 }), deleteBeforeReplace: false },
+      invalid: { args: (ids) => ({ samlApplicationId: ids.app, lifeSpanInYears: 0 }), property: 'lifeSpanInYears' },
+    },
+    {
       kind: 'ApplicationSecret',
       deps: [{ name: 'app', kind: 'Application', spec: () => ({ name: n('secret-app'), type: 'MachineToMachine' }) }],
       spec: (ids) => ({ applicationId: ids.app, name: 'ci-deploy' }),

@@ -1,5 +1,6 @@
 /**
- * Prune of child kinds (ApiResourceScope, ApplicationSecret, ApplicationRoleAssignment): children are pruned
+ * Prune of child kinds (ApiResourceScope, ApplicationSecret, ApplicationRoleAssignment,
+ * SamlApplicationCertificate): children are pruned
  * only under parents the desired set manages (known by id or adopted by key), never under another team's API
  * or app, and each delete's `key` names the parent.
  */
@@ -35,6 +36,7 @@ describe('prune of child kinds', () => {
       'ApiResourceScope→ApiResource',
       'ApplicationRoleAssignment→Application',
       'ApplicationSecret→Application',
+      'SamlApplicationCertificate→SamlApplication',
     ]);
   });
 
@@ -200,6 +202,44 @@ describe('prune of child kinds', () => {
     expect((await rows<{ id: string }>(t, `/applications/${otherId}/roles`)).map((r) => r.id)).toEqual([
       theirs.state.objects['Role.other']!.id,
     ]);
+  });
+
+  it("SamlApplicationCertificate: the managed SAML app loses Logto's first certificate once its own signs; another app keeps its own", async () => {
+    const p = t.prefix;
+    const app = (who: string): DesiredObject => ({
+      address: `SamlApplication.${who}`,
+      kind: 'SamlApplication',
+      spec: { name: `${p}${who}-sp` },
+    });
+    const theirs = await converge(t, [app('other')]);
+    const managed: DesiredObject[] = [
+      app('acme'),
+      {
+        address: 'SamlApplicationCertificate.acme',
+        kind: 'SamlApplicationCertificate',
+        spec: { samlApplicationId: ref('SamlApplication.acme'), lifeSpanInYears: 2, active: true },
+      },
+    ];
+    const ours = await converge(t, managed);
+    const acmeId = ours.state.objects['SamlApplication.acme']!.id;
+    const otherId = theirs.state.objects['SamlApplication.other']!.id;
+    const certs = (appId: string) => rows<{ id: string; active: boolean }>(t, `/saml-applications/${appId}/secrets`);
+    const signing = ours.state.objects['SamlApplicationCertificate.acme']!.id;
+    const first = (await certs(acmeId)).find((c) => `${acmeId}/${c.id}` !== signing)!;
+    const otherCerts = await certs(otherId);
+
+    const plan = await planTenant(managed, {
+      client: t.client,
+      prior: ours.state,
+      allowDelete: ['SamlApplicationCertificate'],
+    });
+    expect(deletesOf(plan.changes).map((c) => c.address)).toEqual([
+      `SamlApplicationCertificate[${acmeId}/${first.id}]`,
+    ]);
+    const result = await applyPlan(plan, { client: t.client, desired: managed, prior: ours.state });
+    expect(result.summary).toMatchObject({ deleted: 1, failed: 0 });
+    expect((await certs(acmeId)).map((c) => `${acmeId}/${c.id}`)).toEqual([signing]);
+    expect(await certs(otherId)).toEqual(otherCerts);
   });
 
   it('a child the prior state records under a parent that is no longer desired is still pruned, keyed by parent', async () => {

@@ -113,6 +113,11 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   /** Singleton: create adopts and patches, delete forgets (see DESIGN.md). */
   singleton?: boolean;
   /**
+   * End-user data a tenant may hold by the million (users): `export` leaves the kind out unless asked for
+   * (`--include <kind>` or `--only <kind>`). Prune needs the kind allowed explicitly, as every kind does.
+   */
+  exportOnRequest?: boolean;
+  /**
    * A singleton that exists only once configured (the captcha provider): `read` answers undefined until then,
    * create configures it, delete removes it, and prune may remove it where the user allows the kind.
    */

@@ -23,6 +23,7 @@ import { OrganizationScope } from './organization-scope.js';
 import { Role } from './role.js';
 import { SignInExperience } from './sign-in-experience.js';
 import { SsoConnector } from './sso-connector.js';
+import { User } from './user.js';
 
 export const catalog: ResourceDefinition<any>[] = [
   ApiResource,
@@ -35,6 +36,7 @@ export const catalog: ResourceDefinition<any>[] = [
   OrganizationRole,
   Organization,
   OrganizationApplication,
+  User,
   SsoConnector,
   Connector,
   Hook,

@@ -391,6 +391,109 @@ export class OrganizationApplication extends LogtoResource {
   }
 }
 
+/** Arguments of {@link User}. */
+export interface UserArgs {
+  /** Sign-in username, unique in the tenant. */
+  readonly username: pulumi.Input<string>;
+  /** Primary email, unique in the tenant (ignoring case); without a known id and with no user of that username, the user with this email is adopted. */
+  readonly primaryEmail?: pulumi.Input<string>;
+  /** Primary phone number, unique in the tenant: digits only, country code first, no `+`. */
+  readonly primaryPhone?: pulumi.Input<string>;
+  /** Display name. */
+  readonly name?: pulumi.Input<string>;
+  /** Avatar image URL. */
+  readonly avatar?: pulumi.Input<string>;
+  /** OpenID Connect standard profile claims. Owned whole: claims not listed are removed (Logto replaces the profile on update). */
+  readonly profile?: pulumi.Input<{
+    familyName?: pulumi.Input<string>;
+    givenName?: pulumi.Input<string>;
+    middleName?: pulumi.Input<string>;
+    nickname?: pulumi.Input<string>;
+    preferredUsername?: pulumi.Input<string>;
+    profile?: pulumi.Input<string>;
+    website?: pulumi.Input<string>;
+    gender?: pulumi.Input<string>;
+    birthdate?: pulumi.Input<string>;
+    zoneinfo?: pulumi.Input<string>;
+    locale?: pulumi.Input<string>;
+    address?: pulumi.Input<{
+      formatted?: pulumi.Input<string>;
+      streetAddress?: pulumi.Input<string>;
+      locality?: pulumi.Input<string>;
+      region?: pulumi.Input<string>;
+      postalCode?: pulumi.Input<string>;
+      country?: pulumi.Input<string>;
+    }>;
+  }>;
+  /** Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed. */
+  readonly customData?: pulumi.Input<Record<string, unknown>>;
+  /** Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Secret: stored encrypted in the Pulumi state. */
+  readonly password?: pulumi.Input<string>;
+  /** Whether the user is suspended (cannot sign in). New users are not. */
+  readonly isSuspended?: pulumi.Input<boolean>;
+  /** Ids of the User-type roles the user holds. Authoritative: roles not listed are removed. */
+  readonly roleIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * A user the configuration needs (break-glass admin, test or service account): identifiers, profile, custom data, global roles and a write-only password.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:User`. Natural key: username.
+ */
+export class User extends LogtoResource {
+  /** Creation time, epoch milliseconds. */
+  declare readonly createdAt: pulumi.Output<number | undefined>;
+  /** Whether the user has a password. */
+  declare readonly hasPassword: pulumi.Output<boolean | undefined>;
+  /** Sign-in username, unique in the tenant. */
+  declare readonly username: pulumi.Output<string>;
+  /** Primary email, unique in the tenant (ignoring case); without a known id and with no user of that username, the user with this email is adopted. Undefined when the program does not set it. */
+  declare readonly primaryEmail: pulumi.Output<string | undefined>;
+  /** Primary phone number, unique in the tenant: digits only, country code first, no `+`. Undefined when the program does not set it. */
+  declare readonly primaryPhone: pulumi.Output<string | undefined>;
+  /** Display name. Undefined when the program does not set it. */
+  declare readonly name: pulumi.Output<string | undefined>;
+  /** Avatar image URL. Undefined when the program does not set it. */
+  declare readonly avatar: pulumi.Output<string | undefined>;
+  /** OpenID Connect standard profile claims. Owned whole: claims not listed are removed (Logto replaces the profile on update). Undefined when the program does not set it. */
+  declare readonly profile: pulumi.Output<
+    | {
+        familyName?: string;
+        givenName?: string;
+        middleName?: string;
+        nickname?: string;
+        preferredUsername?: string;
+        profile?: string;
+        website?: string;
+        gender?: string;
+        birthdate?: string;
+        zoneinfo?: string;
+        locale?: string;
+        address?: {
+          formatted?: string;
+          streetAddress?: string;
+          locality?: string;
+          region?: string;
+          postalCode?: string;
+          country?: string;
+        };
+      }
+    | undefined
+  >;
+  /** Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed. Undefined when the program does not set it. */
+  declare readonly customData: pulumi.Output<Record<string, unknown> | undefined>;
+  /** Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Undefined when the program does not set it. Secret. */
+  declare readonly password: pulumi.Output<string | undefined>;
+  /** Whether the user is suspended (cannot sign in). New users are not. Undefined when the program does not set it. */
+  declare readonly isSuspended: pulumi.Output<boolean | undefined>;
+  /** Ids of the User-type roles the user holds. Authoritative: roles not listed are removed. Undefined when the program does not set it. */
+  declare readonly roleIds: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
+    super('User', name, args, opts);
+  }
+}
+
 /** Arguments of {@link SsoConnector}. */
 export interface SsoConnectorArgs {
   /** Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. */
@@ -1561,6 +1664,7 @@ export const kinds = [
   'OrganizationRole',
   'Organization',
   'OrganizationApplication',
+  'User',
   'SsoConnector',
   'Connector',
   'Hook',

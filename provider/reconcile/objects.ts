@@ -267,7 +267,9 @@ export async function createObject(
 
 /**
  * Bring `id` to `desired`: changed non-relation fields in one update call, relations by add/remove.
- * Refuses immutable changes (the caller replaces).
+ * Refuses immutable changes (the caller replaces). `lastApplied` (the spec as last applied; secrets may be
+ * hashed) lets a secret the API never returns, such as a user's password, count as changed when the
+ * configuration's value differs from it.
  */
 export async function updateObject(
   ctx: ResourceContext,
@@ -275,6 +277,7 @@ export async function updateObject(
   id: string,
   desired: Spec,
   live: Live,
+  lastApplied?: Spec,
 ): Promise<Live> {
   const relationFields = new Set(definition.relations.map((r) => r.field));
   // Relation members may have changed since `live` was read (a replaced dependency): read them now.
@@ -283,7 +286,7 @@ export async function updateObject(
     if (desired[relation.field] !== undefined)
       current[relation.field] = await relation.read(ctx, id, { ...current, ...desired });
   }
-  const diff = diffObject(definition, desired, { ...live, spec: current });
+  const diff = diffObject(definition, desired, { ...live, spec: current }, lastApplied);
   if (diff.action === 'replace') {
     throw new Error(`${definition.kind} ${id}: ${diff.reason}; the object must be replaced, not updated`);
   }

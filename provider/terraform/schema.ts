@@ -31,6 +31,7 @@ export const DATA_SOURCE_KINDS = [
   'Connector',
   'CustomPhrase',
   'JwtCustomizer',
+  'User',
 ];
 
 /** Child types listed into a data source (an API resource's scopes), by parent kind. */
@@ -384,6 +385,18 @@ export function forDataSource(description: string): string {
     .join(' ');
 }
 
+/** A nested attribute of a data source (at any depth): computed, with data-source wording. */
+function computedForDataSource(n: Attr): Attr {
+  return {
+    ...n,
+    required: false,
+    optional: false,
+    computed: true,
+    description: forDataSource(n.description),
+    ...(n.nested ? { nested: n.nested.map(computedForDataSource) } : {}),
+  };
+}
+
 /** Data source: look up by natural key (or id); everything else is computed. */
 export function dataSourceSchema(
   definition: ResourceDefinition<any>,
@@ -402,17 +415,7 @@ export function dataSourceSchema(
       required: false,
       optional: lookup,
       computed: true,
-      ...(a.nested
-        ? {
-            nested: a.nested.map((n) => ({
-              ...n,
-              required: false,
-              optional: false,
-              computed: true,
-              description: forDataSource(n.description),
-            })),
-          }
-        : {}),
+      ...(a.nested ? { nested: a.nested.map(computedForDataSource) } : {}),
       description: lookup ? `${forDataSource(a.description)} ${lookupRemark(a)}` : forDataSource(a.description),
     };
   });

@@ -596,7 +596,7 @@ export class LogtoTerraformProvider {
           ],
         };
       }
-      const updated = await updateObject(ctx, ts.definition, id, valid.spec, live);
+      const updated = await updateObject(ctx, ts.definition, id, valid.spec, live, priorSpec);
       return { new_state: dynamicValue(stateFrom(ts, updated, plannedObject), ts.type), diagnostics: [] };
     } catch (e) {
       return {

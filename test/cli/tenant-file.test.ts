@@ -44,6 +44,7 @@ describe('layout derived from the catalog', () => {
         'organizationScopes',
         'organizations',
         'organizationApplications',
+        'users',
         'roles',
         'signInExperience',
         'ssoConnectors',

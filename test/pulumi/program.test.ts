@@ -130,6 +130,7 @@ describe('examples/pulumi under setMocks', () => {
       OrganizationRole: 3,
       Organization: 1,
       OrganizationApplication: 1,
+      User: 1,
       SsoConnector: 1,
       Connector: 2,
       Hook: 1,
@@ -188,6 +189,9 @@ describe('examples/pulumi under setMocks', () => {
     const captcha = one('CaptchaProvider', 'captcha');
     expect(isSecret(captcha.object.secretKey)).toBe(true);
     expect(captcha.additionalSecretOutputs).toContain('secretKey');
+    const user = one('User', 'ops-breakglass');
+    expect(isSecret(user.object.password)).toBe(true);
+    expect(user.additionalSecretOutputs).toContain('password');
     expect(one('ApplicationSecret', 'back-office-deploy-2026').additionalSecretOutputs).toContain('value');
     for (const app of byType('Application')) expect(app.additionalSecretOutputs).toContain('defaultSecret');
     // Nothing else is secret-wrapped: non-secret inputs stay readable in the state.

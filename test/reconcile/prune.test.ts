@@ -80,6 +80,7 @@ function everyKind(p: string): DesiredObject[] {
       kind: 'OrganizationApplication',
       spec: { organizationId: ref('Organization.acme'), applicationId: ref('Application.bot') },
     },
+    { address: 'User.ops', kind: 'User', spec: { username: `${p}ops`, password: 'prune-Pa55word' } },
     {
       address: 'JwtCustomizer.cc',
       kind: 'JwtCustomizer',
@@ -188,6 +189,7 @@ describe('prune', () => {
       JwtCustomizer: 'client-credentials',
       // A membership's key is its two ids (the organization and the application have no other unique name).
       OrganizationApplication: `${state.objects['Organization.acme']!.id}/${state.objects['Application.bot']!.id}`,
+      User: `${p}ops`,
     });
     // Clean up through the reconciler, by state.
     const result = await applyPlan(await planTenant([], { client: t.client, prior: state, allowDelete: deletable }), {

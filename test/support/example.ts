@@ -70,6 +70,16 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
       if (isObject(value))
         for (const [field, item] of Object.entries(value))
           value[field] = typeof item === 'string' ? (renamed.get(item) ?? item) : follow(item);
+  // Users: the key is the username and the email is unique too (a user is adopted by either), so both get it.
+  if (isObject(doc.users)) {
+    const users: Record<string, unknown> = {};
+    for (const [username, value] of Object.entries(doc.users)) {
+      if (isObject(value) && typeof value.primaryEmail === 'string')
+        value.primaryEmail = `${prefix}${value.primaryEmail}`;
+      users[`${prefix}${username}`] = follow(value);
+    }
+    doc.users = users;
+  }
   // The tenant's one captcha provider carries the prefix in its site key, so the run's clean-up knows it set it.
   if (isObject(doc.captchaProvider) && typeof doc.captchaProvider.siteKey === 'string')
     doc.captchaProvider.siteKey = `${doc.captchaProvider.siteKey}-${prefix}`;

@@ -2,7 +2,8 @@
  * User: the accounts a configuration needs — break-glass admins, test and service accounts — not end-user
  * data (`/users`). The username is the natural key (Logto keeps it unique); without a known id a user is
  * adopted by its username or, failing that, by its primary email (Logto keeps emails unique, ignoring case).
- * Global roles (`/users/:id/roles`, User-type roles only) are an authoritative set.
+ * Global roles (`/users/:id/roles`, User-type roles only) are an authoritative set; Logto gives a new user the
+ * tenant's default roles (`isDefault`), which are removed at create when the spec lists roles without them.
  *
  * `profile` and `customData` are owned whole: `PATCH /users/:id` replaces both wholesale (measured on Logto
  * 1.42), so what the files say is what the user has. `isSuspended` is written through
@@ -166,6 +167,9 @@ function explain(error: unknown, s: Partial<UserSpec>): unknown {
   return error;
 }
 
+/** The user's User-type roles, an authoritative set (adding is idempotent; Logto adds default roles on create). */
+const roles = idSetRelation('roleIds', (id) => `${path(id)}/roles`, 'roleIds');
+
 async function setSuspended(ctx: ResourceContext, id: string, isSuspended: boolean): Promise<UserRow> {
   return ctx.client.patch<UserRow>(`${path(id)}/is-suspended`, { isSuspended });
 }
@@ -195,7 +199,7 @@ export const User = defineResource<UserSpec>({
           : undefined,
     },
   ],
-  relations: [idSetRelation('roleIds', (id) => `${path(id)}/roles`, 'roleIds')],
+  relations: [roles],
   exportOnRequest: true,
 
   async read(ctx, id) {
@@ -235,7 +239,10 @@ export const User = defineResource<UserSpec>({
       throw explain(error, s);
     }
     if (s.isSuspended) row = await setSuspended(ctx, row.id, true);
-    return toLive(row);
+    // Logto gives a new user the tenant's default roles: the reconciler removes those the spec does not list.
+    const live = toLive(row);
+    live.spec.roleIds = await roles.read(ctx, row.id, s);
+    return live;
   },
   async update(ctx, id, changes, live) {
     invalidate(ctx, `${KIND}:`);

@@ -3,7 +3,8 @@
  * answers 200 with the user (no `tenantId`; `hasPassword` instead of the password); usernames are unique as
  * the sign-in experience's username policy says (case-sensitive by default), emails ignoring case, phones as
  * digits; PATCH replaces `profile` and `customData` wholesale, turns '' into null and refuses an empty body
- * (422); suspension and the password have their own routes; an unknown user is 404 `entity.not_found`.
+ * (422); suspension and the password have their own routes; an unknown user is 404 `entity.not_found`; a
+ * new user gets the tenant's default User roles.
  */
 import { createHash } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
@@ -152,6 +153,10 @@ export const userRoutes: RouteModule = (r) => {
     };
     if (body.password) row.passwordDigest = digest(body.password);
     users(ctx)[row.id] = row;
+    // A new user gets the tenant's default User roles.
+    for (const role of Object.values(roles(ctx)))
+      if (role.isDefault && role.type === 'User')
+        relationAdd(ctx, CORE_RELATIONS.usersRoles, { userId: row.id, roleId: role.id });
     return ok(publicUser(row));
   });
 

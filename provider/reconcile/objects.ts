@@ -230,7 +230,10 @@ async function createBase(
   }
 }
 
-/** Create with relations; a lost response is resolved without duplicates. */
+/**
+ * Create with relations; a lost response is resolved without duplicates. A relation is authoritative from
+ * the start: members Logto gave the new object by itself (a new user's default roles) are removed.
+ */
 export async function createObjectWithReport(
   ctx: ResourceContext,
   definition: ResourceDefinition<any>,
@@ -245,9 +248,12 @@ export async function createObjectWithReport(
       if (!Array.isArray(ids)) continue;
       const current = live.spec[relation.field];
       const have = new Set(Array.isArray(current) ? current.map(String) : []);
-      const add = [...new Set(ids.map(String))].filter((x) => !have.has(x));
+      const want = new Set(ids.map(String));
+      const add = [...want].filter((x) => !have.has(x));
+      const remove = [...have].filter((x) => !want.has(x));
+      if (remove.length > 0) await relation.remove(ctx, live.id, remove, { ...spec, ...liveSpec });
       if (add.length > 0) await relation.add(ctx, live.id, add, { ...spec, ...liveSpec });
-      liveSpec[relation.field] = [...new Set([...have, ...ids.map(String)])].sort();
+      liveSpec[relation.field] = [...want].sort();
     }
   } catch (error) {
     throw new PartialCreateError(live.id, live, error);

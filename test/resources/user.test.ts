@@ -20,6 +20,8 @@ const roles = () => [
   o('Role.ops', 'Role', { name: `${t.prefix}ops`, description: 'Operators' }),
   o('Role.audit', 'Role', { name: `${t.prefix}audit`, description: 'Auditors' }),
   o('Role.robot', 'Role', { name: `${t.prefix}robot`, description: 'Machines', type: 'MachineToMachine' }),
+  // Logto gives every new user the default roles: the user's role set stays what the spec says.
+  o('Role.everyone', 'Role', { name: `${t.prefix}everyone`, description: 'Everyone', isDefault: true }),
 ];
 const admin = (spec: Record<string, unknown> = {}) =>
   o('User.admin', 'User', {

@@ -100,6 +100,12 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   immutable: string[];
   /** Spec fields whose values are secrets. */
   sensitive: string[];
+  /**
+   * Sensitive spec fields Logto never returns (a user's password). Plans compare them with the value last
+   * applied (a `sha256:` digest in state). Terraform declares them write-only — never kept in its state —
+   * with a sensitive computed `<field>_digest` attribute that records the digest of the value last written.
+   */
+  writeOnly?: string[];
   /** Order-insensitive string arrays. */
   sets: string[];
   references: Reference[];

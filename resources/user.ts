@@ -14,7 +14,9 @@
  * keeps a `sha256:` digest of the password as last applied (never the password), and the password counts as
  * changed only when the files' value hashes differently. Creating sends it in `POST /users`; a change is
  * written with `PATCH /users/:id/password`. A password changed outside the files (by the user, or in the
- * console) cannot be seen and is not drift. Plans show it as `(sensitive)`, the client redacts `password`
+ * console) cannot be seen and is not drift. Terraform declares it write-only (never in its state) and keeps
+ * the digest in a sensitive `password_digest` attribute; Pulumi keeps the input as an encrypted secret.
+ * Plans show it as `(sensitive)`, the client redacts `password`
  * from debug lines and errors, and export never writes it (there is no value to export). Leaving the field
  * out of the files stops managing it and keeps the password the user has. The state's digest is unsalted:
  * protect the state like any file holding secrets' fingerprints.
@@ -187,6 +189,7 @@ export const User = defineResource<UserSpec>({
   key: { fields: ['username'], of: (s) => s.username },
   immutable: [],
   sensitive: ['password'],
+  writeOnly: ['password'],
   sets: ['roleIds'],
   references: [
     {

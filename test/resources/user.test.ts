@@ -113,6 +113,19 @@ describe('User', () => {
     await expect(t.client.get(`/users/${id}`)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('a password added to a user managed without one is written; without any record (adoption) it is not a change', async () => {
+    const bare = o('User.svc', 'User', { username: `${t.prefix}svc` });
+    const state = await expectConverges(t, [bare]);
+    const id = state.objects['User.svc']!.id;
+    const withPassword = o('User.svc', 'User', { username: `${t.prefix}svc`, password: PASSWORD });
+    const plan = await planTenant([withPassword], { client: t.client, prior: state });
+    expect(plan.changes[0]!.changes.map((c) => c.field)).toEqual(['password']);
+    expect((await planTenant([withPassword], { client: t.client })).changes[0]).toMatchObject({ action: 'noop' });
+    const next = await expectConverges(t, [withPassword], state);
+    expect(await verify(id, PASSWORD)).toBe(true);
+    expect(JSON.stringify(next)).not.toContain(PASSWORD);
+  });
+
   it('refuses before any write bad identifiers, unknown profile claims and machine-to-machine roles', async () => {
     const bad = await expectRefusedBeforeWrites(t, [
       ...roles(),

@@ -148,7 +148,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/Apply complete! Resources: 25 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
-    expect(r.out).toMatch(/password\s+= \(sensitive value\)/);
+    expect(r.out).toMatch(/password\s+= \(write-only attribute\)/);
+    expect(r.out).toMatch(/password_digest\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/secret_key\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
@@ -203,6 +204,11 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const state = JSON.parse(readFileSync(join(work, 'terraform.tfstate'), 'utf8')) as {
       resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
     };
+    // The password is write-only: not in the state, only its digest.
+    expect(readFileSync(join(work, 'terraform.tfstate'), 'utf8')).not.toContain(BREAKGLASS_PASSWORD);
+    const breakglass = state.resources.find((x) => x.type === 'logto_user')?.instances[0]?.attributes;
+    expect(breakglass?.password).toBeNull();
+    expect(breakglass?.password_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const workerSecret = state.resources.find((x) => x.type === 'logto_application' && x.name === 'orders_worker')
       ?.instances[0]?.attributes.default_secret;
     const signingKey = state.resources.find((x) => x.type === 'logto_hook')?.instances[0]?.attributes.signing_key;
@@ -234,6 +240,43 @@ describe('terraform with the Logto provider (HCL example)', () => {
       expect(byRoute['GET /applications/:id'] ?? 0).toBe(0);
     }
   }, 120_000);
+
+  it('a new password in the variable updates the user alone, once, and never reaches the state', async () => {
+    const rotated = `${BREAKGLASS_PASSWORD}-rotated`;
+    const plan = await terraformWith(
+      { TF_VAR_breakglass_password: rotated },
+      'plan',
+      '-detailed-exitcode',
+      '-input=false',
+    );
+    expect(plan.code, plan.out).toBe(2);
+    expect(plan.out).toMatch(/logto_user\.breakglass will be updated in-place/);
+    expect(plan.out).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
+    const apply = await terraformWith(
+      { TF_VAR_breakglass_password: rotated },
+      'apply',
+      '-auto-approve',
+      '-input=false',
+    );
+    expect(apply.code, apply.out).toBe(0);
+    const [user] = await target.client.list<{ id: string }>('/users', {
+      'search.username': `${p}ops_breakglass`,
+      'mode.username': 'exact',
+    });
+    await target.client.post(`/users/${user!.id}/password/verify`, { password: rotated }, { createsObject: false });
+    expect(readFileSync(join(work, 'terraform.tfstate'), 'utf8')).not.toContain(rotated);
+    const again = await terraformWith(
+      { TF_VAR_breakglass_password: rotated },
+      'plan',
+      '-detailed-exitcode',
+      '-input=false',
+    );
+    expect(again.code, again.out).toBe(0);
+    // Back to the suite's value, so later steps plan against the variable they set.
+    const back = await terraform('apply', '-auto-approve', '-input=false');
+    expect(back.code, back.out).toBe(0);
+    expect(back.out + again.out + apply.out + plan.out).not.toContain(rotated);
+  }, 180_000);
 
   it('terraform validate reports spec errors with the attribute, before any API call', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'logto-tf-validate-'));

@@ -317,11 +317,6 @@ export class DataLogtoUser extends cdktf.TerraformDataSource {
     return this.getStringAttribute('name');
   }
 
-  // password - computed: true, optional: false, required: false
-  public get password() {
-    return this.getStringAttribute('password');
-  }
-
   // primary_email - computed: true, optional: false, required: false
   public get primaryEmail() {
     return this.getStringAttribute('primary_email');

@@ -33,7 +33,7 @@ export interface UserConfig extends cdktf.TerraformMetaArguments {
   */
   readonly name?: string;
   /**
-  * Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. When left out, the server value is kept and never shown as a change.
+  * Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Write-only: Terraform never stores it in its state; `password_digest` records the digest of the value last written (needs Terraform 1.11 or later).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/user#password User#password}
   */
@@ -966,7 +966,7 @@ export class User extends cdktf.TerraformResource {
     return this._name;
   }
 
-  // password - computed: true, optional: true, required: false
+  // password - computed: false, optional: true, required: false
   private _password?: string; 
   public get password() {
     return this.getStringAttribute('password');
@@ -980,6 +980,11 @@ export class User extends cdktf.TerraformResource {
   // Temporarily expose input value. Use with caution.
   public get passwordInput() {
     return this._password;
+  }
+
+  // password_digest - computed: true, optional: false, required: false
+  public get passwordDigest() {
+    return this.getStringAttribute('password_digest');
   }
 
   // primary_email - computed: true, optional: true, required: false

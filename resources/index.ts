@@ -20,6 +20,7 @@ import { Organization } from './organization.js';
 import { OrganizationApplication } from './organization-application.js';
 import { OrganizationRole } from './organization-role.js';
 import { OrganizationScope } from './organization-scope.js';
+import { OrganizationUser } from './organization-user.js';
 import { Role } from './role.js';
 import { SignInExperience } from './sign-in-experience.js';
 import { SsoConnector } from './sso-connector.js';
@@ -37,6 +38,7 @@ export const catalog: ResourceDefinition<any>[] = [
   Organization,
   OrganizationApplication,
   User,
+  OrganizationUser,
   SsoConnector,
   Connector,
   Hook,

@@ -56,10 +56,16 @@ function getUser(ctx: RequestContext, id: string): UserRow {
 
 const digest = (password: string) => createHash('sha256').update(password).digest('hex');
 
-/** The user as Logto answers it: the password digest never leaves. */
+/** The user's columns as Logto lists them elsewhere (an organization's members): no password digest. */
+export function userColumns(row: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...row };
+  delete out.passwordDigest;
+  return out;
+}
+
+/** The user as the user routes answer it: `hasPassword` instead of the password. */
 function publicUser(row: UserRow): Record<string, unknown> {
-  const { passwordDigest, ...rest } = row;
-  return { ...rest, hasPassword: Boolean(passwordDigest) };
+  return { ...userColumns(row), hasPassword: Boolean(row.passwordDigest) };
 }
 
 const IDENTIFIERS = ['username', 'primaryEmail', 'primaryPhone'] as const;
@@ -217,6 +223,7 @@ export const userRoutes: RouteModule = (r) => {
     delete users(ctx)[row.id];
     relationRemove(ctx, CORE_RELATIONS.usersRoles, { userId: row.id });
     relationRemove(ctx, RELATIONS.orgUsers, { userId: row.id });
+    relationRemove(ctx, RELATIONS.orgUserRoles, { userId: row.id });
     return noContent();
   });
 

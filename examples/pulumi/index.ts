@@ -193,6 +193,17 @@ new logto.User('ops-breakglass', {
   customData: { purpose: 'emergency access when single sign-on is down' },
   roleIds: [storeAdmin.id],
 });
+// A test account for Globex's buyer flows, a member of Globex with the buyer organization role.
+const qaBuyer = new logto.User('qa-globex-buyer', {
+  username: 'qa_globex_buyer',
+  primaryEmail: 'qa-buyer@acme-shop.example',
+  name: 'QA buyer at Globex',
+});
+new logto.OrganizationUser('qa-buyer-at-globex', {
+  organizationId: globex.id,
+  userId: qaBuyer.id,
+  organizationRoleIds: [orgBuyer.id],
+});
 
 // --- Webhook --------------------------------------------------------------------------------------------------
 const orderEvents = new logto.Hook('order-events', {

@@ -494,6 +494,34 @@ export class User extends LogtoResource {
   }
 }
 
+/** Arguments of {@link OrganizationUser}. */
+export interface OrganizationUserArgs {
+  /** Id of the organization the user joins. Changing it replaces the membership. */
+  readonly organizationId: pulumi.Input<string>;
+  /** Id of the user. Changing it replaces the membership. */
+  readonly userId: pulumi.Input<string>;
+  /** Ids of the User organization roles the user holds in the organization. Authoritative: roles not listed are removed. */
+  readonly organizationRoleIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * A user as a member of an organization, with the organization roles it holds there (its id is `<organizationId>/<userId>`).
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:OrganizationUser`. Natural key: organizationId + userId.
+ */
+export class OrganizationUser extends LogtoResource {
+  /** Id of the organization the user joins. Changing it replaces the membership. */
+  declare readonly organizationId: pulumi.Output<string>;
+  /** Id of the user. Changing it replaces the membership. */
+  declare readonly userId: pulumi.Output<string>;
+  /** Ids of the User organization roles the user holds in the organization. Authoritative: roles not listed are removed. Undefined when the program does not set it. */
+  declare readonly organizationRoleIds: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: OrganizationUserArgs, opts?: pulumi.CustomResourceOptions) {
+    super('OrganizationUser', name, args, opts);
+  }
+}
+
 /** Arguments of {@link SsoConnector}. */
 export interface SsoConnectorArgs {
   /** Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. */
@@ -1665,6 +1693,7 @@ export const kinds = [
   'Organization',
   'OrganizationApplication',
   'User',
+  'OrganizationUser',
   'SsoConnector',
   'Connector',
   'Hook',

@@ -138,7 +138,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(json.code).toBe(2);
     const plan = JSON.parse(json.stdout);
     expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
-    // 36 objects are new; the four singletons are updated where the tenant's settings differ (all four on a
+    // 38 objects are new; the four singletons are updated where the tenant's settings differ (all four on a
     // fresh tenant, which the emulator is). On a shared tenant the fallback language's custom phrases may
     // exist already (Logto never deletes them, it only empties them): then they are an update too.
     const updates = plan.changes.filter((c: { action: string }) => c.action === 'update');
@@ -146,7 +146,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(updates.every((c: { kind: string }) => SINGLETON_KINDS.includes(c.kind) || phrases.includes(c))).toBe(true);
     if (t.emulator) expect(updates).toHaveLength(4);
     const n = updates.length;
-    const created = 36 - phrases.length;
+    const created = 38 - phrases.length;
     expect(first.stdout).toMatch(
       new RegExp(`Plan: ${created} to create, ${n} to update, 0 to replace, 0 to delete\\.`),
     );
@@ -771,7 +771,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(new Set(only.changes.map((c: { kind: string }) => c.kind))).toEqual(new Set(['Role', 'Hook']));
     const excluded = JSON.parse((await run(['plan', path, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout);
     expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
-    expect(excluded.changes.length).toBe(39);
+    expect(excluded.changes.length).toBe(41);
 
     const debug = await run(['apply', path, '--auto-approve', '--debug'], SECRETS);
     expect(debug.code, debug.stderr).toBe(0);

@@ -45,6 +45,7 @@ describe('layout derived from the catalog', () => {
         'organizations',
         'organizationApplications',
         'users',
+        'organizationUsers',
         'roles',
         'signInExperience',
         'ssoConnectors',

@@ -82,6 +82,11 @@ function everyKind(p: string): DesiredObject[] {
     },
     { address: 'User.ops', kind: 'User', spec: { username: `${p}ops`, password: 'prune-Pa55word' } },
     {
+      address: 'OrganizationUser.ops',
+      kind: 'OrganizationUser',
+      spec: { organizationId: ref('Organization.acme'), userId: ref('User.ops') },
+    },
+    {
       address: 'JwtCustomizer.cc',
       kind: 'JwtCustomizer',
       spec: { tokenType: 'client-credentials', script: `// ${p}\nconst getCustomJwtClaims = () => ({});` },
@@ -190,6 +195,7 @@ describe('prune', () => {
       // A membership's key is its two ids (the organization and the application have no other unique name).
       OrganizationApplication: `${state.objects['Organization.acme']!.id}/${state.objects['Application.bot']!.id}`,
       User: `${p}ops`,
+      OrganizationUser: `${state.objects['Organization.acme']!.id}/${state.objects['User.ops']!.id}`,
     });
     // Clean up through the reconciler, by state: only this run's objects. (The plan allows every kind and so
     // lists every deletable object of a shared tenant: other runs' objects and users must not be touched.)

@@ -73,6 +73,7 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
   // Users: the key is the username and the email is unique too (a user is adopted by either), so both get it.
   if (isObject(doc.users)) {
     const users: Record<string, unknown> = {};
+    for (const username of Object.keys(doc.users)) renamed.set(username, `${prefix}${username}`);
     for (const [username, value] of Object.entries(doc.users)) {
       if (isObject(value) && typeof value.primaryEmail === 'string')
         value.primaryEmail = `${prefix}${value.primaryEmail}`;
@@ -80,6 +81,12 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
     }
     doc.users = users;
   }
+  // Organization memberships of users name their organization and user as single keys.
+  if (isObject(doc.organizationUsers))
+    for (const value of Object.values(doc.organizationUsers))
+      if (isObject(value))
+        for (const [field, item] of Object.entries(value))
+          value[field] = typeof item === 'string' ? (renamed.get(item) ?? item) : follow(item);
   // The tenant's one captcha provider carries the prefix in its site key, so the run's clean-up knows it set it.
   if (isObject(doc.captchaProvider) && typeof doc.captchaProvider.siteKey === 'string')
     doc.captchaProvider.siteKey = `${doc.captchaProvider.siteKey}-${prefix}`;

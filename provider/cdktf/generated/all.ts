@@ -29,6 +29,7 @@ export * from './organization/index.js';
 export * from './organization-application/index.js';
 export * from './organization-role/index.js';
 export * from './organization-scope/index.js';
+export * from './organization-user/index.js';
 export * from './provider/index.js';
 export * from './role/index.js';
 export * from './sign-in-experience/index.js';

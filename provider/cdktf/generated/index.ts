@@ -18,6 +18,7 @@ export * as organization from './organization/index.js';
 export * as organizationApplication from './organization-application/index.js';
 export * as organizationRole from './organization-role/index.js';
 export * as organizationScope from './organization-scope/index.js';
+export * as organizationUser from './organization-user/index.js';
 export * as role from './role/index.js';
 export * as signInExperience from './sign-in-experience/index.js';
 export * as ssoConnector from './sso-connector/index.js';

@@ -123,6 +123,8 @@ export const RELATIONS = {
   orgApplicationRoles: 'organization_role_application_relations',
   /** {organizationId, userId} */
   orgUsers: 'organization_user_relations',
+  /** {organizationId, userId, organizationRoleId} */
+  orgUserRoles: 'organization_role_user_relations',
   /** {organizationId, emailDomain} */
   orgJitEmailDomains: 'organization_jit_email_domains',
   /** {organizationId, organizationRoleId} */

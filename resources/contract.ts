@@ -103,6 +103,12 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   immutable: string[];
   /** Spec fields whose values are secrets. */
   sensitive: string[];
+  /**
+   * Sensitive spec fields Logto never returns (a user's password). Plans compare them with the value last
+   * applied (a `sha256:` digest in state). Terraform declares them write-only — never kept in its state —
+   * with a sensitive computed `<field>_digest` attribute that records the digest of the value last written.
+   */
+  writeOnly?: string[];
   /** Order-insensitive string arrays. */
   sets: string[];
   references: Reference[];
@@ -115,6 +121,11 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   parent?: { field: string; kind: string; seeded?(spec: S): boolean };
   /** Singleton: create adopts and patches, delete forgets (see DESIGN.md). */
   singleton?: boolean;
+  /**
+   * End-user data a tenant may hold by the million (users): `export` leaves the kind out unless asked for
+   * (`--include <kind>` or `--only <kind>`). Prune needs the kind allowed explicitly, as every kind does.
+   */
+  exportOnRequest?: boolean;
   /**
    * A singleton that exists only once configured (the captcha provider): `read` answers undefined until then,
    * create configures it, delete removes it, and prune may remove it where the user allows the kind.

@@ -23,11 +23,13 @@ import { Organization } from './organization.js';
 import { OrganizationApplication } from './organization-application.js';
 import { OrganizationRole } from './organization-role.js';
 import { OrganizationScope } from './organization-scope.js';
+import { OrganizationUser } from './organization-user.js';
 import { Role } from './role.js';
 import { SamlApplication } from './saml-application.js';
 import { SamlApplicationCertificate } from './saml-application-certificate.js';
 import { SignInExperience } from './sign-in-experience.js';
 import { SsoConnector } from './sso-connector.js';
+import { User } from './user.js';
 
 export const catalog: ResourceDefinition<any>[] = [
   ApiResource,
@@ -44,6 +46,8 @@ export const catalog: ResourceDefinition<any>[] = [
   ApplicationSignInExperience,
   SamlApplication,
   SamlApplicationCertificate,
+  User,
+  OrganizationUser,
   SsoConnector,
   Connector,
   Hook,
@@ -76,6 +80,7 @@ export const LOOKUP_KINDS = [
   'CustomPhrase',
   'JwtCustomizer',
   'CustomDomain',
+  'User',
 ];
 
 export function getDefinition(kind: string): ResourceDefinition<any> {

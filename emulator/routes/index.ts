@@ -21,6 +21,7 @@ import { roleRoutes } from './roles.js';
 import { samlApplicationRoutes } from './saml-applications.js';
 import signInExperienceRoutes from './sign-in-experience.js';
 import ssoConnectorRoutes from './sso-connectors.js';
+import { userRoutes } from './users.js';
 
 export const routeModules: RouteModule[] = [
   applicationRoutes,
@@ -42,4 +43,5 @@ export const routeModules: RouteModule[] = [
   customProfileFieldRoutes,
   configRoutes,
   connectorRoutes,
+  userRoutes,
 ];

@@ -25,6 +25,7 @@ import {
 } from '../util.js';
 import { foreignKeyNotFound, type OrganizationRoleRow, orgRoles, requireAll } from './organization-roles.js';
 import { matchesQuery, uniqueViolation } from './organization-scopes.js';
+import { userColumns } from './users.js';
 
 type Row = Record<string, unknown>;
 
@@ -79,6 +80,13 @@ function orgAppRoles(ctx: RequestContext, organizationId: string, applicationId:
     .filter((x): x is OrganizationRoleRow => Boolean(x));
 }
 
+function orgUserRoles(ctx: RequestContext, organizationId: string, userId: string): OrganizationRoleRow[] {
+  const roles = orgRoles(ctx);
+  return relationRows(ctx, RELATIONS.orgUserRoles, { organizationId, userId })
+    .map((rel) => roles[rel.organizationRoleId])
+    .filter((x): x is OrganizationRoleRow => Boolean(x));
+}
+
 /** M2M applications may join organizations; anything else violates the table's check constraint. */
 function requireM2mApps(ctx: RequestContext, ids: readonly string[]): void {
   const all = apps(ctx);
@@ -114,6 +122,8 @@ function simpleRelation(
     /** POST refuses an empty list (Logto's guard: at least one id), as for applications (facts §25.5). */
     nonEmptyOnAdd?: boolean;
     render?: (ctx: RequestContext, row: Row) => Row;
+    /** POST's answer: `Created` as text unless the route answers JSON (users: `{userIds}` as sent). */
+    added?: (ids: string[]) => unknown;
   },
 ): void {
   const base = `/organizations/:id/${opts.path}`;
@@ -145,10 +155,15 @@ function simpleRelation(
     if (opts.relation === RELATIONS.orgApplications) {
       relationRemove(ctx, RELATIONS.orgApplicationRoles, { organizationId: ctx.params.id, applicationId: id });
     }
+    if (opts.relation === RELATIONS.orgUsers) {
+      relationRemove(ctx, RELATIONS.orgUserRoles, { organizationId: ctx.params.id, userId: id });
+    }
   };
   r.route('POST', base, (ctx) => {
     add(ctx, false);
-    return text('Created', 201);
+    return opts.added
+      ? ok(opts.added((ctx.body as Record<string, string[]>)[opts.bodyKey] ?? []), 201)
+      : text('Created', 201);
   });
   r.route('PUT', base, (ctx) => {
     add(ctx, true);
@@ -217,6 +232,7 @@ const organizations: RouteModule = (r) => {
       RELATIONS.orgApplications,
       RELATIONS.orgApplicationRoles,
       RELATIONS.orgUsers,
+      RELATIONS.orgUserRoles,
       RELATIONS.orgJitEmailDomains,
       RELATIONS.orgJitRoles,
       RELATIONS.orgJitSsoConnectors,
@@ -296,7 +312,7 @@ const organizations: RouteModule = (r) => {
     }),
   );
 
-  // --- users (the emulator has no user management; ids must exist in the `users` table) ---
+  // --- users (rows of `routes/users.ts`): POST answers `{userIds}` as sent; roles are User organization roles ---
   simpleRelation(r, {
     path: 'users',
     relation: RELATIONS.orgUsers,
@@ -305,8 +321,54 @@ const organizations: RouteModule = (r) => {
     param: 'userId',
     target: (ctx) => table<Row>(ctx, TABLES.users),
     mode: 'always',
-    render: (_ctx, user) => ({ ...user, organizationRoles: [] }),
+    nonEmptyOnAdd: true,
+    added: (userIds) => ({ userIds }),
+    render: (ctx, user) => ({
+      ...userColumns(user),
+      organizationRoles: orgUserRoles(ctx, ctx.params.id, String(user.id)).map(({ id, name }) => ({ id, name })),
+    }),
   });
+  const userRolesPath = '/organizations/:id/users/:userId/roles';
+  /** Logto answers 422 `organization.require_membership` for a user outside the organization. */
+  const requireUserMember = (ctx: RequestContext) => {
+    const { id: organizationId, userId } = ctx.params;
+    if (relationRows(ctx, RELATIONS.orgUsers, { organizationId, userId }).length === 0) {
+      throw new ApiError(
+        422,
+        'organization.require_membership',
+        'The user must be a member of the organization to proceed.',
+      );
+    }
+  };
+  r.route('GET', userRolesPath, (ctx) => {
+    requireUserMember(ctx);
+    return paginate(ctx, orgUserRoles(ctx, ctx.params.id, ctx.params.userId), 'optional');
+  });
+  const setUserRoles = (ctx: RequestContext, replace: boolean) => {
+    requireUserMember(ctx);
+    const ids = (ctx.body as { organizationRoleIds?: string[] }).organizationRoleIds ?? [];
+    const all = orgRoles(ctx);
+    for (const id of ids) if (!all[id]) throw foreignKeyNotFound();
+    for (const id of ids) if (all[id]?.type !== 'User') throw dbConstraint();
+    const { id: organizationId, userId } = ctx.params;
+    if (replace) relationRemove(ctx, RELATIONS.orgUserRoles, { organizationId, userId });
+    for (const organizationRoleId of ids) {
+      relationAdd(ctx, RELATIONS.orgUserRoles, { organizationId, userId, organizationRoleId });
+    }
+    return ids;
+  };
+  r.route('POST', userRolesPath, (ctx) => ok({ organizationRoleIds: setUserRoles(ctx, false) }, 201));
+  r.route('PUT', userRolesPath, (ctx) => {
+    setUserRoles(ctx, true);
+    return noContent();
+  });
+  r.route('DELETE', `${userRolesPath}/:organizationRoleId`, (ctx) =>
+    deleteRelationRow(ctx, RELATIONS.orgUserRoles, {
+      organizationId: ctx.params.id,
+      userId: ctx.params.userId,
+      organizationRoleId: ctx.params.organizationRoleId,
+    }),
+  );
 
   // --- JIT: email domains (values are not validated, duplicates are 422) ---
   const jitDomains = '/organizations/:id/jit/email-domains';

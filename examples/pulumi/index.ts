@@ -8,6 +8,7 @@
  *   pulumi config set --secret captchaSecretKey <key>             # optional: demo value otherwise
  *   pulumi config set --secret smtpPassword <password>            # optional: demo value otherwise
  *   pulumi config set --secret githubClientSecret <secret>        # optional: demo value otherwise
+ *   pulumi config set --secret breakglassPassword <password>      # optional: demo value otherwise
  *   pulumi up
  */
 import * as pulumi from '@pulumi/pulumi';
@@ -51,7 +52,7 @@ new logto.Role('customer', {
   isDefault: true,
   scopeIds: [readOrders.id, writeOrders.id, readCatalog.id],
 });
-new logto.Role('store-admin', {
+const storeAdmin = new logto.Role('store-admin', {
   name: 'store-admin',
   description: 'Staff who manage the catalog and every order',
   type: 'User',
@@ -218,6 +219,28 @@ const wiki = new logto.SamlApplication('wiki', {
   attributeMapping: { email: 'mail', name: 'displayName' },
 });
 new logto.SamlApplicationCertificate('wiki-signing', { samlApplicationId: wiki.id, lifeSpanInYears: 2, active: true });
+
+// --- Accounts the configuration needs (not end users) ----------------------------------------------------------
+// The password is write-only: set on create and whenever the secret's value changes, never read back.
+new logto.User('ops-breakglass', {
+  username: 'ops_breakglass',
+  primaryEmail: 'breakglass@acme-shop.example',
+  name: 'Break-glass administrator',
+  password: secretSetting('breakglassPassword', 'demo-only-Breakglass-2026'),
+  customData: { purpose: 'emergency access when single sign-on is down' },
+  roleIds: [storeAdmin.id],
+});
+// A test account for Globex's buyer flows, a member of Globex with the buyer organization role.
+const qaBuyer = new logto.User('qa-globex-buyer', {
+  username: 'qa_globex_buyer',
+  primaryEmail: 'qa-buyer@acme-shop.example',
+  name: 'QA buyer at Globex',
+});
+new logto.OrganizationUser('qa-buyer-at-globex', {
+  organizationId: globex.id,
+  userId: qaBuyer.id,
+  organizationRoleIds: [orgBuyer.id],
+});
 
 // --- Webhook --------------------------------------------------------------------------------------------------
 const orderEvents = new logto.Hook('order-events', {

@@ -54,6 +54,12 @@ variable "github_client_secret" {
   sensitive   = true
 }
 
+variable "breakglass_password" {
+  description = "Password of the break-glass administrator (write-only: set when it changes, never read back)."
+  type        = string
+  sensitive   = true
+}
+
 variable "email_language" {
   description = "Language tag of the email templates (a copy of this tenant sharing one Logto tenant needs its own)."
   type        = string
@@ -225,6 +231,20 @@ resource "logto_saml_application_certificate" "wiki_signing" {
 
 output "wiki_saml_metadata_url" {
   value = logto_saml_application.wiki.metadata_url
+}
+
+# ---- accounts the configuration needs (not end users) ---------------------------------------------
+
+# A break-glass administrator: the password comes from a sensitive variable, is written on create and
+# whenever the variable's value changes, and is never read back from Logto. Usernames take letters, digits
+# and `_` only, hence the prefix with `-` replaced.
+resource "logto_user" "breakglass" {
+  username      = "${replace(var.name_prefix, "-", "_")}ops_breakglass"
+  primary_email = "${replace(var.name_prefix, "-", "")}breakglass@acme-shop.example"
+  name          = "Break-glass administrator"
+  password      = var.breakglass_password
+  custom_data   = jsonencode({ purpose = "emergency access when single sign-on is down" })
+  role_ids      = [logto_role.editor.id]
 }
 
 # ---- webhook, SSO, sign-in experience -----------------------------------------------------------

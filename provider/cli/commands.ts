@@ -623,6 +623,7 @@ export async function exportCommand(
     catalog: ResourceDefinition<any>[];
     only?: string[];
     exclude?: string[];
+    include?: string[];
     outPath?: string;
     connect(): Promise<Connection>;
   },
@@ -633,6 +634,7 @@ export async function exportCommand(
       catalog: options.catalog,
       only: options.only,
       exclude: options.exclude,
+      include: options.include,
       schemaUrl: undefined,
     });
     const text = `# yaml-language-server: $schema=./node_modules/logto-iac/schema/tenant.schema.json\n${result.yaml}`;
@@ -640,6 +642,11 @@ export async function exportCommand(
     else io.stdout.write(text);
     const style = err(io);
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0);
+    const onRequest = options.catalog
+      .filter((d) => d.exportOnRequest && !options.include?.includes(d.kind) && !options.only?.includes(d.kind))
+      .map((d) => d.kind);
+    if (onRequest.length > 0)
+      io.stderr.write(`Left out ${onRequest.join(', ')} (export them with --include ${onRequest.join(',')}).\n`);
     if (result.addedKinds.length > 0)
       io.stderr.write(`Also exported ${result.addedKinds.join(', ')}: the exported objects reference them.\n`);
     for (const s of result.skipped) io.stderr.write(`${paint(style, 'yellow', 'skipped')} ${s.address}: ${s.reason}\n`);

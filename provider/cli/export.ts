@@ -36,6 +36,8 @@ export interface ExportOptions {
   catalog: ResourceDefinition<any>[];
   only?: string[];
   exclude?: string[];
+  /** Kinds exported only on request (`exportOnRequest`, e.g. User) to export as well. */
+  include?: string[];
   /** `$schema` reference written at the top of the file. */
   schemaUrl?: string;
 }
@@ -54,7 +56,7 @@ interface Found {
 export async function exportTenant(options: ExportOptions): Promise<ExportResult> {
   const layout = buildLayout(options.catalog);
   const ctx = createContext(options.client);
-  const wanted = closure(layout, options.only, options.exclude);
+  const wanted = closure(layout, options.only, options.exclude, options.include);
   const skipped: ExportResult['skipped'] = [];
   const warnings: string[] = [];
   const found = new Map<string, Found[]>();
@@ -231,13 +233,20 @@ function sharedNames(l: KindLayout, list: Found[]): string[] {
     );
 }
 
-/** Kinds to read (`kinds`) and to write (`emit`): the asked-for kinds plus what they reference or nest under. */
+/**
+ * Kinds to read (`kinds`) and to write (`emit`): the asked-for kinds plus what they reference or nest under.
+ * Without `--only`, kinds exported on request (users: end-user data) are left out unless `include` names them.
+ */
 function closure(
   layout: TenantLayout,
   only?: string[],
   exclude?: string[],
+  include?: string[],
 ): { kinds: Set<string>; emit: Set<string>; added: string[] } {
-  const asked = new Set(only && only.length > 0 ? only : layout.kinds.keys());
+  const byDefault = [...layout.kinds.values()]
+    .filter((l) => !l.definition.exportOnRequest || include?.includes(l.kind))
+    .map((l) => l.kind);
+  const asked = new Set(only && only.length > 0 ? [...only, ...(include ?? [])] : byDefault);
   for (const kind of exclude ?? []) asked.delete(kind);
   const emit = new Set(asked);
   const queue = [...emit];

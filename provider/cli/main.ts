@@ -72,6 +72,7 @@ Options:
   --auto-approve         apply: do not ask for confirmation
   --allow-delete <kinds> delete objects of these kinds that the files do not list (comma-separated)
   --only <kinds>         limit to these kinds; --exclude <kinds> leaves kinds out
+  --include <kinds>      export: also export kinds left out by default (User: end-user data)
   --state <file>         remember ids and applied values between runs (optional; enables drift since last apply)
   --concurrency <n>      objects worked on at once (default 8)
   --debug                log requests to stderr (secrets redacted)
@@ -157,6 +158,7 @@ const OPTIONS = {
   'allow-delete': { type: 'string', multiple: true },
   only: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
+  include: { type: 'string', multiple: true },
   state: { type: 'string' },
   concurrency: { type: 'string' },
   'no-color': { type: 'boolean' },
@@ -325,7 +327,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
           ...(values.collapse !== undefined ? { collapse: collapseOption(values.collapse) } : {}),
         });
       case 'export':
-        return await exportCommand(io, { ...common, outPath: values.out });
+        return await exportCommand(io, {
+          ...common,
+          include: parseKinds(values.include, catalog, '--include'),
+          outPath: values.out,
+        });
       case 'demo':
         return await demoCommand(io, { ...common, concurrency });
     }

@@ -373,7 +373,7 @@ export async function update(
     throw new Error(
       `logto.${kind} ${id} no longer exists in Logto; run \`pulumi refresh\` and then \`pulumi up\` to recreate it`,
     );
-  const updated = await updateObject(ctx, definition, id, managed, live);
+  const updated = await updateObject(ctx, definition, id, managed, live, applied);
   return { outs: keepOutputs(definition, olds, outputsOf(definition, updated, managed)) };
 }
 

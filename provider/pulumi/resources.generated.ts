@@ -623,6 +623,141 @@ export class SamlApplicationCertificate extends LogtoResource {
   }
 }
 
+/** Arguments of {@link User}. */
+export interface UserArgs {
+  /** Sign-in username, unique in the tenant. */
+  readonly username: pulumi.Input<string>;
+  /** Primary email, unique in the tenant (ignoring case); without a known id and with no user of that username, the user with this email is adopted. */
+  readonly primaryEmail?: pulumi.Input<string>;
+  /** Primary phone number, unique in the tenant: digits only, country code first, no `+`. */
+  readonly primaryPhone?: pulumi.Input<string>;
+  /** Display name. */
+  readonly name?: pulumi.Input<string>;
+  /** Avatar image URL. */
+  readonly avatar?: pulumi.Input<string>;
+  /** OpenID Connect standard profile claims. Owned whole: claims not listed are removed (Logto replaces the profile on update). */
+  readonly profile?: pulumi.Input<{
+    familyName?: pulumi.Input<string>;
+    givenName?: pulumi.Input<string>;
+    middleName?: pulumi.Input<string>;
+    nickname?: pulumi.Input<string>;
+    preferredUsername?: pulumi.Input<string>;
+    profile?: pulumi.Input<string>;
+    website?: pulumi.Input<string>;
+    gender?: pulumi.Input<string>;
+    birthdate?: pulumi.Input<string>;
+    zoneinfo?: pulumi.Input<string>;
+    locale?: pulumi.Input<string>;
+    address?: pulumi.Input<{
+      formatted?: pulumi.Input<string>;
+      streetAddress?: pulumi.Input<string>;
+      locality?: pulumi.Input<string>;
+      region?: pulumi.Input<string>;
+      postalCode?: pulumi.Input<string>;
+      country?: pulumi.Input<string>;
+    }>;
+  }>;
+  /** Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed. */
+  readonly customData?: pulumi.Input<Record<string, unknown>>;
+  /** Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Secret: stored encrypted in the Pulumi state. */
+  readonly password?: pulumi.Input<string>;
+  /** Whether the user is suspended (cannot sign in). New users are not. */
+  readonly isSuspended?: pulumi.Input<boolean>;
+  /** Ids of the User-type roles the user holds. Authoritative: roles not listed are removed. */
+  readonly roleIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Take over the existing object with the same username (updated to these arguments) instead of failing with Logto's duplicate error. Pulumi's dynamic resources cannot `import`; this is the way to bring an existing object under the program. */
+  readonly adopt?: pulumi.Input<boolean>;
+}
+
+/**
+ * A user the configuration needs (break-glass admin, test or service account): identifiers, profile, custom data, global roles and a write-only password.
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:User`. Natural key: username.
+ */
+export class User extends LogtoResource {
+  /** Creation time, epoch milliseconds. */
+  declare readonly createdAt: pulumi.Output<number | undefined>;
+  /** Whether the user has a password. */
+  declare readonly hasPassword: pulumi.Output<boolean | undefined>;
+  /** Sign-in username, unique in the tenant. */
+  declare readonly username: pulumi.Output<string>;
+  /** Primary email, unique in the tenant (ignoring case); without a known id and with no user of that username, the user with this email is adopted. Undefined when the program does not set it. */
+  declare readonly primaryEmail: pulumi.Output<string | undefined>;
+  /** Primary phone number, unique in the tenant: digits only, country code first, no `+`. Undefined when the program does not set it. */
+  declare readonly primaryPhone: pulumi.Output<string | undefined>;
+  /** Display name. Undefined when the program does not set it. */
+  declare readonly name: pulumi.Output<string | undefined>;
+  /** Avatar image URL. Undefined when the program does not set it. */
+  declare readonly avatar: pulumi.Output<string | undefined>;
+  /** OpenID Connect standard profile claims. Owned whole: claims not listed are removed (Logto replaces the profile on update). Undefined when the program does not set it. */
+  declare readonly profile: pulumi.Output<
+    | {
+        familyName?: string;
+        givenName?: string;
+        middleName?: string;
+        nickname?: string;
+        preferredUsername?: string;
+        profile?: string;
+        website?: string;
+        gender?: string;
+        birthdate?: string;
+        zoneinfo?: string;
+        locale?: string;
+        address?: {
+          formatted?: string;
+          streetAddress?: string;
+          locality?: string;
+          region?: string;
+          postalCode?: string;
+          country?: string;
+        };
+      }
+    | undefined
+  >;
+  /** Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed. Undefined when the program does not set it. */
+  declare readonly customData: pulumi.Output<Record<string, unknown> | undefined>;
+  /** Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Undefined when the program does not set it. Secret. */
+  declare readonly password: pulumi.Output<string | undefined>;
+  /** Whether the user is suspended (cannot sign in). New users are not. Undefined when the program does not set it. */
+  declare readonly isSuspended: pulumi.Output<boolean | undefined>;
+  /** Ids of the User-type roles the user holds. Authoritative: roles not listed are removed. Undefined when the program does not set it. */
+  declare readonly roleIds: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: UserArgs, opts?: pulumi.CustomResourceOptions) {
+    super('User', name, args, opts);
+  }
+}
+
+/** Arguments of {@link OrganizationUser}. */
+export interface OrganizationUserArgs {
+  /** Id of the organization the user joins. Changing it replaces the membership. */
+  readonly organizationId: pulumi.Input<string>;
+  /** Id of the user. Changing it replaces the membership. */
+  readonly userId: pulumi.Input<string>;
+  /** Ids of the User organization roles the user holds in the organization. Authoritative: roles not listed are removed. */
+  readonly organizationRoleIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Take over the existing object with the same organizationId + userId (updated to these arguments) instead of failing with Logto's duplicate error. Pulumi's dynamic resources cannot `import`; this is the way to bring an existing object under the program. */
+  readonly adopt?: pulumi.Input<boolean>;
+}
+
+/**
+ * A user as a member of an organization, with the organization roles it holds there (its id is `<organizationId>/<userId>`).
+ *
+ * Type token `pulumi-nodejs:dynamic/logto:OrganizationUser`. Natural key: organizationId + userId.
+ */
+export class OrganizationUser extends LogtoResource {
+  /** Id of the organization the user joins. Changing it replaces the membership. */
+  declare readonly organizationId: pulumi.Output<string>;
+  /** Id of the user. Changing it replaces the membership. */
+  declare readonly userId: pulumi.Output<string>;
+  /** Ids of the User organization roles the user holds in the organization. Authoritative: roles not listed are removed. Undefined when the program does not set it. */
+  declare readonly organizationRoleIds: pulumi.Output<string[] | undefined>;
+
+  constructor(name: string, args: OrganizationUserArgs, opts?: pulumi.CustomResourceOptions) {
+    super('OrganizationUser', name, args, opts);
+  }
+}
+
 /** Arguments of {@link SsoConnector}. */
 export interface SsoConnectorArgs {
   /** Identity provider type: one of OIDC, SAML, AzureAD, AzureAdOidc, GoogleWorkspace, Okta. Changing it replaces the connector. */
@@ -1985,6 +2120,59 @@ export function getSamlApplication(args: GetSamlApplicationArgs): Promise<GetSam
   return lookup<GetSamlApplicationResult>('SamlApplication', { ...args });
 }
 
+/** Arguments of {@link getUser}: its `id`, or fields that match exactly one User. */
+export interface GetUserArgs {
+  readonly id?: string;
+  readonly username?: string;
+  readonly primaryEmail?: string;
+  readonly primaryPhone?: string;
+  readonly name?: string;
+  readonly avatar?: string;
+  readonly password?: string;
+}
+
+/** What {@link getUser} resolves with: the User's fields and outputs (secret ones as secret outputs). */
+export interface GetUserResult {
+  readonly id: string;
+  readonly createdAt?: number;
+  readonly hasPassword?: boolean;
+  readonly username?: string;
+  readonly primaryEmail?: string;
+  readonly primaryPhone?: string;
+  readonly name?: string;
+  readonly avatar?: string;
+  readonly profile?: {
+    familyName?: string;
+    givenName?: string;
+    middleName?: string;
+    nickname?: string;
+    preferredUsername?: string;
+    profile?: string;
+    website?: string;
+    gender?: string;
+    birthdate?: string;
+    zoneinfo?: string;
+    locale?: string;
+    address?: {
+      formatted?: string;
+      streetAddress?: string;
+      locality?: string;
+      region?: string;
+      postalCode?: string;
+      country?: string;
+    };
+  };
+  readonly customData?: Record<string, unknown>;
+  readonly password?: pulumi.Output<string>;
+  readonly isSuspended?: boolean;
+  readonly roleIds?: string[];
+}
+
+/** Reads one existing User (the Terraform data source `logto_user`), with the program's Logto credentials. */
+export function getUser(args: GetUserArgs): Promise<GetUserResult> {
+  return lookup<GetUserResult>('User', { ...args });
+}
+
 /** Arguments of {@link getConnector}: its `id`, or fields that match exactly one Connector. */
 export interface GetConnectorArgs {
   readonly id?: string;
@@ -2424,6 +2612,8 @@ export const kinds = [
   'ApplicationSignInExperience',
   'SamlApplication',
   'SamlApplicationCertificate',
+  'User',
+  'OrganizationUser',
   'SsoConnector',
   'Connector',
   'Hook',

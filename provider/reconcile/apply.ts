@@ -211,7 +211,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         live = report.live;
         note = [note, report.note].filter(Boolean).join('; ') || undefined;
       } else {
-        const diff = diffObject(definition, resolved, live);
+        const diff = diffObject(definition, resolved, live, o.lastApplied);
         if (diff.action === 'replace') {
           action = 'replace';
           previousId = live.id;
@@ -244,7 +244,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           }
         } else if (diff.action === 'update') {
           action = change.action === 'noop' ? 'update' : change.action;
-          live = await updateObject(ctx, definition, live.id, resolved, live);
+          live = await updateObject(ctx, definition, live.id, resolved, live, o.lastApplied);
         } else {
           action = change.action === 'replace' ? 'noop' : change.action;
         }

@@ -89,9 +89,10 @@ export function diffObject(
   const changes: FieldChange[] = [];
   for (const field of Object.keys(want).sort()) {
     let same = sameAsLive(definition, field, want[field], have);
-    // A secret the API never returns: changed only when it differs from what was last applied.
-    if (same && secret.has(field) && !(field in have) && lastApplied && field in lastApplied) {
-      same = hashSecret(want[field]) === hashSecret(lastApplied[field]);
+    // A secret the API never returns (a user's password): changed only when it differs from what was last
+    // applied, or was not applied at all. Without any record (adoption, import) there is nothing to compare.
+    if (same && secret.has(field) && !(field in have) && lastApplied) {
+      same = field in lastApplied && hashSecret(want[field]) === hashSecret(lastApplied[field]);
     }
     if (!same) changes.push(fieldChange(definition, field, have[field], want[field]));
   }

@@ -230,7 +230,10 @@ async function createBase(
   }
 }
 
-/** Create with relations; a lost response is resolved without duplicates. */
+/**
+ * Create with relations; a lost response is resolved without duplicates. A relation is authoritative from
+ * the start: members Logto gave the new object by itself (a new user's default roles) are removed.
+ */
 export async function createObjectWithReport(
   ctx: ResourceContext,
   definition: ResourceDefinition<any>,
@@ -245,9 +248,12 @@ export async function createObjectWithReport(
       if (!Array.isArray(ids)) continue;
       const current = live.spec[relation.field];
       const have = new Set(Array.isArray(current) ? current.map(String) : []);
-      const add = [...new Set(ids.map(String))].filter((x) => !have.has(x));
+      const want = new Set(ids.map(String));
+      const add = [...want].filter((x) => !have.has(x));
+      const remove = [...have].filter((x) => !want.has(x));
+      if (remove.length > 0) await relation.remove(ctx, live.id, remove, { ...spec, ...liveSpec });
       if (add.length > 0) await relation.add(ctx, live.id, add, { ...spec, ...liveSpec });
-      liveSpec[relation.field] = [...new Set([...have, ...ids.map(String)])].sort();
+      liveSpec[relation.field] = [...want].sort();
     }
   } catch (error) {
     throw new PartialCreateError(live.id, live, error);
@@ -267,7 +273,9 @@ export async function createObject(
 
 /**
  * Bring `id` to `desired`: changed non-relation fields in one update call, relations by add/remove.
- * Refuses immutable changes (the caller replaces).
+ * Refuses immutable changes (the caller replaces). `lastApplied` (the spec as last applied; secrets may be
+ * hashed) lets a secret the API never returns, such as a user's password, count as changed when the
+ * configuration's value differs from it.
  */
 export async function updateObject(
   ctx: ResourceContext,
@@ -275,6 +283,7 @@ export async function updateObject(
   id: string,
   desired: Spec,
   live: Live,
+  lastApplied?: Spec,
 ): Promise<Live> {
   const relationFields = new Set(definition.relations.map((r) => r.field));
   // Relation members may have changed since `live` was read (a replaced dependency): read them now.
@@ -283,7 +292,7 @@ export async function updateObject(
     if (desired[relation.field] !== undefined)
       current[relation.field] = await relation.read(ctx, id, { ...current, ...desired });
   }
-  const diff = diffObject(definition, desired, { ...live, spec: current });
+  const diff = diffObject(definition, desired, { ...live, spec: current }, lastApplied);
   if (diff.action === 'replace') {
     throw new Error(`${definition.kind} ${id}: ${diff.reason}; the object must be replaced, not updated`);
   }

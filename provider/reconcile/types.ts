@@ -176,7 +176,7 @@ export interface ApplyResult {
  *   createObject(ctx, definition, spec) → Live      (relations added; a lost create response is resolved by the unique key,
  *       by the adoption key among objects new since before the create, or without a key by the one new object matching the spec)
  *   createObjectWithReport(ctx, definition, spec) → { live; note? }   (same, with what happened in words)
- *   updateObject(ctx, definition, id, desired, live) → Live   (changed fields only; relations by add/remove;
+ *   updateObject(ctx, definition, id, desired, live, lastApplied?) → Live   (changed fields only; relations by add/remove;
  *       throws when an immutable field changed: replace instead)
  *   deleteObject(ctx, definition, id, live?) → void   (404 = already gone; refuses builtins when `live` is given)
  *   findObjectByKey(ctx, definition, importId: string) → Live   (`name=admin`, `indicator=https://…`,

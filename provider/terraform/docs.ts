@@ -29,6 +29,7 @@ function typeText(attr: Attr): string {
 function attrLine(attr: Attr): string {
   const flags = [typeText(attr)];
   if (attr.sensitive) flags.push('sensitive');
+  if (attr.writeOnly) flags.push('write-only');
   const text = attr.description.replace(/\s+/g, ' ').trim();
   return `- \`${attr.name}\` (${flags.join(', ')}) ${text}`;
 }

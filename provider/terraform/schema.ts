@@ -48,6 +48,10 @@ export interface Attr {
   nested?: Attr[];
   /** Output stays the same once assigned. */
   stable?: boolean;
+  /** A write-only spec attribute: in the configuration only, never in Terraform's state (Terraform ≥ 1.11). */
+  writeOnly?: boolean;
+  /** The computed digest attribute of this write-only spec field (`password_digest` of `password`). */
+  digestOf?: string;
 }
 
 export interface TypeSchema {
@@ -71,6 +75,7 @@ export interface ProtoAttribute {
   optional: boolean;
   computed: boolean;
   sensitive: boolean;
+  write_only?: boolean;
 }
 
 export interface ProtoSchema {
@@ -198,6 +203,24 @@ function fieldDescription(field: FieldInfo, flags: Flags, json: boolean): string
 
 function specAttr(field: FieldInfo, flags: Flags, definition: ResourceDefinition<any>): Attr {
   const t = fieldCtyType(field, flags.sets.has(field.name), definition);
+  if (definition.writeOnly?.includes(field.name)) {
+    return {
+      name: snakeCase(field.name),
+      field: field.name,
+      kind: 'spec',
+      type: t.type,
+      json: t.json,
+      description: terraformText(
+        `${field.description.trim()} Write-only: Terraform never stores it in its state; \`${snakeCase(field.name)}_digest\` records the digest of the value last written (needs Terraform 1.11 or later).`,
+        definition,
+      ),
+      required: !field.optional,
+      optional: field.optional,
+      computed: false,
+      sensitive: true,
+      writeOnly: true,
+    };
+  }
   return {
     name: snakeCase(field.name),
     field: field.name,
@@ -252,6 +275,21 @@ function resourceAttrs(definition: ResourceDefinition<any>): Attr[] {
     if (field.name === 'id') continue;
     attrs.push(specAttr(field, flags, definition));
   }
+  for (const field of definition.writeOnly ?? []) {
+    attrs.push({
+      name: `${snakeCase(field)}_digest`,
+      field: `${field}Digest`,
+      kind: 'output',
+      type: 'string',
+      json: false,
+      description: `\`sha256:\` digest of the \`${snakeCase(field)}\` value last written to Logto (Logto never returns the value): a new value in the configuration differs from it and is written.`,
+      required: false,
+      optional: false,
+      computed: true,
+      sensitive: true,
+      digestOf: field,
+    });
+  }
   const taken = new Set(attrs.map((a) => a.name));
   for (const output of definition.outputs) {
     const attr = outputAttr(output, definition);
@@ -275,6 +313,7 @@ function protoAttr(attr: Attr): ProtoAttribute {
     optional: attr.optional,
     computed: attr.computed,
     sensitive: attr.sensitive,
+    ...(attr.writeOnly ? { write_only: true } : {}),
   };
   if (attr.nested) return { ...base, nested_type: { attributes: attr.nested.map(protoAttr), nesting: 'SINGLE' } };
   return { ...base, type: typeJson(attr.type) };
@@ -379,6 +418,18 @@ export function forDataSource(description: string): string {
     .join(' ');
 }
 
+/** A nested attribute of a data source (at any depth): computed, with data-source wording. */
+function computedForDataSource(n: Attr): Attr {
+  return {
+    ...n,
+    required: false,
+    optional: false,
+    computed: true,
+    description: forDataSource(n.description),
+    ...(n.nested ? { nested: n.nested.map(computedForDataSource) } : {}),
+  };
+}
+
 /** Data source: look up by natural key (or id); everything else is computed. */
 export function dataSourceSchema(
   definition: ResourceDefinition<any>,
@@ -390,27 +441,20 @@ export function dataSourceSchema(
     a.kind === 'id' || definition.key
       ? 'Set this or the other lookup attributes to find the object.'
       : 'Set this or the other lookup attributes to find the object; exactly one object must match.';
-  const attrs = resourceAttrs(definition).map((a): Attr => {
-    const lookup = a.kind === 'id' || keyFields.includes(a.field);
-    return {
-      ...a,
-      required: false,
-      optional: lookup,
-      computed: true,
-      ...(a.nested
-        ? {
-            nested: a.nested.map((n) => ({
-              ...n,
-              required: false,
-              optional: false,
-              computed: true,
-              description: forDataSource(n.description),
-            })),
-          }
-        : {}),
-      description: lookup ? `${forDataSource(a.description)} ${lookupRemark(a)}` : forDataSource(a.description),
-    };
-  });
+  // A write-only value is never readable, and its digest says nothing to a reader.
+  const attrs = resourceAttrs(definition)
+    .filter((a) => !a.writeOnly && !a.digestOf)
+    .map((a): Attr => {
+      const lookup = a.kind === 'id' || keyFields.includes(a.field);
+      return {
+        ...a,
+        required: false,
+        optional: lookup,
+        computed: true,
+        ...(a.nested ? { nested: a.nested.map(computedForDataSource) } : {}),
+        description: lookup ? `${forDataSource(a.description)} ${lookupRemark(a)}` : forDataSource(a.description),
+      };
+    });
   const children: { attr: Attr; definition: ResourceDefinition<any> }[] = [];
   for (const child of definitions) {
     if (child.parent?.kind !== definition.kind || !DATA_SOURCE_CHILDREN[definition.kind]?.includes(child.kind))

@@ -20,6 +20,7 @@ import {
   deleteObject,
   diffObject,
   findObjectByKey,
+  hashSecret,
   lookupObject,
   readObject,
   updateObject,
@@ -173,6 +174,33 @@ function specFrom(ts: TypeSchema, value: CtyValue): { spec: Spec; diagnostics: D
 /** Replace our unknown marker with the reconciler's (diffObject treats that as "changes"). */
 function forDiff(spec: Spec): Spec {
   return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, v === UNKNOWN ? RECONCILE_UNKNOWN : v]));
+}
+
+/**
+ * Write-only fields: the digest each `<field>_digest` attribute should hold after this plan — the digest of
+ * the configuration's value (unknown while the value is), or the prior digest when the configuration leaves
+ * the field out. Whether any differs from the prior state's is the change Terraform plans.
+ */
+function plannedDigests(ts: TypeSchema, configObject: Obj, priorObject: Obj | undefined): Map<Attr, CtyValue> {
+  const out = new Map<Attr, CtyValue>();
+  for (const attr of ts.attrs) {
+    if (!attr.digestOf) continue;
+    const source = ts.attrs.find((a) => a.writeOnly && a.field === attr.digestOf)!;
+    const value = configObject[source.name];
+    const prior = (priorObject?.[attr.name] as CtyValue | undefined) ?? null;
+    if (value === null || value === undefined) out.set(attr, prior);
+    else if (isUnknown(value)) out.set(attr, UNKNOWN);
+    else out.set(attr, hashSecret(value));
+  }
+  return out;
+}
+
+/** The spec as last written, for the reconciler: the prior state's spec with the write-only fields' digests. */
+function lastApplied(ts: TypeSchema, priorObject: Obj): Spec {
+  const spec = specFrom(ts, priorObject).spec;
+  for (const attr of ts.attrs)
+    if (attr.digestOf && typeof priorObject[attr.name] === 'string') spec[attr.digestOf] = priorObject[attr.name];
+  return spec;
 }
 
 // ---- state building ---------------------------------------------------------------------------
@@ -502,6 +530,7 @@ export class LogtoTerraformProvider {
     }
 
     const requiresReplace: { steps: Step[] }[] = [];
+    const digests = plannedDigests(ts, configObject, priorObject ?? undefined);
     if (!priorObject) {
       // Create: computed values are only known after apply, and so are optional fields the user left out.
       for (const attr of ts.attrs) {
@@ -522,13 +551,18 @@ export class LogtoTerraformProvider {
           requiresReplace.push({ steps: [{ attribute_name: attr.name }] });
         }
       }
-      const anyChange = ts.attrs.some((a) => a.kind === 'spec' && !sameValue(planned[a.name], priorObject[a.name]));
+      const anyChange =
+        ts.attrs.some((a) => a.kind === 'spec' && !a.writeOnly && !sameValue(planned[a.name], priorObject[a.name])) ||
+        [...digests].some(([a, digest]) => !sameValue(digest, priorObject[a.name] ?? null));
       for (const attr of ts.attrs) {
         if (attr.kind === 'id' || (attr.kind === 'output' && attr.stable))
           planned[attr.name] = priorObject[attr.name] ?? null;
         else if (attr.kind === 'output') planned[attr.name] = anyChange ? UNKNOWN : (priorObject[attr.name] ?? null);
       }
     }
+    // Write-only values never reach the state; their digests say when the configuration changed them.
+    for (const attr of ts.attrs) if (attr.writeOnly) planned[attr.name] = null;
+    for (const [attr, digest] of digests) planned[attr.name] = digest;
     return { planned_state: dynamicValue(planned, ts.type), requires_replace: requiresReplace, diagnostics };
   }
 
@@ -592,7 +626,7 @@ export class LogtoTerraformProvider {
 
     const id = String(priorObject.id);
     try {
-      const priorSpec = specFrom(ts, priorObject).spec;
+      const priorSpec = lastApplied(ts, priorObject);
       const live = await readObject(ctx, ts.definition, id, { ...priorSpec, ...valid.spec });
       if (!live) {
         return {
@@ -605,7 +639,7 @@ export class LogtoTerraformProvider {
           ],
         };
       }
-      const updated = await updateObject(ctx, ts.definition, id, valid.spec, live);
+      const updated = await updateObject(ctx, ts.definition, id, valid.spec, live, priorSpec);
       return { new_state: dynamicValue(stateFrom(ts, updated, plannedObject), ts.type), diagnostics: [] };
     } catch (e) {
       return {

@@ -28,6 +28,7 @@ const SECRETS = {
   CAPTCHA_SECRET_KEY: 'canary-captcha-key-4e7a',
   SMTP_PASSWORD: 'canary-smtp-password-7c21',
   GITHUB_CLIENT_SECRET: 'canary-github-secret-0d5e',
+  BREAKGLASS_PASSWORD: 'canary-breakglass-Pa55-3b9f',
 };
 /** The reason a test that prunes whole kinds does not run against a shared real tenant. */
 const PRUNES_TENANT =
@@ -137,7 +138,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(json.code).toBe(2);
     const plan = JSON.parse(json.stdout);
     expect(validate(plan), JSON.stringify(validate.errors)).toBe(true);
-    // 41 objects are new; the four singletons are updated where the tenant's settings differ (all four on a
+    // 44 objects are new; the four singletons are updated where the tenant's settings differ (all four on a
     // fresh tenant, which the emulator is). On a shared tenant the fallback language's custom phrases may
     // exist already (Logto never deletes them, it only empties them): then they are an update too.
     const updates = plan.changes.filter((c: { action: string }) => c.action === 'update');
@@ -145,7 +146,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(updates.every((c: { kind: string }) => SINGLETON_KINDS.includes(c.kind) || phrases.includes(c))).toBe(true);
     if (t.emulator) expect(updates).toHaveLength(4);
     const n = updates.length;
-    const created = 41 - phrases.length;
+    const created = 44 - phrases.length;
     expect(first.stdout).toMatch(
       new RegExp(`Plan: ${created} to create, ${n} to update, 0 to replace, 0 to delete\\.`),
     );
@@ -462,6 +463,17 @@ describe('logto-iac (built CLI) against a Logto', () => {
     const onlyDoc = parse(only.stdout);
     expect(Object.keys(onlyDoc).sort()).toEqual(['apiResources', 'roles', 'version']);
     expect(only.stderr).toContain('Also exported ApiResource');
+
+    // Users are end-user data: left out unless asked for, and their password is never exported.
+    expect(doc.users).toBeUndefined();
+    expect(exported.stderr).toContain('--include User');
+    const withUsers = await run(['export', '--include', 'User']);
+    expect(withUsers.code, withUsers.stderr).toBe(0);
+    expect(parse(withUsers.stdout).users[`${p}ops_breakglass`]).toMatchObject({
+      primaryEmail: `${p}breakglass@acme-shop.example`,
+      roles: [`${p}store-admin`],
+    });
+    expect(withUsers.stdout + withUsers.stderr).not.toContain(SECRETS.BREAKGLASS_PASSWORD);
   });
 
   it('apply --plan-file applies a saved plan only while the live tenant matches it', async () => {
@@ -759,7 +771,7 @@ describe('logto-iac (built CLI) against a Logto', () => {
     expect(new Set(only.changes.map((c: { kind: string }) => c.kind))).toEqual(new Set(['Role', 'Hook']));
     const excluded = JSON.parse((await run(['plan', path, '--exclude', 'SignInExperience', '--json'], SECRETS)).stdout);
     expect(excluded.changes.some((c: { kind: string }) => c.kind === 'SignInExperience')).toBe(false);
-    expect(excluded.changes.length).toBe(44);
+    expect(excluded.changes.length).toBe(47);
 
     const debug = await run(['apply', path, '--auto-approve', '--debug'], SECRETS);
     expect(debug.code, debug.stderr).toBe(0);

@@ -47,6 +47,8 @@ describe('layout derived from the catalog', () => {
         'applicationUserConsentScopes',
         'applicationSignInExperiences',
         'samlApplications',
+        'users',
+        'organizationUsers',
         'roles',
         'signInExperience',
         'ssoConnectors',

@@ -63,6 +63,8 @@ describe('examples/pulumi under setMocks', () => {
       ApplicationSignInExperience: 2,
       SamlApplication: 1,
       SamlApplicationCertificate: 1,
+      User: 2,
+      OrganizationUser: 1,
       SsoConnector: 1,
       Connector: 2,
       Hook: 1,
@@ -122,6 +124,9 @@ describe('examples/pulumi under setMocks', () => {
     const captcha = one('CaptchaProvider', 'captcha');
     expect(isSecret(captcha.object.secretKey)).toBe(true);
     expect(captcha.additionalSecretOutputs).toContain('secretKey');
+    const user = one('User', 'ops-breakglass');
+    expect(isSecret(user.object.password)).toBe(true);
+    expect(user.additionalSecretOutputs).toContain('password');
     expect(one('ApplicationSecret', 'back-office-deploy-2026').additionalSecretOutputs).toContain('value');
     for (const app of byType('Application')) expect(app.additionalSecretOutputs).toContain('defaultSecret');
     // Nothing else is secret-wrapped: non-secret inputs stay readable in the state.

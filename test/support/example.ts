@@ -65,9 +65,25 @@ export function exampleTenantFor(prefix: string, text = readFileSync(EXAMPLE_PAT
   };
   for (const section of NAMED_SECTIONS) follow(doc[section]);
   follow(doc.accountCenter); // its profileFields name custom profile fields
-  // Organization memberships and an app's consent scopes and sign-in experience name their organization and
-  // application as single keys, their roles and scopes as lists.
-  for (const section of ['organizationApplications', 'applicationUserConsentScopes', 'applicationSignInExperiences'])
+  // Users: the key is the username and the email is unique too (a user is adopted by either), so both get it.
+  if (isObject(doc.users)) {
+    const users: Record<string, unknown> = {};
+    for (const username of Object.keys(doc.users)) renamed.set(username, `${prefix}${username}`);
+    for (const [username, value] of Object.entries(doc.users)) {
+      if (isObject(value) && typeof value.primaryEmail === 'string')
+        value.primaryEmail = `${prefix}${value.primaryEmail}`;
+      users[`${prefix}${username}`] = follow(value);
+    }
+    doc.users = users;
+  }
+  // Organization memberships (of applications and users) and an app's consent scopes and sign-in experience
+  // name their organization, application and user as single keys, their roles and scopes as lists.
+  for (const section of [
+    'organizationApplications',
+    'organizationUsers',
+    'applicationUserConsentScopes',
+    'applicationSignInExperiences',
+  ])
     if (isObject(doc[section]))
       for (const value of Object.values(doc[section]))
         if (isObject(value))

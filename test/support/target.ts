@@ -130,6 +130,11 @@ async function deletePrefixed(client: LogtoClient, prefix: string): Promise<void
     ['/roles', '/roles'],
     ['/resources', '/resources'],
   ];
+  // Users this run created: their username carries the prefix (found by a search, never the tenant's full list).
+  for (const u of await client
+    .list<{ id: string; username?: string | null }>('/users', { 'search.username': `%${prefix}%` })
+    .catch(() => []))
+    if (u.username?.includes(prefix)) await client.delete(`/users/${u.id}`).catch(() => {});
   // Connectors this run created: their target or config carries the prefix (social targets, client ids,
   // SMTP hosts).
   for (const c of await client.get<Row[]>('/connectors').catch(() => [] as Row[]))

@@ -40,6 +40,7 @@ const OIDC_CLIENT_SECRET = `e2e-${randomBytes(12).toString('hex')}`;
 const CAPTCHA_SECRET_KEY = `e2e-captcha-${randomBytes(12).toString('hex')}`;
 const SMTP_PASSWORD = `e2e-smtp-${randomBytes(12).toString('hex')}`;
 const GITHUB_CLIENT_SECRET = `e2e-github-${randomBytes(12).toString('hex')}`;
+const BREAKGLASS_PASSWORD = `e2e-breakglass-${randomBytes(12).toString('hex')}`;
 
 describe('terraform with the Logto provider (HCL example)', () => {
   let target: Target;
@@ -99,6 +100,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
       TF_VAR_captcha_secret_key: CAPTCHA_SECRET_KEY,
       TF_VAR_smtp_password: SMTP_PASSWORD,
       TF_VAR_github_client_secret: GITHUB_CLIENT_SECRET,
+      TF_VAR_breakglass_password: BREAKGLASS_PASSWORD,
       TF_VAR_acme_oidc_issuer: idp.issuer,
       TF_VAR_name_prefix: p,
       TF_VAR_email_language: prefixedLanguageTag(p, 'en'),
@@ -125,12 +127,14 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(hcl).toMatch(/secret_key\s*=\s*var\.captcha_secret_key/);
     expect(hcl).toMatch(/pass\s*=\s*var\.smtp_password/);
     expect(hcl).toMatch(/clientSecret\s*=\s*var\.github_client_secret/);
+    expect(hcl).toMatch(/password\s*=\s*var\.breakglass_password/);
     for (const name of [
       'hook_authorization',
       'acme_oidc_client_secret',
       'captcha_secret_key',
       'smtp_password',
       'github_client_secret',
+      'breakglass_password',
     ]) {
       const block = new RegExp(`variable "${name}" \\{([^}]*)\\}`).exec(hcl)?.[1] ?? '';
       expect(block, name).toMatch(/sensitive\s*=\s*true/);
@@ -142,8 +146,10 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const logPath = join(work, '..', 'terraform-apply.log');
     const r = await terraformWith({ TF_LOG: 'debug', TF_LOG_PATH: logPath }, 'apply', '-auto-approve', '-input=false');
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/Apply complete! Resources: 30 added/);
+    expect(r.out).toMatch(/Apply complete! Resources: 31 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
+    expect(r.out).toMatch(/password\s+= \(write-only attribute\)/);
+    expect(r.out).toMatch(/password_digest\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/secret_key\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
@@ -165,6 +171,15 @@ describe('terraform with the Logto provider (HCL example)', () => {
       await target.client.list<{ connectorName: string; config: Record<string, unknown> }>('/sso-connectors')
     ).find((x) => x.connectorName === `${p}acme-corp`);
     expect(sso?.config.clientSecret === OIDC_CLIENT_SECRET).toBe(true);
+    const [user] = await target.client.list<{ id: string }>('/users', {
+      'search.username': `${p}ops_breakglass`,
+      'mode.username': 'exact',
+    });
+    await target.client.post(
+      `/users/${user!.id}/password/verify`,
+      { password: BREAKGLASS_PASSWORD },
+      { createsObject: false },
+    );
     const captcha = await target.client.get<{ config: { secretKey?: string } }>('/captcha-provider');
     expect(captcha.config.secretKey === CAPTCHA_SECRET_KEY).toBe(true);
     const connectors =
@@ -189,6 +204,11 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const state = JSON.parse(readFileSync(join(work, 'terraform.tfstate'), 'utf8')) as {
       resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
     };
+    // The password is write-only: not in the state, only its digest.
+    expect(readFileSync(join(work, 'terraform.tfstate'), 'utf8')).not.toContain(BREAKGLASS_PASSWORD);
+    const breakglass = state.resources.find((x) => x.type === 'logto_user')?.instances[0]?.attributes;
+    expect(breakglass?.password).toBeNull();
+    expect(breakglass?.password_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     const workerSecret = state.resources.find((x) => x.type === 'logto_application' && x.name === 'orders_worker')
       ?.instances[0]?.attributes.default_secret;
     const signingKey = state.resources.find((x) => x.type === 'logto_hook')?.instances[0]?.attributes.signing_key;
@@ -201,6 +221,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
       CAPTCHA_SECRET_KEY,
       SMTP_PASSWORD,
       GITHUB_CLIENT_SECRET,
+      BREAKGLASS_PASSWORD,
       workerSecret,
       signingKey,
     ])
@@ -219,6 +240,43 @@ describe('terraform with the Logto provider (HCL example)', () => {
       expect(byRoute['GET /applications/:id'] ?? 0).toBe(0);
     }
   }, 120_000);
+
+  it('a new password in the variable updates the user alone, once, and never reaches the state', async () => {
+    const rotated = `${BREAKGLASS_PASSWORD}-rotated`;
+    const plan = await terraformWith(
+      { TF_VAR_breakglass_password: rotated },
+      'plan',
+      '-detailed-exitcode',
+      '-input=false',
+    );
+    expect(plan.code, plan.out).toBe(2);
+    expect(plan.out).toMatch(/logto_user\.breakglass will be updated in-place/);
+    expect(plan.out).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
+    const apply = await terraformWith(
+      { TF_VAR_breakglass_password: rotated },
+      'apply',
+      '-auto-approve',
+      '-input=false',
+    );
+    expect(apply.code, apply.out).toBe(0);
+    const [user] = await target.client.list<{ id: string }>('/users', {
+      'search.username': `${p}ops_breakglass`,
+      'mode.username': 'exact',
+    });
+    await target.client.post(`/users/${user!.id}/password/verify`, { password: rotated }, { createsObject: false });
+    expect(readFileSync(join(work, 'terraform.tfstate'), 'utf8')).not.toContain(rotated);
+    const again = await terraformWith(
+      { TF_VAR_breakglass_password: rotated },
+      'plan',
+      '-detailed-exitcode',
+      '-input=false',
+    );
+    expect(again.code, again.out).toBe(0);
+    // Back to the suite's value, so later steps plan against the variable they set.
+    const back = await terraform('apply', '-auto-approve', '-input=false');
+    expect(back.code, back.out).toBe(0);
+    expect(back.out + again.out + apply.out + plan.out).not.toContain(rotated);
+  }, 180_000);
 
   it('terraform validate reports spec errors with the attribute, before any API call', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'logto-tf-validate-'));
@@ -392,6 +450,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(all.includes(CAPTCHA_SECRET_KEY)).toBe(false);
     expect(all.includes(SMTP_PASSWORD)).toBe(false);
     expect(all.includes(GITHUB_CLIENT_SECRET)).toBe(false);
+    expect(all.includes(BREAKGLASS_PASSWORD)).toBe(false);
     // Both connectors of this run are gone.
     const connectors = await target.client.get<{ config: unknown }[]>('/connectors');
     expect(connectors.filter((c) => JSON.stringify(c.config).includes(p))).toEqual([]);

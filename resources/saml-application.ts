@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { cached, defineResource, type Live, type ResourceContext } from './contract.js';
 import { collection, isNotFound, isRecord, pickDefined, seg } from './shared.js';
 
-const HTTP_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
+/** The one ACS binding Logto accepts when a SAML app is created. */
+export const HTTP_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 
 /** The user claims Logto maps to SAML attributes (other keys are dropped silently by Logto 1.42). */
 export const SAML_ATTRIBUTE_CLAIMS = [

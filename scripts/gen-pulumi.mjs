@@ -17,6 +17,8 @@ const target = join(root, 'provider/pulumi/resources.generated.ts');
 
 const { catalog, LOOKUP_KINDS } = await tsImport('../resources/index.ts', import.meta.url);
 const { describeResource } = await tsImport('../resources/introspect.ts', import.meta.url);
+// The same secret property names the resource classes mark at run time.
+const { secretPropertyNames } = await tsImport('../provider/pulumi/resource.ts', import.meta.url);
 
 /** Text safe inside a JSDoc block. */
 function doc(text, indent) {
@@ -84,10 +86,7 @@ function renderKind(definition) {
   const { fields } = describeResource(definition);
   const kind = definition.kind;
   const specNames = new Set(fields.map((f) => f.name));
-  const secret = new Set([
-    ...definition.sensitive,
-    ...definition.outputs.filter((o) => o.sensitive).map((o) => o.name),
-  ]);
+  const secret = new Set(secretPropertyNames(definition.kind));
   let out = '';
   out += doc(`Arguments of {@link ${kind}}.`, '');
   out += `export interface ${kind}Args {\n`;
@@ -140,10 +139,7 @@ function renderKind(definition) {
 function renderLookup(definition) {
   const { fields } = describeResource(definition);
   const kind = definition.kind;
-  const secret = new Set([
-    ...definition.sensitive,
-    ...definition.outputs.filter((o) => o.sensitive).map((o) => o.name),
-  ]);
+  const secret = new Set(secretPropertyNames(definition.kind));
   const wrap = (name, type) => (secret.has(name) ? `pulumi.Output<${type}>` : type);
   const by = fields.filter((f) => f.type === 'string');
   let out = '';

@@ -7,6 +7,8 @@
  * PEM armour), not real X.509; each row keeps a placeholder private key that no route ever answers.
  */
 import { createHash, randomBytes } from 'node:crypto';
+// The claims Logto maps and the one ACS binding it accepts, as the resource module knows them.
+import { HTTP_POST, SAML_ATTRIBUTE_CLAIMS } from '../../resources/saml-application.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { CORE_TABLES, guardError, newId, noContent, notExistsWithId, ok, table } from '../util.js';
 import { type ApplicationRow, applications, deleteApplicationCascade, newApplicationRow } from './applications.js';
@@ -49,8 +51,6 @@ function getSamlApp(ctx: RequestContext, id: string): ApplicationRow {
   return app;
 }
 
-const HTTP_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
-
 /** Logto receives SAML assertions by HTTP-POST only (facts §25.5). */
 function checkAcsUrl(acsUrl: unknown): void {
   const binding = (acsUrl as { binding?: unknown } | null | undefined)?.binding;
@@ -64,37 +64,7 @@ function checkAcsUrl(acsUrl: unknown): void {
 }
 
 /** The user claims Logto maps (its guard drops other keys silently). */
-const CLAIMS = new Set([
-  'sub',
-  'name',
-  'given_name',
-  'family_name',
-  'middle_name',
-  'nickname',
-  'preferred_username',
-  'profile',
-  'picture',
-  'website',
-  'email',
-  'email_verified',
-  'gender',
-  'birthdate',
-  'zoneinfo',
-  'locale',
-  'phone_number',
-  'phone_number_verified',
-  'address',
-  'updated_at',
-  'username',
-  'created_at',
-  'custom_data',
-  'identities',
-  'sso_identities',
-  'roles',
-  'organizations',
-  'organization_data',
-  'organization_roles',
-]);
+const CLAIMS = new Set<string>(SAML_ATTRIBUTE_CLAIMS);
 
 /** The config fields of a create or PATCH body as Logto's guards leave them. */
 function configOf(body: Row): Partial<SamlConfigRow> {

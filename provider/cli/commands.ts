@@ -30,7 +30,7 @@ import {
 } from './printer.js';
 import { planDocument } from './schema.js';
 import { formatPath, type Problem, positionOf, TenantFileError } from './source.js';
-import { analyzeTenant, type LoadedTenant, loadTenant } from './tenant-file.js';
+import { analyzeTenant, type LoadedTenant, type LoadOptions, loadTenant } from './tenant-file.js';
 
 export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -147,13 +147,18 @@ async function inFiles<T>(tenant: LoadedTenant, work: Promise<T>): Promise<T> {
 }
 
 /** Load the tenant files, printing warnings; a file problem becomes exit 1 with every problem listed. */
-function load(io: Io, options: CommonOptions): LoadedTenant {
-  const tenant = loadTenant(options.files, {
+/** What reading the tenant files needs from the command's options (and the process environment). */
+function loadOptions(io: Io, options: CommonOptions): LoadOptions {
+  return {
     env: io.env,
     catalog: options.catalog,
     allowDemoSecrets: options.allowDemoSecrets === true,
     ...(options.overlays ? { overlays: options.overlays } : {}),
-  });
+  };
+}
+
+function load(io: Io, options: CommonOptions): LoadedTenant {
+  const tenant = loadTenant(options.files, loadOptions(io, options));
   if (tenant.warnings.length > 0) io.stderr.write(formatProblems(tenant.warnings, err(io)));
   return tenant;
 }
@@ -196,12 +201,7 @@ async function connected<T>(
 }
 
 export async function validateCommand(io: Io, options: CommonOptions): Promise<number> {
-  const analyzed = analyzeTenant(options.files, {
-    env: io.env,
-    catalog: options.catalog,
-    allowDemoSecrets: options.allowDemoSecrets === true,
-    ...(options.overlays ? { overlays: options.overlays } : {}),
-  });
+  const analyzed = analyzeTenant(options.files, loadOptions(io, options));
   const { tenant } = analyzed;
   let problems = analyzed.problems;
   // The reconciler's own offline checks (cross-object rules, keys), once the files themselves are sound.
@@ -271,12 +271,7 @@ export async function planEnvironmentsCommand(
     for (let i = next++; i < environments.length; i = next++) {
       const { name, options } = environments[i]!;
       try {
-        const tenant = loadTenant(options.files, {
-          env: io.env,
-          catalog: options.catalog,
-          allowDemoSecrets: options.allowDemoSecrets === true,
-          ...(options.overlays ? { overlays: options.overlays } : {}),
-        });
+        const tenant = loadTenant(options.files, loadOptions(io, options));
         const plan = await connected(options, (connection, prior) =>
           planFiles(options, tenant, connection.client, prior),
         );
@@ -333,12 +328,7 @@ export async function graphCommand(
   options: CommonOptions & { format: 'mermaid' | 'dot'; svgPath?: string; planFile?: string; collapse?: number },
 ): Promise<number> {
   // The graph shows keys and references, never values: a secret's demo fallback is no concern here.
-  const tenant = loadTenant(options.files, {
-    env: io.env,
-    catalog: options.catalog,
-    allowDemoSecrets: true,
-    ...(options.overlays ? { overlays: options.overlays } : {}),
-  });
+  const tenant = loadTenant(options.files, { ...loadOptions(io, options), allowDemoSecrets: true });
   let plan: Plan | undefined;
   if (options.planFile) {
     try {

@@ -7,9 +7,8 @@
  * plan deletes are drawn too). Mermaid and DOT are text; SVG is rendered from the DOT by Graphviz compiled
  * to WebAssembly (`@viz-js/viz`), with no external binary.
  */
+import { isRef, refsOf } from '../reconcile/graph.js';
 import type { Action, DesiredObject, Plan } from '../reconcile/types.js';
-import { isPlainObject } from './source.js';
-import { isRef } from './tenant-file.js';
 
 export interface GraphNode {
   id: string;
@@ -52,16 +51,11 @@ const COLORS: Record<Action, { fill: string; stroke: string }> = {
   noop: { fill: '#f0f0f0', stroke: '#8c959f' },
 };
 
-/** Every `$ref` in a spec value, with the spec field it sits in. */
-function refsOf(spec: Record<string, unknown>): { field: string; address: string }[] {
-  const out: { field: string; address: string }[] = [];
-  const visit = (field: string, value: unknown) => {
-    if (isRef(value)) out.push({ field, address: value.$ref });
-    else if (Array.isArray(value)) for (const item of value) visit(field, item);
-    else if (isPlainObject(value)) for (const item of Object.values(value)) visit(field, item);
-  };
-  for (const [field, value] of Object.entries(spec)) visit(field, value);
-  return out;
+/** Every reference in a spec, with the spec field it sits in. */
+function fieldRefs(spec: Record<string, unknown>): { field: string; address: string }[] {
+  return Object.entries(spec).flatMap(([field, value]) =>
+    refsOf({ [field]: value }).map((address) => ({ field, address })),
+  );
 }
 
 /** `Kind.key` → the key part. */
@@ -122,7 +116,7 @@ export function buildGraph(desired: DesiredObject[], options: GraphOptions = {})
   const edges = new Map<string, GraphEdge>();
   for (const o of objects) {
     const from = nodeOf.get(o.address)!;
-    for (const { field, address } of refsOf(o.spec)) {
+    for (const { field, address } of fieldRefs(o.spec)) {
       const to = nodeOf.get(address);
       if (!to || to === from) continue;
       const label = field.replace(/Ids?$/, '');
@@ -135,7 +129,7 @@ export function buildGraph(desired: DesiredObject[], options: GraphOptions = {})
     const parent = o.spec[link.parent];
     const from = isRef(parent) ? nodeOf.get(parent.$ref) : undefined;
     if (!from) continue;
-    for (const { address } of refsOf({ [link.field]: o.spec[link.field] })) {
+    for (const address of refsOf({ [link.field]: o.spec[link.field] })) {
       const to = nodeOf.get(address);
       if (to && to !== from) edges.set(`${from}>${to}>${link.label}`, { from, to, label: link.label });
     }

@@ -248,24 +248,22 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const chosen = chooseEnvironments(command, environments, values.env, values['all-envs'] === true);
     const configured = values.endpoint ?? io.env.LOGTO_ENDPOINT;
     const useEmulator = values.emulator === true || (demo && !configured);
-    const forEnvironment = (name: string | undefined): CommonOptions => {
-      const envIo = () =>
-        name === undefined ? io : { ...io, env: environmentEnv(io.env, name, useEmulator || !!values.endpoint) };
-      return {
-        ...common,
-        ...(name === undefined ? {} : { overlays: environments.get(name)! }),
-        connect: async () =>
-          connect(envIo(), {
-            emulator: useEmulator,
-            loud: demo,
-            endpoint: values.endpoint,
-            appId: values['app-id'],
-            appSecret: values['app-secret'],
-            resource: values.resource,
-            debug,
-          }),
-      };
+    const connectOptions: ConnectOptions = {
+      emulator: useEmulator,
+      loud: demo,
+      endpoint: values.endpoint,
+      appId: values['app-id'],
+      appSecret: values['app-secret'],
+      resource: values.resource,
+      debug,
     };
+    /** The options for one environment: its overlays, and its tenant from its own variables. */
+    const forEnvironment = (name: string): CommonOptions => ({
+      ...common,
+      overlays: environments.get(name)!,
+      connect: async () =>
+        connect({ ...io, env: environmentEnv(io.env, name, useEmulator || !!values.endpoint) }, connectOptions),
+    });
     const common: CommonOptions = {
       files,
       catalog,
@@ -275,16 +273,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       statePath: values.state,
       json: values.json === true || values.format === 'json',
       allowDemoSecrets: useEmulator || values['allow-demo-secrets'] === true,
-      connect: () =>
-        connect(io, {
-          emulator: useEmulator,
-          loud: demo,
-          endpoint: values.endpoint,
-          appId: values['app-id'],
-          appSecret: values['app-secret'],
-          resource: values.resource,
-          debug,
-        }),
+      connect: () => connect(io, connectOptions),
     };
     if (chosen.length > 1 || (chosen.length === 1 && command === 'plan' && values['all-envs'] === true)) {
       const each = chosen.map((name) => ({ name, options: forEnvironment(name) }));
@@ -296,7 +285,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         ...(values['details-url'] ? { detailsUrl: values['details-url'] } : {}),
       });
     }
-    if (chosen.length === 1) Object.assign(common, forEnvironment(chosen[0]));
+    if (chosen.length === 1) Object.assign(common, forEnvironment(chosen[0]!));
     switch (command) {
       case 'validate':
         return await validateCommand(io, common);

@@ -11,6 +11,7 @@ import { getDefinition } from '../../resources/index.js';
 import { createClient } from '../client/index.js';
 import { createContext, lookupObject } from '../reconcile/index.js';
 import { resolveCredentials } from './operations.js';
+import { secretPropertyNames } from './resource.js';
 
 /** Pulumi config of the running program, read without the SDK's "use getSecret" warning (values stay in memory). */
 const programConfig = { get: (key: string) => pulumi.runtime.getConfig(key) };

@@ -27,10 +27,7 @@ export async function lookup<T>(kind: string, args: Record<string, unknown>): Pr
     }).catch((error: unknown) => {
       throw new Error(`logto.get${kind}: ${(error as Error).message}`);
     });
-    const secret = new Set([
-      ...definition.sensitive,
-      ...definition.outputs.filter((o) => o.sensitive).map((o) => o.name),
-    ]);
+    const secret = new Set(secretPropertyNames(kind));
     const result: Record<string, unknown> = {};
     for (const [name, value] of Object.entries({ ...live.spec, ...live.outputs, id: live.id })) {
       if (value === undefined) continue;

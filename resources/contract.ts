@@ -119,7 +119,7 @@ export interface ResourceDefinition<S extends Spec = Spec> {
    * adopts the seeded object by key (or, when an immutable field differs, replaces it) instead of failing.
    */
   parent?: { field: string; kind: string; seeded?(spec: S): boolean };
-  /** Singleton: create adopts and patches, delete forgets (see DESIGN.md). */
+  /** Singleton: create adopts and patches, delete forgets (see docs/architecture.md#singletons). */
   singleton?: boolean;
   /**
    * End-user data a tenant may hold by the million (users): `export` leaves the kind out unless asked for

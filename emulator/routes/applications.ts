@@ -1,6 +1,6 @@
 /**
  * `/applications` (every OSS type), their secrets, M2M roles, organizations, custom-data merge and the
- * legacy secret. Facts §3, §4, §5.
+ * legacy secret. See docs/logto-behaviour.md#applications, #application-secrets and #application-roles.
  */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {

@@ -28,8 +28,8 @@ export interface Target {
 export interface TargetOptions {
   seed?: string | number;
   /**
-   * The emulator offers Logto's official connector factories (default), as the reference Logto does once
-   * `setup.sh connectors` installed their packages; `false` offers none, like a bare OSS build.
+   * The emulator offers Logto's official connector factories (default), as a Logto you run with its official
+   * connectors installed does; `false` offers none, like a Logto without connector packages.
    */
   connectorFactories?: boolean;
   /** The emulator offers custom domains as Logto Cloud does (default: no, like Logto OSS). */

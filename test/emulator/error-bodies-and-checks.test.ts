@@ -1,6 +1,9 @@
 /**
- * Facts §25 of the API facts document (observed on Logto OSS 1.42.0), each checked on the emulator's wire.
- * The conformance tool compares the same requests with a real server (`npm run conformance`).
+ * Error bodies and the checks Logto runs on what it is sent, as measured on Logto OSS 1.42.0
+ * (docs/logto-behaviour.md), each checked on the emulator's wire: which errors carry `data`, custom profile
+ * field names, SSO connector configs, the sign-in experience's defaults and social targets, and a few more
+ * answers a faithful-looking emulator first got wrong. The conformance tool compares the same requests with a
+ * real server (`npm run conformance`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackIdp, samlIdpConfig, startIdp, unreachableIssuer } from '../support/idp.js';
@@ -17,7 +20,7 @@ afterAll(async () => {
   await idp?.close();
 });
 
-describe('§25.1 error bodies carry data only in a few cases', () => {
+describe('error bodies carry data only in a few cases', () => {
   it('404s and 422s are exactly {code, message}', async () => {
     const missing = await api.call('GET', '/roles/nonexistent123');
     expect([missing.status, missing.json]).toEqual([
@@ -74,7 +77,7 @@ describe('§25.1 error bodies carry data only in a few cases', () => {
   });
 });
 
-describe('§25.2 custom profile field names', () => {
+describe('custom profile field names', () => {
   it('letters and digits only; reserved names by their own codes; a leading digit is fine', async () => {
     const post = (name: string) => api.call('POST', '/custom-profile-fields', { name, type: 'Text', required: false });
     for (const name of ['job_title', 'job-title', 'job title', '']) {
@@ -104,7 +107,7 @@ describe('§25.2 custom profile field names', () => {
   });
 });
 
-describe('§25.3 SSO connectors check their configuration', () => {
+describe('SSO connectors check their configuration', () => {
   const create = (connectorName: string, body: Record<string, unknown>) =>
     api.call('POST', '/sso-connectors', { connectorName, ...body });
 
@@ -182,7 +185,7 @@ describe('§25.3 SSO connectors check their configuration', () => {
   });
 });
 
-describe('§25.4 sign-in experience', () => {
+describe('sign-in experience defaults and social targets', () => {
   it("a fresh tenant's sign-in experience is exactly the real server's", async () => {
     const fresh = await startApi();
     try {
@@ -205,7 +208,7 @@ describe('§25.4 sign-in experience', () => {
   });
 });
 
-describe('§25.5 more differences', () => {
+describe('other answers measured on Logto 1.42', () => {
   it('account center takes deleteAccountUrl as a string', async () => {
     const r = await api.call('PATCH', '/account-center', { deleteAccountUrl: 'https://account.example/delete' });
     expect([r.status, r.json.deleteAccountUrl]).toEqual([200, 'https://account.example/delete']);

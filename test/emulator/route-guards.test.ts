@@ -1,17 +1,18 @@
 /**
- * Behaviours found to disagree with logto-api-facts.md (or with Logto's source where the facts cite it)
- * during a review of the emulator, one test per fix.
+ * Checks Logto's route modules make beyond the OpenAPI document's body schemas, found missing in a review
+ * of the emulator (one test per fix): custom phrases must fit the phrase tree, a third-party app cannot
+ * enable token exchange, and a guard error raised by a route carries zod's details format.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, harness } from './core-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await harness({ seed: 'facts-review' });
+  h = await harness({ seed: 'route-guards' });
 });
 afterAll(() => h?.close());
 
-describe('facts §17: custom phrases reject unknown phrase keys', () => {
+describe('custom phrases reject unknown phrase keys', () => {
   it('422 for an unknown top-level key or a string where a namespace is expected; known ones pass', async () => {
     for (const body of [{ not_a_namespace: { x: 'y' } }, { action: 'Submit' }]) {
       const r = await h.api('PUT', '/custom-phrases/fr', body);
@@ -23,7 +24,7 @@ describe('facts §17: custom phrases reject unknown phrase keys', () => {
   });
 });
 
-describe("facts §3: a third-party app cannot enable token exchange (Logto's application routes)", () => {
+describe("a third-party app cannot enable token exchange (Logto's application routes)", () => {
   it('is refused on create and on PATCH with 422 application.third_party_application_cannot_enable_token_exchange', async () => {
     const created = await h.api('POST', '/applications', {
       name: 'tp',
@@ -53,7 +54,7 @@ describe("facts §3: a third-party app cannot enable token exchange (Logto's app
   });
 });
 
-describe('facts §0: guard errors raised by route modules carry the zod details format', () => {
+describe('guard errors raised by route modules carry the zod details format', () => {
   it('PATCH /configs/jwt-customizer without script: invalid_type with expected/received', async () => {
     await h.api('PUT', '/configs/jwt-customizer/access-token', { script: 'return {}' });
     const r = await h.api('PATCH', '/configs/jwt-customizer/access-token', { environmentVariables: {} });

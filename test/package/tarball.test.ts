@@ -169,7 +169,7 @@ describe('installed from the tarball into an empty project', () => {
       emulator.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
-  });
+  }, 180_000);
 
   it("'logto-iac/pulumi' and 'logto-iac/cdktf' type-check with their types and run (a CDKTF synth)", () => {
     const src = join(project, 'src');
@@ -240,7 +240,7 @@ app.synth();
     };
     expect(synth.resource.logto_role?.reader?.name).toBe('reader');
     expect(synth.terraform.required_providers.logto?.source).toMatch(/(^|\/)logto-io\/logto$/);
-  });
+  }, 240_000);
 
   it('terraform-install writes a filesystem mirror with the bundled plugin', () => {
     const run = npx(['terraform-install', 'mirror']);

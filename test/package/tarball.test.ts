@@ -91,7 +91,7 @@ describe('the npm tarball', () => {
       (f) =>
         f.endsWith('.map') ||
         (f.endsWith('.ts') && !f.endsWith('.d.ts')) ||
-        /^(test|bench|examples|scripts|provider|resources|emulator|docs|conformance|dist\/(test|bench|conformance|schema))\//.test(
+        /^(test|bench|examples|scripts|provider|resources|emulator|docs|conformance|dist\/(test|bench|conformance|schema|sea))\//.test(
           f,
         ),
     );

@@ -48,6 +48,9 @@ describe('User', () => {
     const state = await expectConverges(t, desired);
     expect(JSON.stringify(state)).not.toContain(PASSWORD);
     const id = state.objects['User.admin']!.id;
+    // The state keeps a salted scrypt digest of the password, never an unsalted one.
+    expect(state.objects['User.admin']!.applied.password).toMatch(/^scrypt\$N=16384,r=8,p=1\$/);
+    expect(state.salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(await verify(id, PASSWORD)).toBe(true);
     const user = await t.client.get<Record<string, unknown>>(`/users/${id}`);
     expect(user).toMatchObject({
@@ -124,6 +127,30 @@ describe('User', () => {
     const next = await expectConverges(t, [withPassword], state);
     expect(await verify(id, PASSWORD)).toBe(true);
     expect(JSON.stringify(next)).not.toContain(PASSWORD);
+  });
+
+  it('with passwordVersion: written on create and when the version changes; the state keeps nothing derived from it', async () => {
+    const svc = (password: string, passwordVersion: string | number) =>
+      o('User.rotating', 'User', { username: `${t.prefix}rotating`, password, passwordVersion });
+    const state = await expectConverges(t, [svc(PASSWORD, 1)]);
+    const id = state.objects['User.rotating']!.id;
+    expect(await verify(id, PASSWORD)).toBe(true);
+    expect(state.objects['User.rotating']!.applied).toEqual({ username: `${t.prefix}rotating`, passwordVersion: '1' });
+    // A new password under the same version is not written: the version says when.
+    const same = await planTenant([svc(NEW_PASSWORD, '1')], { client: t.client, prior: state });
+    expect(same.changes[0]).toMatchObject({ action: 'noop' });
+    // A new version: an update of password and its version, then the old password no longer verifies.
+    const bump = await planTenant([svc(NEW_PASSWORD, 2)], { client: t.client, prior: state });
+    expect(bump.changes[0]!.changes).toEqual([
+      { field: 'password', before: null, after: '(sensitive)', sensitive: true },
+      { field: 'passwordVersion', before: '1', after: '2' },
+    ]);
+    expectNoCanary(bump, [PASSWORD, NEW_PASSWORD]);
+    const next = await expectConverges(t, [svc(NEW_PASSWORD, 2)], state);
+    expect(await verify(id, NEW_PASSWORD)).toBe(true);
+    expect(await verify(id, PASSWORD)).toBe(false);
+    expect(JSON.stringify(next)).not.toContain(NEW_PASSWORD);
+    expect(next.objects['User.rotating']!.applied).not.toHaveProperty('password');
   });
 
   it('refuses before any write bad identifiers, unknown profile claims and machine-to-machine roles', async () => {

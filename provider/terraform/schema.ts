@@ -270,22 +270,18 @@ function writeOnlyAttrs(field: FieldInfo, definition: ResourceDefinition<any>): 
     sensitive: true,
     writeOnly: true,
   };
-  const own = field.description.trim().replace(/^[^:]*:\s*/, '');
   return [
     {
       ...base,
       name: `${name}_wo`,
       writeOnlyForm: 'wo',
-      description: `${name[0]!.toUpperCase()}${name.slice(1)}, write-only and sensitive: never stored in Terraform's state or plan (needs Terraform 1.11 or later), so it may come from an \`ephemeral\` variable. Written when the resource is created and whenever \`${name}_wo_version\` changes; without \`${name}_wo_version\`, only on create. Logto never returns it, so a change made elsewhere is not seen.`,
+      description: `The ${name.replace(/_/g, ' ')}, write-only and sensitive: never stored in Terraform's state or plan (needs Terraform 1.11 or later), so it may come from an \`ephemeral\` variable. Written when the resource is created and whenever \`${name}_wo_version\` changes; without \`${name}_wo_version\`, only on create. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep what the ${definition.kind.toLowerCase()} has.`,
     },
     {
       ...base,
       name,
       writeOnlyForm: 'deprecated',
-      description: terraformText(
-        `Deprecated: use \`${name}_wo\` with \`${name}_wo_version\`. ${own} Write-only: never stored in Terraform's state; \`${name}_digest\` keeps a salted scrypt digest of the value last written, to notice a new value. Not together with \`${name}_wo\`.`,
-        definition,
-      ),
+      description: `Deprecated: use \`${name}_wo\` with \`${name}_wo_version\`. The ${name.replace(/_/g, ' ')}, write-only and sensitive: never stored in Terraform's state; written when the resource is created and whenever the value in the configuration changes (\`${name}_digest\` keeps a salted scrypt digest of the value last written, to notice a new value). Not together with \`${name}_wo\`.`,
     },
   ];
 }

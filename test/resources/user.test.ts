@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPlan } from '../../provider/cli/printer.js';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
@@ -151,6 +152,29 @@ describe('User', () => {
     expect(await verify(id, PASSWORD)).toBe(false);
     expect(JSON.stringify(next)).not.toContain(NEW_PASSWORD);
     expect(next.objects['User.rotating']!.applied).not.toHaveProperty('password');
+  });
+
+  it('a state from before salting (an unsalted sha256 digest) writes the password once more, then keeps a salted digest', async () => {
+    const svc = o('User.legacy', 'User', { username: `${t.prefix}legacy`, password: PASSWORD });
+    const state = await expectConverges(t, [svc]);
+    const entry = state.objects['User.legacy']!;
+    const legacy = {
+      ...state,
+      objects: {
+        'User.legacy': {
+          ...entry,
+          applied: {
+            ...entry.applied,
+            password: `sha256:${createHash('sha256').update(JSON.stringify(PASSWORD)).digest('hex')}`,
+          },
+        },
+      },
+    };
+    const plan = await planTenant([svc], { client: t.client, prior: legacy });
+    expect(plan.changes[0]!.changes.map((c) => c.field)).toEqual(['password']);
+    const next = await expectConverges(t, [svc], legacy);
+    expect(next.objects['User.legacy']!.applied.password).toMatch(/^scrypt\$/);
+    expect(await verify(entry.id, PASSWORD)).toBe(true);
   });
 
   it('refuses before any write bad identifiers, unknown profile claims and machine-to-machine roles', async () => {

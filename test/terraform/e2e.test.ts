@@ -421,6 +421,24 @@ describe('terraform with the Logto provider (HCL example)', () => {
     ).rejects.toMatchObject({ status: 422 });
     expect(digestOf()).not.toBe(digest); // a new salt with the new value
 
+    // A state from before salting holds an unsalted sha256 digest: the next apply writes the password once
+    // more and leaves only a salted digest.
+    const stateFile = join(dir, 'terraform.tfstate');
+    const old = JSON.parse(readFileSync(stateFile, 'utf8'));
+    old.resources[0].instances[0].attributes.password_digest = `sha256:${createHash('sha256').update(JSON.stringify(second)).digest('hex')}`;
+    writeFileSync(stateFile, JSON.stringify(old));
+    const migrate = await terraformWith(
+      { TF_VAR_pw: second },
+      `-chdir=${dir}`,
+      'apply',
+      '-auto-approve',
+      '-input=false',
+    );
+    expect(migrate.code, migrate.out).toBe(0);
+    expect(migrate.out).toMatch(/Resources: 0 added, 1 changed, 0 destroyed/);
+    expect(digestOf()).toMatch(/^scrypt\$/);
+    await target.client.post(`/users/${user!.id}/password/verify`, { password: second }, { createsObject: false });
+
     writeFileSync(join(dir, 'main.tf'), config('  password_wo = var.pw'));
     const both = await terraformWith({ TF_VAR_pw: second }, `-chdir=${dir}`, 'plan', '-input=false');
     expect(both.code).toBe(1);
@@ -434,7 +452,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
       '-input=false',
     );
     expect(gone.code, gone.out).toBe(0);
-    expect(created.out + same.out + changed.out + both.out + gone.out).not.toContain(first);
+    expect(created.out + same.out + changed.out + migrate.out + both.out + gone.out).not.toContain(first);
+    expect(migrate.out + both.out + gone.out).not.toContain(second);
   }, 240_000);
 
   it('terraform validate reports spec errors with the attribute, before any API call', async () => {

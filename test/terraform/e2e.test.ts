@@ -443,7 +443,22 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const both = await terraformWith({ TF_VAR_pw: second }, `-chdir=${dir}`, 'plan', '-input=false');
     expect(both.code).toBe(1);
     expect(both.out).toMatch(/Conflicting logto_user attributes "password" and "password_wo"/);
-    writeFileSync(join(dir, 'main.tf'), config());
+    // password_wo without a version is written on create only: moving to it writes nothing and drops the digest.
+    writeFileSync(join(dir, 'main.tf'), config().replace('  password = var.pw', '  password_wo = var.pw'));
+    const third = `${second}-3`;
+    const moved = await terraformWith({ TF_VAR_pw: third }, `-chdir=${dir}`, 'apply', '-auto-approve', '-input=false');
+    expect(moved.code, moved.out).toBe(0);
+    expect(moved.out).not.toMatch(/Deprecated logto_user attribute/);
+    expect(digestOf()).toBeNull();
+    await target.client.post(`/users/${user!.id}/password/verify`, { password: second }, { createsObject: false });
+    const unchanged = await terraformWith(
+      { TF_VAR_pw: third },
+      `-chdir=${dir}`,
+      'plan',
+      '-detailed-exitcode',
+      '-input=false',
+    );
+    expect(unchanged.code, unchanged.out).toBe(0);
     const gone = await terraformWith(
       { TF_VAR_pw: second },
       `-chdir=${dir}`,
@@ -453,7 +468,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
     );
     expect(gone.code, gone.out).toBe(0);
     expect(created.out + same.out + changed.out + migrate.out + both.out + gone.out).not.toContain(first);
-    expect(migrate.out + both.out + gone.out).not.toContain(second);
+    expect(migrate.out + both.out + moved.out + gone.out).not.toContain(second);
+    expect(moved.out + unchanged.out + gone.out).not.toContain(third);
   }, 240_000);
 
   it('terraform validate reports spec errors with the attribute, before any API call', async () => {

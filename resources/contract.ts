@@ -104,9 +104,11 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   /** Spec fields whose values are secrets. */
   sensitive: string[];
   /**
-   * Sensitive spec fields Logto never returns (a user's password). Plans compare them with the value last
-   * applied (a `sha256:` digest in state). Terraform declares them write-only — never kept in its state —
-   * with a sensitive computed `<field>_digest` attribute that records the digest of the value last written.
+   * Sensitive spec fields Logto never returns (a user's password). Each has an optional version companion in
+   * the spec, `<field>Version` (a string): with it the secret is written on create and whenever the version
+   * changes, and nothing derived from it is stored; without it, plans compare the value with a salted scrypt
+   * digest of the value last applied. Terraform exposes `<field>_wo` + `<field>_wo_version` (write-only, never
+   * in its state or plan) and the deprecated write-only `<field>` with a salted `<field>_digest`.
    */
   writeOnly?: string[];
   /** Order-insensitive string arrays. */

@@ -3,13 +3,13 @@
  * and writes text to the given streams; the work itself is the reconciler's (`planTenant`, `applyPlan`) and
  * the catalog's. Nothing here speaks HTTP or diffs objects.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import type { ResourceDefinition } from '../../resources/contract.js';
 import { type JwtCustomizerSpec, testJwtCustomizer } from '../../resources/jwt-customizer.js';
 import type { LogtoClient } from '../client/types.js';
 import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
+import { ensureDirOf, writePrivateFile } from '../reconcile/private-file.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant } from './export.js';
 import { buildGraph, toDot, toMermaid, toSvg } from './graph.js';
@@ -97,18 +97,24 @@ function readState(path: string | undefined): PriorState | undefined {
   }
 }
 
-/** Write an output file (`--out`), making its directory first: `export --out logto/tenant.yaml` in a new repo. */
-function writeOutput(path: string, text: string) {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+/**
+ * Write an output file (`--out`), making its directory first: `export --out logto/tenant.yaml` in a new repo.
+ * A saved plan (`private`) is owner-only (0600): it names the tenant's objects and its live fingerprint.
+ */
+function writeOutput(path: string, text: string, options: { private?: boolean } = {}) {
+  ensureDirOf(path);
+  if (options.private) writePrivateFile(path, text);
+  else writeFileSync(path, text);
 }
 
-/** Written beside and renamed over the old file, so a run killed mid-write leaves the previous state whole. */
+/**
+ * Owner-only (0600), written beside and renamed over the old file, so a run killed mid-write leaves the
+ * previous state whole. The state holds no secret, only salted scrypt digests of them (see secrets.ts).
+ */
 function writeState(path: string | undefined, state: PriorState) {
   if (!path) return;
-  const partial = `${path}.${process.pid}.tmp`;
-  writeFileSync(partial, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(partial, path);
+  ensureDirOf(path);
+  writePrivateFile(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Reconciler issues (object address + spec field) as file problems, pointing at the file and line. */
@@ -287,7 +293,7 @@ export async function planEnvironmentsCommand(
     null,
     2,
   )}\n`;
-  if (format.outPath) writeOutput(format.outPath, document);
+  if (format.outPath) writeOutput(format.outPath, document, { private: true });
   if (format.json) io.stdout.write(document);
   else if (format.markdown) {
     io.stdout.write(formatPlanMarkdown(sections, format.detailsUrl ? { detailsUrl: format.detailsUrl } : {}));
@@ -381,7 +387,7 @@ export async function planCommand(
   const tenant = load(io, options);
   return connected(options, async (connection, prior) => {
     const plan = await planFiles(options, tenant, connection.client, prior);
-    if (options.outPath) writeOutput(options.outPath, `${JSON.stringify(plan, null, 2)}\n`);
+    if (options.outPath) writeOutput(options.outPath, `${JSON.stringify(plan, null, 2)}\n`, { private: true });
     if (options.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     else if (options.markdown)
       io.stdout.write(

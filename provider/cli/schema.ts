@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ResourceDefinition } from '../../resources/contract.js';
+import { versionFields } from '../reconcile/secrets.js';
 import { buildLayout, type KindLayout, type TenantLayout } from './layout.js';
 
 const fieldChange = z
@@ -123,6 +124,17 @@ function fieldSchema(definition: ResourceDefinition<any>, field: string): JsonSc
     override: dropFlaggedPatterns as never,
   }) as JsonSchema;
   delete raw.$schema;
+  // A write-only secret's version is text to the reconciler, and a number is as good (`passwordVersion: 2`).
+  if (versionFields(definition).has(field)) {
+    const { type: _type, description, ...text } = raw;
+    return allowPlaceholders({
+      description,
+      anyOf: [
+        { ...text, type: 'string' },
+        { type: 'integer', minimum: 0 },
+      ],
+    }) as JsonSchema;
+  }
   return allowPlaceholders(raw) as JsonSchema;
 }
 

@@ -12,7 +12,7 @@ import { hasUnknown, resolveRefs, runGraph } from './graph.js';
 import { claimedIds, displayKey, identityKey, knownId, pendingDeletes } from './identity.js';
 import { checkLive, createContext, readObject } from './objects.js';
 import { definitionFor, prepareDesired } from './prepare.js';
-import { hashSecrets, stableStringify } from './secrets.js';
+import { stableStringify } from './secrets.js';
 import type { Action, DesiredObject, DriftEntry, Plan, PlannedChange, PlanOptions, PriorState, Ref } from './types.js';
 
 export interface Observed {
@@ -111,14 +111,15 @@ function knownOnly(spec: Spec): Spec {
 }
 
 /**
- * Deterministic hash of what was observed (secrets hashed), and of the live objects planned for deletion: an
+ * Deterministic hash of what was observed, and of the live objects planned for deletion: an
  * object made by hand since the plan, which a prune would now delete too, changes it.
  */
 export function fingerprint(observed: Observed[], pruned: { address: string; id?: string }[] = []): string {
   const rows = [
     ...observed
       .filter((o) => o.live)
-      .map((o) => [o.address, o.live!.id, hashSecrets(o.definition, normalizeSpec(o.definition, o.live!.spec))]),
+      // One hash over everything: no digest of a single secret of its own.
+      .map((o) => [o.address, o.live!.id, normalizeSpec(o.definition, o.live!.spec)]),
     ...pruned.map((d) => [`(delete) ${d.address}`, d.id ?? null]),
   ].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return `sha256:${createHash('sha256').update(stableStringify(rows)).digest('hex')}`;

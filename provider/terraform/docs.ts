@@ -30,6 +30,7 @@ function attrLine(attr: Attr): string {
   const flags = [typeText(attr)];
   if (attr.sensitive) flags.push('sensitive');
   if (attr.writeOnly) flags.push('write-only');
+  if (attr.writeOnlyForm === 'deprecated') flags.push('deprecated');
   const text = attr.description.replace(/\s+/g, ' ').trim();
   return `- \`${attr.name}\` (${flags.join(', ')}) ${text}`;
 }
@@ -150,6 +151,49 @@ function generatedExample(ts: TypeSchema): string {
   return lines.join('\n');
 }
 
+/**
+ * How a type's write-only secrets are set and rotated (Terraform's `_wo` + `_wo_version` convention), with
+ * an ephemeral variable, so that neither the state nor a saved plan holds the value.
+ */
+function writeOnlySection(ts: TypeSchema): string[] {
+  return (ts.definition.writeOnly ?? []).flatMap((field) => {
+    const name = snakeCase(field);
+    const wo = `${name}_wo`;
+    const key = ts.attrs.find((a) => a.required && a.kind === 'spec');
+    return [
+      `## Write-only \`${name}\` and rotation`,
+      '',
+      `\`${wo}\` is write-only (Terraform 1.11 or later): Terraform never stores it in the state or in a saved plan, and Logto never returns it. It is written when the resource is created and whenever \`${wo}_version\` changes; to rotate, give the new value and a new version. Let it come from an \`ephemeral\` variable, which may only be used in write-only arguments: then no file Terraform writes holds it.`,
+      '',
+      '```hcl',
+      `variable "${name}" {`,
+      '  type      = string',
+      '  sensitive = true',
+      '  ephemeral = true',
+      '}',
+      '',
+      `variable "${name}_version" {`,
+      '  type    = number',
+      '  default = 1',
+      '}',
+      '',
+      `resource "${ts.typeName}" "example" {`,
+      ...(key ? [`  ${key.name.padEnd(wo.length + 8)} = ${exampleValue(key, ts.definition)}`] : []),
+      `  ${wo.padEnd(wo.length + 8)} = var.${name}`,
+      `  ${wo}_version = var.${name}_version`,
+      '}',
+      '```',
+      '',
+      '```shell',
+      `TF_VAR_${name}='…new…' TF_VAR_${name}_version=2 terraform apply`,
+      '```',
+      '',
+      `Without \`${wo}_version\`, \`${wo}\` is written on create only. The older \`${name}\` argument is deprecated (a warning says so): it is write-only too, and \`${name}_digest\` keeps a salted scrypt digest of the value last written, so that a new value in the configuration is noticed and written. It cannot be set together with \`${wo}\`.`,
+      '',
+    ];
+  });
+}
+
 function resourcePage(ts: TypeSchema, example: string): string {
   const d = ts.definition;
   const forms = importForms(d);
@@ -174,6 +218,7 @@ function resourcePage(ts: TypeSchema, example: string): string {
     example,
     '```',
     '',
+    ...writeOnlySection(ts),
     '## Schema',
     '',
     ...attrSections(ts),

@@ -201,7 +201,12 @@ async function connected<T>(
 }
 
 export async function validateCommand(io: Io, options: CommonOptions): Promise<number> {
-  const analyzed = analyzeTenant(options.files, loadOptions(io, options));
+  // validate checks the files, not which secrets this shell has: a demo fallback is a warning here, and plan
+  // and apply against a real tenant still refuse it.
+  const analyzed = analyzeTenant(options.files, {
+    ...loadOptions(io, options),
+    allowDemoSecrets: options.allowDemoSecrets === true || 'offline',
+  });
   const { tenant } = analyzed;
   let problems = analyzed.problems;
   // The reconciler's own offline checks (cross-object rules, keys), once the files themselves are sound.

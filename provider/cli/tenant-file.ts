@@ -56,9 +56,10 @@ export interface LoadOptions {
   /**
    * Accept `${env:NAME:-fallback}` in a sensitive field when NAME is unset (with a warning). Off by default:
    * a fallback secret is an error unless the run targets the embedded emulator or the user said
-   * `--allow-demo-secrets`.
+   * `--allow-demo-secrets`. `'offline'` (validate, which checks files, not what a tenant would get): a
+   * warning that plan and apply against a real tenant will refuse the fallback.
    */
-  allowDemoSecrets?: boolean;
+  allowDemoSecrets?: boolean | 'offline';
   /** An environment's files (or directories), laid over the shared ones (see `applyOverlays`). */
   overlays?: string[];
 }
@@ -612,7 +613,7 @@ export function checkDemoSecrets(
   variables: VariableUse[],
   { desired, origins }: BuiltObjects,
   layout: TenantLayout,
-  allowDemoSecrets: boolean,
+  allowDemoSecrets: boolean | 'offline',
   out: Collector,
 ): void {
   for (const use of variables) {
@@ -628,25 +629,35 @@ export function checkDemoSecrets(
     });
     if (!sensitive) continue;
     out.problems.push(
-      allowDemoSecrets
+      allowDemoSecrets === 'offline'
         ? {
             severity: 'warning',
             file: use.file,
             line: use.line,
             column: use.column,
             field: use.field,
-            message: `${use.name} is not set; the sensitive field uses the file's demo fallback value`,
-            fix: `set ${use.name} for anything but a demo`,
+            message: `${use.name} is not set; this sensitive field falls back to the demo value written in the file, which plan and apply against a real tenant refuse`,
+            fix: `export ${use.name}=… before plan or apply (the fallback is accepted only with --emulator or --allow-demo-secrets)`,
           }
-        : {
-            severity: 'error',
-            file: use.file,
-            line: use.line,
-            column: use.column,
-            field: use.field,
-            message: `${use.name} is not set, and this sensitive field would use the fallback written in the file`,
-            fix: `set the variable: export ${use.name}=… (a secret's fallback is accepted only against the embedded emulator, --emulator, or with --allow-demo-secrets)`,
-          },
+        : allowDemoSecrets
+          ? {
+              severity: 'warning',
+              file: use.file,
+              line: use.line,
+              column: use.column,
+              field: use.field,
+              message: `${use.name} is not set; the sensitive field uses the file's demo fallback value`,
+              fix: `set ${use.name} for anything but a demo`,
+            }
+          : {
+              severity: 'error',
+              file: use.file,
+              line: use.line,
+              column: use.column,
+              field: use.field,
+              message: `${use.name} is not set, and this sensitive field would use the fallback written in the file`,
+              fix: `set the variable: export ${use.name}=… (a secret's fallback is accepted only against the embedded emulator, --emulator, or with --allow-demo-secrets)`,
+            },
     );
   }
 }

@@ -4,14 +4,14 @@
  * the catalog's. Nothing here speaks HTTP or diffs objects.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResourceDefinition } from '../../resources/contract.js';
 import { type JwtCustomizerSpec, testJwtCustomizer } from '../../resources/jwt-customizer.js';
 import type { LogtoClient } from '../client/types.js';
 import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
-import { exportTenant } from './export.js';
+import { exportTenant, schemaReference } from './export.js';
 import { buildGraph, toDot, toMermaid, toSvg } from './graph.js';
 import { buildLayout } from './layout.js';
 import { formatPlanMarkdown, type PlanSection } from './markdown.js';
@@ -632,7 +632,9 @@ export async function exportCommand(
       include: options.include,
       schemaUrl: undefined,
     });
-    const text = `# yaml-language-server: $schema=./node_modules/logto-iac/schema/tenant.schema.json\n${result.yaml}`;
+    // The schema relative to where the file is written (stdout: the working directory it is redirected in).
+    const schema = schemaReference(options.outPath ? dirname(resolve(options.outPath)) : process.cwd());
+    const text = `${schema ? `# yaml-language-server: $schema=${schema}\n` : ''}${result.yaml}`;
     if (options.outPath) writeOutput(options.outPath, text);
     else io.stdout.write(text);
     const style = err(io);

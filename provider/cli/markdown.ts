@@ -12,6 +12,8 @@ export interface PlanSection {
   name: string;
   plan?: Plan;
   error?: string;
+  /** How to fix what failed. */
+  fix?: string;
 }
 
 export interface MarkdownOptions {
@@ -102,7 +104,7 @@ export function formatPlanMarkdown(sections: PlanSection[], options: MarkdownOpt
     if (section.error) {
       blocks.push({
         section: section.name,
-        text: `#### ${code(section.name)}\n\nThe plan failed: ${code(section.error)}`,
+        text: `#### ${code(section.name)}\n\nThe plan failed: ${code(section.error)}${section.fix ? `\n\nFix: ${code(section.fix)}` : ''}`,
       });
       continue;
     }

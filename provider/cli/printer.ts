@@ -6,7 +6,7 @@
  */
 import type { ApplyResult, DriftEntry, FieldChange, Plan, PlannedChange } from '../reconcile/types.js';
 import { SENSITIVE, UNKNOWN } from '../reconcile/types.js';
-import type { Problem } from './source.js';
+import { type Problem, sortProblems } from './source.js';
 
 export interface Style {
   color: boolean;
@@ -356,7 +356,7 @@ export function formatApplySummary(result: ApplyResult, style: Style): string {
 
 export function formatProblems(problems: Problem[], style: Style, cwd = process.cwd()): string {
   const lines: string[] = [];
-  for (const p of problems) {
+  for (const p of sortProblems(problems)) {
     const file = p.file ? (p.file.startsWith(`${cwd}/`) ? p.file.slice(cwd.length + 1) : p.file) : '';
     const where = [
       file,

@@ -705,16 +705,23 @@ export function checkSchemas({ desired, origins }: BuiltObjects, layout: TenantL
         field !== undefined
           ? (kindLayout.definition.spec.shape[String(field)] as { description?: string } | undefined)
           : undefined;
+      // A field that is not there is "required", whatever the schema would say about a wrong value.
+      const missing = valueAt(probe, issue.path as Path) === undefined;
       out.error(
         origin.source,
         fieldPath,
-        `${object.address}: ${issue.message}`,
-        issueFix(issue as unknown as ZodIssueLike, {
-          description: describe?.description,
-          missing: valueAt(probe, issue.path as Path) === undefined,
-          schema: kindLayout.definition.spec,
-          path: issue.path as Path,
-        }),
+        `${object.address}: ${missing ? 'required, but not set' : issue.message}`,
+        issueFix(
+          missing
+            ? { ...(issue as unknown as ZodIssueLike), code: 'invalid_type' }
+            : (issue as unknown as ZodIssueLike),
+          {
+            description: describe?.description,
+            missing,
+            schema: kindLayout.definition.spec,
+            path: issue.path as Path,
+          },
+        ),
       );
     }
   }
@@ -863,6 +870,7 @@ export function issueFix(
   const about = context.description ? ` (${context.description})` : '';
   switch (issue.code) {
     case 'invalid_type':
+      if (context.missing && issue.expected === undefined) return `set this required field${about}`;
       return context.missing
         ? `set this required field to ${typeWord(issue.expected)}${about}`
         : `use ${typeWord(issue.expected)}${about}`;

@@ -145,6 +145,9 @@ const spec = z
               code: 'custom',
               path: [field, i],
               message: `"${uri}" is not a web address: a ${s.type} application signs users in in a browser, which can only be sent back to http(s):// URIs (Logto would store it as a native app scheme, and sign-in would never come back)`,
+              params: {
+                fix: 'use the https:// address of the page, e.g. https://app.example.com/callback (an app with its own URI scheme is type: Native)',
+              },
             });
         });
       }

@@ -907,6 +907,11 @@ export function issueFix(
       if (hints.length > 0) return hints.join('; ');
       return `remove ${keys.length > 0 ? keys.map((k) => `"${k}"`).join(', ') : 'the unknown keys'}${known ? ` (known: ${known.join(', ')})` : ''}`;
     }
+    case 'custom': {
+      // A definition's own check may say how to fix what it refuses (`params: { fix }`).
+      const fix = (issue.params as { fix?: unknown } | undefined)?.fix;
+      return typeof fix === 'string' ? fix : `fix the value${about}`;
+    }
     default:
       return `fix the value${about}`;
   }

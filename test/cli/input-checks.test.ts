@@ -92,6 +92,7 @@ describe('redirect URIs', () => {
     expect(r.stderr).toMatch(
       /tenant\.yaml:6:\d+: applications\.shop\.redirectUris\[1\]: .*"htp:\/broken" is not a web address: a SPA application signs users in in a browser/,
     );
+    expect(r.stderr).toMatch(/fix: use the https:\/\/ address of the page.*type: Native/);
     expect(r.stderr).toMatch(
       /tenant\.yaml:7:\d+: applications\.shop\.postLogoutRedirectUris\[0\]: .*must be an absolute URI Logto accepts/,
     );

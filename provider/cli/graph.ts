@@ -51,6 +51,15 @@ const COLORS: Record<Action, { fill: string; stroke: string }> = {
   noop: { fill: '#f0f0f0', stroke: '#8c959f' },
 };
 
+/** The plan's actions in words, in the order a legend lists them. */
+const LEGEND: [Action, string][] = [
+  ['create', '+ create'],
+  ['update', '~ update'],
+  ['replace', '-/+ replace'],
+  ['delete', '- delete'],
+  ['noop', 'no change'],
+];
+
 /** Every reference in a spec, with the spec field it sits in. */
 function fieldRefs(spec: Record<string, unknown>): { field: string; address: string }[] {
   return Object.entries(spec).flatMap(([field, value]) =>
@@ -155,11 +164,19 @@ export function toMermaid(graph: TenantGraph): string {
     lines.push('  end');
   }
   for (const edge of graph.edges) lines.push(`  ${edge.from} -->|${edge.label}| ${edge.to}`);
+  // A plan-coloured graph says which colour is which action.
+  const used = LEGEND.filter(([action]) => graph.nodes.some((n) => n.action === action));
+  if (used.length > 0) {
+    lines.push('  subgraph legend [Plan]');
+    for (const [action, word] of used) lines.push(`    legend_${action}[${quote(word)}]`);
+    lines.push('  end');
+  }
   for (const [action, color] of Object.entries(COLORS)) {
     const ids = graph.nodes.filter((n) => n.action === action).map((n) => n.id);
     if (ids.length === 0) continue;
     lines.push(`  classDef ${action} fill:${color.fill},stroke:${color.stroke}`);
     lines.push(`  class ${ids.join(',')} ${action}`);
+    lines.push(`  class legend_${action} ${action}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -169,14 +186,6 @@ export function toMermaid(graph: TenantGraph): string {
  * label is the box any monospace font the viewer substitutes fills (no key runs out of its box).
  */
 export const FONT = { name: 'Courier', size: 11, titleSize: 13, edgeSize: 9, em: 0.6 } as const;
-
-const LEGEND: [Action, string][] = [
-  ['create', '+ create'],
-  ['update', '~ update'],
-  ['replace', '-/+ replace'],
-  ['delete', '- delete'],
-  ['noop', 'no change'],
-];
 
 /** Text safe in a Graphviz HTML-like label. */
 const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

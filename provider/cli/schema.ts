@@ -20,6 +20,18 @@ const fieldChange = z
     sensitive: z.boolean().optional(),
     added: z.array(z.unknown()).optional().describe('Set members added.'),
     removed: z.array(z.unknown()).optional().describe('Set members removed.'),
+    shown: z
+      .object({
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+        added: z.array(z.unknown()).optional(),
+        removed: z.array(z.unknown()).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Reference fields: the same values for people, each id as "<Kind> <key>" of the object it points at (the id where it has no key).',
+      ),
   })
   .strict();
 
@@ -64,6 +76,11 @@ export const planDocument = z
           expected: z.unknown().optional(),
           live: z.unknown().optional(),
           sensitive: z.boolean().optional(),
+          shown: z
+            .object({ expected: z.unknown().optional(), live: z.unknown().optional() })
+            .strict()
+            .optional()
+            .describe('Reference fields: expected and live with ids as "<Kind> <key>".'),
         })
         .strict(),
     ),

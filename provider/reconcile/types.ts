@@ -63,6 +63,12 @@ export interface FieldChange {
   /** Set members added/removed, for set fields. */
   added?: unknown[];
   removed?: unknown[];
+  /**
+   * For a reference field (extension): the same values for people, each id as the object it points at
+   * (`ApiResourceScope https://api.example.com/orders/read:orders`, `Role admin`), the id only where the
+   * object has no key; references to objects this plan creates by their address. `before`/`after` keep ids.
+   */
+  shown?: { before?: unknown; after?: unknown; added?: unknown[]; removed?: unknown[] };
 }
 
 export interface PlannedChange {
@@ -97,6 +103,8 @@ export interface DriftEntry {
   expected: unknown;
   live: unknown;
   sensitive?: boolean;
+  /** For a reference field (extension): `expected` and `live` with ids as the objects they point at. */
+  shown?: { expected?: unknown; live?: unknown };
 }
 
 export interface Plan {

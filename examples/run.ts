@@ -11,8 +11,8 @@
  *   terraform  examples/terraform/main.tf: terraform init (offline, from the mirror), plan, apply, plan
  *   cdktf      examples/cdktf/main.ts: synthesize with tsx, then the same terraform steps in the stack
  *   pulumi     examples/pulumi/index.ts: no Pulumi CLI is needed; Pulumi's runtime runs the program in mock
- *              mode and each resource goes through the dynamic provider's check + create (up) and
- *              check + diff against the live tenant (preview); see examples/pulumi-runner.mjs
+ *              mode and each resource goes to Pulumi's dynamic-provider host over gRPC: Check + Create
+ *              (up), then Check + Diff against the live tenant (preview); see examples/pulumi-runner.mjs
  *
  * Exit code 0 when every chosen example converged (second plan empty), 1 otherwise.
  */
@@ -180,7 +180,7 @@ async function runPulumi(work: string, emulator: RunningEmulator): Promise<void>
   };
   const tsx = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const statePath = join(work, 'pulumi-state.json');
-  process.stdout.write(`${bold('── up (the program through the dynamic provider: check + create)')}\n`);
+  process.stdout.write(`${bold('── up (each resource through the dynamic-provider host: Check + Create)')}\n`);
   await step([0], process.execPath, [tsx, 'runner.mjs', 'up', statePath], { cwd: project, env });
   process.stdout.write(`\n${bold('── preview again (must show no changes)')}\n`);
   await step([0], process.execPath, [tsx, 'runner.mjs', 'preview', statePath], { cwd: project, env });

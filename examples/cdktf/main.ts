@@ -2,21 +2,23 @@
  * The "Acme Shop" tenant of examples/tenant.yaml, as a CDKTF app on the Logto Terraform provider: the same
  * 48 objects of 28 kinds, section by section (test/cdktf/example.test.ts applies it and compares).
  *
- * Run it against a fresh emulator with nothing to set up: `npm run examples -- cdktf`. Against your tenant:
+ * Run it against a fresh emulator with nothing to set up, from the repository root: `npm run examples -- cdktf`.
+ * Against your tenant, in this directory:
  *
- *   npx logto-iac terraform-install /tmp/logto-mirror        # once: the provider as a filesystem mirror
- *   export TF_CLI_CONFIG_FILE=/tmp/logto-mirror/terraform.rc
+ *   npx logto-iac terraform-install ~/.terraform.d/logto-mirror   # once: the provider as a filesystem mirror
+ *   export TF_CLI_CONFIG_FILE=~/.terraform.d/logto-mirror/terraform.rc
  *   export LOGTO_ENDPOINT=https://<tenant>.logto.app LOGTO_APP_ID=… LOGTO_APP_SECRET=…
- *   npx tsx main.ts                                          # synthesizes cdktf.out/ (no cdktf CLI needed)
+ *   export TF_VAR_crm_webhook_token=… TF_VAR_smtp_password=… TF_VAR_github_client_secret=…
+ *   export TF_VAR_captcha_secret_key=… TF_VAR_breakglass_password=…
+ *   npx tsx main.ts                                               # synthesizes cdktf.out/ (no cdktf CLI)
  *   cd cdktf.out/stacks/acme-shop && terraform init && terraform apply
  *
  * (`cdktf synth` runs the same `npx tsx main.ts` through cdktf.json when you have cdktf-cli installed.)
  * In your own project import the constructs from the package: `from 'logto-iac/cdktf'`. This file imports
  * them from the repository so it always builds against the bindings generated in this checkout.
  *
- * Secrets never appear in the synthesized JSON: they are sensitive Terraform variables — set
- * TF_VAR_crm_webhook_token, TF_VAR_smtp_password, TF_VAR_github_client_secret, TF_VAR_captcha_secret_key and
- * TF_VAR_breakglass_password. TF_VAR_name_prefix puts a prefix on every name and API identifier and
+ * Secrets never appear in the synthesized JSON: they are the sensitive Terraform variables above.
+ * TF_VAR_name_prefix puts a prefix on every name and API identifier and
  * TF_VAR_language_suffix on every language tag, so several copies of this tenant (one per branch or test run)
  * can share one tenant.
  */

@@ -9,10 +9,10 @@
 #
 #   npm run examples -- terraform
 #
-# Against your tenant (every variable without a default must be set):
+# Against your tenant, in this directory (every variable without a default must be set):
 #
-#   npx logto-iac terraform-install /tmp/logto-mirror     # once: filesystem mirror + CLI config
-#   export TF_CLI_CONFIG_FILE=/tmp/logto-mirror/terraform.rc
+#   npx logto-iac terraform-install ~/.terraform.d/logto-mirror   # once: filesystem mirror + CLI config
+#   export TF_CLI_CONFIG_FILE=~/.terraform.d/logto-mirror/terraform.rc
 #   export LOGTO_ENDPOINT=https://<tenant>.logto.app LOGTO_APP_ID=… LOGTO_APP_SECRET=…
 #   export TF_VAR_hook_authorization='Bearer …' TF_VAR_captcha_secret_key=… TF_VAR_smtp_password=…
 #   export TF_VAR_github_client_secret=… TF_VAR_breakglass_password=… TF_VAR_acme_oidc_client_secret=…

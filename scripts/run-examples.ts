@@ -12,7 +12,7 @@
  *   cdktf      examples/cdktf/main.ts: synthesize with tsx, then the same terraform steps in the stack
  *   pulumi     examples/pulumi/index.ts: no Pulumi CLI is needed; Pulumi's runtime runs the program in mock
  *              mode and each resource goes to Pulumi's dynamic-provider host over gRPC: Check + Create
- *              (up), then Check + Diff against the live tenant (preview); see examples/pulumi-runner.mjs
+ *              (up), then Check + Diff against the live tenant (preview); see scripts/pulumi-runner.mjs
  *
  * Exit code 0 when every chosen example converged (second plan empty), 1 otherwise.
  */
@@ -126,7 +126,8 @@ async function runTerraform(work: string, emulator: RunningEmulator): Promise<vo
   const source = join(ROOT, 'examples', 'terraform', 'main.tf');
   const tf = readFileSync(source, 'utf8');
   const missing = requiredVariables(tf).filter((v) => v !== 'acme_oidc_issuer' && !(v in TERRAFORM_DEMO_VALUES));
-  if (missing.length > 0) throw new Error(`examples/run.ts has no demo value for variable(s) ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`scripts/run-examples.ts has no demo value for variable(s) ${missing.join(', ')}`);
   const idp = await startIdp();
   try {
     const dir = join(work, 'terraform');
@@ -154,7 +155,8 @@ async function runCdktf(work: string, emulator: RunningEmulator): Promise<void> 
   };
   const required = Object.entries(synthesized.variable ?? {}).filter(([, v]) => !('default' in v));
   const missing = required.map(([name]) => name).filter((name) => !(name in TERRAFORM_DEMO_VALUES));
-  if (missing.length > 0) throw new Error(`examples/run.ts has no demo value for variable(s) ${missing.join(', ')}`);
+  if (missing.length > 0)
+    throw new Error(`scripts/run-examples.ts has no demo value for variable(s) ${missing.join(', ')}`);
   const env = terraformEnv(work, emulator);
   for (const [name, value] of Object.entries(TERRAFORM_DEMO_VALUES)) env[`TF_VAR_${name}`] = value;
   await terraformSteps(stack, env);
@@ -169,7 +171,7 @@ async function runPulumi(work: string, emulator: RunningEmulator): Promise<void>
   writeFileSync(join(project, 'package.json'), '{ "name": "logto-acme-shop", "private": true }\n');
   for (const file of ['index.ts', 'tsconfig.json'])
     copyFileSync(join(ROOT, 'examples', 'pulumi', file), join(project, file));
-  copyFileSync(join(ROOT, 'examples', 'pulumi-runner.mjs'), join(project, 'runner.mjs'));
+  copyFileSync(join(ROOT, 'scripts', 'pulumi-runner.mjs'), join(project, 'runner.mjs'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     LOGTO_ENDPOINT: emulator.url,

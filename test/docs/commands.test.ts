@@ -160,6 +160,7 @@ function exec(argv: string[], cwd: string, env: NodeJS.ProcessEnv, input = '', t
     child.stderr.on('data', (d) => {
       out += d;
     });
+    child.on('error', (error) => done({ code: 127, out: `${out}\n${argv[0]}: ${error.message}` }));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);

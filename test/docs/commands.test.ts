@@ -261,6 +261,7 @@ class Session {
       else if (/[<…]/.test(value)) this.env[name] = DEMO_VALUES[name] ?? `demo-${name}`;
       else this.env[name] = this.expand(value);
     }
+    this.note(command, `set ${assignments.map((a) => a.split('=')[0]).join(', ')}`);
     return true;
   }
 
@@ -270,6 +271,7 @@ class Session {
     if (head === 'export') return this.exportVariables(command, argv.slice(1));
     if (head === 'cd' && argv.length === 2) {
       this.cwd = isAbsolute(argv[1]!) ? argv[1]! : resolve(this.cwd, argv[1]!);
+      this.note(command, `${text}: working directory changed`);
       return true;
     }
     let run: string[];
@@ -409,8 +411,9 @@ describe('the documented commands', () => {
       try {
         const session = new Session(sandbox, doc, emulator, idp, examplesRuns);
         for (const command of doc.commands) await session.run(command);
-        console.log(session.log.join('\n'));
-        expect(session.failures, session.failures.join('\n\n')).toEqual([]);
+        // On failure: what failed, then every command of the document with its exit code or why it was not run.
+        expect(session.failures, [...session.failures, 'Session:', ...session.log].join('\n\n')).toEqual([]);
+        expect(session.log.length).toBeGreaterThanOrEqual(doc.commands.length);
       } finally {
         await emulator.close();
       }

@@ -1,11 +1,21 @@
-# A small Logto tenant in HCL: an orders API with its permissions, roles, applications, an organization
-# template, a webhook, an SSO connector and sign-in settings. (examples/tenant.yaml is a different, larger
-# tenant written for the GitOps CLI; examples/cdktf builds that one.)
+# A Logto tenant in HCL: an orders API with its permissions, roles, applications (with consent scopes and
+# app-level branding), an organization template, a SAML application, a break-glass user, a webhook, an OIDC
+# SSO connector, email and GitHub connectors, sign-in settings, an email template, phrases, a JWT customizer
+# and a captcha. (examples/tenant.yaml is a different tenant written for the GitOps CLI; examples/cdktf and
+# examples/pulumi build that one.)
 #
-#   npx logto-iac terraform-install ./.terraform-mirror     # once: filesystem mirror + CLI config
-#   export TF_CLI_CONFIG_FILE=$PWD/.terraform-mirror/terraform.rc
+# Run it against a fresh embedded emulator, with demo values for every variable and a loopback OIDC issuer,
+# from the repository root:
+#
+#   npm run examples -- terraform
+#
+# Against your tenant, in this directory (every variable without a default must be set):
+#
+#   npx logto-iac terraform-install ~/.terraform.d/logto-mirror   # once: filesystem mirror + CLI config
+#   export TF_CLI_CONFIG_FILE=~/.terraform.d/logto-mirror/terraform.rc
 #   export LOGTO_ENDPOINT=https://<tenant>.logto.app LOGTO_APP_ID=… LOGTO_APP_SECRET=…
-#   export TF_VAR_hook_authorization='Bearer …' TF_VAR_acme_oidc_client_secret=…
+#   export TF_VAR_hook_authorization='Bearer …' TF_VAR_captcha_secret_key=… TF_VAR_smtp_password=…
+#   export TF_VAR_github_client_secret=… TF_VAR_breakglass_password=… TF_VAR_acme_oidc_client_secret=…
 #   export TF_VAR_acme_oidc_issuer=https://idp.acme.example   # must be reachable from the Logto server
 #   terraform init && terraform apply
 #

@@ -23,6 +23,7 @@ import {
   type Registrar,
   type RequestContext,
   type RouteModule,
+  type RouteOptions,
   type TenantState,
 } from './types.js';
 import { CORE_RELATIONS, CORE_TABLES, GuardError, newId, TABLES } from './util.js';
@@ -60,6 +61,7 @@ interface Route {
   template: string;
   segments: Array<{ literal: string } | { param: string }>;
   handler: Handler;
+  before?: RouteOptions['before'];
 }
 
 interface Matched {
@@ -100,7 +102,9 @@ export class EmulatorServer {
     this.tokenTtl = opts.tokenTtlSeconds ?? 3600;
     this.faults = new FaultInjector(opts.faults, opts.seed);
     if (opts.cloudRateLimit) this.bucket = new TokenBucket(opts.cloudRateLimit === true ? {} : opts.cloudRateLimit);
-    const registrar: Registrar = { route: (method, path, handler) => this.register(method, path, handler) };
+    const registrar: Registrar = {
+      route: (method, path, handler, options) => this.register(method, path, handler, options),
+    };
     for (const mod of opts.modules) mod(registrar);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -116,7 +120,7 @@ export class EmulatorServer {
     });
   }
 
-  register(method: Method, template: string, handler: Handler): void {
+  register(method: Method, template: string, handler: Handler, options: RouteOptions = {}): void {
     const segments = template
       .split('/')
       .filter(Boolean)
@@ -124,7 +128,7 @@ export class EmulatorServer {
     if (this.routes.some((r) => r.method === method && r.template === template)) {
       throw new Error(`emulator: route ${method} ${template} registered twice`);
     }
-    this.routes.push({ method, template, segments, handler });
+    this.routes.push({ method, template, segments, handler, before: options.before });
   }
 
   /** Registered `METHOD /template` pairs (for tests and docs). */
@@ -274,7 +278,19 @@ export class EmulatorServer {
             return this.finish(res, method, { status: 400, json: { message: (err as Error).message } }, decision);
           }
         }
-        const sentBody = body;
+        const ctx: RequestContext = {
+          method,
+          route: matched.route.template,
+          params: matched.params,
+          query: url.searchParams,
+          body: undefined,
+          sentBody: body,
+          headers: req.headers,
+          state: this.state,
+          clientAppId,
+          baseUrl: this.baseUrl,
+        };
+        if (matched.route.before) await matched.route.before(ctx);
         // Logto's koaGuard parses the body before the path parameters.
         if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
           body = this.validator.validate(method, matched.route.template, body);
@@ -282,18 +298,7 @@ export class EmulatorServer {
             delete (body as Record<string, unknown>).tenantId;
         }
         this.validator.validateParams(method, matched.route.template, matched.params);
-        const ctx: RequestContext = {
-          method,
-          route: matched.route.template,
-          params: matched.params,
-          query: url.searchParams,
-          body,
-          sentBody,
-          headers: req.headers,
-          state: this.state,
-          clientAppId,
-          baseUrl: this.baseUrl,
-        };
+        ctx.body = body;
         ran = true;
         result = await matched.route.handler(ctx);
       }

@@ -147,6 +147,8 @@ export const RELATIONS = {
   appConsentOrgResourceScopes: 'application_user_consent_organization_resource_scopes',
   /** {applicationId, userScope} */
   appConsentUserScopes: 'application_user_consent_user_scopes',
+  /** The organizations a user consented a third-party app to: {applicationId, userId, organizationId} */
+  appConsentOrganizations: 'application_user_consent_organizations',
 } as const;
 
 export const SINGLETONS = {

@@ -154,6 +154,7 @@ export function deleteApplicationCascade(ctx: RequestContext, id: string): void 
     RELATIONS.appConsentResourceScopes,
     RELATIONS.appConsentOrgResourceScopes,
     RELATIONS.appConsentUserScopes,
+    RELATIONS.appConsentOrganizations,
   ]) {
     relationRemove(ctx, name, { applicationId: id });
   }

@@ -157,6 +157,8 @@ function simpleRelation(
     }
     if (opts.relation === RELATIONS.orgUsers) {
       relationRemove(ctx, RELATIONS.orgUserRoles, { organizationId: ctx.params.id, userId: id });
+      // A user's consents to third-party apps for this organization follow the membership (a cascading key).
+      relationRemove(ctx, RELATIONS.appConsentOrganizations, { organizationId: ctx.params.id, userId: id });
     }
   };
   r.route('POST', base, (ctx) => {
@@ -236,6 +238,7 @@ const organizations: RouteModule = (r) => {
       RELATIONS.orgJitEmailDomains,
       RELATIONS.orgJitRoles,
       RELATIONS.orgJitSsoConnectors,
+      RELATIONS.appConsentOrganizations,
     ]) {
       relationRemove(ctx, rel, { organizationId: id });
     }

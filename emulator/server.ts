@@ -584,6 +584,7 @@ const CODES_WITH_DATA = new Set([
   'application.user_consent_scopes_not_found',
   'jwt_customizer.general',
   'request.invalid_input',
+  'hook.endpoint_responded_with_error',
 ]);
 
 export function errorResult(err: unknown): HandlerResult {

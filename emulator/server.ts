@@ -15,6 +15,7 @@ import {
   TokenBucket,
 } from './faults.js';
 import { saveState } from './persist.js';
+import { activeOidcPrivateKeys } from './routes/configs.js';
 import { MANAGEMENT_API_INDICATOR } from './seed.js';
 import {
   ApiError,
@@ -487,7 +488,10 @@ export class EmulatorServer {
   }
 
   private sign(claims: Record<string, unknown>): string {
-    const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: this.keyId }));
+    // The key id names the tenant's `Current` OIDC private key: rotating it out and deleting it (or staging a new
+    // one that becomes current) ends tokens as on Logto, whose JWKS then no longer holds their key.
+    const current = activeOidcPrivateKeys(this.state).find((k) => k.status === 'Current');
+    const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: `${this.keyId}-${current?.id ?? ''}` }));
     const body = b64url(JSON.stringify(claims));
     const sig = createHmac('sha256', this.signingKey).update(`${head}.${body}`).digest('base64url');
     return `${head}.${body}.${sig}`;
@@ -518,7 +522,12 @@ export class EmulatorServer {
     } catch {
       throw unauthorized({ code: 'ERR_JWS_INVALID', name: 'JWSInvalid' });
     }
-    if (header.kid !== this.keyId) throw unauthorized({ code: 'ERR_JWKS_NO_MATCHING_KEY', name: 'JWKSNoMatchingKey' });
+    const kid = String(header.kid ?? '');
+    const cut = kid.indexOf('-');
+    const [epoch, oidcKeyId] = cut < 0 ? [kid, ''] : [kid.slice(0, cut), kid.slice(cut + 1)];
+    const keys = activeOidcPrivateKeys(this.state);
+    if (epoch !== this.keyId || (keys.length > 0 ? !keys.some((k) => k.id === oidcKeyId) : oidcKeyId !== ''))
+      throw unauthorized({ code: 'ERR_JWKS_NO_MATCHING_KEY', name: 'JWKSNoMatchingKey' });
     const expected = createHmac('sha256', this.signingKey).update(`${parts[0]}.${parts[1]}`).digest();
     const given = Buffer.from(parts[2] as string, 'base64url');
     if (header.alg !== 'HS256' || given.length !== expected.length || !timingSafeEqual(given, expected)) {

@@ -190,6 +190,17 @@ export class EmulatorServer {
     return { matched: { route: best.route, params }, anyMethod };
   }
 
+  /** The methods served on a path, as koa-router lists them in `Allow` (HEAD with GET). */
+  private allowed(segments: string[]): string[] {
+    const methods = new Set<string>();
+    for (const route of this.routes) {
+      if (methods.has(route.method) || !this.match(route.method, segments).matched) continue;
+      if (route.method === 'GET') methods.add('HEAD');
+      methods.add(route.method);
+    }
+    return [...methods];
+  }
+
   private count(key: string): void {
     this.statsData.total++;
     this.statsData.byRoute[key] = (this.statsData.byRoute[key] ?? 0) + 1;
@@ -238,7 +249,7 @@ export class EmulatorServer {
     }
 
     const segments = url.pathname.slice('/api'.length).split('/').filter(Boolean);
-    const { matched } = this.match(method, segments);
+    const { matched, anyMethod } = this.match(method, segments);
     const routeKey = matched ? matched.route.template : '(unmatched)';
     this.count(`${method} ${routeKey}`);
 
@@ -265,12 +276,15 @@ export class EmulatorServer {
     let result: HandlerResult;
     let ran = false;
     try {
-      // Logto serves a few routes under /api without a token (a SAML app's IdP metadata).
-      const clientAppId =
-        matched && PUBLIC_ROUTES.has(`${method} ${matched.route.template}`) ? '' : this.authenticate(req);
+      // Logto's router checks the token only on a route it serves: an unknown path is 404 `Not Found` and a
+      // known path with another method 405 with `Allow`, token or not. A few routes need no token (a SAML
+      // app's IdP metadata).
       if (!matched) {
-        result = { status: 404, text: 'Not Found' };
+        result = anyMethod
+          ? { status: 405, text: 'Method Not Allowed', headers: { Allow: this.allowed(segments).join(', ') } }
+          : { status: 404, text: 'Not Found' };
       } else {
+        const clientAppId = PUBLIC_ROUTES.has(`${method} ${matched.route.template}`) ? '' : this.authenticate(req);
         let body: unknown;
         if (raw.length > 0 && method !== 'GET' && method !== 'DELETE') {
           try {

@@ -87,13 +87,13 @@ function customizerValue(body: unknown, key: string): Record<string, unknown> {
   return value;
 }
 
-const scriptFailed = (message: string) =>
-  new ApiError(
-    422,
-    'jwt_customizer.general',
-    'An error occurred while customizing the token claims. Please try again later.',
-    { message },
-  );
+const SCRIPT_FAILED = 'An error occurred while customizing the token claims. Please try again later.';
+const scriptFailed = (message: string) => new ApiError(422, 'jwt_customizer.general', SCRIPT_FAILED, { message });
+
+/** What `api.denyAccess(message)` throws inside a customizer script: Logto answers 403 with the message. */
+class AccessDenied {
+  constructor(readonly message: string) {}
+}
 
 /** `getCustomJwtClaims` of the script, called with the test's token, context and variables, in a fresh VM. */
 async function runCustomizer(script: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -104,12 +104,22 @@ async function runCustomizer(script: string, input: Record<string, unknown>): Pr
     const fn = new Script('getCustomJwtClaims').runInContext(context, { timeout: 3000 }) as (
       payload: unknown,
     ) => unknown;
-    const api = { denyAccess: (message?: string) => Promise.reject(new Error(message ?? 'Access denied')) };
+    const api = {
+      denyAccess: (message = 'Access denied') => {
+        throw new AccessDenied(message);
+      },
+    };
     claims = await Promise.race([
       fn({ token: input.token, context: input.context, environmentVariables: input.environmentVariables ?? {}, api }),
       new Promise((_, reject) => setTimeout(() => reject(new Error('Script execution timed out after 3000ms')), 3000)),
     ]);
   } catch (error) {
+    if (error instanceof AccessDenied) {
+      throw new ApiError(403, 'jwt_customizer.general', SCRIPT_FAILED, {
+        message: error.message,
+        error: { code: 'AccessDenied', message: error.message },
+      });
+    }
     throw scriptFailed(
       error instanceof Error || (error && typeof error === 'object') ? String((error as Error).message) : String(error),
     );

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../conformance/wire.js';
+import { type Api, connect } from '../../conformance/wire.js';
+import { startTarget, type Target } from '../support/target.js';
 import { authFailures, startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
@@ -214,5 +215,58 @@ describe('OIDC key rotation', () => {
     expect([graced.status, graced.json.code]).toEqual([422, 'oidc.invalid_request']);
     expect((await t.call('DELETE', `/configs/oidc/cookie-keys/${r1.json[0].id}`)).status).toBe(204);
     expect(await keys('cookie-keys')).toEqual([r2.json[0]]);
+  });
+});
+
+/**
+ * `POST /configs/jwt-customizer/test`: the answers for a script that denies access or throws. Changes nothing, so
+ * it also runs against a real Logto when LOGTO_E2E_* are set.
+ */
+describe('JWT customizer test outcomes', () => {
+  let target: Target;
+  let real: Api;
+  beforeAll(async () => {
+    target = await startTarget();
+    real = await connect({ ...target, resource: 'https://default.logto.app/api' });
+  });
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+  const run = (script: string) =>
+    real.call('POST', '/configs/jwt-customizer/test', {
+      tokenType: 'client-credentials',
+      token: { jti: 'j', aud: 'https://api.example', scope: 'read', clientId: 'c', kind: 'ClientCredentials' },
+      context: { application: { id: 'c' } },
+      script,
+    });
+  const failed = 'An error occurred while customizing the token claims. Please try again later.';
+
+  it('api.denyAccess(message) is 403 jwt_customizer.general with the message and the AccessDenied error', async () => {
+    const denied = await run(
+      "const getCustomJwtClaims = async ({ api }) => { return api.denyAccess('Not for you'); };",
+    );
+    expect([denied.status, denied.json]).toEqual([
+      403,
+      {
+        code: 'jwt_customizer.general',
+        message: failed,
+        data: { message: 'Not for you', error: { code: 'AccessDenied', message: 'Not for you' } },
+      },
+    ]);
+    const bare = await run('const getCustomJwtClaims = async ({ api }) => api.denyAccess();');
+    expect([bare.status, (bare.json as { data: unknown }).data]).toEqual([
+      403,
+      { message: 'Access denied', error: { code: 'AccessDenied', message: 'Access denied' } },
+    ]);
+  });
+
+  it('a script that throws is 422 with its message; one that returns claims answers them', async () => {
+    const thrown = await run("const getCustomJwtClaims = async () => { throw new Error('boom'); };");
+    expect([thrown.status, thrown.json]).toEqual([
+      422,
+      { code: 'jwt_customizer.general', message: failed, data: { message: 'boom' } },
+    ]);
+    const claims = await run("const getCustomJwtClaims = async () => ({ tier: 'gold' });");
+    expect([claims.status, claims.json]).toEqual([200, { tier: 'gold' }]);
   });
 });

@@ -27,6 +27,7 @@ import {
   text,
 } from '../util.js';
 import { getApplication } from './applications.js';
+import { requireMembershipError } from './organizations.js';
 
 type Row = Record<string, unknown>;
 
@@ -269,7 +270,7 @@ const applicationSettings: RouteModule = (r) => {
         (organizationId) => relationRows(ctx, RELATIONS.orgUsers, { organizationId, userId }).length === 0,
       )
     ) {
-      throw new ApiError(422, 'organization.require_membership', 'The user must be a member of the organization.');
+      throw requireMembershipError();
     }
   };
   r.route(

@@ -184,17 +184,28 @@ function simpleRelation(
   });
 }
 
+const YES = new Set(['1', 'true', 'y', 'yes', 'yep', 'yeah']);
+
 const organizations: RouteModule = (r) => {
   r.route('GET', '/organizations', (ctx) => {
-    let rows: Row[] = Object.values(orgs(ctx)).filter((o) => matchesQuery(ctx, o, ['id', 'name', 'description']));
-    if (ctx.query.get('showFeatured') === 'true') {
-      rows = rows.map((o) => ({
+    const rows: Row[] = Object.values(orgs(ctx)).filter((o) => matchesQuery(ctx, o, ['id', 'name', 'description']));
+    const page = paginate(ctx, rows, 'always');
+    // `showFeatured` takes Logto's yes-words (`1`, `true`, `yes`, …): each organization of the page gets its member
+    // count and its first three members' id, avatar and name.
+    if (!YES.has((ctx.query.get('showFeatured') ?? '').toLowerCase())) return page;
+    const users = table<Row>(ctx, TABLES.users);
+    const featured = (o: Row) => {
+      const members = relationRows(ctx, RELATIONS.orgUsers, { organizationId: String(o.id) });
+      return {
         ...o,
-        usersCount: relationRows(ctx, RELATIONS.orgUsers, { organizationId: String(o.id) }).length,
-        featuredUsers: [],
-      }));
-    }
-    return paginate(ctx, rows, 'always');
+        usersCount: members.length,
+        featuredUsers: members.slice(0, 3).map(({ userId }) => {
+          const user = users[userId!] ?? {};
+          return { id: userId, avatar: user.avatar ?? null, name: user.name ?? null };
+        }),
+      };
+    };
+    return { ...page, json: (page.json as Row[]).map(featured) };
   });
 
   r.route('POST', '/organizations', (ctx) => {

@@ -15,7 +15,7 @@ import {
   TokenBucket,
 } from './faults.js';
 import { saveState } from './persist.js';
-import { activeOidcPrivateKeys } from './routes/configs.js';
+import { activeOidcPrivateKeys, customClientCredentialsClaims } from './routes/configs.js';
 import { MANAGEMENT_API_INDICATOR } from './seed.js';
 import {
   ApiError,
@@ -232,7 +232,7 @@ export class EmulatorServer {
       if (method === 'POST') this.statsData.tokenRequests++;
       const decision = this.decideFaults(method, '/oidc/token');
       if (await this.applyPreFaults(res, decision)) return;
-      const result = method === 'POST' ? this.tokenEndpoint(req, raw) : { status: 404, text: 'Not Found' };
+      const result = method === 'POST' ? await this.tokenEndpoint(req, raw) : { status: 404, text: 'Not Found' };
       return this.finish(res, method, result, decision);
     }
 
@@ -422,7 +422,7 @@ export class EmulatorServer {
   // ---------------------------------------------------------------------------------------------------
   // OIDC token endpoint (client credentials only)
 
-  private tokenEndpoint(req: IncomingMessage, raw: Buffer): HandlerResult {
+  private async tokenEndpoint(req: IncomingMessage, raw: Buffer): Promise<HandlerResult> {
     const form = new URLSearchParams(raw.toString('utf8'));
     let clientId: string | undefined;
     let clientSecret: string | undefined;
@@ -482,9 +482,12 @@ export class EmulatorServer {
       const scope = scopes[link.scopeId as string];
       if (scope && scope.resourceId === resource.id) granted.add(String(scope.name));
     }
+    // An app with admin access holds Logto's internal admin role: the Management API's `all`.
+    if (indicator === MANAGEMENT_API_INDICATOR && this.state.tables[CORE_TABLES.adminApplications]?.[clientId])
+      granted.add('all');
     const scope = requested.filter((s) => granted.has(s)).join(' ');
     const iat = Math.floor(now / 1000);
-    const claims = {
+    const standard = {
       jti: newId(21),
       sub: clientId,
       client_id: clientId,
@@ -494,6 +497,22 @@ export class EmulatorServer {
       iat,
       exp: iat + this.tokenTtl,
     };
+    // The client-credentials JWT customizer's claims, under the standard ones (none if its script fails).
+    const { secret: _secret, ...application } = app;
+    const custom = await customClientCredentialsClaims(
+      this.state,
+      {
+        jti: standard.jti,
+        aud: indicator,
+        scope,
+        clientId,
+        kind: 'ClientCredentials',
+        iat,
+        exp: standard.exp,
+      },
+      application,
+    );
+    const claims = { ...custom, ...standard };
     return {
       status: 200,
       json: { access_token: this.sign(claims), expires_in: this.tokenTtl, token_type: 'Bearer', scope },

@@ -298,6 +298,11 @@ export const CORE_TABLES = {
   samlApplicationConfigs: 'saml_application_configs',
   /** Keyed by secret id; rows carry `applicationId`. */
   samlApplicationSecrets: 'saml_application_secrets',
+  /**
+   * Apps with admin access (`PATCH /applications/:id {isAdmin: true}`), keyed by app id. Logto gives them its
+   * internal admin role, which no role list shows and which holds the Management API's `all` scope.
+   */
+  adminApplications: 'admin_applications',
 } as const;
 
 export const CORE_RELATIONS = {

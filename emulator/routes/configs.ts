@@ -128,6 +128,30 @@ async function runCustomizer(script: string, input: Record<string, unknown>): Pr
   return claims as Record<string, unknown>;
 }
 
+/**
+ * The claims the client-credentials JWT customizer adds to an M2M token: its script's answer for the token and
+ * `{application}` (without the legacy secret), or nothing when there is no customizer or the script fails (Logto
+ * OSS then issues the token without them).
+ */
+export async function customClientCredentialsClaims(
+  state: TenantState,
+  token: Record<string, unknown>,
+  application: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const all = state.singletons[SINGLETONS.jwtCustomizers] as Record<string, Record<string, unknown>> | undefined;
+  const customizer = all?.['jwt.clientCredentials'];
+  if (typeof customizer?.script !== 'string' || !customizer.script) return {};
+  try {
+    return await runCustomizer(customizer.script, {
+      token,
+      context: { application },
+      environmentVariables: customizer.environmentVariables,
+    });
+  } catch {
+    return {};
+  }
+}
+
 interface OidcKey {
   id: string;
   createdAt: number;

@@ -236,6 +236,32 @@ export class EmulatorServer {
       return this.finish(res, method, result, decision);
     }
 
+    // The discovery document of the emulator's OIDC provider, with Logto's endpoint paths (an SSO connector may
+    // name the emulator as its issuer, as Logto's own tests name Logto). Only the token endpoint is served; the
+    // JWKS is empty (tokens are HS256 with a per-process key, not meant for third parties to verify).
+    if (url.pathname === '/oidc/.well-known/openid-configuration' || url.pathname === '/oidc/jwks') {
+      this.count(`${method} ${url.pathname}`);
+      if (method !== 'GET') return this.finish(res, method, { status: 404, text: 'Not Found' }, { latencyMs: 0 });
+      const issuer = `${this.baseUrl}/oidc`;
+      const json =
+        url.pathname === '/oidc/jwks'
+          ? { keys: [] }
+          : {
+              issuer,
+              authorization_endpoint: `${issuer}/auth`,
+              token_endpoint: `${issuer}/token`,
+              jwks_uri: `${issuer}/jwks`,
+              userinfo_endpoint: `${issuer}/me`,
+              grant_types_supported: ['client_credentials'],
+              response_types_supported: ['code'],
+              subject_types_supported: ['public'],
+              scopes_supported: ['openid'],
+              token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+              id_token_signing_alg_values_supported: ['ES384'],
+            };
+      return this.finish(res, method, { status: 200, json }, { latencyMs: 0 });
+    }
+
     if (url.pathname === '/api/status') {
       this.count(`${method} /status`);
       return this.finish(res, method, method === 'GET' ? { status: 204 } : { status: 404, text: 'Not Found' }, {

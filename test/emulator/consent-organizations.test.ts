@@ -58,10 +58,7 @@ describe('consent organizations', () => {
     const empty = await api.call('POST', path(ids.thirdParty, ids.member), { organizationIds: [] });
     expect([empty.status, (empty.json as { code: string }).code]).toEqual([400, 'guard.invalid_input']);
     const outside = await api.call('POST', path(ids.thirdParty, ids.outsider), { organizationIds: [ids.orgA] });
-    expect([outside.status, (outside.json as { code: string }).code]).toEqual([
-      422,
-      'organization.require_membership',
-    ]);
+    expect([outside.status, (outside.json as { code: string }).code]).toEqual([422, 'organization.require_membership']);
     const put = await api.call('PUT', path(ids.thirdParty, ids.outsider), { organizationIds: [ids.orgA, ids.orgB] });
     expect(put.status).toBe(422);
   });

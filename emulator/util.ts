@@ -108,7 +108,7 @@ export const TABLES = {
   domains: 'domains',
   /** App-level sign-in experience, keyed by application id. */
   applicationSignInExperiences: 'application_sign_in_experiences',
-  /** `POST /hooks/:id/test` calls, recorded instead of sent (keyed by an internal id). */
+  /** `POST /hooks/:id/test` calls, recorded as well as sent (keyed by an internal id). */
   hookTestRequests: 'hook_test_requests',
 } as const;
 

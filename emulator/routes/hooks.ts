@@ -45,7 +45,7 @@ function find(ctx: RequestContext): HookRow {
   return row;
 }
 
-/** The emulator never calls webhooks, so every hook's stats are zero. */
+/** The emulator never fires webhooks on events (only the test route calls one), so every hook's stats are zero. */
 function withStats(ctx: RequestContext, row: HookRow): Record<string, unknown> {
   if (ctx.query.get('includeExecutionStats') !== 'true') return row;
   return { ...row, executionStats: { successCount: 0, requestCount: 0 } };
@@ -187,8 +187,8 @@ const hooksModule: RouteModule = (r) => {
 
   // Logto sends a test payload for each event to `config.url` (the body's, not the hook's): 204 when every one is
   // answered 2xx, 422 `hook.endpoint_responded_with_error` (with the answer) or `hook.send_test_payload_failed`
-  // (bad URL, refused, timed out) otherwise. So does the emulator: this is its only outbound request, made only
-  // when a client calls this route, to whatever URL the client names (see the README). The call is also recorded,
+  // (bad URL, refused, timed out) otherwise. So does the emulator, to any host (unlike the SSO check), only when a
+  // client calls this route, to the URL that client names (see the README). The call is also recorded,
   // without `config.headers` (they may hold credentials), in `emu.state.tables.hook_test_requests`.
   r.route('POST', '/hooks/:id/test', async (ctx) => {
     const body = ctx.body as { events: string[]; config: HookRow['config'] };

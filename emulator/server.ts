@@ -15,6 +15,7 @@ import {
   TokenBucket,
 } from './faults.js';
 import { saveState } from './persist.js';
+import { activeOidcPrivateKeys, customClientCredentialsClaims } from './routes/configs.js';
 import { MANAGEMENT_API_INDICATOR } from './seed.js';
 import {
   ApiError,
@@ -23,6 +24,7 @@ import {
   type Registrar,
   type RequestContext,
   type RouteModule,
+  type RouteOptions,
   type TenantState,
 } from './types.js';
 import { CORE_RELATIONS, CORE_TABLES, GuardError, newId, TABLES } from './util.js';
@@ -60,6 +62,7 @@ interface Route {
   template: string;
   segments: Array<{ literal: string } | { param: string }>;
   handler: Handler;
+  before?: RouteOptions['before'];
 }
 
 interface Matched {
@@ -100,7 +103,9 @@ export class EmulatorServer {
     this.tokenTtl = opts.tokenTtlSeconds ?? 3600;
     this.faults = new FaultInjector(opts.faults, opts.seed);
     if (opts.cloudRateLimit) this.bucket = new TokenBucket(opts.cloudRateLimit === true ? {} : opts.cloudRateLimit);
-    const registrar: Registrar = { route: (method, path, handler) => this.register(method, path, handler) };
+    const registrar: Registrar = {
+      route: (method, path, handler, options) => this.register(method, path, handler, options),
+    };
     for (const mod of opts.modules) mod(registrar);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -116,7 +121,7 @@ export class EmulatorServer {
     });
   }
 
-  register(method: Method, template: string, handler: Handler): void {
+  register(method: Method, template: string, handler: Handler, options: RouteOptions = {}): void {
     const segments = template
       .split('/')
       .filter(Boolean)
@@ -124,7 +129,7 @@ export class EmulatorServer {
     if (this.routes.some((r) => r.method === method && r.template === template)) {
       throw new Error(`emulator: route ${method} ${template} registered twice`);
     }
-    this.routes.push({ method, template, segments, handler });
+    this.routes.push({ method, template, segments, handler, before: options.before });
   }
 
   /** Registered `METHOD /template` pairs (for tests and docs). */
@@ -185,6 +190,17 @@ export class EmulatorServer {
     return { matched: { route: best.route, params }, anyMethod };
   }
 
+  /** The methods served on a path, as koa-router lists them in `Allow` (HEAD with GET). */
+  private allowed(segments: string[]): string[] {
+    const methods = new Set<string>();
+    for (const route of this.routes) {
+      if (methods.has(route.method) || !this.match(route.method, segments).matched) continue;
+      if (route.method === 'GET') methods.add('HEAD');
+      methods.add(route.method);
+    }
+    return [...methods];
+  }
+
   private count(key: string): void {
     this.statsData.total++;
     this.statsData.byRoute[key] = (this.statsData.byRoute[key] ?? 0) + 1;
@@ -216,8 +232,34 @@ export class EmulatorServer {
       if (method === 'POST') this.statsData.tokenRequests++;
       const decision = this.decideFaults(method, '/oidc/token');
       if (await this.applyPreFaults(res, decision)) return;
-      const result = method === 'POST' ? this.tokenEndpoint(req, raw) : { status: 404, text: 'Not Found' };
+      const result = method === 'POST' ? await this.tokenEndpoint(req, raw) : { status: 404, text: 'Not Found' };
       return this.finish(res, method, result, decision);
+    }
+
+    // The discovery document of the emulator's OIDC provider, with Logto's endpoint paths (an SSO connector may
+    // name the emulator as its issuer, as Logto's own tests name Logto). Only the token endpoint is served; the
+    // JWKS is empty (tokens are HS256 with a per-process key, not meant for third parties to verify).
+    if (url.pathname === '/oidc/.well-known/openid-configuration' || url.pathname === '/oidc/jwks') {
+      this.count(`${method} ${url.pathname}`);
+      if (method !== 'GET') return this.finish(res, method, { status: 404, text: 'Not Found' }, { latencyMs: 0 });
+      const issuer = `${this.baseUrl}/oidc`;
+      const json =
+        url.pathname === '/oidc/jwks'
+          ? { keys: [] }
+          : {
+              issuer,
+              authorization_endpoint: `${issuer}/auth`,
+              token_endpoint: `${issuer}/token`,
+              jwks_uri: `${issuer}/jwks`,
+              userinfo_endpoint: `${issuer}/me`,
+              grant_types_supported: ['client_credentials'],
+              response_types_supported: ['code'],
+              subject_types_supported: ['public'],
+              scopes_supported: ['openid'],
+              token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+              id_token_signing_alg_values_supported: ['ES384'],
+            };
+      return this.finish(res, method, { status: 200, json }, { latencyMs: 0 });
     }
 
     if (url.pathname === '/api/status') {
@@ -233,7 +275,7 @@ export class EmulatorServer {
     }
 
     const segments = url.pathname.slice('/api'.length).split('/').filter(Boolean);
-    const { matched } = this.match(method, segments);
+    const { matched, anyMethod } = this.match(method, segments);
     const routeKey = matched ? matched.route.template : '(unmatched)';
     this.count(`${method} ${routeKey}`);
 
@@ -260,12 +302,15 @@ export class EmulatorServer {
     let result: HandlerResult;
     let ran = false;
     try {
-      // Logto serves a few routes under /api without a token (a SAML app's IdP metadata).
-      const clientAppId =
-        matched && PUBLIC_ROUTES.has(`${method} ${matched.route.template}`) ? '' : this.authenticate(req);
+      // Logto's router checks the token only on a route it serves: an unknown path is 404 `Not Found` and a
+      // known path with another method 405 with `Allow`, token or not. A few routes need no token (a SAML
+      // app's IdP metadata).
       if (!matched) {
-        result = { status: 404, text: 'Not Found' };
+        result = anyMethod
+          ? { status: 405, text: 'Method Not Allowed', headers: { Allow: this.allowed(segments).join(', ') } }
+          : { status: 404, text: 'Not Found' };
       } else {
+        const clientAppId = PUBLIC_ROUTES.has(`${method} ${matched.route.template}`) ? '' : this.authenticate(req);
         let body: unknown;
         if (raw.length > 0 && method !== 'GET' && method !== 'DELETE') {
           try {
@@ -274,7 +319,19 @@ export class EmulatorServer {
             return this.finish(res, method, { status: 400, json: { message: (err as Error).message } }, decision);
           }
         }
-        const sentBody = body;
+        const ctx: RequestContext = {
+          method,
+          route: matched.route.template,
+          params: matched.params,
+          query: url.searchParams,
+          body: undefined,
+          sentBody: body,
+          headers: req.headers,
+          state: this.state,
+          clientAppId,
+          baseUrl: this.baseUrl,
+        };
+        if (matched.route.before) await matched.route.before(ctx);
         // Logto's koaGuard parses the body before the path parameters.
         if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
           body = this.validator.validate(method, matched.route.template, body);
@@ -282,18 +339,7 @@ export class EmulatorServer {
             delete (body as Record<string, unknown>).tenantId;
         }
         this.validator.validateParams(method, matched.route.template, matched.params);
-        const ctx: RequestContext = {
-          method,
-          route: matched.route.template,
-          params: matched.params,
-          query: url.searchParams,
-          body,
-          sentBody,
-          headers: req.headers,
-          state: this.state,
-          clientAppId,
-          baseUrl: this.baseUrl,
-        };
+        ctx.body = body;
         ran = true;
         result = await matched.route.handler(ctx);
       }
@@ -402,7 +448,7 @@ export class EmulatorServer {
   // ---------------------------------------------------------------------------------------------------
   // OIDC token endpoint (client credentials only)
 
-  private tokenEndpoint(req: IncomingMessage, raw: Buffer): HandlerResult {
+  private async tokenEndpoint(req: IncomingMessage, raw: Buffer): Promise<HandlerResult> {
     const form = new URLSearchParams(raw.toString('utf8'));
     let clientId: string | undefined;
     let clientSecret: string | undefined;
@@ -462,9 +508,12 @@ export class EmulatorServer {
       const scope = scopes[link.scopeId as string];
       if (scope && scope.resourceId === resource.id) granted.add(String(scope.name));
     }
+    // An app with admin access holds Logto's internal admin role: the Management API's `all`.
+    if (indicator === MANAGEMENT_API_INDICATOR && this.state.tables[CORE_TABLES.adminApplications]?.[clientId])
+      granted.add('all');
     const scope = requested.filter((s) => granted.has(s)).join(' ');
     const iat = Math.floor(now / 1000);
-    const claims = {
+    const standard = {
       jti: newId(21),
       sub: clientId,
       client_id: clientId,
@@ -474,6 +523,22 @@ export class EmulatorServer {
       iat,
       exp: iat + this.tokenTtl,
     };
+    // The client-credentials JWT customizer's claims, under the standard ones (none if its script fails).
+    const { secret: _secret, ...application } = app;
+    const custom = await customClientCredentialsClaims(
+      this.state,
+      {
+        jti: standard.jti,
+        aud: indicator,
+        scope,
+        clientId,
+        kind: 'ClientCredentials',
+        iat,
+        exp: standard.exp,
+      },
+      application,
+    );
+    const claims = { ...custom, ...standard };
     return {
       status: 200,
       json: { access_token: this.sign(claims), expires_in: this.tokenTtl, token_type: 'Bearer', scope },
@@ -482,7 +547,10 @@ export class EmulatorServer {
   }
 
   private sign(claims: Record<string, unknown>): string {
-    const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: this.keyId }));
+    // The key id names the tenant's `Current` OIDC private key: rotating it out and deleting it (or staging a new
+    // one that becomes current) ends tokens as on Logto, whose JWKS then no longer holds their key.
+    const current = activeOidcPrivateKeys(this.state).find((k) => k.status === 'Current');
+    const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'at+jwt', kid: `${this.keyId}-${current?.id ?? ''}` }));
     const body = b64url(JSON.stringify(claims));
     const sig = createHmac('sha256', this.signingKey).update(`${head}.${body}`).digest('base64url');
     return `${head}.${body}.${sig}`;
@@ -513,7 +581,12 @@ export class EmulatorServer {
     } catch {
       throw unauthorized({ code: 'ERR_JWS_INVALID', name: 'JWSInvalid' });
     }
-    if (header.kid !== this.keyId) throw unauthorized({ code: 'ERR_JWKS_NO_MATCHING_KEY', name: 'JWKSNoMatchingKey' });
+    const kid = String(header.kid ?? '');
+    const cut = kid.indexOf('-');
+    const [epoch, oidcKeyId] = cut < 0 ? [kid, ''] : [kid.slice(0, cut), kid.slice(cut + 1)];
+    const keys = activeOidcPrivateKeys(this.state);
+    if (epoch !== this.keyId || (keys.length > 0 ? !keys.some((k) => k.id === oidcKeyId) : oidcKeyId !== ''))
+      throw unauthorized({ code: 'ERR_JWKS_NO_MATCHING_KEY', name: 'JWKSNoMatchingKey' });
     const expected = createHmac('sha256', this.signingKey).update(`${parts[0]}.${parts[1]}`).digest();
     const given = Buffer.from(parts[2] as string, 'base64url');
     if (header.alg !== 'HS256' || given.length !== expected.length || !timingSafeEqual(given, expected)) {
@@ -579,6 +652,7 @@ const CODES_WITH_DATA = new Set([
   'application.user_consent_scopes_not_found',
   'jwt_customizer.general',
   'request.invalid_input',
+  'hook.endpoint_responded_with_error',
 ]);
 
 export function errorResult(err: unknown): HandlerResult {

@@ -52,8 +52,21 @@ export interface Registrar {
    * Register a handler. `path` is relative to `/api` and uses `:param` segments, exactly as the OpenAPI
    * document's path with `{param}` replaced by `:param` (the core uses it to find the request schema).
    */
-  route(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, handler: Handler): void;
+  route(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    path: string,
+    handler: Handler,
+    options?: RouteOptions,
+  ): void;
   /** Does the state hold the given app id as a row? helpers shared across modules live in `emulator/util.ts`. */
+}
+
+export interface RouteOptions {
+  /**
+   * Checks that run before the body is validated (a Logto `router.use` middleware on the path, which runs
+   * before the route's own guard): `ctx.body` is not yet parsed. Throw an `ApiError` to answer.
+   */
+  before?: (ctx: RequestContext) => void | Promise<void>;
 }
 
 export type RouteModule = (r: Registrar) => void;

@@ -108,7 +108,7 @@ export const TABLES = {
   domains: 'domains',
   /** App-level sign-in experience, keyed by application id. */
   applicationSignInExperiences: 'application_sign_in_experiences',
-  /** `POST /hooks/:id/test` calls, recorded instead of sent (keyed by an internal id). */
+  /** `POST /hooks/:id/test` calls, recorded as well as sent (keyed by an internal id). */
   hookTestRequests: 'hook_test_requests',
 } as const;
 
@@ -147,6 +147,8 @@ export const RELATIONS = {
   appConsentOrgResourceScopes: 'application_user_consent_organization_resource_scopes',
   /** {applicationId, userScope} */
   appConsentUserScopes: 'application_user_consent_user_scopes',
+  /** The organizations a user consented a third-party app to: {applicationId, userId, organizationId} */
+  appConsentOrganizations: 'application_user_consent_organizations',
 } as const;
 
 export const SINGLETONS = {
@@ -296,6 +298,11 @@ export const CORE_TABLES = {
   samlApplicationConfigs: 'saml_application_configs',
   /** Keyed by secret id; rows carry `applicationId`. */
   samlApplicationSecrets: 'saml_application_secrets',
+  /**
+   * Apps with admin access (`PATCH /applications/:id {isAdmin: true}`), keyed by app id. Logto gives them its
+   * internal admin role, which no role list shows and which holds the Management API's `all` scope.
+   */
+  adminApplications: 'admin_applications',
 } as const;
 
 export const CORE_RELATIONS = {

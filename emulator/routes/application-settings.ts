@@ -4,14 +4,19 @@
  *   (first-party apps) and display name, logo and terms links (third-party apps' consent page);
  * - `/applications/:applicationId/user-consent-scopes` (POST, GET, DELETE one): what a third-party app
  *   asks users to consent to;
+ * - `/applications/:id/users/:userId/consent-organizations` (GET, PUT, POST, DELETE one): the organizations a
+ *   user has consented a third-party app to reach;
  * - `/applications/:applicationId/access-control` (GET, PUT): the app-level access-control rules.
  */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   deleteRelationRow,
+  GuardError,
+  noContent,
   notExistsWithId,
   notFound,
   ok,
+  paginate,
   RELATIONS,
   relation,
   relationAdd,
@@ -19,8 +24,10 @@ import {
   relationRows,
   TABLES,
   table,
+  text,
 } from '../util.js';
 import { getApplication } from './applications.js';
+import { requireMembershipError } from './organizations.js';
 
 type Row = Record<string, unknown>;
 
@@ -72,6 +79,20 @@ const fkNotFound = () =>
     'Cannot find the entity with the given foreign key, please check your input.',
   );
 const constraintViolated = () => new ApiError(422, 'entity.db_constraint_violated', 'Database constraint violated.');
+
+const thirdPartyOnly = () =>
+  new ApiError(
+    422,
+    'application.third_party_application_only',
+    'The feature is only available for third-party applications.',
+  );
+
+/** An existing third-party application and an existing user (`/applications/:id/users/:userId/…`). */
+function requireThirdPartyAppAndUser(ctx: RequestContext): void {
+  const app = getApplication(ctx, ctx.params.id as string);
+  if (app.isThirdParty !== true) throw thirdPartyOnly();
+  if (!table(ctx, TABLES.users)[ctx.params.userId as string]) throw notFound();
+}
 
 /** The relations holding an application's access-control rules (all keyed by `applicationId`). */
 export const ACCESS_CONTROL_RELATIONS = [
@@ -175,14 +196,7 @@ const applicationSettings: RouteModule = (r) => {
 
   r.route('POST', '/applications/:applicationId/user-consent-scopes', (ctx) => {
     const id = ctx.params.applicationId as string;
-    const app = getApplication(ctx, id);
-    if (app.isThirdParty !== true) {
-      throw new ApiError(
-        422,
-        'application.third_party_application_only',
-        'The feature is only available for third-party applications.',
-      );
-    }
+    if (getApplication(ctx, id).isThirdParty !== true) throw thirdPartyOnly();
     const body = ctx.body as Partial<Record<ConsentGroup, string[]>>;
     const missing = (group: ConsentGroup, tableName: string) =>
       (body[group] ?? []).filter((scopeId) => !table(ctx, tableName)[scopeId]);
@@ -244,6 +258,87 @@ const applicationSettings: RouteModule = (r) => {
     const { relation: name, column } = CONSENT[group];
     return deleteRelationRow(ctx, name, { applicationId: id, [column]: ctx.params.scopeId as string });
   });
+
+  // A user's consented organizations. Logto checks the app (third-party) and the user on the whole path before
+  // any route's guard runs, so an unknown app or user wins over a bad body.
+  const consentOrgs = '/applications/:id/users/:userId/consent-organizations';
+  const consentGuard = { before: requireThirdPartyAppAndUser };
+  const requireMemberships = (ctx: RequestContext, organizationIds: string[]) => {
+    const userId = ctx.params.userId as string;
+    if (
+      organizationIds.some(
+        (organizationId) => relationRows(ctx, RELATIONS.orgUsers, { organizationId, userId }).length === 0,
+      )
+    ) {
+      throw requireMembershipError();
+    }
+  };
+  r.route(
+    'GET',
+    consentOrgs,
+    (ctx) => {
+      const all = table(ctx, TABLES.organizations);
+      const rows = relationRows(ctx, RELATIONS.appConsentOrganizations, {
+        applicationId: ctx.params.id as string,
+        userId: ctx.params.userId as string,
+      }).flatMap((link) => (all[link.organizationId!] ? [all[link.organizationId!]] : []));
+      const page = paginate(ctx, rows, 'always');
+      return { ...page, json: { organizations: page.json } };
+    },
+    consentGuard,
+  );
+  r.route(
+    'PUT',
+    consentOrgs,
+    (ctx) => {
+      const { organizationIds } = ctx.body as { organizationIds: string[] };
+      requireMemberships(ctx, organizationIds);
+      const match = { applicationId: ctx.params.id as string, userId: ctx.params.userId as string };
+      relationRemove(ctx, RELATIONS.appConsentOrganizations, match);
+      for (const organizationId of organizationIds)
+        relationAdd(ctx, RELATIONS.appConsentOrganizations, { ...match, organizationId });
+      return noContent();
+    },
+    consentGuard,
+  );
+  r.route(
+    'POST',
+    consentOrgs,
+    (ctx) => {
+      const { organizationIds } = ctx.body as { organizationIds: string[] };
+      if (organizationIds.length === 0) {
+        throw new GuardError([
+          {
+            code: 'too_small',
+            minimum: 1,
+            type: 'array',
+            inclusive: true,
+            exact: false,
+            message: 'Array must contain at least 1 element(s)',
+            path: ['organizationIds'],
+          },
+        ]);
+      }
+      requireMemberships(ctx, organizationIds);
+      const match = { applicationId: ctx.params.id as string, userId: ctx.params.userId as string };
+      // Already consented organizations are not an error (the insert ignores conflicts).
+      for (const organizationId of organizationIds)
+        relationAdd(ctx, RELATIONS.appConsentOrganizations, { ...match, organizationId });
+      return text('Created', 201);
+    },
+    consentGuard,
+  );
+  r.route(
+    'DELETE',
+    `${consentOrgs}/:organizationId`,
+    (ctx) =>
+      deleteRelationRow(ctx, RELATIONS.appConsentOrganizations, {
+        applicationId: ctx.params.id as string,
+        userId: ctx.params.userId as string,
+        organizationId: ctx.params.organizationId as string,
+      }),
+    consentGuard,
+  );
 
   r.route('GET', '/applications/:applicationId/access-control', (ctx) => {
     const id = ctx.params.applicationId as string;

@@ -59,6 +59,23 @@ export const applications = (ctx: RequestContext) => table<ApplicationRow>(ctx, 
 const secrets = (ctx: RequestContext) => table<SecretRow>(ctx, CORE_TABLES.applicationSecrets);
 
 /** The row as the API returns it (list items and PATCH responses): no legacy secret. */
+/** Logto's built-in `demo-app` (the sign-in experience's live preview), as GET answers it on Logto 1.42. */
+const DEMO_APP = Object.freeze({
+  tenantId: 'default',
+  id: 'demo-app',
+  name: 'Live Preview',
+  secret: 'N/A',
+  description: 'Preview for Sign-in Experience.',
+  type: 'SPA',
+  oidcClientMetadata: { redirectUris: [], postLogoutRedirectUris: [] },
+  customClientMetadata: {},
+  protectedAppMetadata: null,
+  customData: {},
+  isThirdParty: false,
+  appLevelAccessControlEnabled: false,
+  createdAt: 0,
+});
+
 export function publicApplication(row: ApplicationRow): Row {
   const { secret: _legacy, ...rest } = row;
   return rest;
@@ -133,6 +150,7 @@ export function deleteApplicationCascade(ctx: RequestContext, id: string): void 
   delete applications(ctx)[id];
   for (const [key, s] of Object.entries(secrets(ctx))) if (s.applicationId === id) delete secrets(ctx)[key];
   delete table(ctx, CORE_TABLES.samlApplicationConfigs)[id];
+  delete table(ctx, CORE_TABLES.adminApplications)[id];
   const samlSecrets = table(ctx, CORE_TABLES.samlApplicationSecrets);
   for (const [key, s] of Object.entries(samlSecrets)) if (s.applicationId === id) delete samlSecrets[key];
   relationRemove(ctx, CORE_RELATIONS.applicationsRoles, { applicationId: id });
@@ -149,6 +167,7 @@ export function deleteApplicationCascade(ctx: RequestContext, id: string): void 
     RELATIONS.appConsentResourceScopes,
     RELATIONS.appConsentOrgResourceScopes,
     RELATIONS.appConsentUserScopes,
+    RELATIONS.appConsentOrganizations,
   ]) {
     relationRemove(ctx, name, { applicationId: id });
   }
@@ -263,15 +282,20 @@ export const applicationRoutes: RouteModule = (r) => {
   });
 
   r.route('GET', '/applications/:id', (ctx) => {
-    const app = getApplication(ctx, ctx.params.id as string);
-    return ok({ ...publicApplication(app), isAdmin: false });
+    const id = ctx.params.id as string;
+    // Logto's built-in sign-in experience preview app: readable here only (no list, PATCH, DELETE or sub-route).
+    if (id === DEMO_APP.id) return ok({ ...DEMO_APP, isAdmin: false });
+    const app = getApplication(ctx, id);
+    return ok({ ...publicApplication(app), isAdmin: Boolean(table(ctx, CORE_TABLES.adminApplications)[app.id]) });
   });
 
   r.route('PATCH', '/applications/:id', (ctx) => {
     const app = getApplication(ctx, ctx.params.id as string);
     if (app.type === 'SAML') throw useSamlAppApi('manage');
     const body = { ...(ctx.body as Row) };
-    // Not stored on the row: admin access is an OSS no-op; protected-app metadata only exists for Protected apps.
+    // Not stored on the row (and not in PATCH's answer): admin access, for any app type, is Logto's internal
+    // admin role (CORE_TABLES.adminApplications). Protected-app metadata only exists for Protected apps.
+    const { isAdmin } = body;
     delete body.isAdmin;
     if (app.type !== 'Protected') delete body.protectedAppMetadata;
     checkUris(body.oidcClientMetadata as Row | undefined);
@@ -283,6 +307,9 @@ export const applicationRoutes: RouteModule = (r) => {
       assertNoThirdPartyTokenExchange(app.isThirdParty === true, ccm);
     }
     Object.assign(app, body);
+    const admins = table(ctx, CORE_TABLES.adminApplications);
+    if (isAdmin === true) admins[app.id] = { applicationId: app.id };
+    else if (isAdmin === false) delete admins[app.id];
     return ok(publicApplication(app));
   });
 

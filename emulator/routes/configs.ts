@@ -1,5 +1,5 @@
 /**
- * `/configs/*`: JWT customizers, OIDC session, ID token claims, OIDC keys (read-only) and admin-console
+ * `/configs/*`: JWT customizers, OIDC session, ID token claims, OIDC keys (metadata; rotation, deletion) and admin-console
  * flags (docs/logto-behaviour.md#configs).
  */
 import { createContext, Script } from 'node:vm';
@@ -87,13 +87,13 @@ function customizerValue(body: unknown, key: string): Record<string, unknown> {
   return value;
 }
 
-const scriptFailed = (message: string) =>
-  new ApiError(
-    422,
-    'jwt_customizer.general',
-    'An error occurred while customizing the token claims. Please try again later.',
-    { message },
-  );
+const SCRIPT_FAILED = 'An error occurred while customizing the token claims. Please try again later.';
+const scriptFailed = (message: string) => new ApiError(422, 'jwt_customizer.general', SCRIPT_FAILED, { message });
+
+/** What `api.denyAccess(message)` throws inside a customizer script: Logto answers 403 with the message. */
+class AccessDenied {
+  constructor(readonly message: string) {}
+}
 
 /** `getCustomJwtClaims` of the script, called with the test's token, context and variables, in a fresh VM. */
 async function runCustomizer(script: string, input: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -104,12 +104,22 @@ async function runCustomizer(script: string, input: Record<string, unknown>): Pr
     const fn = new Script('getCustomJwtClaims').runInContext(context, { timeout: 3000 }) as (
       payload: unknown,
     ) => unknown;
-    const api = { denyAccess: (message?: string) => Promise.reject(new Error(message ?? 'Access denied')) };
+    const api = {
+      denyAccess: (message = 'Access denied') => {
+        throw new AccessDenied(message);
+      },
+    };
     claims = await Promise.race([
       fn({ token: input.token, context: input.context, environmentVariables: input.environmentVariables ?? {}, api }),
       new Promise((_, reject) => setTimeout(() => reject(new Error('Script execution timed out after 3000ms')), 3000)),
     ]);
   } catch (error) {
+    if (error instanceof AccessDenied) {
+      throw new ApiError(403, 'jwt_customizer.general', SCRIPT_FAILED, {
+        message: error.message,
+        error: { code: 'AccessDenied', message: error.message },
+      });
+    }
     throw scriptFailed(
       error instanceof Error || (error && typeof error === 'object') ? String((error as Error).message) : String(error),
     );
@@ -118,12 +128,60 @@ async function runCustomizer(script: string, input: Record<string, unknown>): Pr
   return claims as Record<string, unknown>;
 }
 
+/**
+ * The claims the client-credentials JWT customizer adds to an M2M token: its script's answer for the token and
+ * `{application}` (without the legacy secret), or nothing when there is no customizer or the script fails (Logto
+ * OSS then issues the token without them).
+ */
+export async function customClientCredentialsClaims(
+  state: TenantState,
+  token: Record<string, unknown>,
+  application: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const all = state.singletons[SINGLETONS.jwtCustomizers] as Record<string, Record<string, unknown>> | undefined;
+  const customizer = all?.['jwt.clientCredentials'];
+  if (typeof customizer?.script !== 'string' || !customizer.script) return {};
+  try {
+    return await runCustomizer(customizer.script, {
+      token,
+      context: { application },
+      environmentVariables: customizer.environmentVariables,
+    });
+  } catch {
+    return {};
+  }
+}
+
 interface OidcKey {
   id: string;
   createdAt: number;
   signingKeyAlgorithm?: 'EC' | 'RSA';
-  status?: 'Current' | 'Previous';
+  status?: 'Next' | 'Current' | 'Previous';
+  /** A staged (`Next`) key's activation time (ms), as Logto answers it. */
+  effectiveAt?: number;
 }
+
+/**
+ * A staged `Next` private key whose activation time has come becomes `Current`, the `Current` one `Previous`, and
+ * an older `Previous` is dropped (Logto does this when it next loads the tenant). Returns the private keys.
+ */
+export function activeOidcPrivateKeys(state: TenantState, nowMs = Date.now()): OidcKey[] {
+  const keys = state.singletons[SINGLETONS.oidcPrivateKeys];
+  if (!Array.isArray(keys)) return [];
+  const next = (keys as OidcKey[]).find((k) => k.status === 'Next');
+  if (next && (next.effectiveAt ?? 0) <= nowMs) {
+    const current = (keys as OidcKey[]).find((k) => k.status === 'Current');
+    const { effectiveAt: _, ...promoted } = next;
+    state.singletons[SINGLETONS.oidcPrivateKeys] = [
+      { ...promoted, status: 'Current' },
+      ...(current ? [{ ...current, status: 'Previous' as const }] : []),
+    ];
+  }
+  return state.singletons[SINGLETONS.oidcPrivateKeys] as OidcKey[];
+}
+
+const keyRequired = () => new ApiError(422, 'oidc.key_required', 'At least one key is required.');
+const invalidRequest = () => new ApiError(422, 'oidc.invalid_request', 'Request is invalid.');
 
 /**
  * Give a tenant its OIDC private (signing) and cookie key metadata if it has none. Called when a tenant is
@@ -154,9 +212,16 @@ function oidcKeys(ctx: RequestContext, keyType: string): OidcKey[] {
   if (keyType !== 'private-keys' && keyType !== 'cookie-keys') throw paramsInvalid('keyType');
   // A state built without the seed step (e.g. by hand in a test) gets its keys on first read.
   seedOidcKeys(ctx.state);
-  const name = keyType === 'private-keys' ? SINGLETONS.oidcPrivateKeys : SINGLETONS.oidcCookieKeys;
-  return ctx.state.singletons[name] as OidcKey[];
+  if (keyType === 'private-keys') return activeOidcPrivateKeys(ctx.state);
+  return ctx.state.singletons[SINGLETONS.oidcCookieKeys] as OidcKey[];
 }
+
+/** Logto's answer: metadata only (never key material); `effectiveAt` on a staged key only. */
+const keyView = (k: OidcKey) => (k.status === 'Next' ? k : { ...k, effectiveAt: undefined });
+const keysView = (keys: OidcKey[]) => keys.map((k) => JSON.parse(JSON.stringify(keyView(k))) as OidcKey);
+
+/** Canonical order of private keys: Next, Current, Previous. */
+const STATUS_ORDER = { Next: 0, Current: 1, Previous: 2 } as const;
 
 const configs: RouteModule = (r) => {
   // --- JWT customizers ---
@@ -244,7 +309,83 @@ const configs: RouteModule = (r) => {
   });
 
   // --- OIDC keys (read-only: private material is never returned) ---
-  r.route('GET', '/configs/oidc/:keyType', (ctx) => ok(oidcKeys(ctx, ctx.params.keyType)));
+  r.route('GET', '/configs/oidc/:keyType', (ctx) => ok(keysView(oidcKeys(ctx, ctx.params.keyType))));
+
+  // Rotation. Private keys: a grace period of 0 (Logto OSS's default) makes the new key `Current` at once, the
+  // old one `Previous`, and drops an older `Previous` (422 while a key is staged); a grace period stages the new
+  // key as `Next` (replacing a staged one) until it elapses. Cookie keys: the new key first, two at most.
+  r.route('POST', '/configs/oidc/:keyType/rotate', (ctx) => {
+    const keyType = ctx.params.keyType as string;
+    const keys = oidcKeys(ctx, keyType);
+    const { signingKeyAlgorithm = 'EC', rotationGracePeriod } = (ctx.body ?? {}) as {
+      signingKeyAlgorithm?: 'EC' | 'RSA';
+      rotationGracePeriod?: number;
+    };
+    if (rotationGracePeriod !== undefined && !(Number.isInteger(rotationGracePeriod) && rotationGracePeriod >= 0)) {
+      throw new GuardError([
+        Number.isInteger(rotationGracePeriod)
+          ? {
+              code: 'too_small',
+              minimum: 0,
+              type: 'number',
+              inclusive: true,
+              exact: false,
+              path: ['rotationGracePeriod'],
+              message: 'Number must be greater than or equal to 0',
+            }
+          : {
+              code: 'invalid_type',
+              expected: 'integer',
+              received: 'float',
+              path: ['rotationGracePeriod'],
+              message: 'Expected integer, received float',
+            },
+      ]);
+    }
+    const createdAt = Math.floor(Date.now() / 1000);
+    if (keyType === 'cookie-keys') {
+      if (rotationGracePeriod !== undefined) throw invalidRequest();
+      const updated = [{ id: newId(), createdAt }, ...keys].slice(0, 2);
+      ctx.state.singletons[SINGLETONS.oidcCookieKeys] = updated;
+      return ok(keysView(updated));
+    }
+    const fresh: OidcKey = { id: newId(), createdAt, signingKeyAlgorithm };
+    const current = keys.find((k) => k.status === 'Current');
+    const previous = keys.find((k) => k.status === 'Previous');
+    let updated: OidcKey[];
+    if (!rotationGracePeriod) {
+      if (keys.some((k) => k.status === 'Next')) throw invalidRequest();
+      updated = [{ ...fresh, status: 'Current' }, ...(current ? [{ ...current, status: 'Previous' as const }] : [])];
+    } else {
+      updated = [
+        { ...fresh, status: 'Next', effectiveAt: Date.now() + rotationGracePeriod * 1000 },
+        ...(current ? [current] : []),
+        ...(previous ? [previous] : []),
+      ];
+    }
+    ctx.state.singletons[SINGLETONS.oidcPrivateKeys] = updated;
+    return ok(keysView(updated));
+  });
+
+  // Deleting: never the last key; a private key only when it is `Previous`.
+  r.route('DELETE', '/configs/oidc/:keyType/:keyId', (ctx) => {
+    const keyType = ctx.params.keyType as string;
+    const keys = oidcKeys(ctx, keyType);
+    if (keys.length <= 1) throw keyRequired();
+    const key = keys.find((k) => k.id === ctx.params.keyId);
+    if (!key) throw new ApiError(404, 'oidc.key_not_found', `Key with ID ${ctx.params.keyId} is not found.`);
+    const rest = keys.filter((k) => k !== key);
+    if (keyType === 'private-keys') {
+      if (key.status !== 'Previous') {
+        throw new ApiError(422, 'oidc.only_previous_key_can_be_deleted', 'Only a previous key can be deleted.');
+      }
+      rest.sort((a, b) => STATUS_ORDER[a.status ?? 'Previous'] - STATUS_ORDER[b.status ?? 'Previous']);
+      ctx.state.singletons[SINGLETONS.oidcPrivateKeys] = rest;
+    } else {
+      ctx.state.singletons[SINGLETONS.oidcCookieKeys] = rest;
+    }
+    return noContent();
+  });
 
   // --- Admin console flags ---
   const adminConsole = (ctx: RequestContext) =>

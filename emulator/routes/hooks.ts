@@ -1,5 +1,5 @@
 /** `/hooks`: webhooks, signing-key rotation, recent logs and execution stats (docs/logto-behaviour.md#webhooks). */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   GuardError,
@@ -45,10 +45,84 @@ function find(ctx: RequestContext): HookRow {
   return row;
 }
 
-/** The emulator never calls webhooks, so every hook's stats are zero. */
+/** The emulator never fires webhooks on events (only the test route calls one), so every hook's stats are zero. */
 function withStats(ctx: RequestContext, row: HookRow): Record<string, unknown> {
   if (ctx.query.get('includeExecutionStats') !== 'true') return row;
   return { ...row, executionStats: { successCount: 0, requestCount: 0 } };
+}
+
+/** Logto gives up on a webhook endpoint after 10 s. */
+const HOOK_TIMEOUT_MS = 10_000;
+
+/** What Logto sends as a test: the event with made-up interaction or Management API data. */
+function testPayload(hookId: string, event: string): Record<string, unknown> {
+  const now = new Date();
+  const base = { event, hookId, createdAt: now.toISOString(), userAgent: 'fake-user-agent' };
+  // Interaction events have no dot (`PostRegister`); data events do (`User.Created`).
+  if (event.includes('.')) {
+    return {
+      ...base,
+      path: '/fake-path/:id',
+      method: 'POST',
+      status: 200,
+      params: { id: 'fake-id' },
+      data: { result: 'success' },
+    };
+  }
+  return {
+    ...base,
+    sessionId: 'fake-session-id',
+    userIp: 'fake-user-ip',
+    userId: 'fake-id',
+    user: {
+      id: 'fake-id',
+      username: 'fake-user',
+      primaryEmail: 'fake-user@fake-service.com',
+      name: 'Fake User',
+      applicationId: 'fake-application-id',
+      isSuspended: false,
+      createdAt: now.getTime(),
+      updatedAt: now.getTime(),
+    },
+    application: { id: 'fake-spa-application-id', type: 'SPA', name: 'Fake Application' },
+  };
+}
+
+/** POST one test payload as Logto does (its user agent, the config's headers, the HMAC signature). */
+async function sendTestPayload(config: HookRow['config'], hook: HookRow, event: string): Promise<void> {
+  const json = JSON.stringify(testPayload(hook.id, event));
+  let answer: Response;
+  try {
+    const url = new URL(config.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new TypeError(`Unsupported protocol: ${url.protocol}`);
+    answer = await fetch(url, {
+      method: 'POST',
+      signal: AbortSignal.timeout(HOOK_TIMEOUT_MS),
+      headers: {
+        'user-agent': 'Logto (https://logto.io/)',
+        ...config.headers,
+        'content-type': 'application/json',
+        'logto-signature-sha-256': createHmac('sha256', hook.signingKey).update(json).digest('hex'),
+      },
+      body: json,
+    });
+  } catch (error) {
+    const reason =
+      error instanceof DOMException && error.name === 'TimeoutError'
+        ? `TimeoutError: Request timed out: POST ${config.url}`
+        : error instanceof TypeError && error.message.startsWith('Invalid URL')
+          ? `TypeError: Failed to parse URL from ${config.url}`
+          : String(error);
+    throw new ApiError(422, 'hook.send_test_payload_failed', `Failed to send test payload: ${reason}`);
+  }
+  const responseBody = await answer.text().catch(() => '');
+  if (!answer.ok) {
+    throw new ApiError(422, 'hook.endpoint_responded_with_error', 'Endpoint responded with error.', {
+      responseStatus: answer.status,
+      responseBody,
+    });
+  }
 }
 
 const PATCHABLE = ['name', 'event', 'events', 'config', 'enabled'] as const;
@@ -112,10 +186,12 @@ const hooksModule: RouteModule = (r) => {
     return ok(row);
   });
 
-  // Logto sends a test payload for each event to `config.url` (422 when that fails). The emulator makes no
-  // network calls: it records the call (without `config.headers`, which may hold credentials) and answers
-  // 204. `emu.state.tables.hook_test_requests` holds the records.
-  r.route('POST', '/hooks/:id/test', (ctx) => {
+  // Logto sends a test payload for each event to `config.url` (the body's, not the hook's): 204 when every one is
+  // answered 2xx, 422 `hook.endpoint_responded_with_error` (with the answer) or `hook.send_test_payload_failed`
+  // (bad URL, refused, timed out) otherwise. So does the emulator, to any host (unlike the SSO check), only when a
+  // client calls this route, to the URL that client names (see the README). The call is also recorded,
+  // without `config.headers` (they may hold credentials), in `emu.state.tables.hook_test_requests`.
+  r.route('POST', '/hooks/:id/test', async (ctx) => {
     const body = ctx.body as { events: string[]; config: HookRow['config'] };
     if (body.events.length === 0) {
       throw new GuardError([
@@ -131,14 +207,16 @@ const hooksModule: RouteModule = (r) => {
       ]);
     }
     const hook = find(ctx);
+    const events = [...new Set(body.events)];
     const id = newId();
     table(ctx, TABLES.hookTestRequests)[id] = {
       id,
       hookId: hook.id,
-      events: [...new Set(body.events)],
+      events,
       url: body.config.url,
       createdAt: Date.now(),
     };
+    await Promise.all(events.map((event) => sendTestPayload(body.config, hook, event)));
     return noContent();
   });
 

@@ -101,6 +101,10 @@ function requireM2mRoles(ctx: RequestContext, ids: readonly string[]): void {
   for (const id of ids) if (all[id]?.type !== 'MachineToMachine') throw dbConstraint();
 }
 
+/** Logto's answer for a user or application outside the organization (its message names the user for both). */
+export const requireMembershipError = () =>
+  new ApiError(422, 'organization.require_membership', 'The user must be a member of the organization to proceed.');
+
 function requireMembership(ctx: RequestContext, organizationId: string, applicationId: string): void {
   if (relationRows(ctx, RELATIONS.orgApplications, { organizationId, applicationId }).length === 0) {
     throw foreignKeyNotFound();
@@ -160,6 +164,8 @@ function simpleRelation(
     }
     if (opts.relation === RELATIONS.orgUsers) {
       relationRemove(ctx, RELATIONS.orgUserRoles, { organizationId: ctx.params.id, userId: id });
+      // A user's consents to third-party apps for this organization follow the membership (a cascading key).
+      relationRemove(ctx, RELATIONS.appConsentOrganizations, { organizationId: ctx.params.id, userId: id });
     }
   };
   r.route('POST', base, (ctx) => {
@@ -181,17 +187,28 @@ function simpleRelation(
   });
 }
 
+const YES = new Set(['1', 'true', 'y', 'yes', 'yep', 'yeah']);
+
 const organizations: RouteModule = (r) => {
   r.route('GET', '/organizations', (ctx) => {
-    let rows: Row[] = Object.values(orgs(ctx)).filter((o) => matchesQuery(ctx, o, ['id', 'name', 'description']));
-    if (ctx.query.get('showFeatured') === 'true') {
-      rows = rows.map((o) => ({
+    const rows: Row[] = Object.values(orgs(ctx)).filter((o) => matchesQuery(ctx, o, ['id', 'name', 'description']));
+    const page = paginate(ctx, rows, 'always');
+    // `showFeatured` takes Logto's yes-words (`1`, `true`, `yes`, …): each organization of the page gets its member
+    // count and its first three members' id, avatar and name.
+    if (!YES.has((ctx.query.get('showFeatured') ?? '').toLowerCase())) return page;
+    const users = table<Row>(ctx, TABLES.users);
+    const featured = (o: Row) => {
+      const members = relationRows(ctx, RELATIONS.orgUsers, { organizationId: String(o.id) });
+      return {
         ...o,
-        usersCount: relationRows(ctx, RELATIONS.orgUsers, { organizationId: String(o.id) }).length,
-        featuredUsers: [],
-      }));
-    }
-    return paginate(ctx, rows, 'always');
+        usersCount: members.length,
+        featuredUsers: members.slice(0, 3).map(({ userId }) => {
+          const user = users[userId!] ?? {};
+          return { id: userId, avatar: user.avatar ?? null, name: user.name ?? null };
+        }),
+      };
+    };
+    return { ...page, json: (page.json as Row[]).map(featured) };
   });
 
   r.route('POST', '/organizations', (ctx) => {
@@ -239,6 +256,7 @@ const organizations: RouteModule = (r) => {
       RELATIONS.orgJitEmailDomains,
       RELATIONS.orgJitRoles,
       RELATIONS.orgJitSsoConnectors,
+      RELATIONS.appConsentOrganizations,
     ]) {
       relationRemove(ctx, rel, { organizationId: id });
     }
@@ -283,36 +301,60 @@ const organizations: RouteModule = (r) => {
     return text('Created', 201);
   });
 
+  // Logto checks on the whole path, before any body, that the app belongs to the organization (an unknown
+  // organization included): 422 `organization.require_membership`.
   const appRolesPath = '/organizations/:id/applications/:applicationId/roles';
-  r.route('GET', appRolesPath, (ctx) =>
-    paginate(ctx, orgAppRoles(ctx, ctx.params.id, ctx.params.applicationId), 'optional'),
+  const appMember = {
+    before: (ctx: RequestContext) => {
+      const { id: organizationId, applicationId } = ctx.params;
+      if (relationRows(ctx, RELATIONS.orgApplications, { organizationId, applicationId }).length === 0)
+        throw requireMembershipError();
+    },
+  };
+  r.route(
+    'GET',
+    appRolesPath,
+    (ctx) => paginate(ctx, orgAppRoles(ctx, ctx.params.id, ctx.params.applicationId), 'optional'),
+    appMember,
   );
   const setAppRoles = (ctx: RequestContext, replace: boolean) => {
     const ids = (ctx.body as { organizationRoleIds: string[] }).organizationRoleIds;
     if (replace && ids.length === 0) throw minOne('organizationRoleIds');
     const { id: organizationId, applicationId } = ctx.params;
-    requireOrg(ctx);
     requireM2mRoles(ctx, ids);
-    requireMembership(ctx, organizationId, applicationId);
     if (replace) relationRemove(ctx, RELATIONS.orgApplicationRoles, { organizationId, applicationId });
     for (const organizationRoleId of ids) {
       relationAdd(ctx, RELATIONS.orgApplicationRoles, { organizationId, applicationId, organizationRoleId });
     }
   };
-  r.route('POST', appRolesPath, (ctx) => {
-    setAppRoles(ctx, false);
-    return text('Created', 201);
-  });
-  r.route('PUT', appRolesPath, (ctx) => {
-    setAppRoles(ctx, true);
-    return noContent();
-  });
-  r.route('DELETE', `${appRolesPath}/:organizationRoleId`, (ctx) =>
-    deleteRelationRow(ctx, RELATIONS.orgApplicationRoles, {
-      organizationId: ctx.params.id,
-      applicationId: ctx.params.applicationId,
-      organizationRoleId: ctx.params.organizationRoleId,
-    }),
+  r.route(
+    'POST',
+    appRolesPath,
+    (ctx) => {
+      setAppRoles(ctx, false);
+      return text('Created', 201);
+    },
+    appMember,
+  );
+  r.route(
+    'PUT',
+    appRolesPath,
+    (ctx) => {
+      setAppRoles(ctx, true);
+      return noContent();
+    },
+    appMember,
+  );
+  r.route(
+    'DELETE',
+    `${appRolesPath}/:organizationRoleId`,
+    (ctx) =>
+      deleteRelationRow(ctx, RELATIONS.orgApplicationRoles, {
+        organizationId: ctx.params.id,
+        applicationId: ctx.params.applicationId,
+        organizationRoleId: ctx.params.organizationRoleId,
+      }),
+    appMember,
   );
 
   // --- users (rows of `routes/users.ts`): POST answers `{userIds}` as sent; roles are User organization roles ---
@@ -335,20 +377,17 @@ const organizations: RouteModule = (r) => {
   /** Logto answers 422 `organization.require_membership` for a user outside the organization. */
   const requireUserMember = (ctx: RequestContext) => {
     const { id: organizationId, userId } = ctx.params;
-    if (relationRows(ctx, RELATIONS.orgUsers, { organizationId, userId }).length === 0) {
-      throw new ApiError(
-        422,
-        'organization.require_membership',
-        'The user must be a member of the organization to proceed.',
-      );
-    }
+    if (relationRows(ctx, RELATIONS.orgUsers, { organizationId, userId }).length === 0) throw requireMembershipError();
   };
-  r.route('GET', userRolesPath, (ctx) => {
-    requireUserMember(ctx);
-    return paginate(ctx, orgUserRoles(ctx, ctx.params.id, ctx.params.userId), 'optional');
-  });
+  // Checked on the whole path before any body, as Logto's path middleware does.
+  const userMember = { before: requireUserMember };
+  r.route(
+    'GET',
+    userRolesPath,
+    (ctx) => paginate(ctx, orgUserRoles(ctx, ctx.params.id, ctx.params.userId), 'optional'),
+    userMember,
+  );
   const setUserRoles = (ctx: RequestContext, replace: boolean) => {
-    requireUserMember(ctx);
     const ids = (ctx.body as { organizationRoleIds?: string[] }).organizationRoleIds ?? [];
     const all = orgRoles(ctx);
     for (const id of ids) if (!all[id]) throw foreignKeyNotFound();
@@ -360,17 +399,26 @@ const organizations: RouteModule = (r) => {
     }
     return ids;
   };
-  r.route('POST', userRolesPath, (ctx) => ok({ organizationRoleIds: setUserRoles(ctx, false) }, 201));
-  r.route('PUT', userRolesPath, (ctx) => {
-    setUserRoles(ctx, true);
-    return noContent();
-  });
-  r.route('DELETE', `${userRolesPath}/:organizationRoleId`, (ctx) =>
-    deleteRelationRow(ctx, RELATIONS.orgUserRoles, {
-      organizationId: ctx.params.id,
-      userId: ctx.params.userId,
-      organizationRoleId: ctx.params.organizationRoleId,
-    }),
+  r.route('POST', userRolesPath, (ctx) => ok({ organizationRoleIds: setUserRoles(ctx, false) }, 201), userMember);
+  r.route(
+    'PUT',
+    userRolesPath,
+    (ctx) => {
+      setUserRoles(ctx, true);
+      return noContent();
+    },
+    userMember,
+  );
+  r.route(
+    'DELETE',
+    `${userRolesPath}/:organizationRoleId`,
+    (ctx) =>
+      deleteRelationRow(ctx, RELATIONS.orgUserRoles, {
+        organizationId: ctx.params.id,
+        userId: ctx.params.userId,
+        organizationRoleId: ctx.params.organizationRoleId,
+      }),
+    userMember,
   );
 
   // --- JIT: email domains (values are not validated, duplicates are 422) ---

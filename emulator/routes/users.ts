@@ -236,6 +236,7 @@ export const userRoutes: RouteModule = (r) => {
     relationRemove(ctx, CORE_RELATIONS.usersRoles, { userId: row.id });
     relationRemove(ctx, RELATIONS.orgUsers, { userId: row.id });
     relationRemove(ctx, RELATIONS.orgUserRoles, { userId: row.id });
+    relationRemove(ctx, RELATIONS.appConsentOrganizations, { userId: row.id });
     return noContent();
   });
 

@@ -178,6 +178,16 @@ describe('emulator core: HTTP conventions and validation', () => {
     expect(res.status).toBe(404);
     expect(res.text).toBe('Not Found');
     expect(String(res.headers['content-type'])).toMatch(/^text\/plain/);
+    // Token or not: Logto's router checks it only on a route it serves.
+    const anonymous = await raw(`${h.emu.url}/api/no-such-thing`, 'GET');
+    expect([anonymous.status, anonymous.text]).toEqual([404, 'Not Found']);
+  });
+
+  it('a served path with another method is 405 with Allow, token or not (as Logto measured)', async () => {
+    const res = await h.api('DELETE', '/applications');
+    expect([res.status, res.text, res.headers.allow]).toEqual([405, 'Method Not Allowed', 'HEAD, GET, POST']);
+    const anonymous = await raw(`${h.emu.url}/api/applications`, 'DELETE');
+    expect([anonymous.status, anonymous.headers.allow]).toEqual([405, 'HEAD, GET, POST']);
   });
 
   it('every response carries a 16-char Logto-Core-Request-Id; JSON uses charset utf-8', async () => {

@@ -1,4 +1,9 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Api, connect } from '../../conformance/wire.js';
+import { startTarget, type Target } from '../support/target.js';
 import { authFailures, startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
@@ -99,26 +104,20 @@ describe('POST /hooks/:id/test', () => {
     await t?.close();
   });
 
-  it('answers 204 without calling the URL and records the call without headers', async () => {
+  it('records the call without the config headers', async () => {
     const hook = await t.call('POST', '/hooks', {
       name: 'probe',
       events: ['PostRegister'],
-      config: { url: 'http://127.0.0.1:9/never-called' },
+      config: { url: 'http://127.0.0.1:9/hook' },
     });
-    expect(hook.status).toBe(201);
     const res = await t.call('POST', `/hooks/${hook.json.id}/test`, {
       events: ['User.Created', 'User.Created', 'PostSignIn'],
-      config: { url: 'http://127.0.0.1:9/also-never', headers: { authorization: 'Bearer hidden' } },
+      config: { url: 'not a url', headers: { authorization: 'Bearer hidden' } },
     });
-    expect(res.status).toBe(204);
-    expect(res.text).toBe('');
+    expect(res.status).toBe(422);
     const records = Object.values(t.emu.state.tables.hook_test_requests ?? {});
     expect(records).toEqual([
-      expect.objectContaining({
-        hookId: hook.json.id,
-        events: ['User.Created', 'PostSignIn'],
-        url: 'http://127.0.0.1:9/also-never',
-      }),
+      expect.objectContaining({ hookId: hook.json.id, events: ['User.Created', 'PostSignIn'], url: 'not a url' }),
     ]);
     expect(JSON.stringify(records)).not.toContain('hidden');
     // Nothing is counted as an execution.
@@ -143,5 +142,104 @@ describe('POST /hooks/:id/test', () => {
       config: { url: 'https://x.example' },
     });
     expect([missing.status, missing.json.code]).toEqual([404, 'entity.not_exists_with_id']);
+  });
+});
+
+/**
+ * The test call reaches the endpoint: against the emulator, or a real Logto when LOGTO_E2E_* are set (both reach
+ * the loopback endpoints this test starts, so the real server must run on this machine).
+ */
+describe('POST /hooks/:id/test calls the endpoint', () => {
+  let target: Target;
+  let api: Api;
+  let hook: { id: string; signingKey: string };
+  const received: Array<{ url: string; headers: IncomingHttpHeaders; body: string }> = [];
+  const servers: Server[] = [];
+  const endpoint = async (status: number, answer: string) => {
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => {
+        body += c;
+      });
+      req.on('end', () => {
+        received.push({ url: req.url ?? '', headers: req.headers, body });
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end(answer);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  beforeAll(async () => {
+    target = await startTarget();
+    api = await connect({ ...target, resource: 'https://default.logto.app/api' });
+    const created = await api.call('POST', '/hooks', {
+      name: `${target.prefix}-test`,
+      events: ['PostRegister'],
+      config: { url: 'http://127.0.0.1:9/stored-url-is-not-used' },
+    });
+    hook = created.json as typeof hook;
+  });
+  afterAll(async () => {
+    if (hook) await api.call('DELETE', `/hooks/${hook.id}`);
+    for (const server of servers) await new Promise((r) => server.close(r));
+    await target?.cleanup();
+  });
+
+  it("posts a signed payload per event to the body's URL with its headers: 204", async () => {
+    const url = await endpoint(200, 'ok');
+    received.length = 0;
+    const res = await api.call('POST', `/hooks/${hook.id}/test`, {
+      events: ['PostSignIn', 'User.Created'],
+      config: { url: `${url}/receiver`, headers: { 'x-probe': 'yes' } },
+    });
+    expect(res.status).toBe(204);
+    expect(received).toHaveLength(2);
+    for (const r of received) {
+      expect(r.url).toBe('/receiver');
+      expect(r.headers['user-agent']).toBe('Logto (https://logto.io/)');
+      expect(r.headers['x-probe']).toBe('yes');
+      expect(r.headers['content-type']).toContain('application/json');
+      const expected = createHmac('sha256', hook.signingKey).update(r.body).digest('hex');
+      expect(r.headers['logto-signature-sha-256']).toBe(expected);
+    }
+    const payloads = received.map((r) => JSON.parse(r.body)).sort((a, b) => a.event.localeCompare(b.event));
+    expect(payloads[0]).toMatchObject({ event: 'PostSignIn', hookId: hook.id, createdAt: expect.any(String) });
+    expect(payloads[0].user).toMatchObject({ id: expect.any(String) });
+    expect(payloads[1]).toMatchObject({ event: 'User.Created', hookId: hook.id, method: 'POST', status: 200 });
+  });
+
+  it('an endpoint answering 500: 422 hook.endpoint_responded_with_error with its status and body', async () => {
+    const url = await endpoint(500, 'broken');
+    const res = await api.call('POST', `/hooks/${hook.id}/test`, { events: ['PostSignIn'], config: { url } });
+    expect([res.status, res.json]).toEqual([
+      422,
+      {
+        code: 'hook.endpoint_responded_with_error',
+        message: 'Endpoint responded with error.',
+        data: { responseStatus: 500, responseBody: 'broken' },
+      },
+    ]);
+  });
+
+  it('a refused connection or a URL that is not one: 422 hook.send_test_payload_failed', async () => {
+    const url = await endpoint(200, 'ok');
+    const closed = servers.pop()!;
+    await new Promise((r) => closed.close(r));
+    const refused = await api.call('POST', `/hooks/${hook.id}/test`, { events: ['PostSignIn'], config: { url } });
+    expect([refused.status, (refused.json as { code: string }).code]).toEqual([422, 'hook.send_test_payload_failed']);
+    expect((refused.json as { message: string }).message).toMatch(/^Failed to send test payload: /);
+    const bad = await api.call('POST', `/hooks/${hook.id}/test`, {
+      events: ['PostSignIn'],
+      config: { url: 'not_work_url' },
+    });
+    expect([bad.status, bad.json]).toEqual([
+      422,
+      {
+        code: 'hook.send_test_payload_failed',
+        message: 'Failed to send test payload: TypeError: Failed to parse URL from not_work_url',
+      },
+    ]);
   });
 });

@@ -147,12 +147,31 @@ describe('organization applications and their roles', () => {
     expect([gone.status, gone.json.code]).toEqual([404, 'entity.not_found']);
   });
 
-  it('rejects roles for an app that is not a member', async () => {
+  it('every app-role route of an app that is not a member (or of no organization) is 422 require_membership, before the body', async () => {
     const id = await org();
     const m2m = await app('MachineToMachine');
     const role = await orgRole('non-member-role');
-    const r = await api.call('POST', `/organizations/${id}/applications/${m2m}/roles`, { organizationRoleIds: [role] });
-    expect([r.status, r.json.code]).toEqual([422, 'entity.relation_foreign_key_not_found']);
+    const path = `/organizations/${id}/applications/${m2m}/roles`;
+    for (const [method, url, body] of [
+      ['POST', path, { organizationRoleIds: [role] }],
+      ['POST', path, {}],
+      ['PUT', path, { organizationRoleIds: [role] }],
+      ['GET', path, undefined],
+      ['DELETE', `${path}/${role}`, undefined],
+      ['DELETE', '/organizations/0/applications/0/roles/0', undefined],
+      ['POST', `/organizations/${id}/users/no-user/roles`, {}],
+    ] as const) {
+      const r = await api.call(method, url, body);
+      expect([method, url, r.status, r.json]).toEqual([
+        method,
+        url,
+        422,
+        {
+          code: 'organization.require_membership',
+          message: 'The user must be a member of the organization to proceed.',
+        },
+      ]);
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Api, connect } from '../../conformance/wire.js';
 import { type LoopbackIdp, startIdp } from '../support/idp.js';
+import { startTarget, type Target } from '../support/target.js';
 import { authFailures, startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
@@ -127,5 +129,49 @@ describe('SSO connectors', () => {
 
   it('requires auth', async () => {
     expect(await authFailures(api, 'GET', '/sso-connectors')).toEqual([401, 401, 401]);
+  });
+});
+
+/**
+ * An OIDC connector may name the server itself as its issuer (Logto's own tests do): its discovery document is
+ * served. Against a real Logto when LOGTO_E2E_* are set (the connector carries the run prefix and is deleted).
+ */
+describe('the server as an OIDC issuer', () => {
+  let target: Target;
+  let real: Api;
+  beforeAll(async () => {
+    target = await startTarget();
+    real = await connect({ ...target, resource: 'https://default.logto.app/api' });
+  });
+  afterAll(async () => {
+    await target?.cleanup();
+  });
+
+  it('serves /oidc/.well-known/openid-configuration, so a connector with issuer {server}/oidc passes the check', async () => {
+    const doc = await fetch(`${target.url}/oidc/.well-known/openid-configuration`);
+    expect(doc.status).toBe(200);
+    const json = (await doc.json()) as Record<string, string>;
+    expect(json).toMatchObject({
+      issuer: `${target.url}/oidc`,
+      token_endpoint: `${target.url}/oidc/token`,
+      jwks_uri: `${target.url}/oidc/jwks`,
+      authorization_endpoint: `${target.url}/oidc/auth`,
+    });
+    expect((await fetch(json.jwks_uri!)).status).toBe(200);
+    const created = await real.call('POST', '/sso-connectors', {
+      providerName: 'OIDC',
+      connectorName: `${target.prefix}-self`,
+    });
+    const id = (created.json as { id: string }).id;
+    try {
+      const config = { clientId: 'foo', clientSecret: 'foo', issuer: `${target.url}/oidc`, scope: 'openid profile' };
+      const patched = await real.call('PATCH', `/sso-connectors/${id}`, { config, syncProfile: true });
+      expect([patched.status, (patched.json as { config: unknown }).config]).toEqual([
+        200,
+        { ...config, trustUnverifiedEmail: false },
+      ]);
+    } finally {
+      await real.call('DELETE', `/sso-connectors/${id}`);
+    }
   });
 });

@@ -423,8 +423,13 @@ export async function graphCommand(
   io: Io,
   options: CommonOptions & { format: 'mermaid' | 'dot'; svgPath?: string; planFile?: string; collapse?: number },
 ): Promise<number> {
-  // The graph shows keys and references, never values: a secret's demo fallback is no concern here.
-  const tenant = loadTenant(options.files, { ...loadOptions(io, options), allowDemoSecrets: true });
+  // The graph shows keys and references, never values: neither a secret's demo fallback nor an unset
+  // variable (an exported file's ${env:…} placeholders in a job without secrets) is a concern here.
+  const tenant = loadTenant(options.files, {
+    ...loadOptions(io, options),
+    allowDemoSecrets: true,
+    keepUnsetVariables: true,
+  });
   let plan: Plan | undefined;
   if (options.planFile) {
     try {

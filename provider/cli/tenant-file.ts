@@ -30,7 +30,7 @@ import {
   type SourceFile,
   TenantFileError,
 } from './source.js';
-import { containsPlaceholder, substitute, type VariableUse } from './variables.js';
+import { containsPlaceholder, type SubstituteOptions, substitute, type VariableUse } from './variables.js';
 
 export interface ObjectOrigin {
   source: SourceFile;
@@ -62,6 +62,11 @@ export interface LoadOptions {
   allowDemoSecrets?: boolean | 'offline';
   /** An environment's files (or directories), laid over the shared ones (see `applyOverlays`). */
   overlays?: string[];
+  /**
+   * A `${env:NAME}` whose variable is unset keeps its placeholder text instead of being an error: for
+   * commands that never use values (`graph` draws keys and references only).
+   */
+  keepUnsetVariables?: boolean;
 }
 
 /** Keys in secret-looking positions inside a sensitive JSON field must come from a variable. */
@@ -128,7 +133,9 @@ export function analyzeTenant(
 ): { tenant: LoadedTenant; problems: Problem[] } {
   const layout = buildLayout(options.catalog ?? defaultCatalog());
   const out = new Collector();
-  const read = readTenantFiles(paths, layout, options.env ?? process.env, out, options.overlays);
+  const read = readTenantFiles(paths, layout, options.env ?? process.env, out, options.overlays, {
+    keepUnset: options.keepUnsetVariables === true,
+  });
   const built = buildObjects(read.entries, layout, out);
   checkDemoSecrets(read.variables, built, layout, options.allowDemoSecrets ?? false, out);
   checkReferences(built, layout, out);
@@ -163,6 +170,7 @@ export function readTenantFiles(
   env: NodeJS.ProcessEnv,
   out: Collector,
   overlays: string[] = [],
+  substitution: SubstituteOptions = {},
 ): ReadFiles {
   const { files, problems: discoveryProblems } = discoverFiles(paths);
   out.problems.push(...discoveryProblems);
@@ -171,9 +179,11 @@ export function readTenantFiles(
   const read: ReadFiles = { files: [...files, ...overlayFiles.files], entries: [], variables: [], allowDelete: [] };
   const allowDelete = new Set<string>();
   const base = uniqueEntries(out);
-  for (const file of files) fileEntries(file, layout, env, out, read.variables, allowDelete, base.add);
+  for (const file of files) fileEntries(file, layout, env, substitution, out, read.variables, allowDelete, base.add);
   const overlay = uniqueEntries(out);
-  for (const file of overlayFiles.files) fileEntries(file, layout, env, out, read.variables, allowDelete, overlay.add);
+  for (const file of overlayFiles.files) {
+    fileEntries(file, layout, env, substitution, out, read.variables, allowDelete, overlay.add);
+  }
   read.entries = applyOverlays(base.entries, overlay.entries, out);
   read.allowDelete = [...allowDelete];
   return read;
@@ -207,6 +217,7 @@ function fileEntries(
   file: string,
   layout: TenantLayout,
   env: NodeJS.ProcessEnv,
+  substituteOptions: SubstituteOptions,
   out: Collector,
   variables: VariableUse[],
   allowDelete: Set<string>,
@@ -215,7 +226,7 @@ function fileEntries(
   const { source, problems } = readSource(file, dirname(file));
   out.problems.push(...problems);
   if (!source) return;
-  const substitution = substitute(source, env);
+  const substitution = substitute(source, env, substituteOptions);
   out.problems.push(...substitution.problems);
   variables.push(...substitution.uses);
   const root = substitution.value;

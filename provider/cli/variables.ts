@@ -43,7 +43,16 @@ export function containsPlaceholder(text: string): boolean {
   return false;
 }
 
-export function substitute(source: SourceFile, env: NodeJS.ProcessEnv = process.env): SubstitutionResult {
+export interface SubstituteOptions {
+  /** An unset variable without a fallback keeps its placeholder text instead of being a problem. */
+  keepUnset?: boolean;
+}
+
+export function substitute(
+  source: SourceFile,
+  env: NodeJS.ProcessEnv = process.env,
+  options: SubstituteOptions = {},
+): SubstitutionResult {
   const uses: VariableUse[] = [];
   const problems: Problem[] = [];
   const substituted = new Set<string>();
@@ -93,6 +102,7 @@ export function substitute(source: SourceFile, env: NodeJS.ProcessEnv = process.
         uses.push(use);
         if (set) return value!;
         if (fallback !== undefined) return fallback;
+        if (options.keepUnset) return whole;
         problem(
           `environment variable ${name} is not set`,
           `export ${name}=… before running, or write \${env:${name}:-default} for a fallback`,

@@ -53,6 +53,25 @@ describe('graph', () => {
     expect(dot.stdout).toContain('n3 -> n2 [label="roles"];');
   });
 
+  it('needs no secrets: an exported file whose ${env:…} variables are unset still draws (values are never shown)', async () => {
+    const text = [
+      SMALL,
+      'hooks:',
+      '  crm:',
+      '    events: [PostRegister]',
+      '    url: https://crm.example.com/hook',
+      '    headers: { Authorization: "${env:HOOK_CRM_AUTHORIZATION}" }',
+    ].join('\n');
+    const r = await cli(['graph', tenant(text)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('subgraph Hook');
+    expect(r.stdout).not.toContain('HOOK_CRM_AUTHORIZATION');
+    // The other commands still name the missing variable.
+    const v = await cli(['validate', tenant(text)]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toContain('environment variable HOOK_CRM_AUTHORIZATION is not set');
+  });
+
   it('colors a saved plan’s actions and draws what it deletes', async () => {
     const plan = {
       formatVersion: 1,

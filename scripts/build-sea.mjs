@@ -1,0 +1,181 @@
+#!/usr/bin/env node
+/**
+ * Builds the Terraform provider plugin as one executable for the platform this runs on: Node's
+ * single-executable application (SEA) support, with the plugin in a V8 start-up snapshot.
+ *
+ *   1. esbuild bundles provider/terraform/sea.ts (start-up code and core in one CommonJS script, the
+ *      tfplugin6 descriptor and the pre-encoded GetProviderSchema response inlined, as in
+ *      bundle-terraform.mjs);
+ *   2. `node --experimental-sea-config` runs that script once as a snapshot builder (`useSnapshot`): it
+ *      loads grpc-js, the catalog, zod, the reconciler and the protobufjs codecs and V8 serialises the
+ *      heap into the preparation blob;
+ *   3. the blob is injected into a copy of the Node binary running this script (`process.execPath`) with
+ *      postject, under the fuse Node looks for (NODE_SEA_FUSE_…); on macOS the copy's signature is
+ *      removed before and an ad-hoc one made after (`codesign`).
+ *
+ * What the executable's bytes depend on: the Node binary (its version, platform and build), the bundle
+ * (this repository's code and locked dependencies) and V8's snapshot serialiser. Not on where Node or the
+ * repository live, the user, the time or the environment: nothing of those is baked in (the bundle is
+ * built with relative paths, the blob from a working directory of its own; build it twice anywhere with
+ * the same Node and you get the same SHA-256).
+ *
+ *   node scripts/build-sea.mjs [out-file]     default dist/sea/<os>_<arch>/terraform-provider-logto
+ *
+ * `seaExecutable()` builds into a cache (node_modules/.cache/logto-iac-sea, keyed on the bundle's and the
+ * Node binary's SHA-256) and returns the cached file when it exists: the tests and the bench build once.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { common, encodedProviderSchema, protoRoot } from './bundle-terraform.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The fuse Node's SEA support looks for in its own binary (Node's documentation names it). */
+export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
+export function terraformPlatform(platform = process.platform, arch = process.arch) {
+  const a = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
+  return `${platform}_${a[arch] ?? arch}`;
+}
+
+/** The SEA's single script (CommonJS, no user-land `require` left: a snapshot allows built-ins only). */
+export async function bundleSea(outfile) {
+  const work = mkdtempSync(join(tmpdir(), 'logto-sea-bundle-'));
+  try {
+    const pbRoot = protoRoot();
+    const descriptor = JSON.stringify(pbRoot.toJSON());
+    const coreFile = join(work, 'core.cjs');
+    await build({
+      ...common,
+      entryPoints: [join(root, 'provider', 'terraform', 'core.ts')],
+      outfile: coreFile,
+      define: { __LOGTO_TF_DESCRIPTOR__: descriptor },
+    });
+    const providerSchema = await encodedProviderSchema(coreFile, pbRoot);
+    await build({
+      ...common,
+      absWorkingDir: root,
+      entryPoints: ['provider/terraform/sea.ts'],
+      outfile,
+      define: {
+        __LOGTO_TF_DESCRIPTOR__: descriptor,
+        __LOGTO_TF_PROVIDER_SCHEMA__: JSON.stringify(providerSchema.toString('base64')),
+      },
+    });
+    return outfile;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Injects `blob` into a copy of `node` at `out` (postject), signing on macOS as Node's documentation says. */
+async function inject(node, blob, out) {
+  const require = createRequire(import.meta.url);
+  const { inject: postject } = require('postject');
+  const tmp = `${out}.${process.pid}.tmp`;
+  copyFileSync(node, tmp);
+  chmodSync(tmp, 0o755);
+  if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', tmp]);
+  await postject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), {
+    sentinelFuse: SEA_FUSE,
+    ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {}),
+  });
+  if (process.platform === 'darwin') execFileSync('codesign', ['--sign', '-', tmp]);
+  renameSync(tmp, out);
+}
+
+/**
+ * Builds the executable at `out` from the bundle `script` with the Node binary `node` (default: the one
+ * running this). `snapshot: false` uses V8's code cache instead of a start-up snapshot (for comparison).
+ */
+export async function buildSeaFrom(script, out, { node = process.execPath, snapshot = true } = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'logto-sea-'));
+  try {
+    copyFileSync(script, join(work, 'plugin.cjs'));
+    const config = {
+      main: 'plugin.cjs',
+      output: 'plugin.blob',
+      disableExperimentalSEAWarning: true,
+      ...(snapshot ? { useSnapshot: true } : { useCodeCache: true }),
+    };
+    writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config));
+    try {
+      execFileSync(node, ['--experimental-sea-config', 'sea-config.json'], {
+        cwd: work,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // The builder runs the script: give it no environment that could change what it loads.
+        env: { PATH: process.env.PATH ?? '' },
+      });
+    } catch (e) {
+      throw new Error(`node --experimental-sea-config failed: ${String(e.stderr ?? e.message).slice(-2000)}`);
+    }
+    mkdirSync(dirname(out), { recursive: true });
+    await inject(node, join(work, 'plugin.blob'), out);
+    return out;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Bundles and builds in one go; `out` defaults to dist/sea/<os>_<arch>/terraform-provider-logto[.exe]. */
+export async function buildSea(out, options = {}) {
+  const exe = process.platform === 'win32' ? '.exe' : '';
+  const target = resolve(out ?? join(root, 'dist', 'sea', terraformPlatform(), `terraform-provider-logto${exe}`));
+  const work = mkdtempSync(join(tmpdir(), 'logto-sea-script-'));
+  try {
+    const script = await bundleSea(join(work, 'plugin.cjs'));
+    await buildSeaFrom(script, target, options);
+    return target;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+let nodeHash;
+/**
+ * The executable for this platform from the cache (built there first when missing). The key covers the
+ * bundle, the Node binary and the snapshot/code-cache choice, so an edited source or another Node builds
+ * anew; the cache keeps the last few builds.
+ */
+export async function seaExecutable({ snapshot = true, cacheDir } = {}) {
+  const base = cacheDir ?? join(root, 'node_modules', '.cache', 'logto-iac-sea');
+  const work = mkdtempSync(join(tmpdir(), 'logto-sea-script-'));
+  try {
+    const script = await bundleSea(join(work, 'plugin.cjs'));
+    nodeHash ??= sha256(readFileSync(process.execPath));
+    const key = sha256(
+      JSON.stringify([sha256(readFileSync(script)), nodeHash, process.version, process.arch, snapshot]),
+    ).slice(0, 24);
+    const exe = process.platform === 'win32' ? '.exe' : '';
+    const file = join(base, key, `terraform-provider-logto${exe}`);
+    if (!existsSync(file)) await buildSeaFrom(script, file, { snapshot });
+    return file;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const t0 = Date.now();
+  const out = await buildSea(process.argv[2]);
+  process.stderr.write(
+    `wrote ${out} (${Math.round(readFileSync(out).length / 1048576)} MiB) in ${Date.now() - t0} ms\n`,
+  );
+}

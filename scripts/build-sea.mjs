@@ -55,6 +55,50 @@ export function terraformPlatform(platform = process.platform, arch = process.ar
   return `${platform}_${a[arch] ?? arch}`;
 }
 
+const LAZY_BUILTINS = ['http2', 'http', 'tls'];
+
+/**
+ * grpc-js loads node:http2 (and node:http for its proxy support) at module load; node:http2 loads node:http,
+ * whose HTTP parser binding V8 cannot serialise into a snapshot (Node 20); node:tls holds TLSWrap's
+ * functions, which Node does not register for snapshots either. In the SEA bundle grpc-js gets these
+ * modules through stand-ins: every member is a getter that loads the real module on first use, after the
+ * snapshot is deserialised, and `constants` is a copy made here (grpc-js reads http2.constants at load
+ * time). So grpc-js itself is loaded and initialised in the snapshot; were a grpc-js update to read
+ * another member at load time, the real module would load in the snapshot builder and the build fails
+ * (V8 refuses to serialise those bindings), not the executable.
+ */
+async function lazyBuiltins() {
+  const stand_in = {};
+  for (const name of LAZY_BUILTINS) {
+    const real = (await import(`node:${name}`)).default;
+    const members = Object.keys(real)
+      .filter((k) => k !== 'constants')
+      .map((k) => `  ${JSON.stringify(k)}: { get: () => load()[${JSON.stringify(k)}], enumerable: true },`);
+    stand_in[name] = [
+      'let real;',
+      `const load = () => (real ??= require('node:${name}'));`,
+      `module.exports = Object.defineProperties({}, {`,
+      ...members,
+      '});',
+      ...(real.constants ? [`module.exports.constants = Object.freeze(${JSON.stringify(real.constants)});`] : []),
+    ].join('\n');
+  }
+  const filter = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+  return {
+    name: 'lazy-builtins',
+    setup(b) {
+      b.onResolve({ filter }, (args) => {
+        if (!/[\\/]@grpc[\\/]grpc-js[\\/]/.test(args.importer)) return undefined;
+        return { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+        contents: stand_in[args.path],
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** The SEA's single script (CommonJS, no user-land `require` left: a snapshot allows built-ins only). */
 export async function bundleSea(outfile) {
   const work = mkdtempSync(join(tmpdir(), 'logto-sea-bundle-'));
@@ -74,6 +118,7 @@ export async function bundleSea(outfile) {
       absWorkingDir: root,
       entryPoints: ['provider/terraform/sea.ts'],
       outfile,
+      plugins: [await lazyBuiltins()],
       define: {
         __LOGTO_TF_DESCRIPTOR__: descriptor,
         __LOGTO_TF_PROVIDER_SCHEMA__: JSON.stringify(providerSchema.toString('base64')),
@@ -93,10 +138,19 @@ async function inject(node, blob, out) {
   copyFileSync(node, tmp);
   chmodSync(tmp, 0o755);
   if (process.platform === 'darwin') execFileSync('codesign', ['--remove-signature', tmp]);
-  await postject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), {
-    sentinelFuse: SEA_FUSE,
-    ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {}),
-  });
+  // postject's ELF library warns about Node's `.note.100` sections on every injection (harmless, known).
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (!/^warning: Can't find string offset for section name '\.note/.test(String(args[0]))) warn(...args);
+  };
+  try {
+    await postject(tmp, 'NODE_SEA_BLOB', readFileSync(blob), {
+      sentinelFuse: SEA_FUSE,
+      ...(process.platform === 'darwin' ? { machoSegmentName: 'NODE_SEA' } : {}),
+    });
+  } finally {
+    console.warn = warn;
+  }
   if (process.platform === 'darwin') execFileSync('codesign', ['--sign', '-', tmp]);
   renameSync(tmp, out);
 }
@@ -105,7 +159,7 @@ async function inject(node, blob, out) {
  * Builds the executable at `out` from the bundle `script` with the Node binary `node` (default: the one
  * running this). `snapshot: false` uses V8's code cache instead of a start-up snapshot (for comparison).
  */
-export async function buildSeaFrom(script, out, { node = process.execPath, snapshot = true } = {}) {
+export async function buildSeaFrom(script, out, { node = process.execPath, snapshot = true, builderFlags = [] } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'logto-sea-'));
   try {
     copyFileSync(script, join(work, 'plugin.cjs'));
@@ -117,7 +171,7 @@ export async function buildSeaFrom(script, out, { node = process.execPath, snaps
     };
     writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config));
     try {
-      execFileSync(node, ['--experimental-sea-config', 'sea-config.json'], {
+      execFileSync(node, [...builderFlags, '--experimental-sea-config', 'sea-config.json'], {
         cwd: work,
         stdio: ['ignore', 'pipe', 'pipe'],
         // The builder runs the script: give it no environment that could change what it loads.

@@ -70,7 +70,7 @@ const LAZY_BUILTINS = ['http2', 'http', 'tls'];
 async function lazyBuiltins() {
   const stand_in = {};
   for (const name of LAZY_BUILTINS) {
-    const real = (await import(`node:${name}`)).default;
+    const real = createRequire(import.meta.url)(`node:${name}`);
     const members = Object.keys(real)
       .filter((k) => k !== 'constants')
       .map((k) => `  ${JSON.stringify(k)}: { get: () => load()[${JSON.stringify(k)}], enumerable: true },`);

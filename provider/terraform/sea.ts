@@ -43,31 +43,46 @@ function start(): void {
  * Runs, in the snapshot builder, the code every launch runs, with nothing kept: V8 compiles a function on
  * its first call, and a function compiled here is in the snapshot as bytecode, so a launch does not
  * compile it again (a start-up snapshot carries no code cache otherwise). Covered: the certificate code,
- * the gRPC server's construction and shutdown (no port is bound), the handshake line, the provider's
- * schema and metadata handlers and the protobufjs codecs of every tfplugin6 message. No handle, timer,
- * socket or key outlives it (the server is shut down, the key pair is garbage).
+ * the gRPC server's construction and shutdown (no port is bound), the handshake line. No handle, timer,
+ * socket or key outlives it (the server is shut down, the key pair is garbage). Then the provider's
+ * calls that need no API request run once for every resource type (validation, the plan of a create), with
+ * the protobufjs codecs of their messages.
  */
 async function warmUp(): Promise<void> {
   const cert = makeServerCertificate();
   handshakeLine('unix', '/nonexistent', cert.der);
+  const provider = new core.LogtoTerraformProvider({ env: {}, log: () => {} });
+  const handlers = provider.handlers();
   const { server, closeStreams } = createPluginServer({
     providerMethods: loader.providerMethods,
-    core: () => ({ handlers: provider.handlers(), codecs: services.provider }),
+    core: () => ({ handlers, codecs: services.provider }),
     onShutdown: () => {},
   });
   closeStreams();
   server.forceShutdown();
-  const provider = new core.LogtoTerraformProvider({ env: {}, log: () => {} });
-  const handlers = provider.handlers();
-  for (const [name, method] of Object.entries(services.provider)) {
+  const call = async (name: string, request: Record<string, unknown>) => {
+    const method = services.provider[name];
+    const handler = handlers[name];
+    if (!method || !handler) return;
     try {
-      method.requestDeserialize(Buffer.alloc(0));
-      const handler = handlers[name];
-      if (name === 'GetProviderSchema' || name === 'GetMetadata')
-        method.responseSerialize(await (handler as NonNullable<typeof handler>)({}));
+      const decoded = method.requestDeserialize(method.requestSerialize(request) as Buffer);
+      method.responseSerialize(await handler(decoded));
     } catch {
-      // a codec that wants a non-empty message: compiled all the same
+      // an answer of no interest: the code that produced it is compiled all the same
     }
+  };
+  const json = (value: unknown) => ({ json: Buffer.from(JSON.stringify(value)) });
+  await call('GetProviderSchema', {});
+  await call('GetMetadata', {});
+  await call('ValidateProviderConfig', { config: json({}) });
+  // Validation and planning of a create, for every resource type: the calls of a plan's launches that
+  // need no API request. (ConfigureProvider is not called: it would make an HTTP client.)
+  const metadata = (await (handlers.GetMetadata as NonNullable<(typeof handlers)['GetMetadata']>)({})) as {
+    resources: { type_name: string }[];
+  };
+  for (const { type_name } of metadata.resources) {
+    await call('ValidateResourceConfig', { type_name, config: json({}) });
+    await call('PlanResourceChange', { type_name, proposed_new_state: json({}), config: json({}) });
   }
 }
 

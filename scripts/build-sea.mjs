@@ -32,6 +32,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -206,7 +207,7 @@ let nodeHash;
 /**
  * The executable for this platform from the cache (built there first when missing). The key covers the
  * bundle, the Node binary and the snapshot/code-cache choice, so an edited source or another Node builds
- * anew; the cache keeps the last few builds.
+ * anew; the cache keeps only the latest build.
  */
 export async function seaExecutable({ snapshot = true, cacheDir } = {}) {
   const base = cacheDir ?? join(root, 'node_modules', '.cache', 'logto-iac-sea');
@@ -219,7 +220,12 @@ export async function seaExecutable({ snapshot = true, cacheDir } = {}) {
     ).slice(0, 24);
     const exe = process.platform === 'win32' ? '.exe' : '';
     const file = join(base, key, `terraform-provider-logto${exe}`);
-    if (!existsSync(file)) await buildSeaFrom(script, file, { snapshot });
+    if (!existsSync(file)) {
+      await buildSeaFrom(script, file, { snapshot });
+      // ~100 MB each: keep only this build.
+      for (const other of readdirSync(base))
+        if (other !== key) rmSync(join(base, other), { recursive: true, force: true });
+    }
     return file;
   } finally {
     rmSync(work, { recursive: true, force: true });

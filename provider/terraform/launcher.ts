@@ -29,7 +29,7 @@ export function launcherScript(loaderName: string): string {
   return [
     '#!/bin/sh',
     '# Launcher of the Logto Terraform provider (logto-iac): runs the bundle next to this file with Node.js.',
-    'exec "${LOGTO_IAC_NODE:-node}" "$(dirname "$0")/' + loaderName + '" "$@"',
+    `exec "\${LOGTO_IAC_NODE:-node}" "$(dirname "$0")/${loaderName}" "$@"`,
     '',
   ].join('\n');
 }

@@ -92,16 +92,15 @@ export const fileNames = (version) => ({
 /** Manifest, SHA256SUMS over every zip of `version` in `out` (sorted), and its signature when `gpgKey`. */
 export function writeSums(out, version, { gpgKey, gpgHome } = {}) {
   const names = fileNames(version);
+  const prefix = `${PROVIDER}_${version}_`;
+  const zips = readdirSync(out).filter((f) => f.startsWith(prefix) && f.endsWith('.zip'));
+  if (zips.length === 0)
+    throw new Error(`No ${prefix}<os>_<arch>.zip in ${out}. Fix: run without --no-build on a platform first.`);
   writeFileSync(
     join(out, names.manifest),
     `${JSON.stringify({ version: 1, metadata: { protocol_versions: PROTOCOL_VERSIONS } })}\n`,
   );
-  const prefix = `${PROVIDER}_${version}_`;
-  const files = readdirSync(out)
-    .filter((f) => f.startsWith(prefix) && (f.endsWith('.zip') || f === names.manifest))
-    .sort();
-  if (!files.some((f) => f.endsWith('.zip')))
-    throw new Error(`No ${prefix}<os>_<arch>.zip in ${out}. Fix: run without --no-build on a platform first.`);
+  const files = [...zips, names.manifest].sort();
   const sums = files.map((f) => `${sha256(readFileSync(join(out, f)))}  ${f}\n`).join('');
   writeFileSync(join(out, names.sums), sums);
   rmSync(join(out, names.sig), { force: true });

@@ -19,9 +19,16 @@
  * at build time) and GetMetadata (which, like the first call of every later launch, loads the core:
  * catalog, zod, reconciler, codecs).
  *
+ * The single executable (scripts/build-sea.mjs: Node SEA, the start-up code in a V8 snapshot, the core
+ * compiled from a code cache in it; built once, cached under node_modules/.cache) runs in the same loops:
+ * spawn → handshake, spawn → GetProviderSchema answered (the schema-only launch) and spawn → GetMetadata
+ * answered (a launch that serves resources), judged against `node -e 0` (≤ 1.5×) in the bench's
+ * environment and against the floor (≤ 1.2×) in the minimal one.
+ *
  * Then `terraform init`, `plan` of the fresh config, `apply`, and `plan` again (refreshing 50 objects),
  * each with its wall time and the number of plugin launches (counted by a Node wrapper the launcher runs
- * through `LOGTO_IAC_NODE`).
+ * through `LOGTO_IAC_NODE`). Last, the fresh 50-resource plan through the launcher and through the single
+ * executable, interleaved, 5 each.
  */
 import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

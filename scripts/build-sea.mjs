@@ -3,21 +3,22 @@
  * Builds the Terraform provider plugin as one executable for the platform this runs on: Node's
  * single-executable application (SEA) support, with the plugin in a V8 start-up snapshot.
  *
- *   1. esbuild bundles provider/terraform/sea.ts (start-up code and core in one CommonJS script, the
- *      tfplugin6 descriptor and the pre-encoded GetProviderSchema response inlined, as in
- *      bundle-terraform.mjs);
+ *   1. esbuild bundles provider/terraform/sea.ts into one CommonJS script: the start-up code and grpc-js,
+ *      with the core bundle's source (as bundle-terraform.mjs builds it), tfplugin6's method list and the
+ *      pre-encoded GetProviderSchema response inlined;
  *   2. `node --experimental-sea-config` runs that script once as a snapshot builder (`useSnapshot`): it
- *      loads grpc-js, the catalog, zod, the reconciler and the protobufjs codecs and V8 serialises the
- *      heap into the preparation blob;
+ *      loads grpc-js and runs the start-up code once (so it is compiled), compiles and runs the core once
+ *      to make its V8 code cache, and V8 serialises the heap into the preparation blob (sea.ts);
  *   3. the blob is injected into a copy of the Node binary running this script (`process.execPath`) with
  *      postject, under the fuse Node looks for (NODE_SEA_FUSE_…); on macOS the copy's signature is
  *      removed before and an ad-hoc one made after (`codesign`).
  *
  * What the executable's bytes depend on: the Node binary (its version, platform and build), the bundle
- * (this repository's code and locked dependencies) and V8's snapshot serialiser. Not on where Node or the
- * repository live, the user, the time or the environment: nothing of those is baked in (the bundle is
- * built with relative paths, the blob from a working directory of its own; build it twice anywhere with
- * the same Node and you get the same SHA-256).
+ * (this repository's code and locked dependencies) and V8's snapshot serialiser. They do not depend on
+ * where Node or the repository live, the user or the environment: no path is baked in (the bundle is built
+ * with relative paths, the blob in a working directory of its own, the builder gets only PATH). On Node
+ * 20 the snapshot is not byte-reproducible (two builds of the same inputs differ), so the executable
+ * published with a release is the one whose hashes lock files hold.
  *
  *   node scripts/build-sea.mjs [out-file]     default dist/sea/<os>_<arch>/terraform-provider-logto
  *
@@ -43,7 +44,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { common, encodedProviderSchema, protoRoot } from './bundle-terraform.mjs';
+import { common, coreIsSeparate, encodedProviderSchema, protoRoot } from './bundle-terraform.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The fuse Node's SEA support looks for in its own binary (Node's documentation names it). */
@@ -114,14 +115,20 @@ export async function bundleSea(outfile) {
       define: { __LOGTO_TF_DESCRIPTOR__: descriptor },
     });
     const providerSchema = await encodedProviderSchema(coreFile, pbRoot);
+    const providerMethods = pbRoot.lookupService('tfplugin6.Provider').methodsArray.map((m) => ({
+      name: m.name,
+      requestStream: Boolean(m.requestStream),
+      responseStream: Boolean(m.responseStream),
+    }));
     await build({
       ...common,
       absWorkingDir: root,
       entryPoints: ['provider/terraform/sea.ts'],
       outfile,
-      plugins: [await lazyBuiltins()],
+      plugins: [await lazyBuiltins(), coreIsSeparate],
       define: {
-        __LOGTO_TF_DESCRIPTOR__: descriptor,
+        __LOGTO_TF_CORE_SOURCE__: JSON.stringify(readFileSync(coreFile, 'utf8')),
+        __LOGTO_TF_PROVIDER_METHODS__: JSON.stringify(providerMethods),
         __LOGTO_TF_PROVIDER_SCHEMA__: JSON.stringify(providerSchema.toString('base64')),
       },
     });

@@ -61,7 +61,7 @@ export const common = {
 };
 
 /** The start-up bundle never imports the core module graph: main.ts requires the core bundle file instead. */
-const coreIsSeparate = {
+export const coreIsSeparate = {
   name: 'core-is-separate',
   setup(b) {
     b.onResolve({ filter: /^\.\/core\.js$/ }, (args) => ({ path: args.path, external: true }));

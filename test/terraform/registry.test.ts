@@ -8,7 +8,7 @@
  * LOGTO_IAC_KEEP_REGISTRY_TEST=1 keeps the working directories and prints where they are, with the output
  * of every terraform command.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -52,6 +52,8 @@ describe('terraform init from a provider registry and a network mirror (single e
   let version: string;
   let keyId: string;
   let publicKey: string;
+  /** A key that did not sign the release: served for the `forged` namespace. */
+  let otherKey: { id: string; armor: string };
   let zipSha: string;
   const requests: string[] = [];
   let baseEnv: NodeJS.ProcessEnv;
@@ -131,6 +133,22 @@ describe('terraform init from a provider registry and a network mirror (single e
     keyId = (pub?.split(':')[4] ?? '').toUpperCase();
     expect(keyId).toMatch(/^[0-9A-F]{16}$/);
     publicKey = gpg(['--armor', '--export', keyId]);
+    const otherHome = join(work, 'gnupg-other');
+    mkdirSync(otherHome, { mode: 0o700 });
+    const gpgOther = (args: string[]) =>
+      execFileSync('gpg', ['--batch', '--homedir', otherHome, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    gpgOther(['--passphrase', '', '--quick-gen-key', 'someone else <other@example.invalid>', 'rsa2048', 'sign', '1d']);
+    const otherId = (
+      gpgOther(['--with-colons', '--list-keys'])
+        .split('\n')
+        .find((l) => l.startsWith('pub:')) ?? ''
+    )
+      .split(':')[4]!
+      .toUpperCase();
+    otherKey = { id: otherId, armor: gpgOther(['--armor', '--export', otherId]) };
 
     // The release, exactly as `npm run release:provider` writes it (from the cached executable build).
     const executable = (await seaExecutable()) as string;
@@ -204,18 +222,31 @@ describe('terraform init from a provider registry and a network mirror (single e
     const routes = (): Record<string, () => { type: string; body: Buffer }> => {
       const base = `https://localhost:${port}`;
       const files = `${base}/files`;
-      const providerPath = `/v1/providers/${NAMESPACE}/logto`;
       const mirrorPath = `/mirror/registry.terraform.io/${NAMESPACE}/logto`;
       const r: Record<string, () => { type: string; body: Buffer }> = {
         '/.well-known/terraform.json': () => ({
           type: 'application/json',
           body: json({ 'providers.v1': '/v1/providers/' }),
         }),
-        [`${providerPath}/versions`]: () => ({
+        [`${mirrorPath}/index.json`]: () => ({ type: 'application/json', body: json({ versions: { [version]: {} } }) }),
+        [`${mirrorPath}/${version}.json`]: () => ({
+          type: 'application/json',
+          body: json({
+            archives: { [platform]: { url: `${base}/files/${names.zip(platform)}`, hashes: [`zh:${zipSha}`] } },
+          }),
+        }),
+      };
+      // The release under our namespace, and the same files under `forged` announced with another key.
+      for (const [namespace, key] of [
+        [NAMESPACE, { id: keyId, armor: publicKey }],
+        ['forged', otherKey],
+      ] as const) {
+        const providerPath = `/v1/providers/${namespace}/logto`;
+        r[`${providerPath}/versions`] = () => ({
           type: 'application/json',
           body: json({ versions: [{ version, protocols: ['6.0'], platforms: [{ os, arch }] }] }),
-        }),
-        [`${providerPath}/${version}/download/${os}/${arch}`]: () => ({
+        });
+        r[`${providerPath}/${version}/download/${os}/${arch}`] = () => ({
           type: 'application/json',
           body: json({
             protocols: ['6.0'],
@@ -226,17 +257,10 @@ describe('terraform init from a provider registry and a network mirror (single e
             shasums_url: `${files}/${names.sums}`,
             shasums_signature_url: `${files}/${names.sig}`,
             shasum: zipSha,
-            signing_keys: { gpg_public_keys: [{ key_id: keyId, ascii_armor: publicKey }] },
+            signing_keys: { gpg_public_keys: [{ key_id: key.id, ascii_armor: key.armor }] },
           }),
-        }),
-        [`${mirrorPath}/index.json`]: () => ({ type: 'application/json', body: json({ versions: { [version]: {} } }) }),
-        [`${mirrorPath}/${version}.json`]: () => ({
-          type: 'application/json',
-          body: json({
-            archives: { [platform]: { url: `${base}/files/${names.zip(platform)}`, hashes: [`zh:${zipSha}`] } },
-          }),
-        }),
-      };
+        });
+      }
       for (const name of [names.zip(platform), names.sums, names.sig, names.manifest])
         r[`/files/${name}`] = () => ({ type: 'application/octet-stream', body: file(name) });
       return r;
@@ -362,6 +386,16 @@ describe('terraform init from a provider registry and a network mirror (single e
     expect(refused.stderr.replace(/\s+/g, ' ')).toMatch(/doesn't match any of the checksums/);
   }, 300_000);
 
+  it('init refuses the release when the registry announces a key that did not sign it', async () => {
+    const dir = join(work, 'forged');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'main.tf'), config(`localhost:${port}/forged/logto`, `${target.prefix}f`));
+    const init = await terraform(['init', '-input=false', '-no-color'], dir);
+    expect(init.code).not.toBe(0);
+    expect(init.stderr.replace(/\s+/g, ' ')).toMatch(/signature/i);
+    expect(init.stdout).not.toContain('Installed');
+  }, 120_000);
+
   it('a network_mirror serves the same release: init, plan, apply, plan (no changes), destroy, lock reused', async () => {
     const cli = join(work, 'mirror.tfrc');
     writeFileSync(
@@ -428,5 +462,10 @@ describe('terraform init from a provider registry and a network mirror (single e
     expect(files).toEqual([`terraform-provider-logto_v${version}`]);
     expect(readFileSync(join(pkg, files[0]!)).subarray(0, 4).toString('latin1')).toBe('\x7fELF');
     expect(dirname(pkg)).toContain(version);
+    // Run by hand, it says what it is (and needs no node either).
+    const run = spawnSync(join(pkg, files[0]!), [], { encoding: 'utf8', env: { PATH: baseEnv.PATH }, timeout: 15_000 });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/not meant to be run directly/);
   });
 });

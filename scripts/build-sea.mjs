@@ -42,7 +42,7 @@ import {
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { common, coreIsSeparate, encodedProviderSchema, protoRoot } from './bundle-terraform.mjs';
 
@@ -239,7 +239,7 @@ export async function seaExecutable({ snapshot = true, cacheDir } = {}) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const t0 = Date.now();
   const out = await buildSea(process.argv[2]);
   process.stderr.write(

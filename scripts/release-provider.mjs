@@ -23,6 +23,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { buildSea, terraformPlatform } from './build-sea.mjs';
@@ -143,7 +144,7 @@ export async function releaseProvider({ version, out, gpgKey, gpgHome, build = t
   return { zip, ...writeSums(dir, version, { gpgKey, gpgHome }) };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
       version: { type: 'string' },

@@ -3,7 +3,7 @@
  * `npm run bench`: the performance figures of logto-iac, measured in one run against the in-process
  * emulator (and the real `terraform` for scenario 3). Prints a table, writes bench/results.json.
  *
- *   node bench/run.js            all seven scenarios (after `npm run build`)
+ *   node bench/run.js            all scenarios: 1–7 and pkg (after `npm run build`)
  *   node bench/run.js 1 3        only some of them (the other scenarios' entries in results.json are kept,
  *                                each entry says when it was measured)
  *
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { emulatorThroughput } from './emulator.js';
 import { exportLarge } from './export.js';
 import { machine, now, round, withTimeout } from './lib.js';
+import { packageSize } from './package.js';
 import { cloudApply, noopPlan } from './reconcile.js';
 import { scaleCurve } from './scale.js';
 import { soak } from './soak.js';
@@ -40,6 +41,7 @@ const SCENARIOS = [
     run: soak,
     timeoutMs: 900_000,
   },
+  { id: 'pkg', title: 'npm package size (npm pack --dry-run)', run: packageSize, timeoutMs: 60_000 },
 ];
 
 function log(line) {

@@ -32,7 +32,7 @@ if (mode === 'apply') {
   const applied = await applyPlan(plan, { client, desired });
   const failed = applied.results.filter((r) => r.status !== 'ok');
   if (failed.length > 0) throw new Error(`apply failed: ${failed[0].address}: ${failed[0].error}`);
-  writeFileSync(stateFile, JSON.stringify(applied.state));
+  writeFileSync(stateFile, JSON.stringify(applied.state), { mode: 0o600 });
   summary = applied.summary;
 } else if (mode === 'plan') {
   const plan = await planTenant(desired, { client, prior: JSON.parse(readFileSync(stateFile, 'utf8')) });

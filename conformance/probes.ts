@@ -1,7 +1,7 @@
 /**
  * The probes: request sequences sent alike to two servers. Each covers a route family the resource modules
- * use or a statement of the facts document (`facts` names the section); each deletes what it creates and puts
- * back any setting it changes, so it can run against a shared real tenant.
+ * use or a statement of docs/logto-behaviour.md (`behaviour` names its sections); each deletes what it creates
+ * and puts back any setting it changes, so it can run against a shared real tenant.
  */
 import { type Answer, type AnswerOptions, type Api, answer, type Reply } from './wire.js';
 
@@ -18,7 +18,8 @@ export interface ProbeEnv {
 
 export interface Probe {
   name: string;
-  facts: string;
+  /** The headings of docs/logto-behaviour.md the probe checks (`#pagination`), and what it sends. */
+  behaviour: string;
   run(api: Api, env: ProbeEnv): Promise<Answer[]>;
 }
 
@@ -40,7 +41,7 @@ const idOf = (reply: Reply) => (reply.json as Row | undefined)?.id ?? '';
 export const PROBES: Probe[] = [
   {
     name: 'not found',
-    facts: '§0, §25.1: every 404 is exactly {code, message}',
+    behaviour: '#not-found-codes, #error-bodies: every 404 is exactly {code, message}',
     async run(api) {
       const { answers, send } = recorder(api);
       for (const route of ['/roles', '/applications', '/resources', '/organizations', '/organization-roles', '/organization-scopes', '/sso-connectors', '/hooks', '/custom-profile-fields'])
@@ -55,7 +56,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'auth',
-    facts: '§0 Auth, §25.1: 401 bodies',
+    behaviour: '#authentication-and-tokens, #error-bodies: 401 bodies',
     async run(api) {
       const answers: Answer[] = [];
       for (const [label, authorization] of [
@@ -70,7 +71,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'pagination',
-    facts: '§1, §25.1: headers, Link rels, invalid parameters',
+    behaviour: '#pagination, #headers, #error-bodies: headers, Link rels, invalid parameters',
     async run(api, env) {
       const { answers, send } = recorder(api);
       const made: string[] = [];
@@ -87,7 +88,8 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'roles and scopes',
-    facts: '§7–§9, §25.1: 422 duplicates, guard errors, relation answers',
+    behaviour:
+      '#api-resources-and-scopes, #roles, #relations, #error-bodies: 422 duplicates, guard errors, relation answers',
     async run(api, env) {
       const { answers, send } = recorder(api);
       await send('POST', '/roles', { name: '', description: 1 }, 'POST /roles (invalid body)');
@@ -110,7 +112,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'applications',
-    facts: '§3–§5, §25.5: types, secrets, roles of a non-M2M app',
+    behaviour: '#applications, #application-secrets, #application-roles: types, secrets, roles of a non-M2M app',
     async run(api, env) {
       const { answers, send } = recorder(api);
       const spa = await send('POST', '/applications', { name: `${env.prefix}spa`, type: 'SPA', oidcClientMetadata: { redirectUris: ['https://a.example/cb'], postLogoutRedirectUris: [] } }, 'POST /applications (SPA)');
@@ -126,7 +128,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'organizations',
-    facts: '§10–§12, §25.5: org scopes, roles, JIT, applications',
+    behaviour: '#organization-scopes-and-roles, #organizations, #relations: org scopes, roles, JIT, applications',
     async run(api, env) {
       const { answers, send } = recorder(api);
       const scope = await send('POST', '/organization-scopes', { name: `${env.prefix}orgscope` }, 'POST /organization-scopes');
@@ -144,7 +146,8 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'PATCH semantics and relations',
-    facts: '§2, §4, §5, §7, §12: ignored fields, empty PATCH, secrets, M2M roles, JIT email domains',
+    behaviour:
+      '#patch-and-put-semantics, #application-secrets, #application-roles, #organizations: ignored fields, empty PATCH, secrets, M2M roles, JIT email domains',
     async run(api, env) {
       const { answers, send } = recorder(api);
       const resource = await send('POST', '/resources', { name: `${env.prefix}api`, indicator: `https://${env.prefix}.semantics.example` }, 'POST /resources');
@@ -171,7 +174,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'application and SAML application rules',
-    facts: '§6, §25.5: device flow, SAML ACS binding, SAML-only routes',
+    behaviour: '#applications, #saml-applications: device flow, SAML ACS binding, SAML-only routes',
     async run(api, env) {
       const { answers, send } = recorder(api);
       const meta = { redirectUris: ['https://a.example/cb'], postLogoutRedirectUris: [] };
@@ -186,7 +189,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'hooks',
-    facts: '§14, §25.1, §25.5',
+    behaviour: '#webhooks, #error-bodies',
     async run(api, env) {
       const { answers, send } = recorder(api);
       await send('POST', '/hooks', { name: `${env.prefix}hook`, events: [], config: { url: 'https://h.example/x' } }, 'POST /hooks (no events)');
@@ -198,7 +201,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'custom profile fields',
-    facts: '§21, §25.2: name rules, reserved names, required `required`, sieOrder',
+    behaviour: '#custom-profile-fields: name rules, reserved names, required `required`, sieOrder',
     async run(api, env) {
       const { answers, send } = recorder(api);
       for (const name of ['job_title', 'job-title', 'primaryEmail', 'username', 'preferredUsername', 'onboarding'])
@@ -218,7 +221,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'SSO connectors',
-    facts: '§13, §25.3, §25.5: config guards, connection checks, domains',
+    behaviour: '#sso-connectors: config guards, connection checks, domains',
     async run(api, env) {
       const { answers, send } = recorder(api);
       const made: string[] = [];
@@ -242,7 +245,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'sign-in experience',
-    facts: '§15, §25.4: shape, social targets filtered',
+    behaviour: '#sign-in-experience: shape, social targets filtered',
     async run(api, env) {
       const { answers, send } = recorder(api);
       // A shared tenant's settings vary: their keys are compared, and the filtered targets by value.
@@ -261,7 +264,7 @@ export const PROBES: Probe[] = [
   },
   {
     name: 'account center and configs',
-    facts: '§16, §22, §25.5',
+    behaviour: '#account-center, #configs',
     async run(api) {
       const { answers, send } = recorder(api);
       const before = await send('GET', '/account-center', undefined, 'GET /account-center', { depth: 1 });

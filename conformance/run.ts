@@ -5,7 +5,7 @@ import { type Answer, connect, differences, type Server } from './wire.js';
 
 export interface ProbeResult {
   probe: string;
-  facts: string;
+  behaviour: string;
   requests: number;
   differences: string[];
 }
@@ -30,7 +30,7 @@ export async function runConformance(
       if (!x || !y) diffs.push(`${(x ?? y)!.request}: asked of one server only`);
       else diffs.push(...differences(x, y));
     }
-    results.push({ probe: probe.name, facts: probe.facts, requests: left.length, differences: diffs });
+    results.push({ probe: probe.name, behaviour: probe.behaviour, requests: left.length, differences: diffs });
   }
   return results;
 }
@@ -39,7 +39,7 @@ export async function runConformance(
 export function formatReport(results: ProbeResult[], names: [string, string]): string {
   const lines = [`conformance: ${names[0]} (left) vs ${names[1]} (right)`];
   for (const r of results) {
-    lines.push(`${r.differences.length === 0 ? 'same' : 'DIFF'}  ${r.probe} — ${r.requests} requests (${r.facts})`);
+    lines.push(`${r.differences.length === 0 ? 'same' : 'DIFF'}  ${r.probe} — ${r.requests} requests (${r.behaviour})`);
     for (const d of r.differences) lines.push(`      ${d}`);
   }
   const total = results.reduce((n, r) => n + r.differences.length, 0);

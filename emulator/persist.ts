@@ -3,7 +3,7 @@
  * renamed over the file (atomic on POSIX), synchronously before the response is sent, so a kill -9 of
  * the process (the page cache survives it; no fsync, which only matters for power loss) never loses an acknowledged write and never leaves a half-written file.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { TenantState } from './types.js';
 
 export function loadState(file: string): TenantState | undefined {
@@ -15,8 +15,11 @@ export function loadState(file: string): TenantState | undefined {
   return { tables: raw.tables ?? {}, relations: raw.relations ?? {}, singletons: raw.singletons ?? {} };
 }
 
+/** Owner-only (0600): like Logto's database, the file holds the tenant's secrets (app and connector secrets). */
 export function saveState(file: string, state: TenantState): void {
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
+  rmSync(tmp, { force: true });
+  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600, flag: 'wx' });
+  chmodSync(tmp, 0o600);
   renameSync(tmp, file);
 }

@@ -46,7 +46,7 @@ export function createSeedState(
 ): Seeded {
   const gen = idGenerator(seed);
   const state: TenantState = { tables: {}, relations: {}, singletons: {} };
-  // Logto seeds the Management API's `all` scope with a fixed id (facts §25.5).
+  // Logto seeds the Management API's `all` scope with a fixed id (docs/logto-behaviour.md#ids-and-timestamps).
   const resourceScopeId = MANAGEMENT_API_ALL_SCOPE_ID;
   const roleId = gen();
   const appId = gen();

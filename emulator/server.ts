@@ -566,8 +566,8 @@ function oidcError(status: number, error: string, description: string): HandlerR
 }
 
 /**
- * Error codes whose bodies carry `data` on the real server (facts §25.1); every other error is exactly
- * `{code, message}` (plus `details` for a guard error), whatever a handler attached.
+ * Error codes whose bodies carry `data` on the real server (docs/logto-behaviour.md#error-bodies); every other error is
+ * exactly `{code, message}` (plus `details` for a guard error), whatever a handler attached.
  */
 const CODES_WITH_DATA = new Set([
   'guard.invalid_input',

@@ -44,7 +44,7 @@ export interface HandlerResult {
 
 export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;
 
-/** Pagination behaviour of a list route (see logto-api-facts.md §1). */
+/** Pagination behaviour of a list route (see docs/logto-behaviour.md#pagination). */
 export type PaginationMode = 'optional' | 'always' | 'none';
 
 export interface Registrar {

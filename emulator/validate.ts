@@ -55,7 +55,7 @@ interface Operation {
  * 1.42.0), by operation: the server wins.
  */
 const CORRECTIONS: Record<string, Record<string, Schema>> = {
-  // The document says an object; the server takes a URL string or null (facts §25.5).
+  // The document says an object; the server takes a URL string or null (docs/logto-behaviour.md#account-center).
   'PATCH /account-center': { deleteAccountUrl: { type: 'string', nullable: true } },
 };
 

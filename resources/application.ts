@@ -9,19 +9,61 @@ import { z } from 'zod';
 import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
 import { collection, isRecord, pickDefined, seg } from './shared.js';
 
-/** Logto accepts any absolute URI here, including custom schemes for native apps (`myapp://callback`). */
-const redirectUri = z
-  .string()
-  .min(1)
-  .refine((v) => /^[a-z][a-z0-9+.-]*:/i.test(v) && URL.canParse(v), {
-    message: 'must be an absolute URI, e.g. https://app.example.com/callback or myapp://callback',
-  });
+/**
+ * A web redirect URI as Logto 1.42 takes it: http(s); a `*` only in the host (which then needs a dot) or the
+ * path, never in the scheme, port, query or fragment, nor with user info or an IPv6 host; no `.` or `..`
+ * path segments (plain or %2e-encoded).
+ */
+export function isWebRedirectUri(uri: string): boolean {
+  const wildcard = uri.includes('*');
+  const sep = uri.indexOf('://');
+  if (sep > 0) {
+    const authority = uri.slice(sep + 3).split(/[/?#]/)[0] ?? '';
+    const path = (uri.slice(sep + 3 + authority.length).split(/[?#]/)[0] ?? '').toLowerCase();
+    if (path.split('/').some((segment) => ['.', '..', '%2e', '%2e%2e'].includes(segment))) return false;
+    if (wildcard) {
+      if (uri.slice(0, sep).includes('*') || /[?#].*\*/.test(uri.slice(sep + 3 + authority.length))) return false;
+      if (authority.includes('@') || authority.startsWith('[')) return false;
+      const colon = authority.lastIndexOf(':');
+      const hasPort = colon >= 0 && authority.indexOf(':') === colon;
+      const host = hasPort ? authority.slice(0, colon) : authority;
+      if ((host.includes('*') && !host.includes('.')) || (hasPort && authority.slice(colon + 1).includes('*')))
+        return false;
+    }
+  } else if (wildcard) return false;
+  const candidate = wildcard ? uri.replaceAll('*', 'wildcard') : uri;
+  return URL.canParse(candidate) && /^https?:$/.test(new URL(candidate).protocol);
+}
 
+/** A native app's own URI scheme as Logto takes it (`io.example.app://callback`, `myapp:/cb`): never http(s). */
+export function isAppSchemeRedirectUri(uri: string): boolean {
+  return URL.canParse(uri) && /^(?!https?:)[a-z][\d+_a-z-]*(\.[\d+_a-z-]+)*:$/.test(new URL(uri).protocol);
+}
+
+/** What Logto accepts in `redirectUris` and `postLogoutRedirectUris`, whatever the application type. */
+export function acceptsRedirectUri(uri: string): boolean {
+  return isWebRedirectUri(uri) || isAppSchemeRedirectUri(uri);
+}
+
+const redirectUri = z.string().min(1).refine(acceptsRedirectUri, {
+  message:
+    'must be an absolute URI Logto accepts: https://app.example.com/callback (a * only in the host or path, no ./.. segments), or a native app scheme such as io.example.app://callback',
+});
+
+/** Application types that sign in in a browser: sent back only to web (http/https) addresses. */
+const WEB_TYPES = new Set(['SPA', 'Traditional']);
+
+/**
+ * Logto stores any non-empty string and compares it with the browser's `Origin` header as is: anything but
+ * an origin in the form browsers send (lower-case scheme and host, no path, no trailing slash) never matches.
+ * Schemes without a web origin (`capacitor://localhost`) are taken in the same scheme://host[:port] form.
+ */
 const origin = z.string().refine(
   (v) => {
     if (!URL.canParse(v)) return false;
     const u = new URL(v);
-    return u.origin !== 'null' && u.origin === v;
+    if (u.origin !== 'null') return u.origin === v;
+    return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/.test(v) && v === v.toLowerCase();
   },
   { message: 'must be an origin: scheme://host[:port] without path or trailing slash, e.g. https://app.example.com' },
 );
@@ -95,6 +137,21 @@ const spec = z
       .describe('Arbitrary JSON stored with the application (replaced as a whole).'),
   })
   .superRefine((s, ctx) => {
+    if (WEB_TYPES.has(s.type)) {
+      for (const field of ['redirectUris', 'postLogoutRedirectUris'] as const) {
+        (s[field] ?? []).forEach((uri, i) => {
+          if (acceptsRedirectUri(uri) && !isWebRedirectUri(uri))
+            ctx.addIssue({
+              code: 'custom',
+              path: [field, i],
+              message: `"${uri}" is not a web address: a ${s.type} application signs users in in a browser, which can only be sent back to http(s):// URIs (Logto would store it as a native app scheme, and sign-in would never come back)`,
+              params: {
+                fix: 'use the https:// address of the page, e.g. https://app.example.com/callback (an app with its own URI scheme is type: Native)',
+              },
+            });
+        });
+      }
+    }
     if (s.isThirdParty && s.type === 'MachineToMachine') {
       ctx.addIssue({
         code: 'custom',

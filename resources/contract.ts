@@ -104,9 +104,11 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   /** Spec fields whose values are secrets. */
   sensitive: string[];
   /**
-   * Sensitive spec fields Logto never returns (a user's password). Plans compare them with the value last
-   * applied (a `sha256:` digest in state). Terraform declares them write-only — never kept in its state —
-   * with a sensitive computed `<field>_digest` attribute that records the digest of the value last written.
+   * Sensitive spec fields Logto never returns (a user's password). Each has an optional version companion in
+   * the spec, `<field>Version` (a string): with it the secret is written on create and whenever the version
+   * changes, and nothing derived from it is stored; without it, plans compare the value with a salted scrypt
+   * digest of the value last applied. Terraform exposes `<field>_wo` + `<field>_wo_version` (write-only, never
+   * in its state or plan) and the deprecated write-only `<field>` with a salted `<field>_digest`.
    */
   writeOnly?: string[];
   /** Order-insensitive string arrays. */
@@ -119,7 +121,7 @@ export interface ResourceDefinition<S extends Spec = Spec> {
    * adopts the seeded object by key (or, when an immutable field differs, replaces it) instead of failing.
    */
   parent?: { field: string; kind: string; seeded?(spec: S): boolean };
-  /** Singleton: create adopts and patches, delete forgets (see DESIGN.md). */
+  /** Singleton: create adopts and patches, delete forgets (see docs/architecture.md#singletons). */
   singleton?: boolean;
   /**
    * End-user data a tenant may hold by the million (users): `export` leaves the kind out unless asked for

@@ -338,9 +338,9 @@ function toLive(row: ApiSignInExperience): Live<SignInExperienceSpec> {
 }
 
 /**
- * Social targets the spec lists that no social connector serves: Logto would drop them silently (§25.4), so
- * a write with them would never converge. An error here, just before the write, is the last line for front
- * ends that could not check at plan time.
+ * Social targets the spec lists that no social connector serves: Logto would drop them silently
+ * (docs/logto-behaviour.md#sign-in-experience), so a write with them would never converge. An error here, just before
+ * the write, is the last line for front ends that could not check at plan time.
  */
 async function unservedTargets(ctx: ResourceContext, s: Partial<SignInExperienceSpec>): Promise<string[]> {
   const wanted = s.socialSignInConnectorTargets ?? [];

@@ -10,16 +10,18 @@
  * `PATCH /users/:id/is-suspended`, which the plain PATCH ignores.
  *
  * The password is a write-only sensitive input. Logto never returns it (only `hasPassword`), so there is
- * nothing live to compare: the reconciler's rule for a secret the API does not return applies — the state
- * keeps a `sha256:` digest of the password as last applied (never the password), and the password counts as
- * changed only when the files' value hashes differently. Creating sends it in `POST /users`; a change is
- * written with `PATCH /users/:id/password`. A password changed outside the files (by the user, or in the
- * console) cannot be seen and is not drift. Terraform declares it write-only (never in its state) and keeps
- * the digest in a sensitive `password_digest` attribute; Pulumi keeps the input as an encrypted secret.
- * Plans show it as `(sensitive)`, the client redacts `password`
- * from debug lines and errors, and export never writes it (there is no value to export). Leaving the field
- * out of the files stops managing it and keeps the password the user has. The state's digest is unsalted:
- * protect the state like any file holding secrets' fingerprints.
+ * nothing live to compare: the reconciler's rule for write-only secrets applies (`provider/reconcile/secrets.ts`).
+ * With `passwordVersion` set, nothing derived from the password is kept anywhere: it is written when the user
+ * is created and whenever the version changes (Terraform's `password_wo` + `password_wo_version`). Without a
+ * version, the CLI state keeps a salted scrypt digest of the password as last applied (never the password,
+ * never an unsalted hash), and the password counts as changed when the files' value no longer matches it.
+ * Creating sends it in `POST /users`; a change is written with `PATCH /users/:id/password`. A password changed
+ * outside the files (by the user, or in the console) cannot be seen and is not drift. Terraform declares
+ * `password_wo` write-only (never in its state or plan); the deprecated `password` attribute is write-only
+ * too, with a salted digest in `password_digest`. Pulumi keeps the input as an encrypted secret. Plans show
+ * it as `(sensitive)`, the client redacts `password` from debug lines and errors, and export never writes it
+ * (there is no value to export). Leaving the field out of the files stops managing it and keeps the password
+ * the user has.
  *
  * A tenant may hold millions of end users: reads go by id or by an exact search, never through the full
  * list; `export` leaves users out unless asked (`--include User`), and prune deletes users only where the
@@ -102,7 +104,15 @@ const spec = z.object({
     .max(256)
     .optional()
     .describe(
-      'Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has.',
+      'Password, write-only and sensitive: set when the user is created, then whenever `passwordVersion` changes or, without a version, whenever the value in the configuration changes. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has.',
+    ),
+  passwordVersion: z.coerce
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe(
+      'Version of `password` (any number or text, e.g. `1` or `2026-06`): the password is written when the user is created and whenever this value changes, and nothing derived from the password is kept in state. Without it, state keeps a salted scrypt digest of the password to notice a new value. Needs `password`.',
     ),
   isSuspended: z.boolean().optional().describe('Whether the user is suspended (cannot sign in). New users are not.'),
   roleIds: z

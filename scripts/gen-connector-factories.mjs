@@ -6,8 +6,9 @@
  * form type, label, whether the factory's config guard requires it (measured, and when), and the values a
  * select allows.
  *
- * Measure, do not write by hand: after `npm run build`, run it against a Logto whose connectors are installed
- * (`../shared/real-logto/setup.sh connectors`), with the LOGTO_E2E_* variables that `setup.sh start` prints:
+ * Measure, do not write by hand: after `npm run build`, run it against a Logto you run with its official
+ * connectors installed (its Docker image and `npx @logto/cli init` include them), with LOGTO_E2E_ENDPOINT,
+ * LOGTO_E2E_APP_ID and LOGTO_E2E_APP_SECRET naming it and an M2M app with Management API access:
  *   node scripts/gen-connector-factories.mjs
  */
 import { writeFileSync } from 'node:fs';

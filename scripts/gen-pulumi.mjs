@@ -19,6 +19,7 @@ const { catalog, LOOKUP_KINDS } = await tsImport('../resources/index.ts', import
 const { describeResource } = await tsImport('../resources/introspect.ts', import.meta.url);
 // The same secret property names the resource classes mark at run time.
 const { secretPropertyNames } = await tsImport('../provider/pulumi/resource.ts', import.meta.url);
+const { versionFields } = await tsImport('../provider/reconcile/secrets.ts', import.meta.url);
 
 /** Text safe inside a JSDoc block. */
 function doc(text, indent) {
@@ -137,7 +138,9 @@ function renderKind(definition) {
 
 /** `get<Kind>(args)`: the lookup mirroring the Terraform data source of the kind. */
 function renderLookup(definition) {
-  const { fields } = describeResource(definition);
+  // Write-only fields (and their versions) are never read back: no lookup argument or result has them.
+  const writeOnly = new Set([...(definition.writeOnly ?? []), ...versionFields(definition)]);
+  const fields = describeResource(definition).fields.filter((f) => !writeOnly.has(f.name));
   const kind = definition.kind;
   const secret = new Set(secretPropertyNames(definition.kind));
   const wrap = (name, type) => (secret.has(name) ? `pulumi.Output<${type}>` : type);

@@ -7,7 +7,8 @@
  *
  *   terraform-provider-logto_<v>_<os>_<arch>.zip     the single executable `terraform-provider-logto_v<v>`
  *                                                   (`.exe` on Windows), mode 0755, fixed timestamps
- *   terraform-provider-logto_<v>_manifest.json      {"version":1,"metadata":{"protocol_versions":["6.0"]}}
+ *   terraform-provider-logto_<v>_manifest.json      terraform-registry-manifest.json, compact:
+ *                                                   {"version":1,"metadata":{"protocol_versions":["6.0"]}}
  *   terraform-provider-logto_<v>_SHA256SUMS         SHA-256 of every zip of <v> in <dir> and of the manifest
  *   terraform-provider-logto_<v>_SHA256SUMS.sig     detached binary GPG signature of it (with --gpg-key)
  *
@@ -22,14 +23,16 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { buildSea, terraformPlatform } from './build-sea.mjs';
 
 export const PROVIDER = 'terraform-provider-logto';
-export const PROTOCOL_VERSIONS = ['6.0'];
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The registry manifest (protocol 6.0), one file for this script and the provider repository. */
+const registryManifest = () => JSON.parse(readFileSync(join(root, 'terraform-registry-manifest.json'), 'utf8'));
 
 /** The executable's name inside the zip (and in an unpacked mirror): Terraform's convention. */
 export const executableName = (version, platform = process.platform) =>
@@ -97,10 +100,7 @@ export function writeSums(out, version, { gpgKey, gpgHome } = {}) {
   const zips = readdirSync(out).filter((f) => f.startsWith(prefix) && f.endsWith('.zip'));
   if (zips.length === 0)
     throw new Error(`No ${prefix}<os>_<arch>.zip in ${out}. Fix: run without --no-build on a platform first.`);
-  writeFileSync(
-    join(out, names.manifest),
-    `${JSON.stringify({ version: 1, metadata: { protocol_versions: PROTOCOL_VERSIONS } })}\n`,
-  );
+  writeFileSync(join(out, names.manifest), `${JSON.stringify(registryManifest())}\n`);
   const files = [...zips, names.manifest].sort();
   const sums = files.map((f) => `${sha256(readFileSync(join(out, f)))}  ${f}\n`).join('');
   writeFileSync(join(out, names.sums), sums);

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
- * Runs Logto's own Management API integration tests (packages/integration-tests in Logto's source, built with
- * its `pnpm build`) against a server: a real Logto, or a fresh embedded emulator of this project. Those tests
- * send a `development-user-id` header, which only a Logto started in integration-test mode accepts; a small
- * loopback proxy (the adapter) swaps it for a bearer token of an M2M app with Management API access and
- * forwards the request. Prints a summary and writes per-test results as JSON.
+ * Runs Logto's own Management API integration tests (packages/integration-tests of a Logto v1.42.0 source
+ * checkout, built by Logto's own tooling) against a server: a Logto you run, or a fresh embedded emulator of
+ * this project. Those tests send a `development-user-id` header, which only a Logto started in integration-test
+ * mode accepts; a small loopback proxy (the adapter) swaps it for a bearer token of an M2M app with Management
+ * API access and forwards the request. Prints a summary and writes per-test results as JSON.
  *
- *   node conformance/logto-tests/run.mjs --logto-src /var/tmp/logto-it --target emulator --out emulator.json
- *   node conformance/logto-tests/run.mjs --logto-src /var/tmp/logto-it --target http://127.0.0.1:3001 \
+ *   node conformance/logto-tests/run.mjs --logto-src <logto-checkout> --target emulator --out emulator.json
+ *   node conformance/logto-tests/run.mjs --logto-src <logto-checkout> --target http://127.0.0.1:3001 \
  *     --app-id … --app-secret … --out real.json          (or LOGTO_APP_ID / LOGTO_APP_SECRET)
  *
  * Needs `npm run build` (the emulator comes from dist/). Nothing here is Logto's code: it only runs it.

@@ -1,4 +1,4 @@
-/** `/account-center` (singleton, facts §16). */
+/** `/account-center` (singleton, docs/logto-behaviour.md#account-center). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, ok, patchOf, SINGLETONS, singleton } from '../util.js';
 import { customProfileFieldNames } from './custom-profile-fields.js';

@@ -1,7 +1,8 @@
 /**
  * `/applications` (every OSS type), their secrets, M2M roles, organizations, custom-data merge and the
- * legacy secret. Facts §3, §4, §5.
+ * legacy secret. See docs/logto-behaviour.md#applications, #application-secrets and #application-roles.
  */
+import { acceptsRedirectUri } from '../../resources/application.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   CORE_RELATIONS,
@@ -79,16 +80,10 @@ function checkUris(metadata: Row | undefined): void {
   for (const key of ['redirectUris', 'postLogoutRedirectUris']) {
     const list = metadata[key];
     if (!Array.isArray(list)) continue;
+    // Logto's rule, whatever the application type: a web URI or a native app scheme.
     list.forEach((uri, i) => {
-      let valid = typeof uri === 'string';
-      if (valid) {
-        try {
-          new URL(uri as string);
-        } catch {
-          valid = false;
-        }
-      }
-      if (!valid) throw guardError(`oidcClientMetadata.${key}.${i}`, 'Invalid url', 'custom');
+      if (typeof uri !== 'string' || !acceptsRedirectUri(uri))
+        throw guardError(`oidcClientMetadata.${key}.${i}`, 'Invalid input', 'custom');
     });
   }
 }

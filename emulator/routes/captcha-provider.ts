@@ -1,4 +1,4 @@
-/** `/captcha-provider` (singleton, facts §20). */
+/** `/captcha-provider` (singleton, docs/logto-behaviour.md#captcha-provider). */
 import type { RouteModule } from '../types.js';
 import { newId, noContent, notFound, ok, SINGLETONS } from '../util.js';
 

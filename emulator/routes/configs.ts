@@ -1,6 +1,6 @@
 /**
  * `/configs/*`: JWT customizers, OIDC session, ID token claims, OIDC keys (read-only) and admin-console
- * flags (facts §22).
+ * flags (docs/logto-behaviour.md#configs).
  */
 import { createContext, Script } from 'node:vm';
 import { CONTEXT_SAMPLE_KEYS, TOKEN_SAMPLE_KEYS, type TokenType } from '../../resources/jwt-customizer.js';

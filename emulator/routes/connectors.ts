@@ -1,6 +1,6 @@
 /**
- * `/connectors` and `/connector-factories` (facts §23). A fresh OSS build links no connector packages, so
- * there are no factories unless the tenant is seeded with some through `seedConnectorFactories()`.
+ * `/connectors` and `/connector-factories` (docs/logto-behaviour.md#connectors). A fresh OSS build links no connector
+ * packages, so there are no factories unless the tenant is seeded with some through `seedConnectorFactories()`.
  */
 
 import { CONNECTOR_FACTORIES } from '../../resources/connector-factories.generated.js';

@@ -1,4 +1,4 @@
-/** `/custom-phrases/:languageTag` (facts §17). */
+/** `/custom-phrases/:languageTag` (docs/logto-behaviour.md#custom-phrases). */
 
 import { PHRASE_GROUPS, PHRASES } from '../../resources/custom-phrase.js';
 import { LANGUAGE_TAGS } from '../../resources/sign-in-experience.js';

@@ -1,4 +1,4 @@
-/** `/custom-profile-fields`, addressed by name (facts §21). */
+/** `/custom-profile-fields`, addressed by name (docs/logto-behaviour.md#custom-profile-fields). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, newId, noContent, notExists, notFound, ok, TABLES, table } from '../util.js';
 import { accountCenter } from './account-center.js';
@@ -35,7 +35,7 @@ function find(ctx: RequestContext): CustomProfileFieldRow {
   return row;
 }
 
-/** Names Logto reserves, by the error code it answers with (facts §25.2). */
+/** Names Logto reserves, by the error code it answers with (docs/logto-behaviour.md#custom-profile-fields). */
 const RESERVED: [string, string[], string][] = [
   ['custom_profile_fields.name_conflict_built_in_prop', ['preferredUsername'], 'Reserved built-in user profile property name(s)'],
   [

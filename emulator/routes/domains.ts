@@ -1,10 +1,10 @@
 /**
- * `/domains`: custom domains. Logto OSS has no hostname provider, so POST and DELETE answer 400
- * `domain.not_configured` (facts §19, measured) and the list is empty. With a hostname provider (Logto
- * Cloud; the emulator's `customDomains` option) the routes behave as Logto's domain routes do there: POST
- * `{domain}` answers 201 with the domain pending verification and the CNAME record to create; a domain
- * already added is 422 `domain.domain_in_use`; DELETE answers 204. The status advances when the DNS record
- * is verified, which the emulator leaves to tests (`state.tables.domains[id].status`).
+ * `/domains`: custom domains. Logto OSS has no hostname provider, so POST and DELETE answer 400 `domain.not_configured`
+ * (measured: docs/logto-behaviour.md#custom-domains) and the list is empty. With a hostname provider (Logto Cloud; the
+ * emulator's `customDomains` option) the routes behave as Logto's domain routes do there: POST `{domain}` answers 201
+ * with the domain pending verification and the CNAME record to create; a domain already added is 422
+ * `domain.domain_in_use`; DELETE answers 204. The status advances when the DNS record is verified, which the emulator
+ * leaves to tests (`state.tables.domains[id].status`).
  */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { newId, noContent, notExistsWithId, ok, SINGLETONS, TABLES, table } from '../util.js';

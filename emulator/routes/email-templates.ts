@@ -1,4 +1,4 @@
-/** `/email-templates`: bulk upsert, filters, bulk delete, details merge (facts §18). */
+/** `/email-templates`: bulk upsert, filters, bulk delete, details merge (docs/logto-behaviour.md#email-templates). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { newId, noContent, notExistsWithId, notFound, ok, TABLES, table } from '../util.js';
 

@@ -1,4 +1,4 @@
-/** `/hooks`: webhooks, signing-key rotation, recent logs and execution stats (facts §14). */
+/** `/hooks`: webhooks, signing-key rotation, recent logs and execution stats (docs/logto-behaviour.md#webhooks). */
 import { randomBytes } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
@@ -63,7 +63,8 @@ const hooksModule: RouteModule = (r) => {
 
   r.route('POST', '/hooks', (ctx) => {
     const body = ctx.body as Partial<HookRow> & { config: HookRow['config'] };
-    // `events: []` fails Logto's guard (at least one); no events at all is `hook.missing_events` (facts §25.5).
+    // `events: []` fails Logto's guard (at least one); no events at all is `hook.missing_events`
+    // (docs/logto-behaviour.md#webhooks).
     if (Array.isArray(body.events) && body.events.length === 0)
       throw guardError('events', 'Array must contain at least 1 element(s)', 'too_small');
     const events = body.events ?? [];

@@ -1,4 +1,7 @@
-/** `/organization-roles` with its `/scopes` and `/resource-scopes` relations (facts §11). */
+/**
+ * `/organization-roles` with its `/scopes` and `/resource-scopes` relations
+ * (docs/logto-behaviour.md#organization-scopes-and-roles).
+ */
 import { ApiError, type Registrar, type RequestContext, type RouteModule } from '../types.js';
 import {
   deleteRelationRow,

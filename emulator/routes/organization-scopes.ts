@@ -1,4 +1,4 @@
-/** `/organization-scopes`: organization permission scopes (facts §10). */
+/** `/organization-scopes`: organization permission scopes (docs/logto-behaviour.md#organization-scopes-and-roles). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   newId,

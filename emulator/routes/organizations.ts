@@ -1,6 +1,6 @@
 /**
  * `/organizations` and its relations: applications (+ their organization roles), users, and just-in-time
- * provisioning (email domains, roles, SSO connectors). Facts §12.
+ * provisioning (email domains, roles, SSO connectors). See docs/logto-behaviour.md#organizations.
  */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
@@ -119,7 +119,10 @@ function simpleRelation(
     target: (ctx: RequestContext) => Record<string, Row>;
     mode: 'optional' | 'always';
     validate?: (ctx: RequestContext, ids: readonly string[]) => void;
-    /** POST refuses an empty list (Logto's guard: at least one id), as for applications (facts §25.5). */
+    /**
+     * POST refuses an empty list (Logto's guard: at least one id), as for applications
+     * (docs/logto-behaviour.md#relations).
+     */
     nonEmptyOnAdd?: boolean;
     render?: (ctx: RequestContext, row: Row) => Row;
     /** POST's answer: `Created` as text unless the route answers JSON (users: `{userIds}` as sent). */

@@ -1,6 +1,6 @@
 /**
  * `/resources` (API resources), `is-default`, and resource scopes. The built-in `management-api` resource
- * can be read but not modified or deleted. Facts §7, §8.
+ * can be read but not modified or deleted. See docs/logto-behaviour.md#api-resources-and-scopes.
  */
 import { MANAGEMENT_API_ID } from '../seed.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';

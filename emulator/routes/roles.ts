@@ -1,5 +1,6 @@
 /**
- * `/roles`, role scopes, role applications and role users. Facts §5 (role side), §9.
+ * `/roles`, role scopes, role applications and role users. See docs/logto-behaviour.md#roles and #application-roles
+ * (the role side).
  */
 
 import { MANAGEMENT_API_ID } from '../seed.js';
@@ -60,7 +61,7 @@ function roleUsers(ctx: RequestContext, roleId: string): Row[] {
     .filter((u): u is Row => Boolean(u));
 }
 
-/** Management API scopes may go to machine-to-machine roles only (facts §25.5). */
+/** Management API scopes may go to machine-to-machine roles only (docs/logto-behaviour.md#roles). */
 function refuseManagementScopesForUsers(ctx: RequestContext, type: RoleRow['type'] | undefined, scopeIds: string[]) {
   if (type === 'MachineToMachine') return;
   const all = scopes(ctx);

@@ -1,6 +1,6 @@
 /**
  * `/saml-applications`: SAML apps are rows of `applications` (type `SAML`) plus a SAML config and signing
- * certificates. Facts §6, measured on Logto 1.42 (emulator/README.md): at most 3 per tenant, the HTTP-POST
+ * certificates. Measured on Logto 1.42 (docs/logto-behaviour.md#saml-applications): at most 3 per tenant, the HTTP-POST
  * binding checked on create only, unknown attribute-mapping keys dropped, an empty entity id stored as null,
  * certificates listed newest first, PATCH `active` to the value a certificate has is a 500, the IdP metadata
  * is public XML and a 404 while no certificate is active. Certificates are placeholders (random DER bytes in
@@ -51,7 +51,7 @@ function getSamlApp(ctx: RequestContext, id: string): ApplicationRow {
   return app;
 }
 
-/** Logto receives SAML assertions by HTTP-POST only (facts §25.5). */
+/** Logto receives SAML assertions by HTTP-POST only (docs/logto-behaviour.md#saml-applications). */
 function checkAcsUrl(acsUrl: unknown): void {
   const binding = (acsUrl as { binding?: unknown } | null | undefined)?.binding;
   if (binding !== undefined && binding !== HTTP_POST) {

@@ -1,4 +1,4 @@
-/** `/sign-in-exp` (singleton, facts §15). */
+/** `/sign-in-exp` (singleton, docs/logto-behaviour.md#sign-in-experience). */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { emptyPatch, GuardError, ok, SINGLETONS, singleton } from '../util.js';
 import { type ConnectorType, enabledConnectorTypes, socialConnectorTargets } from './connectors.js';
@@ -6,8 +6,9 @@ import { type ConnectorType, enabledConnectorTypes, socialConnectorTargets } fro
 export type SignInExperience = Record<string, unknown> & { id: 'default'; tenantId: string };
 
 /**
- * The sign-in experience of a fresh Logto OSS 1.42 tenant, exactly as `GET /sign-in-exp` returns it (facts
- * §25.4): `signUp` has no `secondaryIdentifiers` and `passwordPolicy` is `{}` until first written.
+ * The sign-in experience of a fresh Logto OSS 1.42 tenant, exactly as `GET /sign-in-exp` returns it
+ * (docs/logto-behaviour.md#sign-in-experience): `signUp` has no `secondaryIdentifiers` and `passwordPolicy` is `{}`
+ * until first written.
  */
 export function defaultSignInExperience(): SignInExperience {
   return {
@@ -133,8 +134,9 @@ const REQUIRES_SKIPPABLE = adaptiveError(
 );
 
 /**
- * Adaptive MFA and the MFA prompt policy go together (facts §25.5): adaptive needs MFA on and a non-skippable
- * policy; without adaptive the policy must be skippable; turning MFA off also turns adaptive off.
+ * Adaptive MFA and the MFA prompt policy go together (docs/logto-behaviour.md#sign-in-experience): adaptive needs MFA
+ * on and a non-skippable policy; without adaptive the policy must be skippable; turning MFA off also turns adaptive
+ * off.
  */
 function checkAdaptiveMfa(patch: Record<string, unknown>, current: SignInExperience): void {
   const adaptive = patch.adaptiveMfa as { enabled?: boolean } | undefined;
@@ -183,7 +185,8 @@ const signInExperienceModule: RouteModule = (r) => {
     if (Object.keys(patch).length === 0) throw emptyPatch();
     requireCompleteColor(patch.color);
     requireConnectors(ctx, patch as { signUp?: SignUp; signIn?: SignIn });
-    // Logto keeps only the targets of social connectors the tenant has, silently (facts §25.4).
+    // Logto keeps only the targets of social connectors the tenant has, silently
+    // (docs/logto-behaviour.md#sign-in-experience).
     if (Array.isArray(patch.socialSignInConnectorTargets)) {
       const targets = socialConnectorTargets(ctx);
       patch.socialSignInConnectorTargets = patch.socialSignInConnectorTargets.filter((t) => targets.has(String(t)));

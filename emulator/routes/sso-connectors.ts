@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 /**
- * `/sso-connectors` and `/sso-connector-providers` (facts §13, §25.3). A config is parsed with its provider's
- * guard and then checked as Logto checks it: the OIDC issuer's discovery document and SAML metadata are
+ * `/sso-connectors` and `/sso-connector-providers` (docs/logto-behaviour.md#sso-connectors). A config is parsed with
+ * its provider's guard and then checked as Logto checks it: the OIDC issuer's discovery document and SAML metadata are
  * fetched (loopback hosts only), a SAML certificate is parsed.
  */
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
@@ -89,7 +89,10 @@ export interface SsoConnectorRow extends Record<string, unknown> {
 
 const connectors = (ctx: RequestContext) => table<SsoConnectorRow>(ctx, TABLES.ssoConnectors);
 
-/** Logto's answer when a config does not match the provider's guard: no `data`, no details (facts §25.3). */
+/**
+ * Logto's answer when a config does not match the provider's guard: no `data`, no details
+ * (docs/logto-behaviour.md#sso-connectors).
+ */
 const invalidConfig = (): ApiError =>
   new ApiError(400, 'connector.invalid_config', "The connector's config is invalid.");
 
@@ -142,7 +145,7 @@ function parseConfig(p: Provider, config: Record<string, unknown>): Record<strin
   return out; // the dev-only `signAuthnRequest` and anything else is dropped
 }
 
-/** The connection check failed: Logto's 400 with `data` saying why (facts §25.3). */
+/** The connection check failed: Logto's 400 with `data` saying why (docs/logto-behaviour.md#sso-connectors). */
 function checkFailed(
   code: 'connector.invalid_config' | 'connector.invalid_certificate',
   data: Record<string, unknown>,
@@ -287,7 +290,8 @@ const ssoConnectors: RouteModule = (r) => {
         },
       );
     }
-    // Logto's order (facts §25.3): domains, config guard, duplicate name, then the connection check.
+    // Logto's order (docs/logto-behaviour.md#sso-connectors): domains, config guard, duplicate name, then the
+    // connection check.
     const domains = (body.domains ?? []).map((d) => d.toLowerCase());
     checkDomains(domains);
     const config = body.config === undefined ? undefined : parseConfig(p, body.config);

@@ -6,7 +6,7 @@
  * (422); suspension and the password have their own routes; an unknown user is 404 `entity.not_found`; a
  * new user gets the tenant's default User roles.
  */
-import { createHash } from 'node:crypto';
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   CORE_RELATIONS,
@@ -54,7 +54,19 @@ function getUser(ctx: RequestContext, id: string): UserRow {
   return row;
 }
 
-const digest = (password: string) => createHash('sha256').update(password).digest('hex');
+/** As Logto keeps passwords (Argon2i there): salted and slow, so a `--data` file gives no password away. */
+function digest(password: string): string {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('base64url')}$${scryptSync(password, salt, 32).toString('base64url')}`;
+}
+
+function verify(stored: string | undefined, password: string): boolean {
+  const [scheme, salt, hash] = (stored ?? '').split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length);
+  return timingSafeEqual(expected, actual);
+}
 
 /** The user's columns as Logto lists them elsewhere (an organization's members): no password digest. */
 export function userColumns(row: Record<string, unknown>): Record<string, unknown> {
@@ -201,7 +213,7 @@ export const userRoutes: RouteModule = (r) => {
 
   r.route('POST', '/users/:id/password/verify', (ctx) => {
     const row = getUser(ctx, ctx.params.id!);
-    if (row.passwordDigest !== digest((ctx.body as { password: string }).password)) {
+    if (!verify(row.passwordDigest, (ctx.body as { password: string }).password)) {
       throw new ApiError(422, 'session.invalid_credentials', 'Incorrect account or password. Please check your input.');
     }
     return noContent();

@@ -201,6 +201,7 @@ const orgIntegration = new logto.OrganizationRole('org-integration', {
   name: 'org-integration',
   description: 'A back-office service acting for the business',
   type: 'MachineToMachine',
+  resourceScopeIds: [readOrders.id],
 });
 new logto.OrganizationApplication('fulfilment-at-globex', {
   organizationId: globex.id,
@@ -213,10 +214,12 @@ new logto.OrganizationApplication('fulfilment-at-globex', {
 // stays in Logto). Give the wiki the metadataUrl output.
 const wiki = new logto.SamlApplication('wiki', {
   name: 'Acme Wiki',
+  description: 'Staff wiki, signs in with SAML',
   entityId: 'https://wiki.acme.example/saml/metadata',
   acsUrl: 'https://wiki.acme.example/saml/acs',
   nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   attributeMapping: { email: 'mail', name: 'displayName' },
+  encryption: { encryptAssertion: false },
 });
 new logto.SamlApplicationCertificate('wiki-signing', { samlApplicationId: wiki.id, lifeSpanInYears: 2, active: true });
 
@@ -252,12 +255,18 @@ const orderEvents = new logto.Hook('order-events', {
 });
 
 // --- Connectors: the email sender for verification codes, and GitHub sign-in ---------------------------
-const verificationTemplates = ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+const code = (usageType: string, subject: string, what: string) => ({
   usageType,
   contentType: 'text/plain',
-  subject: 'Your Acme Shop code',
-  content: 'Your Acme Shop verification code is {{code}}. It expires in 10 minutes.',
-}));
+  subject,
+  content: `Your Acme Shop ${what} code is {{code}}. It expires in 10 minutes.`,
+});
+const verificationTemplates = [
+  code('Register', 'Welcome to Acme Shop', 'sign-up'),
+  code('SignIn', 'Your Acme Shop sign-in code', 'sign-in'),
+  code('ForgotPassword', 'Reset your Acme Shop password', 'password reset'),
+  code('Generic', 'Your Acme Shop code', 'verification'),
+];
 const mailer = new logto.Connector('mailer', {
   connectorId: 'simple-mail-transfer-protocol',
   config: {
@@ -306,10 +315,11 @@ new logto.SignInExperience(
 );
 
 // --- Profile fields, account center, tokens and sessions -------------------------------------------------
-new logto.CustomProfileField('department', {
+const department = new logto.CustomProfileField('department', {
   name: 'department',
   type: 'Select',
   label: 'Department',
+  required: false,
   config: {
     options: [
       { value: 'sales', label: 'Sales' },
@@ -317,13 +327,25 @@ new logto.CustomProfileField('department', {
     ],
   },
 });
+const nickname = new logto.CustomProfileField('nickname', {
+  name: 'nickname',
+  type: 'Text',
+  label: 'Nickname',
+  description: 'What your colleagues call you',
+});
 
 new logto.EmailTemplate('sign-in-en', {
   languageTag: 'en',
   templateType: 'SignIn',
   subject: 'Your Acme Shop sign-in code is {{code}}',
   contentType: 'text/html',
-  content: '<p>Use <strong>{{code}}</strong> to sign in to Acme Shop. The code expires in 10 minutes.</p>',
+  content: '<p>Use <strong>{{code}}</strong> to sign in to Acme Shop. The code expires in 10 minutes.</p>\n',
+});
+new logto.EmailTemplate('register-en', {
+  languageTag: 'en',
+  templateType: 'Register',
+  subject: 'Welcome to Acme Shop',
+  content: 'Your verification code is {{code}}.',
 });
 
 new logto.CustomPhrase('phrases-en', {
@@ -332,6 +354,10 @@ new logto.CustomPhrase('phrases-en', {
     action: { sign_in: 'Sign in to Acme Shop', create_account: 'Create your Acme Shop account' },
     input: { email: 'Work or personal email' },
   },
+});
+new logto.CustomPhrase('phrases-de', {
+  languageTag: 'de',
+  translation: { action: { sign_in: 'Bei Acme Shop anmelden', create_account: 'Acme-Shop-Konto erstellen' } },
 });
 
 // Extra claims in user access tokens; the script could as well be read from its own .js file.
@@ -342,6 +368,12 @@ new logto.JwtCustomizer('access-token-claims', {
   return { shop_tier: roles.includes('store-admin') ? 'staff' : 'customer', support_region: environmentVariables.SUPPORT_REGION };
 };`,
   environmentVariables: { SUPPORT_REGION: 'eu-west' },
+  contextSample: {
+    user: {
+      id: 'u1',
+      roles: [{ id: 'r1', name: 'store-admin', description: 'Staff who manage the catalog', scopes: [] }],
+    },
+  },
 });
 
 new logto.CaptchaProvider('captcha', {
@@ -357,6 +389,10 @@ new logto.AccountCenter('account-center', {
   emailAccess: 'ReadOnly',
   passwordAccess: 'Edit',
   mfaAccess: 'Edit',
+  webauthnRelatedOrigins: ['https://shop.acme.example'],
+  deleteAccountUrl: 'https://shop.acme.example/account/delete',
+  // The custom profile fields above, in the order the account center shows them.
+  profileFields: [department.name, nickname.name],
 });
 
 new logto.IdTokenConfig('id-token', {

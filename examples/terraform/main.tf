@@ -1,19 +1,33 @@
-# A small Logto tenant in HCL: an orders API with its permissions, roles, applications, an organization
-# template, a webhook, an SSO connector and sign-in settings. (examples/tenant.yaml is a different, larger
-# tenant written for the GitOps CLI; examples/cdktf builds that one.)
+# A Logto tenant in HCL: an orders API with its permissions, roles, applications (with consent scopes and
+# app-level branding), an organization template, a SAML application, a break-glass user, a webhook, an OIDC
+# SSO connector, email and GitHub connectors, sign-in settings, an email template, phrases, a JWT customizer
+# and a captcha. (examples/tenant.yaml is a different tenant written for the GitOps CLI; examples/cdktf and
+# examples/pulumi build that one.)
 #
-#   npx logto-iac terraform-install ./.terraform-mirror     # once: filesystem mirror + CLI config
-#   export TF_CLI_CONFIG_FILE=$PWD/.terraform-mirror/terraform.rc
+# Run it against a fresh embedded emulator, with demo values for every variable and a loopback OIDC issuer,
+# from the repository root:
+#
+#   npm run examples -- terraform
+#
+# Against your tenant, in this directory (every variable without a default must be set):
+#
+#   npx logto-iac terraform-install ~/.terraform.d/logto-mirror   # once: filesystem mirror + CLI config
+#   export TF_CLI_CONFIG_FILE=~/.terraform.d/logto-mirror/terraform.rc
 #   export LOGTO_ENDPOINT=https://<tenant>.logto.app LOGTO_APP_ID=… LOGTO_APP_SECRET=…
-#   export TF_VAR_hook_authorization='Bearer …' TF_VAR_acme_oidc_client_secret=…
+#   export TF_VAR_hook_authorization='Bearer …' TF_VAR_captcha_secret_key=… TF_VAR_smtp_password=…
+#   export TF_VAR_github_client_secret=… TF_VAR_breakglass_password=… TF_VAR_acme_oidc_client_secret=…
 #   export TF_VAR_acme_oidc_issuer=https://idp.acme.example   # must be reachable from the Logto server
 #   terraform init && terraform apply
 #
 # Secrets never live in this file: they come in through sensitive variables (TF_VAR_… or a *.tfvars file
-# kept out of version control), and Terraform shows them as (sensitive value). `name_prefix` puts a prefix
-# on every name Logto keeps unique, so several copies (one per branch or test run) share one tenant.
+# kept out of version control), and Terraform shows them as (sensitive value). The break-glass password is
+# an ephemeral variable given to a write-only argument: it is in no state and no saved plan at all (Terraform
+# 1.11 or later). `name_prefix` puts a prefix on every name Logto keeps unique, so several copies (one per
+# branch or test run) share one tenant.
 
 terraform {
+  # Write-only arguments (password_wo) and ephemeral variables.
+  required_version = ">= 1.11"
   required_providers {
     logto = {
       source = "logto-io/logto"
@@ -55,9 +69,16 @@ variable "github_client_secret" {
 }
 
 variable "breakglass_password" {
-  description = "Password of the break-glass administrator (write-only: set when it changes, never read back)."
+  description = "Password of the break-glass administrator (write-only: written when breakglass_password_version changes, never stored, never read back)."
   type        = string
   sensitive   = true
+  ephemeral   = true
+}
+
+variable "breakglass_password_version" {
+  description = "Bump it (with a new TF_VAR_breakglass_password) to rotate the break-glass password."
+  type        = number
+  default     = 1
 }
 
 variable "email_language" {
@@ -235,16 +256,18 @@ output "wiki_saml_metadata_url" {
 
 # ---- accounts the configuration needs (not end users) ---------------------------------------------
 
-# A break-glass administrator: the password comes from a sensitive variable, is written on create and
-# whenever the variable's value changes, and is never read back from Logto. Usernames take letters, digits
-# and `_` only, hence the prefix with `-` replaced.
+# A break-glass administrator: the password comes from an ephemeral variable into the write-only
+# `password_wo`, is written on create and whenever `password_wo_version` changes, and is never stored or read
+# back (rotate: a new TF_VAR_breakglass_password and TF_VAR_breakglass_password_version=2). Usernames take
+# letters, digits and `_` only, hence the prefix with `-` replaced.
 resource "logto_user" "breakglass" {
-  username      = "${replace(var.name_prefix, "-", "_")}ops_breakglass"
-  primary_email = "${replace(var.name_prefix, "-", "")}breakglass@acme-shop.example"
-  name          = "Break-glass administrator"
-  password      = var.breakglass_password
-  custom_data   = jsonencode({ purpose = "emergency access when single sign-on is down" })
-  role_ids      = [logto_role.editor.id]
+  username            = "${replace(var.name_prefix, "-", "_")}ops_breakglass"
+  primary_email       = "${replace(var.name_prefix, "-", "")}breakglass@acme-shop.example"
+  name                = "Break-glass administrator"
+  password_wo         = var.breakglass_password
+  password_wo_version = var.breakglass_password_version
+  custom_data         = jsonencode({ purpose = "emergency access when single sign-on is down" })
+  role_ids            = [logto_role.editor.id]
 }
 
 # ---- webhook, SSO, sign-in experience -----------------------------------------------------------

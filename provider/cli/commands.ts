@@ -3,15 +3,16 @@
  * and writes text to the given streams; the work itself is the reconciler's (`planTenant`, `applyPlan`) and
  * the catalog's. Nothing here speaks HTTP or diffs objects.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { ResourceDefinition } from '../../resources/contract.js';
 import { type JwtCustomizerSpec, testJwtCustomizer } from '../../resources/jwt-customizer.js';
 import type { LogtoClient } from '../client/types.js';
 import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
+import { ensureDirOf, writePrivateFile } from '../reconcile/private-file.js';
 import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
-import { exportTenant } from './export.js';
+import { exportTenant, schemaReference } from './export.js';
 import { buildGraph, toDot, toMermaid, toSvg } from './graph.js';
 import { buildLayout } from './layout.js';
 import { formatPlanMarkdown, type PlanSection } from './markdown.js';
@@ -26,10 +27,11 @@ import {
   formatProblems,
   hasChanges,
   paint,
+  type Style,
   summaryLine,
 } from './printer.js';
 import { planDocument } from './schema.js';
-import { formatPath, type Problem, positionOf, TenantFileError } from './source.js';
+import { formatPath, type Problem, positionOf, sortProblems, TenantFileError } from './source.js';
 import { analyzeTenant, type LoadedTenant, type LoadOptions, loadTenant } from './tenant-file.js';
 
 export interface Io {
@@ -97,18 +99,24 @@ function readState(path: string | undefined): PriorState | undefined {
   }
 }
 
-/** Write an output file (`--out`), making its directory first: `export --out logto/tenant.yaml` in a new repo. */
-function writeOutput(path: string, text: string) {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+/**
+ * Write an output file (`--out`), making its directory first: `export --out logto/tenant.yaml` in a new repo.
+ * A saved plan (`private`) is owner-only (0600): it names the tenant's objects and its live fingerprint.
+ */
+function writeOutput(path: string, text: string, options: { private?: boolean } = {}) {
+  ensureDirOf(path);
+  if (options.private) writePrivateFile(path, text);
+  else writeFileSync(path, text);
 }
 
-/** Written beside and renamed over the old file, so a run killed mid-write leaves the previous state whole. */
+/**
+ * Owner-only (0600), written beside and renamed over the old file, so a run killed mid-write leaves the
+ * previous state whole. The state holds no secret, only salted scrypt digests of them (see secrets.ts).
+ */
 function writeState(path: string | undefined, state: PriorState) {
   if (!path) return;
-  const partial = `${path}.${process.pid}.tmp`;
-  writeFileSync(partial, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(partial, path);
+  ensureDirOf(path);
+  writePrivateFile(path, `${JSON.stringify(state, null, 2)}\n`);
 }
 
 /** Reconciler issues (object address + spec field) as file problems, pointing at the file and line. */
@@ -201,12 +209,18 @@ async function connected<T>(
 }
 
 export async function validateCommand(io: Io, options: CommonOptions): Promise<number> {
-  const analyzed = analyzeTenant(options.files, loadOptions(io, options));
+  // validate checks the files, not which secrets this shell has: a demo fallback is a warning here, and plan
+  // and apply against a real tenant still refuse it.
+  const analyzed = analyzeTenant(options.files, {
+    ...loadOptions(io, options),
+    allowDemoSecrets: options.allowDemoSecrets === true || 'offline',
+  });
   const { tenant } = analyzed;
   let problems = analyzed.problems;
   // The reconciler's own offline checks (cross-object rules, keys), once the files themselves are sound.
   if (!problems.some((p) => p.severity === 'error'))
     problems = [...problemsAt(tenant, validateDesired(tenant.desired, readState(options.statePath))), ...problems];
+  problems = sortProblems(problems);
   const errors = problems.filter((p) => p.severity === 'error');
   if (options.json) {
     io.stdout.write(
@@ -255,6 +269,41 @@ export async function validateEnvironments(
   return code;
 }
 
+/** One environment's result, or why it failed and how to fix that. */
+interface EnvironmentResult<T> {
+  name: string;
+  value?: T;
+  error?: string;
+  fix?: string;
+}
+
+/** `work` for every environment, at most `concurrency` at once, each against its own tenant. */
+async function eachEnvironment<T>(
+  environments: { name: string; options: CommonOptions }[],
+  concurrency: number,
+  work: (options: CommonOptions) => Promise<T>,
+): Promise<EnvironmentResult<T>[]> {
+  const results: EnvironmentResult<T>[] = new Array(environments.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < environments.length; i = next++) {
+      const { name, options } = environments[i]!;
+      try {
+        results[i] = { name, value: await work(options) };
+      } catch (error) {
+        results[i] = { name, ...failure(error) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, environments.length) }, worker));
+  return results;
+}
+
+/** A failed environment's line in a report: what failed, and its fix line under it. */
+function failedLines(style: Style, result: { error?: string; fix?: string }, indent: string): string {
+  return `${paint(style, 'red', 'failed:')} ${result.error}\n${result.fix ? `${indent}${paint(style, 'dim', 'fix:')} ${result.fix}\n` : ''}`;
+}
+
 /**
  * `plan --all-envs`: every environment planned (at most `concurrency` at once), each against its own tenant;
  * one report (text: each plan, then a summary table; markdown: one comment). Exit 1 when any environment
@@ -265,29 +314,26 @@ export async function planEnvironmentsCommand(
   environments: { name: string; options: CommonOptions }[],
   format: { markdown?: boolean; detailsUrl?: string; json?: boolean; outPath?: string; concurrency?: number },
 ): Promise<number> {
-  const sections: PlanSection[] = new Array(environments.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < environments.length; i = next++) {
-      const { name, options } = environments[i]!;
-      try {
-        const tenant = loadTenant(options.files, loadOptions(io, options));
-        const plan = await connected(options, (connection, prior) =>
-          planFiles(options, tenant, connection.client, prior),
-        );
-        sections[i] = { name, plan };
-      } catch (error) {
-        sections[i] = { name, error: errorText(error) };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(format.concurrency ?? 3, environments.length) }, worker));
+  const results = await eachEnvironment(environments, format.concurrency ?? 3, async (options) => {
+    const tenant = loadTenant(options.files, loadOptions(io, options));
+    return connected(options, (connection, prior) => planFiles(options, tenant, connection.client, prior));
+  });
+  const sections: PlanSection[] = results.map((r) => ({
+    name: r.name,
+    ...(r.value ? { plan: r.value } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.fix ? { fix: r.fix } : {}),
+  }));
   const document = `${JSON.stringify(
-    { environments: Object.fromEntries(sections.map((s) => [s.name, s.plan ?? { error: s.error }])) },
+    {
+      environments: Object.fromEntries(
+        sections.map((s) => [s.name, s.plan ?? { error: s.error, ...(s.fix ? { fix: s.fix } : {}) }]),
+      ),
+    },
     null,
     2,
   )}\n`;
-  if (format.outPath) writeOutput(format.outPath, document);
+  if (format.outPath) writeOutput(format.outPath, document, { private: true });
   if (format.json) io.stdout.write(document);
   else if (format.markdown) {
     io.stdout.write(formatPlanMarkdown(sections, format.detailsUrl ? { detailsUrl: format.detailsUrl } : {}));
@@ -295,28 +341,78 @@ export async function planEnvironmentsCommand(
     const style = out(io);
     for (const section of sections) {
       io.stdout.write(`\n${paint(style, 'bold', `== environment ${section.name} ==`)}\n`);
-      io.stdout.write(
-        section.plan ? formatPlan(section.plan, style) : `${paint(style, 'red', 'failed:')} ${section.error}\n`,
-      );
+      io.stdout.write(section.plan ? formatPlan(section.plan, style) : failedLines(style, section, '  '));
     }
     io.stdout.write(`\n${paint(style, 'bold', 'Environments:')}\n`);
     for (const section of sections)
       io.stdout.write(
-        `  ${section.name.padEnd(16)} ${section.plan ? summaryLine(section.plan, style) : paint(style, 'red', `failed: ${section.error}`)}\n`,
+        `  ${section.name.padEnd(16)} ${section.plan ? `${summaryLine(section.plan, style)}\n` : failedLines(style, section, ' '.repeat(19))}`,
       );
   }
   if (sections.some((s) => s.error)) return EXIT_ERROR;
   return sections.some((s) => s.plan && hasChanges(s.plan)) ? EXIT_CHANGES : EXIT_OK;
 }
 
-/** An error as one line of a report (a tenant file's problems as file:line: message). */
-function errorText(error: unknown): string {
-  if (error instanceof TenantFileError)
-    return error.problems
-      .filter((p) => p.severity === 'error')
-      .map((p) => `${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}`)
-      .join('; ');
-  return error instanceof Error ? error.message : String(error);
+/**
+ * `drift --all-envs`: every environment's drift report (at most `concurrency` at once), then one summary.
+ * Exit 1 when any environment failed, else 2 when any drifted, else 0.
+ */
+export async function driftEnvironmentsCommand(
+  io: Io,
+  environments: { name: string; options: CommonOptions }[],
+  format: { json?: boolean; concurrency?: number },
+): Promise<number> {
+  const results = await eachEnvironment(environments, format.concurrency ?? 3, async (options) => {
+    const tenant = loadTenant(options.files, loadOptions(io, options));
+    return connected(options, async (connection, prior) =>
+      driftReport(await planFiles(options, tenant, connection.client, prior, { allowDelete: [] })),
+    );
+  });
+  if (format.json) {
+    const environmentsDoc = Object.fromEntries(
+      results.map((r) => [
+        r.name,
+        r.value ? { drift: r.value.entries } : { error: r.error, ...(r.fix ? { fix: r.fix } : {}) },
+      ]),
+    );
+    io.stdout.write(`${JSON.stringify({ environments: environmentsDoc }, null, 2)}\n`);
+  } else {
+    const style = out(io);
+    for (const r of results) {
+      io.stdout.write(`\n${paint(style, 'bold', `== environment ${r.name} ==`)}\n`);
+      io.stdout.write(r.value ? formatDrift(r.value, style) : failedLines(style, r, '  '));
+    }
+    io.stdout.write(`\n${paint(style, 'bold', 'Environments:')}\n`);
+    for (const r of results) {
+      const n = r.value?.entries.length;
+      io.stdout.write(
+        `  ${r.name.padEnd(16)} ${
+          r.value
+            ? `${n === 0 ? paint(style, 'green', 'no drift') : paint(style, 'cyan', `${n} difference(s)`)}\n`
+            : failedLines(style, r, ' '.repeat(19))
+        }`,
+      );
+    }
+  }
+  if (results.some((r) => r.error !== undefined)) return EXIT_ERROR;
+  return results.some((r) => (r.value?.entries.length ?? 0) > 0) ? EXIT_CHANGES : EXIT_OK;
+}
+
+/** An error as one line of a report (a tenant file's problems as file:line: message), and its fix. */
+function failure(error: unknown): { error: string; fix?: string } {
+  if (error instanceof TenantFileError) {
+    const errors = sortProblems(error.problems.filter((p) => p.severity === 'error'));
+    const fixes = [...new Set(errors.map((p) => p.fix).filter(Boolean))];
+    return {
+      error: errors.map((p) => `${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('; '),
+      ...(fixes.length > 0 ? { fix: fixes.join('; ') } : {}),
+    };
+  }
+  const fix = (error as { fix?: unknown })?.fix;
+  return {
+    error: error instanceof Error ? error.message : String(error),
+    ...(typeof fix === 'string' && fix ? { fix } : {}),
+  };
 }
 
 /**
@@ -381,7 +477,7 @@ export async function planCommand(
   const tenant = load(io, options);
   return connected(options, async (connection, prior) => {
     const plan = await planFiles(options, tenant, connection.client, prior);
-    if (options.outPath) writeOutput(options.outPath, `${JSON.stringify(plan, null, 2)}\n`);
+    if (options.outPath) writeOutput(options.outPath, `${JSON.stringify(plan, null, 2)}\n`, { private: true });
     if (options.json) io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     else if (options.markdown)
       io.stdout.write(
@@ -627,7 +723,9 @@ export async function exportCommand(
       include: options.include,
       schemaUrl: undefined,
     });
-    const text = `# yaml-language-server: $schema=./node_modules/logto-iac/schema/tenant.schema.json\n${result.yaml}`;
+    // The schema relative to where the file is written (stdout: the working directory it is redirected in).
+    const schema = schemaReference(options.outPath ? dirname(resolve(options.outPath)) : process.cwd());
+    const text = `${schema ? `# yaml-language-server: $schema=${schema}\n` : ''}${result.yaml}`;
     if (options.outPath) writeOutput(options.outPath, text);
     else io.stdout.write(text);
     const style = err(io);

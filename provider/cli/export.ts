@@ -5,6 +5,9 @@
  * them (a role granting Management API scopes). Secrets become `${env:…}` placeholders; the caller prints the
  * list of variables to set. Exporting then planning the result gives zero changes.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { Live, ResourceContext, ResourceDefinition } from '../../resources/contract.js';
 import type { LogtoClient } from '../client/types.js';
@@ -466,4 +469,35 @@ function placeholders(
     );
   }
   return value;
+}
+
+const SCHEMA = join('schema', 'tenant.schema.json');
+
+/** This package's tenant schema: the first directory up from this module that holds it. */
+function ownSchema(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, SCHEMA)) && existsSync(join(dir, 'package.json'))) return join(dir, SCHEMA);
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/**
+ * The `$schema` an exported file names, relative to the directory it is written in (`fromDir`), so editors
+ * find it wherever the file goes: the project's installed `node_modules/logto-iac` (looked for from that
+ * directory upwards, as Node resolves packages), else this package's own copy.
+ */
+export function schemaReference(fromDir: string): string | undefined {
+  const from = resolve(fromDir);
+  let target: string | undefined;
+  for (let dir = from; !target; dir = dirname(dir)) {
+    const installed = join(dir, 'node_modules', 'logto-iac', SCHEMA);
+    if (existsSync(installed)) target = installed;
+    else if (dirname(dir) === dir) target = ownSchema();
+  }
+  if (!target) return undefined;
+  const path = relative(from, target).split(sep).join('/');
+  return path.startsWith('.') ? path : `./${path}`;
 }

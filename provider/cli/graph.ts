@@ -51,6 +51,15 @@ const COLORS: Record<Action, { fill: string; stroke: string }> = {
   noop: { fill: '#f0f0f0', stroke: '#8c959f' },
 };
 
+/** The plan's actions in words, in the order a legend lists them. */
+const LEGEND: [Action, string][] = [
+  ['create', '+ create'],
+  ['update', '~ update'],
+  ['replace', '-/+ replace'],
+  ['delete', '- delete'],
+  ['noop', 'no change'],
+];
+
 /** Every reference in a spec, with the spec field it sits in. */
 function fieldRefs(spec: Record<string, unknown>): { field: string; address: string }[] {
   return Object.entries(spec).flatMap(([field, value]) =>
@@ -155,25 +164,71 @@ export function toMermaid(graph: TenantGraph): string {
     lines.push('  end');
   }
   for (const edge of graph.edges) lines.push(`  ${edge.from} -->|${edge.label}| ${edge.to}`);
+  // A plan-coloured graph says which colour is which action.
+  const used = LEGEND.filter(([action]) => graph.nodes.some((n) => n.action === action));
+  if (used.length > 0) {
+    lines.push('  subgraph legend [Plan]');
+    for (const [action, word] of used) lines.push(`    legend_${action}[${quote(word)}]`);
+    lines.push('  end');
+  }
   for (const [action, color] of Object.entries(COLORS)) {
     const ids = graph.nodes.filter((n) => n.action === action).map((n) => n.id);
     if (ids.length === 0) continue;
     lines.push(`  classDef ${action} fill:${color.fill},stroke:${color.stroke}`);
     lines.push(`  class ${ids.join(',')} ${action}`);
+    lines.push(`  class legend_${action} ${action}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** Graphviz DOT, one cluster per kind. */
+/**
+ * The picture's one font: Courier, whose every character is 0.6 em wide, so the box Graphviz sizes for a
+ * label is the box any monospace font the viewer substitutes fills (no key runs out of its box).
+ */
+export const FONT = { name: 'Courier', size: 11, titleSize: 13, edgeSize: 9, em: 0.6 } as const;
+
+/** Text safe in a Graphviz HTML-like label. */
+const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Kinds none of whose nodes has an edge: tenant-wide settings and stand-alone objects. */
+function standAloneKinds(graph: TenantGraph): Set<string> {
+  const linked = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
+  const out = new Set<string>();
+  for (const [kind, nodes] of byKind(graph)) if (nodes.every((n) => !linked.has(n.id))) out.add(kind);
+  return out;
+}
+
+/** One kind's objects as a small table: its name, then a cell per object (coloured by the plan's action). */
+function kindTable(kind: string, nodes: GraphNode[]): string {
+  const rows = nodes.map((node) => {
+    const color = node.action ? COLORS[node.action] : undefined;
+    const fill = color ? ` BGCOLOR="${color.fill}" COLOR="${color.stroke}"` : ' COLOR="#57606a"';
+    return `<TR><TD BORDER="1" STYLE="rounded"${fill} CELLPADDING="4">${html(nodeText(node))}</TD></TR>`;
+  });
+  return `<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="0"><TR><TD><B>${html(kind)}</B></TD></TR>${rows.join('')}</TABLE>`;
+}
+
+/**
+ * Graphviz DOT, one cluster per kind. Kinds with no references either way (the sign-in experience, token
+ * settings, phrases, templates…) would each be a cluster stacked in one tall column: they share one compact
+ * "Tenant-wide settings" grid instead. A plan-coloured graph has a legend of the colours it uses.
+ */
 export function toDot(graph: TenantGraph): string {
   const quote = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const font = `fontname="${FONT.name}"`;
   const lines = [
     'digraph tenant {',
-    '  rankdir=LR;',
-    '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=11];',
-    '  edge [fontname="Helvetica", fontsize=9, color="#8c959f"];',
+    `  rankdir=LR; ${font}; fontsize=${FONT.titleSize}; labeljust=l; nodesep=0.25; ranksep=0.6;`,
+    `  node [shape=box, style="rounded,filled", fillcolor="#ffffff", ${font}, fontsize=${FONT.size}, margin="0.12,0.06"];`,
+    `  edge [${font}, fontsize=${FONT.edgeSize}, color="#8c959f", fontcolor="#57606a"];`,
   ];
-  for (const [kind, nodes] of byKind(graph)) {
+  const standAlone = standAloneKinds(graph);
+  const groups = byKind(graph);
+  for (const [kind, nodes] of groups) {
+    if (standAlone.has(kind)) continue;
+    // Graphviz does not widen a cluster for its title when ranks run left to right: the nodes are made at
+    // least as wide as the title, so the title is never cut.
+    const titleWidth = (kind.length * FONT.em * FONT.titleSize + 16) / 72;
     lines.push(
       `  subgraph ${quote(`cluster_${kind}`)} {`,
       `    label=${quote(kind)}; style="rounded"; color="#d0d7de";`,
@@ -181,9 +236,43 @@ export function toDot(graph: TenantGraph): string {
     for (const node of nodes) {
       const color = node.action ? COLORS[node.action] : undefined;
       const style = color ? `, fillcolor=${quote(color.fill)}, color=${quote(color.stroke)}` : '';
-      lines.push(`    ${node.id} [label=${quote(nodeText(node))}${style}];`);
+      lines.push(`    ${node.id} [label=${quote(nodeText(node))}, width=${titleWidth.toFixed(2)}${style}];`);
     }
     lines.push('  }');
+  }
+  const settings = [...groups].filter(([kind]) => standAlone.has(kind));
+  if (settings.length > 0) {
+    // A grid of at most four kinds a row; a row holds kinds with as many objects each (Graphviz stretches
+    // the boxes of a shorter kind to its row's height).
+    const columns = Math.min(4, settings.length);
+    const rows: string[] = [];
+    const bySize = new Map<number, [string, GraphNode[]][]>();
+    for (const entry of settings) bySize.set(entry[1].length, [...(bySize.get(entry[1].length) ?? []), entry]);
+    for (const size of [...bySize.keys()].sort((a, b) => b - a)) {
+      const same = bySize.get(size)!.sort((a, b) => a[0].localeCompare(b[0]));
+      for (let i = 0; i < same.length; i += columns)
+        rows.push(
+          `<TR>${same
+            .slice(i, i + columns)
+            .map(([kind, nodes]) => `<TD VALIGN="TOP" ALIGN="LEFT">${kindTable(kind, nodes)}</TD>`)
+            .join('')}</TR>`,
+        );
+    }
+    lines.push(
+      `  settings [shape=plain, style="", label=<<TABLE BORDER="1" STYLE="rounded" COLOR="#d0d7de" CELLBORDER="0" CELLSPACING="6" CELLPADDING="2"><TR><TD COLSPAN="${columns}" ALIGN="LEFT"><FONT POINT-SIZE="${FONT.titleSize}">Tenant-wide settings and stand-alone objects</FONT></TD></TR>${rows.join('')}</TABLE>>];`,
+    );
+  }
+  const used = LEGEND.filter(([action]) => graph.nodes.some((n) => n.action === action));
+  if (used.length > 0) {
+    const cells = used
+      .map(
+        ([action, word]) =>
+          `<TD BORDER="1" STYLE="rounded" BGCOLOR="${COLORS[action].fill}" COLOR="${COLORS[action].stroke}" CELLPADDING="4">${html(word)}</TD>`,
+      )
+      .join('');
+    lines.push(
+      `  legend [shape=plain, style="", label=<<TABLE BORDER="1" STYLE="rounded" COLOR="#d0d7de" CELLBORDER="0" CELLSPACING="6"><TR><TD>Plan:</TD>${cells}</TR></TABLE>>];`,
+    );
   }
   for (const edge of graph.edges) lines.push(`  ${edge.from} -> ${edge.to} [label=${quote(edge.label)}];`);
   lines.push('}');

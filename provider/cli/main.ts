@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ResourceDefinition } from '../../resources/contract.js';
-import type { LogtoClient } from '../client/types.js';
+import type { LogtoClient, RetryEvent } from '../client/types.js';
 import {
   applyCommand,
   CliError,
@@ -16,6 +16,7 @@ import {
   type Connection,
   demoCommand,
   driftCommand,
+  driftEnvironmentsCommand,
   EXIT_ERROR,
   exportCommand,
   graphCommand,
@@ -29,59 +30,7 @@ import {
 import { suggest } from './layout.js';
 import { colorFor, formatProblems, paint } from './printer.js';
 import { findEnvironments, TenantFileError } from './source.js';
-
-const HELP = `logto-iac — Logto tenant configuration as code
-
-Usage: logto-iac <command> [tenant files or directories…] [options]
-
-Commands:
-  validate    Check tenant files offline (schema, references, placeholders). Exit 1 on any problem.
-  plan        Show what apply would change. Exit 0 = no changes, 2 = changes or drift, 1 = error.
-  apply       Plan, confirm, and apply. --auto-approve skips the question; --plan-file applies a saved plan.
-  drift       Show where the live tenant differs from the files (managed fields only). Exit 2 on drift.
-  export      Write the live tenant as a tenant file (secrets become \${env:…} placeholders).
-  graph       Draw the files' objects as a dependency graph: Mermaid (default) or DOT (--format dot) on
-              stdout, or SVG with --svg <file>; --plan-file <plan.json> colors it by the plan's actions;
-              kinds with more than --collapse <n> (25) objects are one node.
-  test-jwt    Run the files' JWT customizer scripts once on the server with their samples; print the claims
-              or the script's error (writes nothing). Exit 1 if a script fails.
-  demo        plan + apply + plan of examples/tenant.yaml (embedded emulator unless a tenant is configured).
-  emulator    Run the Logto Management API emulator (see \`logto-iac emulator --help\`).
-  terraform-install <dir>   Install the Terraform provider into a filesystem mirror.
-
-Connection (or LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE):
-  --endpoint <url>       Logto base URL, e.g. https://<tenant>.logto.app
-  --app-id <id>          M2M app with the "Logto Management API access" role
-  --app-secret <secret>  its secret (prefer the LOGTO_APP_SECRET variable)
-  --emulator             use a fresh embedded emulator instead of a tenant
-  --allow-demo-secrets   accept \${env:NAME:-fallback} in secret fields when NAME is unset (implied by --emulator
-                         and by demo without a tenant); otherwise that is an error
-
-Options:
-  --env <name>           one environment of the tenant directory: its files (environments/<name>/) laid over
-                         the shared ones, and its tenant from LOGTO_<NAME>_ENDPOINT, LOGTO_<NAME>_APP_ID,
-                         LOGTO_<NAME>_APP_SECRET (LOGTO_<NAME>_RESOURCE)
-  --all-envs             plan: every environment, concurrently, with one summary (validate checks every
-                         environment without it)
-  --json                 machine-readable output (plan: the plan document, see schema/plan.schema.json)
-  --format <f>           plan: text (default), json (= --json) or markdown (a pull-request comment: summary
-                         table, each object's changes in a collapsible block, drift marked, under GitHub's size
-                         limit); --details-url <url> is where the comment says the full plan is
-  --out, -o <file>       plan: also save the plan as JSON; export: write the file here
-  --plan-file <file>     apply: apply this saved plan, only if the live tenant still matches it
-  --auto-approve         apply: do not ask for confirmation
-  --allow-delete <kinds> delete objects of these kinds that the files do not list (comma-separated)
-  --only <kinds>         limit to these kinds; --exclude <kinds> leaves kinds out
-  --include <kinds>      export: also export kinds left out by default (User: end-user data)
-  --state <file>         remember ids and applied values between runs (optional; enables drift since last apply)
-  --concurrency <n>      objects worked on at once (default 8)
-  --debug                log requests to stderr (secrets redacted)
-  --no-color             plain output (also NO_COLOR=1)
-  -h, --help / --version
-
-Tenant files: YAML or JSON; several files or a directory are merged. Placeholders: \${env:NAME},
-\${env:NAME:-fallback}, \${file:path}. Kinds: %KINDS%.
-`;
+import { COMMAND_USAGE, commandHelp, flagsOf, GLOBAL_FLAGS, globalHelp, usageOf } from './usage.js';
 
 export function packageRoot(): string {
   // dist/provider/cli/main.js → package root
@@ -166,19 +115,7 @@ const OPTIONS = {
   version: { type: 'boolean' },
 } as const;
 
-const COMMANDS = [
-  'validate',
-  'plan',
-  'apply',
-  'drift',
-  'test-jwt',
-  'graph',
-  'export',
-  'demo',
-  'emulator',
-  'terraform-install',
-  'help',
-];
+const COMMANDS = COMMAND_USAGE.map((c) => c.name);
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   const command = argv[0];
@@ -202,9 +139,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return 0;
   }
   const { catalog } = await import('../../resources/index.js');
-  const help = HELP.replace('%KINDS%', catalog.map((d) => d.kind).join(', '));
+  const help = globalHelp(catalog.map((d) => d.kind));
+  // `<command> --help` and `help <command>`: that command's usage, flags and examples.
+  const asked = command === 'help' ? positionals[1] : command;
+  const usage = asked && !asked.startsWith('-') ? usageOf(asked) : undefined;
   if (values.help || command === 'help') {
-    io.stdout.write(help);
+    if (asked && command === 'help' && !usage) {
+      const hint = suggest(asked, COMMANDS);
+      io.stderr.write(
+        `${paint(style, 'red', 'error:')} unknown command "${asked}"\n  fix: ${hint ? `did you mean \`logto-iac help ${hint}\`?` : 'run `logto-iac --help`'}\n`,
+      );
+      return EXIT_ERROR;
+    }
+    io.stdout.write(usage && usage.name !== 'help' ? commandHelp(usage) : help);
     return 0;
   }
   if (!command || command.startsWith('-')) {
@@ -221,6 +168,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       throw new CliError(
         `unknown command "${command}"`,
         hint ? `did you mean \`logto-iac ${hint}\`?` : 'run `logto-iac --help`',
+      );
+    }
+    // A flag this command does not use is an error, not silently ignored.
+    const accepted = flagsOf(usageOf(command)!);
+    const unused = Object.keys(values).filter(
+      (name) => values[name as keyof typeof values] !== undefined && !accepted.includes(name),
+    );
+    if (unused.length > 0) {
+      const own = accepted.filter((f) => !GLOBAL_FLAGS.includes(f));
+      throw new CliError(
+        `${command} does not take ${unused.map((f) => `--${f}`).join(', ')}`,
+        `${own.length > 0 ? `its options: ${own.map((f) => `--${f}`).join(', ')}; ` : `${command} takes no options; `}see \`logto-iac ${command} --help\``,
       );
     }
     const rest = positionals.slice(1);
@@ -275,9 +234,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       allowDemoSecrets: useEmulator || values['allow-demo-secrets'] === true,
       connect: () => connect(io, connectOptions),
     };
-    if (chosen.length > 1 || (chosen.length === 1 && command === 'plan' && values['all-envs'] === true)) {
+    if (chosen.length > 1 || (chosen.length === 1 && command !== 'validate' && values['all-envs'] === true)) {
       const each = chosen.map((name) => ({ name, options: forEnvironment(name) }));
       if (command === 'validate') return await validateEnvironments(io, each);
+      if (command === 'drift') return await driftEnvironmentsCommand(io, each, { json: common.json });
       return await planEnvironmentsCommand(io, each, {
         markdown: planFormat(values.format) === 'markdown',
         json: common.json,
@@ -361,14 +321,14 @@ function chooseEnvironments(
     return [env];
   }
   if (all) {
-    if (command !== 'plan' && command !== 'validate')
-      throw new CliError(`--all-envs works with plan and validate, not ${command}`, 'pass --env <name>');
+    if (command !== 'plan' && command !== 'validate' && command !== 'drift')
+      throw new CliError(`--all-envs works with plan, drift and validate, not ${command}`, 'pass --env <name>');
     return names;
   }
   if (command === 'validate') return names;
   throw new CliError(
     `the tenant files define environments (${names.join(', ')}): say which`,
-    `pass --env <name>${command === 'plan' ? ', or --all-envs' : ''}`,
+    `pass --env <name>${command === 'plan' || command === 'drift' ? ', or --all-envs' : ''}`,
   );
 }
 
@@ -437,8 +397,20 @@ async function connect(io: Io, options: ConnectOptions): Promise<Connection> {
       },
     };
   }
+  // Say at once when the tenant does not answer, and each retry, rather than wait in silence; requests
+  // running side by side retry together, so each retry number is said once.
+  let said = 0;
+  const style = colorFor(io.stderr, io.env);
+  const onRetry = (event: RetryEvent) => {
+    if (!event.network || event.retry <= said) return;
+    said = event.retry;
+    io.stderr.write(
+      `${paint(style, 'yellow', 'warning:')} ${event.method} ${event.path}: ${event.reason}; retrying (${event.retry}/${event.maxRetries}) in ${(event.delayMs / 1000).toFixed(1)} s…\n`,
+    );
+  };
   const client = createClient(
     {
+      onRetry,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.appId ? { appId: options.appId } : {}),
       ...(options.appSecret ? { appSecret: options.appSecret } : {}),

@@ -5,13 +5,15 @@
  * blocks that do not fit are left out and the comment says how many, pointing at the full plan.
  */
 import type { FieldChange, Plan, PlannedChange } from '../reconcile/types.js';
-import { actionable, displayAddress, formatValue } from './printer.js';
+import { actionable, displayAddress, displayed, formatShown, formatValue } from './printer.js';
 
 /** One tenant's plan, or why it could not be made. */
 export interface PlanSection {
   name: string;
   plan?: Plan;
   error?: string;
+  /** How to fix what failed. */
+  fix?: string;
 }
 
 export interface MarkdownOptions {
@@ -55,8 +57,9 @@ function summaryTable(sections: PlanSection[]): string[] {
 }
 
 function fieldRow(field: FieldChange, action: string, drifted: boolean): string {
-  const before = action === 'create' ? '' : code(formatValue(field.before));
-  const after = code(formatValue(field.after));
+  const shown = displayed(field);
+  const before = action === 'create' ? '' : code(shown.before);
+  const after = code(shown.after);
   return `| ${code(field.field)}${drifted ? ' **drift**' : ''} | ${before} | ${after} |`;
 }
 
@@ -87,7 +90,7 @@ function driftOnlyBlock(plan: Plan, changed: Set<string>): string | undefined {
   lines.push('| Object | Field | Expected | Live |', '|---|---|---|---|');
   for (const d of rest)
     lines.push(
-      `| ${code(d.address)} | ${code(d.field)} | ${code(formatValue(d.expected))} | ${code(formatValue(d.live))} |`,
+      `| ${code(d.address)} | ${code(d.field)} | ${code(d.shown ? formatShown(d.shown.expected ?? d.expected) : formatValue(d.expected))} | ${code(d.shown ? formatShown(d.shown.live ?? d.live) : formatValue(d.live))} |`,
     );
   lines.push('', '</details>');
   return lines.join('\n');
@@ -101,7 +104,7 @@ export function formatPlanMarkdown(sections: PlanSection[], options: MarkdownOpt
     if (section.error) {
       blocks.push({
         section: section.name,
-        text: `#### ${code(section.name)}\n\nThe plan failed: ${code(section.error)}`,
+        text: `#### ${code(section.name)}\n\nThe plan failed: ${code(section.error)}${section.fix ? `\n\nFix: ${code(section.fix)}` : ''}`,
       });
       continue;
     }

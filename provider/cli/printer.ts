@@ -6,7 +6,7 @@
  */
 import type { ApplyResult, DriftEntry, FieldChange, Plan, PlannedChange } from '../reconcile/types.js';
 import { SENSITIVE, UNKNOWN } from '../reconcile/types.js';
-import type { Problem } from './source.js';
+import { type Problem, sortProblems } from './source.js';
 
 export interface Style {
   color: boolean;
@@ -72,8 +72,46 @@ export function formatValue(value: unknown, max = 200): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/**
+ * A reference field's value as `shown` gives it (`ApiResourceScope https://x/read:orders`): names without
+ * JSON quotes, lists in brackets.
+ */
+export function formatShown(value: unknown, max = 400): string {
+  if (value === undefined) return '(unset)';
+  const text = Array.isArray(value)
+    ? `[${value.map((v) => formatShown(v, Infinity)).join(', ')}]`
+    : typeof value === 'string'
+      ? value
+      : formatValue(value, Infinity);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** A field change's values as people read them: a reference field's `shown` values, else the raw ones. */
+export function displayed(change: FieldChange): {
+  before: string;
+  after: string;
+  added: string[];
+  removed: string[];
+} {
+  const shown = change.shown;
+  if (shown)
+    return {
+      before: formatShown(shown.before ?? change.before),
+      after: whollyUnknown(change.after) && shown.after === undefined ? UNKNOWN : formatShown(shown.after),
+      added: (shown.added ?? []).map((v) => formatShown(v)),
+      removed: (shown.removed ?? []).map((v) => formatShown(v)),
+    };
+  return {
+    before: formatValue(change.before),
+    after: whollyUnknown(change.after) ? UNKNOWN : formatValue(change.after),
+    added: (change.added ?? []).map((v) => formatValue(v)),
+    removed: (change.removed ?? []).map((v) => formatValue(v)),
+  };
+}
+
 function fieldLine(style: Style, change: FieldChange, width: number, action: string, drifted: boolean): string {
   const name = `${change.field}:`.padEnd(width + 1);
+  const shown = displayed(change);
   const tag = drifted ? ` ${paint(style, 'cyan', '(drift)')}` : '';
   if (change.sensitive) {
     const what = action === 'create' ? SENSITIVE : `${SENSITIVE} → ${SENSITIVE}`;
@@ -81,17 +119,23 @@ function fieldLine(style: Style, change: FieldChange, width: number, action: str
   }
   if ((change.added?.length ?? 0) + (change.removed?.length ?? 0) > 0 && action !== 'create') {
     const parts = [
-      ...(change.added ?? []).map((v) => paint(style, 'green', `+ ${formatValue(v)}`)),
-      ...(change.removed ?? []).map((v) => paint(style, 'red', `- ${formatValue(v)}`)),
+      ...shown.added.map((v) => paint(style, 'green', `+ ${v}`)),
+      ...shown.removed.map((v) => paint(style, 'red', `- ${v}`)),
     ];
     return `${name} ${parts.join(', ')}${tag}`;
   }
-  if (action === 'create') return `${name} ${formatAfter(style, change.after)}`;
-  return `${name} ${formatValue(change.before)} ${paint(style, 'dim', '→')} ${formatAfter(style, change.after)}${tag}`;
+  const after = shown.after === UNKNOWN ? paint(style, 'dim', UNKNOWN) : shown.after;
+  if (action === 'create') return `${name} ${after}`;
+  return `${name} ${shown.before} ${paint(style, 'dim', '→')} ${after}${tag}`;
 }
 
-function formatAfter(style: Style, value: unknown): string {
-  return whollyUnknown(value) ? paint(style, 'dim', UNKNOWN) : formatValue(value);
+/** A drift entry's value as people read it. */
+function driftValue(
+  entry: { shown?: { expected?: unknown; live?: unknown } },
+  which: 'expected' | 'live',
+  value: unknown,
+) {
+  return entry.shown ? formatShown(entry.shown[which] ?? value) : formatValue(value);
 }
 
 function driftBlock(style: Style, drift: DriftEntry[]): string[] {
@@ -109,7 +153,7 @@ function driftBlock(style: Style, drift: DriftEntry[]): string[] {
       const name = `${e.field}:`.padEnd(width + 1);
       const value = e.sensitive
         ? `${SENSITIVE} (changed)`
-        : `live ${formatValue(e.live)} ${paint(style, 'dim', '≠')} applied ${formatValue(e.expected)}`;
+        : `live ${driftValue(e, 'live', e.live)} ${paint(style, 'dim', '≠')} applied ${driftValue(e, 'expected', e.expected)}`;
       lines.push(`             ${name} ${value}`);
     }
   }
@@ -218,6 +262,8 @@ export interface DriftReport {
     live: unknown;
     expected: unknown;
     sensitive?: boolean;
+    /** Reference fields: the values with ids as the objects they point at. */
+    shown?: { expected?: unknown; live?: unknown };
   }[];
 }
 
@@ -234,6 +280,7 @@ export function driftReport(plan: Plan): DriftReport {
       live: d.live,
       expected: d.expected,
       ...(d.sensitive ? { sensitive: true } : {}),
+      ...(d.shown ? { shown: d.shown } : {}),
     });
   }
   for (const change of plan.changes) {
@@ -259,6 +306,7 @@ export function driftReport(plan: Plan): DriftReport {
         live: f.before,
         expected: f.after,
         ...(f.sensitive ? { sensitive: true } : {}),
+        ...(f.shown ? { shown: { live: f.shown.before, expected: f.shown.after } } : {}),
       });
     }
   }
@@ -281,7 +329,7 @@ export function formatDrift(report: DriftReport, style: Style): string {
       const name = `${e.field}:`.padEnd(width + 1);
       const value = e.sensitive
         ? `${SENSITIVE} (differs)`
-        : `live ${formatValue(e.live)} ${paint(style, 'dim', '≠')} file ${formatValue(e.expected)}`;
+        : `live ${driftValue(e, 'live', e.live)} ${paint(style, 'dim', '≠')} file ${driftValue(e, 'expected', e.expected)}`;
       lines.push(`             ${name} ${value}`);
     }
   }
@@ -308,7 +356,7 @@ export function formatApplySummary(result: ApplyResult, style: Style): string {
 
 export function formatProblems(problems: Problem[], style: Style, cwd = process.cwd()): string {
   const lines: string[] = [];
-  for (const p of problems) {
+  for (const p of sortProblems(problems)) {
     const file = p.file ? (p.file.startsWith(`${cwd}/`) ? p.file.slice(cwd.length + 1) : p.file) : '';
     const where = [
       file,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { ResourceDefinition } from '../../resources/contract.js';
+import { versionFields } from '../reconcile/secrets.js';
 import { buildLayout, type KindLayout, type TenantLayout } from './layout.js';
 
 const fieldChange = z
@@ -19,6 +20,18 @@ const fieldChange = z
     sensitive: z.boolean().optional(),
     added: z.array(z.unknown()).optional().describe('Set members added.'),
     removed: z.array(z.unknown()).optional().describe('Set members removed.'),
+    shown: z
+      .object({
+        before: z.unknown().optional(),
+        after: z.unknown().optional(),
+        added: z.array(z.unknown()).optional(),
+        removed: z.array(z.unknown()).optional(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Reference fields: the same values for people, each id as "<Kind> <key>" of the object it points at (the id where it has no key).',
+      ),
   })
   .strict();
 
@@ -63,6 +76,11 @@ export const planDocument = z
           expected: z.unknown().optional(),
           live: z.unknown().optional(),
           sensitive: z.boolean().optional(),
+          shown: z
+            .object({ expected: z.unknown().optional(), live: z.unknown().optional() })
+            .strict()
+            .optional()
+            .describe('Reference fields: expected and live with ids as "<Kind> <key>".'),
         })
         .strict(),
     ),
@@ -123,6 +141,17 @@ function fieldSchema(definition: ResourceDefinition<any>, field: string): JsonSc
     override: dropFlaggedPatterns as never,
   }) as JsonSchema;
   delete raw.$schema;
+  // A write-only secret's version is text to the reconciler, and a number is as good (`passwordVersion: 2`).
+  if (versionFields(definition).has(field)) {
+    const { type: _type, description, ...text } = raw;
+    return allowPlaceholders({
+      description,
+      anyOf: [
+        { ...text, type: 'string' },
+        { type: 'integer', minimum: 0 },
+      ],
+    }) as JsonSchema;
+  }
   return allowPlaceholders(raw) as JsonSchema;
 }
 

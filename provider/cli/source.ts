@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { CST, isMap, isScalar, isSeq, LineCounter, type Node, Parser, parseDocument } from 'yaml';
 
 export type PathSegment = string | number;
 export type Path = PathSegment[];
@@ -124,16 +124,24 @@ export function parseSource(file: string, text: string, dir: string): { source?:
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const problems: Problem[] = [];
   for (const error of doc.errors) {
-    const pos = error.pos ? lineCounter.linePos(error.pos[0]) : undefined;
+    // A quote that is never closed is reported where the file ends: point at the line where it opened.
+    const opened = error.code === 'MISSING_CHAR' && /quote/.test(error.message) ? unclosedQuote(text) : undefined;
+    const pos =
+      opened !== undefined ? lineCounter.linePos(opened) : error.pos ? lineCounter.linePos(error.pos[0]) : undefined;
     problems.push({
       severity: 'error',
       file,
       line: pos?.line,
       column: pos?.col,
-      message: error.message.split('\n')[0] ?? error.message,
+      message:
+        opened !== undefined
+          ? 'this quoted string is never closed (the quote opened here runs to the end of the file)'
+          : (error.message.split('\n')[0] ?? error.message),
       fix: /unique/i.test(error.message)
         ? 'remove or rename the duplicate key'
-        : 'fix the YAML/JSON syntax at this position',
+        : opened !== undefined
+          ? `close the quote on this line (${text[opened]}…${text[opened]})`
+          : 'fix the YAML/JSON syntax at this position',
     });
   }
   if (problems.length > 0) return { problems };
@@ -193,4 +201,43 @@ export function positionOf(source: SourceFile, path: Path): { line: number; colu
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Offset of the first quoted scalar without its closing quote, if any. */
+function unclosedQuote(text: string): number | undefined {
+  let found: number | undefined;
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    CST.visit(token, (item) => {
+      for (const node of [item.key, item.value]) {
+        if (
+          found !== undefined ||
+          !node ||
+          (node.type !== 'double-quoted-scalar' && node.type !== 'single-quoted-scalar')
+        )
+          continue;
+        const quote = node.type === 'double-quoted-scalar' ? '"' : "'";
+        const body = node.source.trimEnd();
+        const closed =
+          body.length > 1 && body.endsWith(quote) && (quote === "'" || !/(^|[^\\])(\\\\)*\\"$/.test(body.slice(1)));
+        if (!closed) found = node.offset;
+      }
+    });
+  }
+  return found;
+}
+
+/** Problems in file order, then line and column (stable: same place keeps the order found). */
+export function sortProblems<T extends Problem>(problems: T[]): T[] {
+  const at = (n: number | undefined) => n ?? Number.MAX_SAFE_INTEGER;
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort(
+      (a, b) =>
+        (a.problem.file ?? '').localeCompare(b.problem.file ?? '') ||
+        at(a.problem.line) - at(b.problem.line) ||
+        at(a.problem.column) - at(b.problem.column) ||
+        a.index - b.index,
+    )
+    .map(({ problem }) => problem);
 }

@@ -56,9 +56,10 @@ export interface LoadOptions {
   /**
    * Accept `${env:NAME:-fallback}` in a sensitive field when NAME is unset (with a warning). Off by default:
    * a fallback secret is an error unless the run targets the embedded emulator or the user said
-   * `--allow-demo-secrets`.
+   * `--allow-demo-secrets`. `'offline'` (validate, which checks files, not what a tenant would get): a
+   * warning that plan and apply against a real tenant will refuse the fallback.
    */
-  allowDemoSecrets?: boolean;
+  allowDemoSecrets?: boolean | 'offline';
   /** An environment's files (or directories), laid over the shared ones (see `applyOverlays`). */
   overlays?: string[];
 }
@@ -612,7 +613,7 @@ export function checkDemoSecrets(
   variables: VariableUse[],
   { desired, origins }: BuiltObjects,
   layout: TenantLayout,
-  allowDemoSecrets: boolean,
+  allowDemoSecrets: boolean | 'offline',
   out: Collector,
 ): void {
   for (const use of variables) {
@@ -628,25 +629,35 @@ export function checkDemoSecrets(
     });
     if (!sensitive) continue;
     out.problems.push(
-      allowDemoSecrets
+      allowDemoSecrets === 'offline'
         ? {
             severity: 'warning',
             file: use.file,
             line: use.line,
             column: use.column,
             field: use.field,
-            message: `${use.name} is not set; the sensitive field uses the file's demo fallback value`,
-            fix: `set ${use.name} for anything but a demo`,
+            message: `${use.name} is not set; this sensitive field falls back to the demo value written in the file, which plan and apply against a real tenant refuse`,
+            fix: `export ${use.name}=… before plan or apply (the fallback is accepted only with --emulator or --allow-demo-secrets)`,
           }
-        : {
-            severity: 'error',
-            file: use.file,
-            line: use.line,
-            column: use.column,
-            field: use.field,
-            message: `${use.name} is not set, and this sensitive field would use the fallback written in the file`,
-            fix: `set the variable: export ${use.name}=… (a secret's fallback is accepted only against the embedded emulator, --emulator, or with --allow-demo-secrets)`,
-          },
+        : allowDemoSecrets
+          ? {
+              severity: 'warning',
+              file: use.file,
+              line: use.line,
+              column: use.column,
+              field: use.field,
+              message: `${use.name} is not set; the sensitive field uses the file's demo fallback value`,
+              fix: `set ${use.name} for anything but a demo`,
+            }
+          : {
+              severity: 'error',
+              file: use.file,
+              line: use.line,
+              column: use.column,
+              field: use.field,
+              message: `${use.name} is not set, and this sensitive field would use the fallback written in the file`,
+              fix: `set the variable: export ${use.name}=… (a secret's fallback is accepted only against the embedded emulator, --emulator, or with --allow-demo-secrets)`,
+            },
     );
   }
 }
@@ -694,16 +705,23 @@ export function checkSchemas({ desired, origins }: BuiltObjects, layout: TenantL
         field !== undefined
           ? (kindLayout.definition.spec.shape[String(field)] as { description?: string } | undefined)
           : undefined;
+      // A field that is not there is "required", whatever the schema would say about a wrong value.
+      const missing = valueAt(probe, issue.path as Path) === undefined;
       out.error(
         origin.source,
         fieldPath,
-        `${object.address}: ${issue.message}`,
-        issueFix(issue as unknown as ZodIssueLike, {
-          description: describe?.description,
-          missing: valueAt(probe, issue.path as Path) === undefined,
-          schema: kindLayout.definition.spec,
-          path: issue.path as Path,
-        }),
+        `${object.address}: ${missing ? 'required, but not set' : issue.message}`,
+        issueFix(
+          missing
+            ? { ...(issue as unknown as ZodIssueLike), code: 'invalid_type' }
+            : (issue as unknown as ZodIssueLike),
+          {
+            description: describe?.description,
+            missing,
+            schema: kindLayout.definition.spec,
+            path: issue.path as Path,
+          },
+        ),
       );
     }
   }
@@ -852,6 +870,7 @@ export function issueFix(
   const about = context.description ? ` (${context.description})` : '';
   switch (issue.code) {
     case 'invalid_type':
+      if (context.missing && issue.expected === undefined) return `set this required field${about}`;
       return context.missing
         ? `set this required field to ${typeWord(issue.expected)}${about}`
         : `use ${typeWord(issue.expected)}${about}`;
@@ -887,6 +906,11 @@ export function issueFix(
         : [];
       if (hints.length > 0) return hints.join('; ');
       return `remove ${keys.length > 0 ? keys.map((k) => `"${k}"`).join(', ') : 'the unknown keys'}${known ? ` (known: ${known.join(', ')})` : ''}`;
+    }
+    case 'custom': {
+      // A definition's own check may say how to fix what it refuses (`params: { fix }`).
+      const fix = (issue.params as { fix?: unknown } | undefined)?.fix;
+      return typeof fix === 'string' ? fix : `fix the value${about}`;
     }
     default:
       return `fix the value${about}`;

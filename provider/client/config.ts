@@ -27,6 +27,7 @@ export interface ResolvedClientOptions {
   retryMaxDelayMs: number;
   allowInsecureHttp: boolean;
   debug: DebugSink | undefined;
+  onRetry: ClientOptions['onRetry'];
   userAgent: string;
 }
 
@@ -261,6 +262,7 @@ export function resolveClientOptions(
     retryMaxDelayMs: o.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs,
     allowInsecureHttp,
     debug,
+    onRetry: options.onRetry,
     userAgent: o.userAgent ?? 'logto-iac',
   };
 }

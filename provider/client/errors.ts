@@ -150,8 +150,11 @@ export class LogtoNetworkError extends LogtoClientError {
     path: string,
     readonly reason: string,
     readonly attempts: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; fix?: string },
   ) {
     super(`${method} ${path}: ${reason}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`, method, path, options);
+    if (options?.fix) this.fix = options.fix;
   }
+  /** What to check, when the failure says (nothing answers at the endpoint, a name that does not resolve). */
+  readonly fix?: string;
 }

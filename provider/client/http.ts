@@ -101,6 +101,8 @@ function errorCode(err: unknown): string | undefined {
 function classify(err: unknown): NetworkFailure | undefined {
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
+  if (code === 'ECONNREFUSED')
+    return new NetworkFailure(`connection refused: nothing answers there (${message})`, false, true, err);
   if (code && NOT_SENT_CODES.has(code)) return new NetworkFailure(`${message} (${code})`, false, true, err);
   if (code && MAYBE_SENT_CODES.has(code)) return new NetworkFailure(`${message} (${code})`, true, true, err);
   return undefined;
@@ -399,7 +401,7 @@ export class HttpLogtoClient implements LogtoClient {
     let attempts = 0;
 
     let gaveUp: string | undefined;
-    const waitBeforeRetry = async (delayMs: number, why: string): Promise<boolean> => {
+    const waitBeforeRetry = async (delayMs: number, why: string, network = false): Promise<boolean> => {
       if (retries >= maxRetries) {
         gaveUp = `gave up after ${attempts} attempts`;
         return false;
@@ -412,6 +414,15 @@ export class HttpLogtoClient implements LogtoClient {
       this.counters.retries++;
       this.counters.retryWaitMs += delayMs;
       this.log.line(`retry ${retries}/${maxRetries} of ${spec.method} ${spec.path} in ${delayMs}ms (${why})`);
+      this.options.onRetry?.({
+        method: spec.method,
+        path: spec.path,
+        retry: retries,
+        maxRetries,
+        delayMs,
+        reason: why,
+        network,
+      });
       await sleep(delayMs, signal).catch((err) => this.rethrowAbort(err, spec, attempts));
       return true;
     };
@@ -449,8 +460,15 @@ export class HttpLogtoClient implements LogtoClient {
           throw new LostResponseError(spec.method, spec.path, failure.reason, { cause: failure.cause });
         }
         const delay = backoffDelay(retries, retryBaseMs, retryMaxDelayMs);
-        if (failure.retryable && (await waitBeforeRetry(delay, failure.reason))) continue;
-        throw new LogtoNetworkError(spec.method, spec.path, failure.reason, attempts, { cause: failure.cause });
+        if (failure.retryable && (await waitBeforeRetry(delay, failure.reason, true))) continue;
+        throw new LogtoNetworkError(spec.method, spec.path, failure.reason, attempts, {
+          cause: failure.cause,
+          ...(failure.maybeSent
+            ? {}
+            : {
+                fix: `check that Logto is running at ${this.options.endpoint} and that the endpoint (LOGTO_ENDPOINT or --endpoint) is right`,
+              }),
+        });
       }
       res.attempts = attempts;
 

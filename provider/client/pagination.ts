@@ -1,5 +1,5 @@
 /**
- * Reading every row of a list route. Logto has three kinds of list routes (logto-api-facts.md §1):
+ * Reading every row of a list route. Logto has three kinds of list routes (docs/logto-behaviour.md#pagination):
  * "always" (paginated, 20 by default), "optional" (paginated only when `page`/`page_size` is sent) and
  * "none" (ignore both and return everything). Sending `page` and `page_size=100` turns paging on for the
  * first two; the third answers without `Total-Number`, so one request is the whole list.

@@ -36,6 +36,11 @@ export interface ClientOptions {
   allowInsecureHttp?: boolean;
   /** Write redacted debug lines here (defaults to stderr when LOGTO_IAC_DEBUG=1). */
   debug?: (line: string) => void;
+  /**
+   * Told before every retry of a request that got no answer (refused, reset, timed out) or a retryable
+   * status, so a front end can say at once that the server is not answering instead of waiting in silence.
+   */
+  onRetry?: (event: RetryEvent) => void;
   /** Token-bucket burst size (requests that may go out at once). Default: a fifth of `requestsPerSecond`, ≥ 1. */
   burst?: number;
   /** Timeout of one HTTP attempt (headers and body), in ms. Default 30 000. */
@@ -87,4 +92,18 @@ export interface LogtoClient {
   /** Counters for tests and benchmarks. */
   stats(): ClientStats;
   close(): Promise<void>;
+}
+
+/** A retry about to happen (see `ClientOptions.onRetry`). */
+export interface RetryEvent {
+  method: string;
+  path: string;
+  /** 1 for the first retry. */
+  retry: number;
+  maxRetries: number;
+  delayMs: number;
+  /** Why: the status, or the network error (`connection refused (…)`). */
+  reason: string;
+  /** No HTTP answer at all (the server could not be reached or dropped the connection). */
+  network: boolean;
 }

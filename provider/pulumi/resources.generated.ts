@@ -659,8 +659,10 @@ export interface UserArgs {
   }>;
   /** Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed. */
   readonly customData?: pulumi.Input<Record<string, unknown>>;
-  /** Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Secret: stored encrypted in the Pulumi state. */
+  /** Password, write-only and sensitive: set when the user is created, then whenever `passwordVersion` changes or, without a version, whenever the value in the configuration changes. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Secret: stored encrypted in the Pulumi state. */
   readonly password?: pulumi.Input<string>;
+  /** Version of `password` (any number or text, e.g. `1` or `2026-06`): the password is written when the user is created and whenever this value changes, and nothing derived from the password is kept in state. Without it, state keeps a salted scrypt digest of the password to notice a new value. Needs `password`. */
+  readonly passwordVersion?: pulumi.Input<string>;
   /** Whether the user is suspended (cannot sign in). New users are not. */
   readonly isSuspended?: pulumi.Input<boolean>;
   /** Ids of the User-type roles the user holds. Authoritative: roles not listed are removed. */
@@ -716,8 +718,10 @@ export class User extends LogtoResource {
   >;
   /** Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed. Undefined when the program does not set it. */
   declare readonly customData: pulumi.Output<Record<string, unknown> | undefined>;
-  /** Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Undefined when the program does not set it. Secret. */
+  /** Password, write-only and sensitive: set when the user is created, then whenever `passwordVersion` changes or, without a version, whenever the value in the configuration changes. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Undefined when the program does not set it. Secret. */
   declare readonly password: pulumi.Output<string | undefined>;
+  /** Version of `password` (any number or text, e.g. `1` or `2026-06`): the password is written when the user is created and whenever this value changes, and nothing derived from the password is kept in state. Without it, state keeps a salted scrypt digest of the password to notice a new value. Needs `password`. Undefined when the program does not set it. */
+  declare readonly passwordVersion: pulumi.Output<string | undefined>;
   /** Whether the user is suspended (cannot sign in). New users are not. Undefined when the program does not set it. */
   declare readonly isSuspended: pulumi.Output<boolean | undefined>;
   /** Ids of the User-type roles the user holds. Authoritative: roles not listed are removed. Undefined when the program does not set it. */
@@ -2128,7 +2132,6 @@ export interface GetUserArgs {
   readonly primaryPhone?: string;
   readonly name?: string;
   readonly avatar?: string;
-  readonly password?: string;
 }
 
 /** What {@link getUser} resolves with: the User's fields and outputs (secret ones as secret outputs). */
@@ -2163,7 +2166,6 @@ export interface GetUserResult {
     };
   };
   readonly customData?: Record<string, unknown>;
-  readonly password?: pulumi.Output<string>;
   readonly isSuspended?: boolean;
   readonly roleIds?: string[];
 }

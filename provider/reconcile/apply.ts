@@ -19,7 +19,7 @@ import {
 } from './objects.js';
 import { type Observed, observe, refValue } from './plan.js';
 import { definitionFor, prepareDesired } from './prepare.js';
-import { hashSecrets } from './secrets.js';
+import { hashSecrets, newSalt } from './secrets.js';
 import type {
   Action,
   ApplyOptions,
@@ -32,9 +32,9 @@ import type {
   PriorState,
 } from './types.js';
 
-/** The managed fields as stored in state: normalised, secrets hashed. */
-export function appliedForm(definition: ResourceDefinition<any>, spec: Spec): Spec {
-  return hashSecrets(definition, normalizeSpec(definition, spec));
+/** The managed fields as stored in state: normalised, secrets as salted digests (see `hashSecrets`). */
+export function appliedForm(definition: ResourceDefinition<any>, spec: Spec, salt: string): Spec {
+  return hashSecrets(definition, normalizeSpec(definition, spec), salt);
 }
 
 /** A copy of the state (entries and their pending lists are not shared with the caller). */
@@ -43,7 +43,7 @@ function snapshot(state: PriorState): PriorState {
   for (const [address, entry] of Object.entries(state.objects)) {
     objects[address] = entry.pendingDelete ? { ...entry, pendingDelete: [...entry.pendingDelete] } : { ...entry };
   }
-  return { objects };
+  return { ...(state.salt ? { salt: state.salt } : {}), objects };
 }
 
 function pick(spec: Spec, keys: string[]): Spec {
@@ -70,7 +70,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   // objects this run creates are claimed by their addresses, so a list that predates them cannot mislead.
   const lookupCtx: ResourceContext = createContext(options.client);
   const concurrency = options.concurrency ?? 8;
-  const state: PriorState = { objects: { ...(options.prior?.objects ?? {}) } };
+  // One salt per state for its secrets' digests: made with the state, kept as long as it lives.
+  const salt = options.prior?.salt ?? newSalt();
+  const state: PriorState = { salt, objects: { ...(options.prior?.objects ?? {}) } };
   const results = new Map<string, ObjectResult>();
   const done = new Map<string, Observed>();
   const deferredDeletes: { address: string; definition: ResourceDefinition<any>; id: string; live?: Live }[] = [];
@@ -224,14 +226,16 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
               kind: object.kind,
               id: old.id,
               applied:
-                entry?.id === old.id ? entry.applied : appliedForm(definition, pick(old.spec, Object.keys(resolved))),
+                entry?.id === old.id
+                  ? entry.applied
+                  : appliedForm(definition, pick(old.spec, Object.keys(resolved)), salt),
               pendingDelete: [old.id],
             });
             emitState();
             const report = await createObjectWithReport(ctx, definition, resolved);
             live = report.live;
             note = report.note;
-            setEntry(address, { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved) });
+            setEntry(address, { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved, salt) });
             emitState();
             deferredDeletes.push({ address, definition, id: old.id, live: old });
           } else {
@@ -252,7 +256,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       if (action === 'create' || action === 'replace') createdHere.add(address);
       const final: Observed = { ...o, live, id: live.id };
       done.set(address, final);
-      setEntry(address, { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved) });
+      setEntry(address, { kind: object.kind, id: live.id, applied: appliedForm(definition, resolved, salt) });
       record({
         address,
         kind: object.kind,
@@ -270,7 +274,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         setEntry(address, {
           kind: object.kind,
           id: error.id,
-          applied: appliedForm(definition, withoutRelations(definition, resolved)),
+          applied: appliedForm(definition, withoutRelations(definition, resolved), salt),
         });
         emitState();
       }

@@ -4,7 +4,7 @@
  * only changes.
  */
 import type { Live, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { hashSecret, isHashed, sensitiveFields, stableStringify } from './secrets.js';
+import { isDigest, isLegacyDigest, matchesDigest, sensitiveFields, stableStringify, versionField } from './secrets.js';
 import { type Action, type FieldChange, SENSITIVE, UNKNOWN } from './types.js';
 
 export interface ObjectDiff {
@@ -23,6 +23,11 @@ export function normalizeSpec(definition: ResourceDefinition<any>, spec: Spec): 
   for (const field of definition.sets) {
     const value = normalized[field];
     if (Array.isArray(value)) normalized[field] = [...new Set(value.map(String))].sort();
+  }
+  // A version is text (`2` and `"2"` are one version), as Terraform's string attribute has it.
+  for (const field of definition.writeOnly ?? []) {
+    const version = versionField(field);
+    if (typeof normalized[version] === 'number') normalized[version] = String(normalized[version]);
   }
   return normalized;
 }
@@ -54,14 +59,45 @@ function fieldChange(definition: ResourceDefinition<any>, field: string, before:
   return change;
 }
 
-/** Is a desired (or last-applied) value equal to what is live? Secrets compare through their hashes. */
+/** Is a desired (or last-applied) value equal to what is live? Secrets compare through their digests. */
 function sameAsLive(definition: ResourceDefinition<any>, field: string, expected: unknown, live: Spec): boolean {
   if (containsUnknown(expected)) return false;
-  if (sensitiveFields(definition).has(field)) {
+  if (sensitiveFields(definition).has(field) || isVersionField(definition, field)) {
     if (!(field in live)) return true; // the API does not return it: nothing to compare
-    if (isHashed(expected)) return expected === hashSecret(live[field]);
+    if (isDigest(expected)) return matchesDigest(expected, live[field]);
   }
   return valuesEqual(expected, live[field]);
+}
+
+function isVersionField(definition: ResourceDefinition<any>, field: string): boolean {
+  return (definition.writeOnly ?? []).some((f) => versionField(f) === field);
+}
+
+/**
+ * Has a write-only secret (or its version) changed since it was last written? With a version (`fVersion`)
+ * the version alone decides: the secret is written when the version differs from the one recorded (the
+ * Terraform `_wo_version` rule; nothing derived from the secret is kept). Without one, the value is compared
+ * with the salted digest recorded; an unsalted `sha256:` digest from an older state counts as changed, so
+ * the secret is written once more and the state keeps only the salted form from then on. Without any record
+ * (adoption, import) there is nothing to compare, and nothing is written.
+ */
+function writeOnlyChanged(
+  definition: ResourceDefinition<any>,
+  field: string,
+  want: Spec,
+  have: Spec,
+  lastApplied: Spec | undefined,
+): boolean {
+  const owner = (definition.writeOnly ?? []).find((f) => versionField(f) === field) ?? field;
+  const version = versionField(owner);
+  if (want[version] !== undefined) {
+    if (version in have) return !valuesEqual(want[version], have[version]);
+    if (!lastApplied) return false;
+    return !valuesEqual(want[version], lastApplied[version]);
+  }
+  if (owner !== field || !lastApplied) return false;
+  const recorded = lastApplied[field];
+  return !(field in lastApplied) || isLegacyDigest(recorded) || !matchesDigest(recorded, want[field]);
 }
 
 /**
@@ -89,12 +125,13 @@ export function diffObject(
   const changes: FieldChange[] = [];
   for (const field of Object.keys(want).sort()) {
     let same = sameAsLive(definition, field, want[field], have);
-    // A secret the API never returns (a user's password): changed only when it differs from what was last
-    // applied, or was not applied at all. Without any record (adoption, import) there is nothing to compare.
-    if (same && secret.has(field) && !(field in have) && lastApplied) {
-      same = field in lastApplied && hashSecret(want[field]) === hashSecret(lastApplied[field]);
+    // A secret the API never returns (a user's password) and its version: see writeOnlyChanged.
+    const versioned = isVersionField(definition, field);
+    if (same && (versioned || secret.has(field)) && !(field in have)) {
+      same = !writeOnlyChanged(definition, field, want, have, lastApplied);
     }
-    if (!same) changes.push(fieldChange(definition, field, have[field], want[field]));
+    const before = versioned && !(field in have) ? lastApplied?.[field] : have[field];
+    if (!same) changes.push(fieldChange(definition, field, before, want[field]));
   }
 
   const drift: FieldChange[] = [];

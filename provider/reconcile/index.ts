@@ -25,5 +25,13 @@ export {
 } from './objects.js';
 export { planTenant } from './plan.js';
 export { validateDesired } from './prepare.js';
-export { hashSecret, hashSecrets, redactSecrets } from './secrets.js';
+export {
+  digestSecret,
+  hashSecrets,
+  isDigest,
+  matchesDigest,
+  redactSecrets,
+  versionField,
+  versionFields,
+} from './secrets.js';
 export * from './types.js';

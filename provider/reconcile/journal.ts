@@ -13,12 +13,13 @@
  * journaled (nothing to find them by).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
 import { AmbiguousKeyError, PartialCreateError } from './errors.js';
 import { describeKey, identityKey } from './identity.js';
 import { type CreateReport, createContext, createObjectWithReport, readObject, updateObject } from './objects.js';
+import { makePrivateDir, writePrivateFile } from './private-file.js';
 
 interface Intent {
   kind: string;
@@ -131,14 +132,13 @@ function readIntent(file: string): Intent | undefined {
 
 /**
  * Best effort: a working directory that cannot be written (a read-only checkout) costs the protection, never
- * the create itself.
+ * the create itself. An intent holds no secret (kind, key, ids, time), yet keys may be personal data (a
+ * user's name): owner-only, like the state beside it.
  */
 function writeIntent(dir: string, file: string, intent: Intent): void {
   try {
-    mkdirSync(dir, { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, JSON.stringify(intent));
-    renameSync(partial, file);
+    makePrivateDir(dir);
+    writePrivateFile(file, JSON.stringify(intent));
   } catch {
     // not journaled
   }

@@ -16,6 +16,7 @@ import { diffObject, normalizeSpec, valuesEqual } from './diff.js';
 import { AmbiguousKeyError, isLostResponse, isNotFound, PartialCreateError } from './errors.js';
 import { hasUnknown } from './graph.js';
 import { describeKey, identityKey } from './identity.js';
+import { versionField, versionFields } from './secrets.js';
 
 export function createContext(client: LogtoClient): ResourceContext {
   return { client, cache: new Map() };
@@ -40,6 +41,14 @@ export function validateSpec(definition: ResourceDefinition<any>, spec: Spec): V
     for (const issue of parsed.error.issues) {
       issues.push({ field: issue.path.map(String).join('.'), message: issue.message });
     }
+  }
+  for (const field of definition.writeOnly ?? []) {
+    const version = versionField(field);
+    if (spec[version] !== undefined && spec[field] === undefined)
+      issues.push({
+        field: version,
+        message: `${version} says when ${field} is written, and ${field} is not set: set ${field} too, or remove ${version}`,
+      });
   }
   if (issues.length > 0 || !parsed.success) return { ok: false, issues };
   const out: Spec = {};
@@ -204,7 +213,9 @@ async function createBase(
   definition: ResourceDefinition<any>,
   spec: Spec,
 ): Promise<CreateReport> {
+  // Version fields of write-only secrets are the reconciler's bookkeeping: the API never sees them.
   const base = withoutRelations(definition, spec);
+  for (const field of versionFields(definition)) delete base[field];
   if (definition.parent?.seeded?.(spec)) {
     const seeded = await adoptSeeded(ctx, definition, spec);
     if (seeded) return seeded;
@@ -298,8 +309,9 @@ export async function updateObject(
   }
   const want = normalizeSpec(definition, desired);
   const changes: Spec = {};
+  const versions = versionFields(definition);
   for (const change of diff.changes)
-    if (!relationFields.has(change.field)) changes[change.field] = desired[change.field];
+    if (!relationFields.has(change.field) && !versions.has(change.field)) changes[change.field] = desired[change.field];
   let result: Live = { ...live, spec: current };
   try {
     if (Object.keys(changes).length > 0) {

@@ -9,10 +9,11 @@ import { catalog } from '../../resources/index.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { AmbiguousKeyError, SpecValidationError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
-import { claimedIds, displayKey, identityKey, knownId, pendingDeletes } from './identity.js';
+import { claimedIds, identityKey, knownId, pendingDeletes } from './identity.js';
+import { labelReferences, liveKey } from './labels.js';
 import { checkLive, createContext, readObject } from './objects.js';
 import { definitionFor, prepareDesired } from './prepare.js';
-import { hashSecrets, stableStringify } from './secrets.js';
+import { stableStringify } from './secrets.js';
 import type { Action, DesiredObject, DriftEntry, Plan, PlannedChange, PlanOptions, PriorState, Ref } from './types.js';
 
 export interface Observed {
@@ -111,14 +112,15 @@ function knownOnly(spec: Spec): Spec {
 }
 
 /**
- * Deterministic hash of what was observed (secrets hashed), and of the live objects planned for deletion: an
+ * Deterministic hash of what was observed, and of the live objects planned for deletion: an
  * object made by hand since the plan, which a prune would now delete too, changes it.
  */
 export function fingerprint(observed: Observed[], pruned: { address: string; id?: string }[] = []): string {
   const rows = [
     ...observed
       .filter((o) => o.live)
-      .map((o) => [o.address, o.live!.id, hashSecrets(o.definition, normalizeSpec(o.definition, o.live!.spec))]),
+      // One hash over everything: no digest of a single secret of its own.
+      .map((o) => [o.address, o.live!.id, normalizeSpec(o.definition, o.live!.spec)]),
     ...pruned.map((d) => [`(delete) ${d.address}`, d.id ?? null]),
   ].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
   return `sha256:${createHash('sha256').update(stableStringify(rows)).digest('hex')}`;
@@ -146,36 +148,6 @@ async function prunable(
     }
   }
   return out;
-}
-
-/**
- * What a delete entry calls an object for people: its `displayKey`, for a child kind prefixed with its
- * parent's (`https://api.example.com/orders/read:orders`), so two parents' same-named children differ. The
- * parent's id stands in when the parent has no key or cannot be read; a child with no key of its own (an
- * application's role assignment), or an object whose key is one reference (an application's sign-in
- * experience), is called by the key of the object it belongs to alone.
- */
-async function deleteKey(
-  ctx: ResourceContext,
-  definition: ResourceDefinition<any>,
-  spec: Spec,
-  liveById: ReadonlyMap<string, Live>,
-): Promise<string | undefined> {
-  const keyFields = definition.key?.fields ?? [];
-  const keyReference =
-    keyFields.length === 1 ? definition.references.find((r) => r.field === keyFields[0] && !r.many) : undefined;
-  const owner = definition.parent ?? keyReference;
-  const own = keyReference ? undefined : displayKey(definition, spec);
-  const ownerDefinition = owner && definitionFor(owner.kind);
-  const ownerId = owner ? spec[owner.field] : undefined;
-  if (!owner || !ownerDefinition || typeof ownerId !== 'string' || ownerId === '')
-    return own ?? displayKey(definition, spec);
-  const ownerLive =
-    liveById.get(`${owner.kind}:${ownerId}`) ??
-    (await readObject(ctx, ownerDefinition, ownerId, undefined, { relations: [] }));
-  const ownerKey = ownerLive ? displayKey(ownerDefinition, ownerLive.spec) : undefined;
-  if (own === undefined) return ownerKey ?? ownerId;
-  return `${ownerKey ?? ownerId}/${own}`;
 }
 
 /** Does this planned action give the object a new id (dependents see UNKNOWN)? */
@@ -270,7 +242,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       const live = await readObject(ctx, definition, id, undefined, { relations: [] });
       if (!live || definition.builtin?.(live, ctx)) continue;
       planned.add(ref);
-      const key = await deleteKey(ctx, definition, live.spec, liveById);
+      const key = await liveKey(ctx, definition.kind, live.spec, liveById);
       deletes.push({
         address: `${definition.kind}[${id}]`,
         kind: definition.kind,
@@ -317,7 +289,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
         if (!live || definition.builtin?.(live, ctx)) continue; // already gone
         c.live = live;
       }
-      const key = c.live ? await deleteKey(ctx, definition, c.live.spec, liveById) : undefined;
+      const key = c.live ? await liveKey(ctx, definition.kind, c.live.spec, liveById) : undefined;
       deletes.push({
         address: c.address,
         kind: definition.kind,
@@ -338,6 +310,10 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   for (const c of ordered) summary[c.action]++;
   const keptDrift = drift.filter((d) => keep(d.kind));
   summary.drift = keptDrift.length;
+  const addressById = new Map(
+    [...observed.values()].filter((o) => o.live).map((o) => [`${o.definition.kind}:${o.live!.id}`, o.address] as const),
+  );
+  await labelReferences({ ctx, byAddress: prepared.byAddress, addressById, liveById }, ordered, keptDrift);
   const plan: Plan = {
     formatVersion: 1,
     createdAt: new Date().toISOString(),

@@ -30,7 +30,11 @@ export interface DesiredObject {
 export interface ObjectState {
   kind: string;
   id: string;
-  /** Managed fields as last applied; sensitive values are stored as `sha256:<hex>` hashes. */
+  /**
+   * Managed fields as last applied. Sensitive values are stored as salted scrypt digests
+   * (`scrypt$N=…,r=…,p=…$<salt>$<hash>`, see `secrets.ts`), never as text; a write-only field with a version
+   * (`passwordVersion`) is not stored at all, only its version.
+   */
   applied: Spec;
   /**
    * Ids of objects this address stood for before a create-before-destroy replacement that are not deleted
@@ -40,6 +44,8 @@ export interface ObjectState {
   pendingDelete?: string[];
 }
 export interface PriorState {
+  /** Random salt (base64url) of this state's secret digests; made by the first apply, kept after. */
+  salt?: string;
   objects: Record<string, ObjectState>;
 }
 
@@ -57,6 +63,12 @@ export interface FieldChange {
   /** Set members added/removed, for set fields. */
   added?: unknown[];
   removed?: unknown[];
+  /**
+   * For a reference field (extension): the same values for people, each id as the object it points at
+   * (`ApiResourceScope https://api.example.com/orders/read:orders`, `Role admin`), the id only where the
+   * object has no key; references to objects this plan creates by their address. `before`/`after` keep ids.
+   */
+  shown?: { before?: unknown; after?: unknown; added?: unknown[]; removed?: unknown[] };
 }
 
 export interface PlannedChange {
@@ -91,6 +103,8 @@ export interface DriftEntry {
   expected: unknown;
   live: unknown;
   sensitive?: boolean;
+  /** For a reference field (extension): `expected` and `live` with ids as the objects they point at. */
+  shown?: { expected?: unknown; live?: unknown };
 }
 
 export interface Plan {
@@ -186,7 +200,7 @@ export interface ApplyResult {
  *   parseImportId(definition, importId) → Spec | undefined
  *   validateDesired(desired, prior?) → SpecIssue[]   (the offline checks plan and apply start with; [] = accepted)
  *   redactSecrets(definition, spec) → Spec      (sensitive spec fields and sensitive outputs → SENSITIVE)
- *   hashSecret(value) → `sha256:<hex>`; hashSecrets(definition, spec) → Spec
+ *   digestSecret(value, salt) → `scrypt$…`; matchesDigest(digest, value); hashSecrets(definition, spec, salt) → Spec
  *   normalizeSpec(definition, spec) → Spec
  *   isRef(value) → value is Ref
  *   SpecValidationError {issues: {address, field, message}[]}, AmbiguousKeyError {address, key, ids} (also for an

@@ -30,6 +30,7 @@ function attrLine(attr: Attr): string {
   const flags = [typeText(attr)];
   if (attr.sensitive) flags.push('sensitive');
   if (attr.writeOnly) flags.push('write-only');
+  if (attr.writeOnlyForm === 'deprecated') flags.push('deprecated');
   const text = attr.description.replace(/\s+/g, ' ').trim();
   return `- \`${attr.name}\` (${flags.join(', ')}) ${text}`;
 }
@@ -54,18 +55,73 @@ function attrSections(ts: TypeSchema): string[] {
   return out;
 }
 
-/** The first `resource "<type>" "<name>" { … }` block of each type in an HCL file (top-level braces only). */
+/** The first `<keyword> "<type>" "<name>" { … }` block of each type in an HCL file (top-level braces only). */
 export function exampleBlocks(hcl: string, keyword: 'resource' | 'data'): Map<string, string> {
   const blocks = new Map<string, string>();
-  const re = new RegExp(`^${keyword} "([a-z0-9_]+)" "[a-z0-9_]+" \\{`, 'gm');
-  for (const m of hcl.matchAll(re)) {
-    const type = m[1] as string;
-    if (blocks.has(type)) continue;
-    const start = m.index ?? 0;
-    const end = hcl.indexOf('\n}', start);
-    if (end > 0) blocks.set(type, hcl.slice(start, end + 2));
+  for (const [address, text] of topLevelBlocks(hcl, keyword)) {
+    const type = address.split('.')[0] as string;
+    if (!blocks.has(type)) blocks.set(type, text);
   }
   return blocks;
+}
+
+/** Every `<keyword> "<a>" "<b>" { … }` block (or `variable "<a>" { … }`) of an HCL file by address `a.b` / `a`. */
+function topLevelBlocks(hcl: string, keyword: 'resource' | 'data' | 'variable'): Map<string, string> {
+  const blocks = new Map<string, string>();
+  const label = keyword === 'variable' ? '"([a-z0-9_]+)"' : '"([a-z0-9_]+)" "([a-z0-9_]+)"';
+  const re = new RegExp(`^${keyword} ${label} \\{`, 'gm');
+  for (const m of hcl.matchAll(re)) {
+    const start = m.index ?? 0;
+    const end = hcl.indexOf('\n}', start);
+    if (end > 0) blocks.set(m.slice(1).filter(Boolean).join('.'), hcl.slice(start, end + 2));
+  }
+  return blocks;
+}
+
+/**
+ * The example file's `name_prefix` lets several copies of it share one tenant (tests, previews); a reader of
+ * one page needs neither it nor its variable.
+ */
+function withoutNamePrefix(block: string): string {
+  return block
+    .replace(/\$\{(?:replace\()?var\.name_prefix[^}]*\}/g, '')
+    .split('\n')
+    .filter((line) => !/^\s*\/\/\s*$/.test(line))
+    .join('\n');
+}
+
+/**
+ * One page's example, self-contained: the block, then every resource it refers to (transitively, as the
+ * example file or the generated example defines them), then the variables they use. Each page's example
+ * passes `terraform validate` on its own (test/terraform/docs-validate.test.ts).
+ */
+function selfContainedExample(
+  main: string,
+  defined: Map<string, string>,
+  variables: Map<string, string>,
+  generated: (typeName: string) => string | undefined,
+): string {
+  const blocks = [main];
+  const seen = new Set<string>();
+  const used = new Set<string>();
+  for (let i = 0; i < blocks.length; i++) {
+    const text = blocks[i] as string;
+    for (const m of text.matchAll(/\bvar\.([a-z0-9_]+)/g)) used.add(m[1] as string);
+    const own = /^resource "([a-z0-9_]+)" "([a-z0-9_]+)"/.exec(text);
+    if (own) seen.add(`${own[1]}.${own[2]}`);
+    for (const m of text.matchAll(/(?<![\w."])(logto_[a-z0-9_]+)\.([a-z0-9_]+)\b/g)) {
+      const address = `${m[1]}.${m[2]}`;
+      if (seen.has(address)) continue;
+      seen.add(address);
+      const block = defined.get(address) ?? (m[2] === 'example' ? generated(m[1] as string) : undefined);
+      if (block) blocks.push(withoutNamePrefix(block));
+    }
+  }
+  const vars = [...used].flatMap((name) => {
+    const v = variables.get(name);
+    return v ? [v] : [`variable "${name}" {\n  type = string\n}`];
+  });
+  return [...blocks, ...vars].join('\n\n');
 }
 
 function exampleValue(attr: Attr, definition: ResourceDefinition<any>): string {
@@ -82,6 +138,7 @@ function exampleValue(attr: Attr, definition: ResourceDefinition<any>): string {
   const enumMatch = /One of: `([^`]+)`/.exec(attr.description);
   if (enumMatch) return JSON.stringify(enumMatch[1]);
   if (/url|uri|indicator/i.test(attr.field)) return '"https://example.com"';
+  if (attr.field === 'domain') return '"auth.example.com"';
   return '"example"';
 }
 
@@ -94,9 +151,55 @@ function generatedExample(ts: TypeSchema): string {
   return lines.join('\n');
 }
 
-function resourcePage(ts: TypeSchema, example: string | undefined): string {
+/**
+ * How a type's write-only secrets are set and rotated (Terraform's `_wo` + `_wo_version` convention), with
+ * an ephemeral variable, so that neither the state nor a saved plan holds the value.
+ */
+function writeOnlySection(ts: TypeSchema): string[] {
+  return (ts.definition.writeOnly ?? []).flatMap((field) => {
+    const name = snakeCase(field);
+    const wo = `${name}_wo`;
+    const key = ts.attrs.find((a) => a.required && a.kind === 'spec');
+    return [
+      `## Write-only \`${name}\` and rotation`,
+      '',
+      `\`${wo}\` is write-only (Terraform 1.11 or later): Terraform never stores it in the state or in a saved plan, and Logto never returns it. It is written when the resource is created and whenever \`${wo}_version\` changes; to rotate, give the new value and a new version. Let it come from an \`ephemeral\` variable, which may only be used in write-only arguments: then no file Terraform writes holds it.`,
+      '',
+      '```hcl',
+      `variable "${name}" {`,
+      '  type      = string',
+      '  sensitive = true',
+      '  ephemeral = true',
+      '}',
+      '',
+      `variable "${name}_version" {`,
+      '  type    = number',
+      '  default = 1',
+      '}',
+      '',
+      `resource "${ts.typeName}" "example" {`,
+      ...(key ? [`  ${key.name.padEnd(wo.length + 8)} = ${exampleValue(key, ts.definition)}`] : []),
+      `  ${wo.padEnd(wo.length + 8)} = var.${name}`,
+      `  ${wo}_version = var.${name}_version`,
+      '}',
+      '```',
+      '',
+      '```shell',
+      `TF_VAR_${name}='…new…' TF_VAR_${name}_version=2 terraform apply`,
+      '```',
+      '',
+      `Without \`${wo}_version\`, \`${wo}\` is written on create only. The older \`${name}\` argument is deprecated (a warning says so): it is write-only too, and \`${name}_digest\` keeps a salted scrypt digest of the value last written, so that a new value in the configuration is noticed and written. It cannot be set together with \`${wo}\`.`,
+      '',
+    ];
+  });
+}
+
+function resourcePage(ts: TypeSchema, example: string): string {
   const d = ts.definition;
   const forms = importForms(d);
+  // The import snippets name the example's resource, so the page's blocks validate together.
+  const address =
+    /^resource "([a-z0-9_]+)" "([a-z0-9_]+)"/.exec(example)?.slice(1).join('.') ?? `${ts.typeName}.example`;
   const out = [
     `# ${ts.typeName} (resource)`,
     '',
@@ -112,16 +215,17 @@ function resourcePage(ts: TypeSchema, example: string | undefined): string {
     '## Example',
     '',
     '```hcl',
-    example ?? generatedExample(ts),
+    example,
     '```',
     '',
+    ...writeOnlySection(ts),
     '## Schema',
     '',
     ...attrSections(ts),
     '## Import',
     '',
     '```shell',
-    ...forms.map((f) => `terraform import ${ts.typeName}.example '${f.example}'   # ${f.form}`),
+    ...forms.map((f) => `terraform import ${address} '${f.example}'   # ${f.form}`),
     '```',
     '',
     ...forms
@@ -134,7 +238,7 @@ function resourcePage(ts: TypeSchema, example: string | undefined): string {
     '',
     '```hcl',
     'import {',
-    `  to = ${ts.typeName}.example`,
+    `  to = ${address}`,
     `  id = "${forms[forms.length - 1]?.example ?? 'abc123'}"`,
     '}',
     '```',
@@ -176,13 +280,18 @@ function providerPage(definitions: ResourceDefinition<any>[]): string {
     '# Logto provider',
     '',
     'Manages a Logto tenant (Cloud or self-hosted) through its Management API. Written in TypeScript on the',
-    'logto-iac core; install it into a filesystem mirror with `npx logto-iac terraform-install <dir>`.',
+    'logto-iac core. `terraform init` (or `tofu init`) installs a released version from the Terraform or OpenTofu',
+    'registry; without a registry, install it into a filesystem mirror with `npx logto-iac terraform-install <dir>`.',
     '',
     '```hcl',
     'terraform {',
     '  required_providers {',
     '    logto = { source = "logto-io/logto" }',
     '  }',
+    '}',
+    '',
+    'variable "logto_app_id" {',
+    '  type = string',
     '}',
     '',
     'provider "logto" {',
@@ -220,14 +329,29 @@ function providerPage(definitions: ResourceDefinition<any>[]): string {
   ].join('\n');
 }
 
-/** Relative path → markdown. `exampleHcl` is the text of examples/terraform/main.tf. */
+/**
+ * Relative path (as the Terraform and OpenTofu registries read a provider's docs/ directory: index.md,
+ * resources/<name>.md, data-sources/<name>.md) → markdown. `exampleHcl` is the text of
+ * examples/terraform/main.tf.
+ */
 export function renderTerraformDocs(definitions: ResourceDefinition<any>[], exampleHcl = ''): Map<string, string> {
   const pages = new Map<string, string>();
   const examples = exampleBlocks(exampleHcl, 'resource');
+  const defined = topLevelBlocks(exampleHcl, 'resource');
+  const variables = topLevelBlocks(exampleHcl, 'variable');
+  const schemas = new Map(definitions.map((d) => [typeNameOf(d.kind), resourceSchema(d)]));
+  const generated = (typeName: string) => {
+    const ts = schemas.get(typeName);
+    return ts ? generatedExample(ts) : undefined;
+  };
   pages.set('index.md', providerPage(definitions));
   for (const d of definitions) {
-    const ts = resourceSchema(d);
-    pages.set(`resources/${snakeCase(d.kind)}.md`, resourcePage(ts, examples.get(ts.typeName)));
+    const ts = schemas.get(typeNameOf(d.kind)) as TypeSchema;
+    const main = withoutNamePrefix(examples.get(ts.typeName) ?? generatedExample(ts));
+    pages.set(
+      `resources/${snakeCase(d.kind)}.md`,
+      resourcePage(ts, selfContainedExample(main, defined, variables, generated)),
+    );
     if (DATA_SOURCE_KINDS.includes(d.kind))
       pages.set(`data-sources/${snakeCase(d.kind)}.md`, dataSourcePage(dataSourceSchema(d, definitions)));
   }

@@ -14,7 +14,7 @@ import type { OutputField, ResourceDefinition, Spec } from '../../resources/cont
 import { catalog, LOOKUP_KINDS } from '../../resources/index.js';
 import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
 import { type IdentityKey, identityKey } from '../reconcile/index.js';
-import { stableStringify } from '../reconcile/secrets.js';
+import { stableStringify, versionField } from '../reconcile/secrets.js';
 import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty.js';
 
 export const PROVIDER_NAME = 'logto';
@@ -50,8 +50,16 @@ export interface Attr {
   stable?: boolean;
   /** A write-only spec attribute: in the configuration only, never in Terraform's state (Terraform ≥ 1.11). */
   writeOnly?: boolean;
+  /**
+   * Which form of a write-only field this is: `wo` for `<field>_wo` (written on create and when
+   * `<field>_wo_version` changes; nothing derived from it is kept), `deprecated` for the older `<field>`
+   * (changes noticed through the salted `<field>_digest`).
+   */
+  writeOnlyForm?: 'wo' | 'deprecated';
   /** The computed digest attribute of this write-only spec field (`password_digest` of `password`). */
   digestOf?: string;
+  /** The `<field>_wo_version` attribute of this write-only spec field. */
+  versionOf?: string;
 }
 
 export interface TypeSchema {
@@ -203,24 +211,32 @@ function fieldDescription(field: FieldInfo, flags: Flags, json: boolean): string
 
 function specAttr(field: FieldInfo, flags: Flags, definition: ResourceDefinition<any>): Attr {
   const t = fieldCtyType(field, flags.sets.has(field.name), definition);
-  if (definition.writeOnly?.includes(field.name)) {
+  const versionOf = definition.writeOnly?.find((f) => versionField(f) === field.name);
+  if (versionOf) {
+    const name = snakeCase(versionOf);
     return {
-      name: snakeCase(field.name),
+      name: `${name}_wo_version`,
       field: field.name,
       kind: 'spec',
       type: t.type,
-      json: t.json,
-      description: terraformText(
-        `${field.description.trim()} Write-only: Terraform never stores it in its state; \`${snakeCase(field.name)}_digest\` records the digest of the value last written (needs Terraform 1.11 or later).`,
-        definition,
-      ),
-      required: !field.optional,
-      optional: field.optional,
+      json: false,
+      description: `Version of \`${name}_wo\` (any number or text, e.g. \`1\`): Terraform writes \`${name}_wo\` when the resource is created and whenever this value changes. Change it to rotate the ${name}. Nothing derived from the ${name} is kept in the state.`,
+      required: false,
+      optional: true,
       computed: false,
-      sensitive: true,
-      writeOnly: true,
+      sensitive: false,
+      versionOf,
     };
   }
+  return specAttrOf(field, flags, definition, t);
+}
+
+function specAttrOf(
+  field: FieldInfo,
+  flags: Flags,
+  definition: ResourceDefinition<any>,
+  t: ReturnType<typeof fieldCtyType>,
+): Attr {
   return {
     name: snakeCase(field.name),
     field: field.name,
@@ -234,6 +250,40 @@ function specAttr(field: FieldInfo, flags: Flags, definition: ResourceDefinition
     computed: field.optional,
     sensitive: flags.sensitive.has(field.name),
   };
+}
+
+/**
+ * A write-only field's attributes, Terraform's way: `<field>_wo` (write-only, sensitive; needs Terraform
+ * 1.11) and the deprecated `<field>` (write-only too, its changes noticed through `<field>_digest`).
+ */
+function writeOnlyAttrs(field: FieldInfo, definition: ResourceDefinition<any>): Attr[] {
+  const t = fieldCtyType(field, false, definition);
+  const name = snakeCase(field.name);
+  const base = {
+    field: field.name,
+    kind: 'spec' as const,
+    type: t.type,
+    json: t.json,
+    required: false,
+    optional: true,
+    computed: false,
+    sensitive: true,
+    writeOnly: true,
+  };
+  return [
+    {
+      ...base,
+      name: `${name}_wo`,
+      writeOnlyForm: 'wo',
+      description: `The ${name.replace(/_/g, ' ')}, write-only and sensitive: never stored in Terraform's state or plan (needs Terraform 1.11 or later), so it may come from an \`ephemeral\` variable. Written when the resource is created and whenever \`${name}_wo_version\` changes; without \`${name}_wo_version\`, only on create. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep what the ${definition.kind.toLowerCase()} has.`,
+    },
+    {
+      ...base,
+      name,
+      writeOnlyForm: 'deprecated',
+      description: `Deprecated: use \`${name}_wo\` with \`${name}_wo_version\`. The ${name.replace(/_/g, ' ')}, write-only and sensitive: never stored in Terraform's state; written when the resource is created and whenever the value in the configuration changes (\`${name}_digest\` keeps a salted scrypt digest of the value last written, to notice a new value). Not together with \`${name}_wo\`.`,
+    },
+  ];
 }
 
 function outputCtyType(output: OutputField): CtyType {
@@ -273,16 +323,18 @@ function resourceAttrs(definition: ResourceDefinition<any>): Attr[] {
   attrs.push(outputAttr(idOutput, definition));
   for (const field of fields.fields) {
     if (field.name === 'id') continue;
-    attrs.push(specAttr(field, flags, definition));
+    if (definition.writeOnly?.includes(field.name)) attrs.push(...writeOnlyAttrs(field, definition));
+    else attrs.push(specAttr(field, flags, definition));
   }
   for (const field of definition.writeOnly ?? []) {
+    const name = snakeCase(field);
     attrs.push({
-      name: `${snakeCase(field)}_digest`,
+      name: `${name}_digest`,
       field: `${field}Digest`,
       kind: 'output',
       type: 'string',
       json: false,
-      description: `\`sha256:\` digest of the \`${snakeCase(field)}\` value last written to Logto (Logto never returns the value): a new value in the configuration differs from it and is written.`,
+      description: `Salted scrypt digest (\`scrypt$N=…,r=…,p=…$<salt>$<hash>\`, a random salt per value) of the deprecated \`${name}\` value last written to Logto, which never returns the value: a new value in the configuration no longer matches it and is written. Null with \`${name}_wo\` or \`${name}_wo_version\`, which keep nothing derived from the ${name}.`,
       required: false,
       optional: false,
       computed: true,
@@ -443,7 +495,7 @@ export function dataSourceSchema(
       : 'Set this or the other lookup attributes to find the object; exactly one object must match.';
   // A write-only value is never readable, and its digest says nothing to a reader.
   const attrs = resourceAttrs(definition)
-    .filter((a) => !a.writeOnly && !a.digestOf)
+    .filter((a) => !a.writeOnly && !a.digestOf && !a.versionOf)
     .map((a): Attr => {
       const lookup = a.kind === 'id' || keyFields.includes(a.field);
       return {

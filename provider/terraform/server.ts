@@ -19,13 +19,16 @@ import {
   createContext,
   deleteObject,
   diffObject,
+  digestSecret,
   findObjectByKey,
-  hashSecret,
+  isDigest,
   lookupObject,
+  matchesDigest,
   readObject,
   updateObject,
   validateSpec,
 } from '../reconcile/index.js';
+import { isLegacyDigest } from '../reconcile/secrets.js';
 import { UNKNOWN as RECONCILE_UNKNOWN } from '../reconcile/types.js';
 import { type CtyType, type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
 import {
@@ -176,22 +179,102 @@ function forDiff(spec: Spec): Spec {
   return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, v === UNKNOWN ? RECONCILE_UNKNOWN : v]));
 }
 
+/** The attributes of one write-only field: `<f>_wo`, the deprecated `<f>`, `<f>_wo_version`, `<f>_digest`. */
+interface WriteOnlyAttrs {
+  field: string;
+  wo: Attr;
+  deprecated: Attr;
+  version: Attr;
+  digest: Attr;
+}
+
+function writeOnlyAttrs(ts: TypeSchema): WriteOnlyAttrs[] {
+  return (ts.definition.writeOnly ?? []).map((field) => ({
+    field,
+    wo: ts.attrs.find((a) => a.field === field && a.writeOnlyForm === 'wo')!,
+    deprecated: ts.attrs.find((a) => a.field === field && a.writeOnlyForm === 'deprecated')!,
+    version: ts.attrs.find((a) => a.versionOf === field)!,
+    digest: ts.attrs.find((a) => a.digestOf === field)!,
+  }));
+}
+
+const isSet = (v: unknown) => v !== null && v !== undefined;
+
 /**
- * Write-only fields: the digest each `<field>_digest` attribute should hold after this plan — the digest of
- * the configuration's value (unknown while the value is), or the prior digest when the configuration leaves
- * the field out. Whether any differs from the prior state's is the change Terraform plans.
+ * Checks of the write-only attributes: `<f>` and `<f>_wo` are one value (not both), `<f>_wo_version` needs
+ * one of them, and `<f>` is deprecated in favour of `<f>_wo` + `<f>_wo_version`.
+ */
+function writeOnlyDiagnostics(ts: TypeSchema, config: Obj): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const w of writeOnlyAttrs(ts)) {
+    const [wo, old, version] = [config[w.wo.name], config[w.deprecated.name], config[w.version.name]];
+    if (isSet(wo) && isSet(old)) {
+      out.push(
+        error(
+          `Conflicting ${ts.typeName} attributes "${w.deprecated.name}" and "${w.wo.name}"`,
+          `Both set the same ${w.deprecated.name}. Fix: keep only "${w.wo.name}" (with "${w.version.name}"), and remove "${w.deprecated.name}".`,
+          [{ attribute_name: w.deprecated.name }],
+        ),
+      );
+    } else if (isSet(version) && !isSet(wo) && !isSet(old)) {
+      out.push(
+        error(
+          `Invalid ${ts.typeName} attribute "${w.version.name}"`,
+          `"${w.version.name}" says when "${w.wo.name}" is written, and "${w.wo.name}" is not set. Fix: set "${w.wo.name}" (e.g. from an ephemeral variable), or remove "${w.version.name}".`,
+          [{ attribute_name: w.version.name }],
+        ),
+      );
+    } else if (isSet(old)) {
+      out.push(
+        warning(
+          `Deprecated ${ts.typeName} attribute "${w.deprecated.name}"`,
+          `Use "${w.wo.name}" with "${w.version.name}" instead: "${w.wo.name}" is written when "${w.version.name}" changes, and nothing derived from it is kept in the state ("${w.deprecated.name}" keeps a salted digest in "${w.digest.name}"). "${w.wo.name}" may come from an ephemeral variable.`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The digest each `<f>_digest` attribute should hold after this plan. Only the deprecated `<f>` without a
+ * version keeps one: the prior digest while it still matches the configuration's value, else unknown (a new
+ * digest with a new random salt is made at apply, when the value is written). `<f>_wo` and a version keep
+ * none. An unsalted `sha256:` digest from an older provider never matches: the value is written once more
+ * and the digest replaced. Whether any differs from the prior state's is part of the change Terraform plans.
  */
 function plannedDigests(ts: TypeSchema, configObject: Obj, priorObject: Obj | undefined): Map<Attr, CtyValue> {
   const out = new Map<Attr, CtyValue>();
-  for (const attr of ts.attrs) {
-    if (!attr.digestOf) continue;
-    const source = ts.attrs.find((a) => a.writeOnly && a.field === attr.digestOf)!;
-    const value = configObject[source.name];
-    const prior = (priorObject?.[attr.name] as CtyValue | undefined) ?? null;
-    if (value === null || value === undefined) out.set(attr, prior);
-    else if (isUnknown(value)) out.set(attr, UNKNOWN);
-    else out.set(attr, hashSecret(value));
+  for (const w of writeOnlyAttrs(ts)) {
+    const value = configObject[w.deprecated.name];
+    const prior = (priorObject?.[w.digest.name] as CtyValue | undefined) ?? null;
+    if (isSet(configObject[w.wo.name]) || isSet(configObject[w.version.name])) out.set(w.digest, null);
+    else if (!isSet(value)) out.set(w.digest, prior);
+    else if (isUnknown(value)) out.set(w.digest, UNKNOWN);
+    else if (isDigest(prior) && !isLegacyDigest(prior) && matchesDigest(prior, value)) out.set(w.digest, prior);
+    else out.set(w.digest, UNKNOWN);
   }
+  return out;
+}
+
+/** The digests to record after apply: planned where known, else made now from the value written. */
+function appliedDigests(ts: TypeSchema, configObject: Obj, plannedObject: Obj, state: Obj): void {
+  for (const w of writeOnlyAttrs(ts)) {
+    const planned = plannedObject[w.digest.name];
+    const value = configObject[w.deprecated.name];
+    if (!isUnknown(planned ?? null)) state[w.digest.name] = planned ?? null;
+    else state[w.digest.name] = isSet(value) && !isUnknown(value) ? digestSecret(value) : null;
+  }
+}
+
+/**
+ * The spec to write on update: `<f>_wo` without a version is written on create only (Terraform's rule), so
+ * an update leaves it out.
+ */
+function updateSpec(ts: TypeSchema, configObject: Obj, spec: Spec): Spec {
+  const out = { ...spec };
+  for (const w of writeOnlyAttrs(ts))
+    if (isSet(configObject[w.wo.name]) && !isSet(configObject[w.version.name])) delete out[w.field];
   return out;
 }
 
@@ -455,10 +538,12 @@ export class LogtoTerraformProvider {
 
   validateResourceConfig(typeName: string, config: CtyValue): Diagnostic[] {
     const ts = this.resource(typeName);
+    const writeOnly = writeOnlyDiagnostics(ts, asObject(config) ?? {});
+    if (writeOnly.some((d) => d.severity === 'ERROR')) return writeOnly;
     const { spec, diagnostics } = specFrom(ts, config);
     if (diagnostics.length > 0) return diagnostics;
     const { known, unknown } = knownPart(spec);
-    return specDiagnostics(ts, known, unknown).filter((d) => !isMissingUnknown(d, ts, unknown));
+    return [...writeOnly, ...specDiagnostics(ts, known, unknown).filter((d) => !isMissingUnknown(d, ts, unknown))];
   }
 
   validateDataResourceConfig(typeName: string, config: CtyValue): Diagnostic[] {
@@ -578,6 +663,7 @@ export class LogtoTerraformProvider {
     const ctx = this.context();
     const priorObject = asObject(prior);
     const plannedObject = asObject(planned);
+    const configObject = asObject(config) ?? {};
     const kind = ts.definition.kind;
 
     if (!plannedObject) {
@@ -606,8 +692,10 @@ export class LogtoTerraformProvider {
       try {
         const { live, note } = await this.journal!.create(ctx, ts.definition, valid.spec);
         this.log(`[INFO] created ${kind} ${live.id}${note ? `: ${note}` : ''}`);
+        const state = stateFrom(ts, live, plannedObject);
+        appliedDigests(ts, configObject, plannedObject, state);
         return {
-          new_state: dynamicValue(stateFrom(ts, live, plannedObject), ts.type),
+          new_state: dynamicValue(state, ts.type),
           diagnostics: note ? [warning(`Note on creating ${kind}`, note)] : [],
         };
       } catch (e) {
@@ -639,8 +727,17 @@ export class LogtoTerraformProvider {
           ],
         };
       }
-      const updated = await updateObject(ctx, ts.definition, id, valid.spec, live, priorSpec);
-      return { new_state: dynamicValue(stateFrom(ts, updated, plannedObject), ts.type), diagnostics: [] };
+      const updated = await updateObject(
+        ctx,
+        ts.definition,
+        id,
+        updateSpec(ts, configObject, valid.spec),
+        live,
+        priorSpec,
+      );
+      const state = stateFrom(ts, updated, plannedObject);
+      appliedDigests(ts, configObject, plannedObject, state);
+      return { new_state: dynamicValue(state, ts.type), diagnostics: [] };
     } catch (e) {
       return {
         new_state: dynamicValue(priorObject, ts.type),

@@ -739,7 +739,8 @@ describe('logto-iac (built CLI) against a Logto', () => {
     for (const args of [['help'], ['--help'], ['-h'], ['plan', '--help']]) {
       const help = await cli(args);
       expect(help.code, args.join(' ')).toBe(0);
-      expect(help.stdout).toContain('Usage: logto-iac <command>');
+      // A command's --help is its own usage (test/cli/usage.test.ts); the rest the global one.
+      expect(help.stdout).toContain(args[0] === 'plan' ? 'Usage: logto-iac plan' : 'Usage: logto-iac <command>');
       expect(help.stderr).toBe('');
     }
   });
@@ -806,8 +807,17 @@ describe('logto-iac (built CLI) against a Logto', () => {
   it('a fallback in a secret field is an error against a tenant, before any request; set the variable or opt in', async () => {
     const path = example();
     t.emulator?.resetStats();
+    // validate checks files, not this shell's secrets: it passes, warning that plan and apply will refuse.
+    const validated = await run(['validate', path]);
+    expect(validated.code, validated.stderr).toBe(0);
+    expect(validated.stderr).toMatch(
+      new RegExp(
+        `warning: .*example\\.yaml:\\d+:\\d+: hooks\\.${p}order-events\\.headers\\.Authorization: CRM_WEBHOOK_TOKEN is not set; .*plan and apply against a real tenant refuse`,
+      ),
+    );
+    expect(validated.stderr).toMatch(/fix: export CRM_WEBHOOK_TOKEN=… before plan or apply/);
+    expect(validated.stderr + validated.stdout).not.toContain('demo-only-token');
     for (const args of [
-      ['validate', path],
       ['plan', path],
       ['apply', path, '--auto-approve'],
     ]) {

@@ -71,6 +71,11 @@ describe('graph', () => {
     expect(r.stdout).toMatch(/classDef create fill:#d4f7dc,stroke:#1a7f37\n {2}class n3 create/);
     expect(r.stdout).toMatch(/class n2 update/);
     expect(r.stdout).toMatch(/class n4 delete/);
+    // A legend says which colour is which action (only the actions the plan has).
+    expect(r.stdout).toContain(
+      '  subgraph legend [Plan]\n    legend_create["+ create"]\n    legend_update["~ update"]\n    legend_delete["- delete"]\n  end',
+    );
+    expect(r.stdout).not.toContain('legend_replace');
   });
 
   it('stays readable at hundreds of objects: a kind with more than --collapse objects is one node', async () => {

@@ -56,7 +56,7 @@ describe('responses and errors', () => {
 
   it("names Logto's own reason: zod issue paths, the issuer it could not fetch; an echoed secret stays hidden", async () => {
     h = await harness();
-    // Bodies as Logto 1.42 sends them (facts §25.1, §25.3).
+    // Bodies as Logto 1.42 sends them (docs/logto-behaviour.md#error-bodies and #sso-connectors).
     h.server.route('POST', '/api/roles', {
       status: 400,
       json: {

@@ -246,6 +246,52 @@ describe('serialized providers', () => {
     }
   });
 
+  it('a user password rotates through passwordVersion: the same version writes nothing, a new one writes it once', async () => {
+    const host = await command();
+    const client = createClient({ endpoint: target.url, appId: target.appId, appSecret: target.appSecret });
+    const kind = 'User';
+    const verifies = (id: string, password: string) =>
+      client
+        .post(`/users/${id}/password/verify`, { password }, { createsObject: false })
+        .then(() => true)
+        .catch((e: { status?: number }) => {
+          if (e.status !== 422) throw e;
+          return false;
+        });
+    try {
+      const first = `pulumi-pw-${Date.now()}-a`;
+      const second = `pulumi-pw-${Date.now()}-b`;
+      const desired = {
+        username: `${target.prefix}_pulumi_rotating`,
+        password: first,
+        passwordVersion: '1',
+      };
+      const checked = await host.check(type(kind), {}, withProvider(kind, desired));
+      expect(checked.failures).toEqual([]);
+      const created = await host.create(type(kind), checked.inputs);
+      let state = outputs(created.properties);
+      expect(await verifies(created.id, first)).toBe(true);
+      // Another password under the same version: no change (the version says when it is written).
+      const same = { ...desired, password: second };
+      expect(
+        (await host.diff(type(kind), created.id, withProvider(kind, state), withProvider(kind, same))).changes,
+      ).toBe('none');
+      const bumped = { ...same, passwordVersion: '2' };
+      const diff = await host.diff(type(kind), created.id, withProvider(kind, state), withProvider(kind, bumped));
+      expect(diff).toEqual({ changes: 'some', replaces: [], deleteBeforeReplace: false });
+      state = outputs(await host.update(type(kind), created.id, withProvider(kind, state), withProvider(kind, bumped)));
+      expect(await verifies(created.id, second)).toBe(true);
+      expect(await verifies(created.id, first)).toBe(false);
+      expect(
+        (await host.diff(type(kind), created.id, withProvider(kind, state), withProvider(kind, bumped))).changes,
+      ).toBe('none');
+      await host.delete(type(kind), created.id, withProvider(kind, state));
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+
   it('fall back to the LOGTO_* environment when Pulumi config has no credentials', async () => {
     const host = await startHost(project, {
       ...process.env,

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   diffObject,
-  hashSecret,
+  digestSecret,
+  hashSecrets,
+  matchesDigest,
   redactSecrets,
   SENSITIVE,
   UNKNOWN,
@@ -15,6 +18,7 @@ import { Application } from '../../resources/application.js';
 import { defineResource, type Live } from '../../resources/contract.js';
 
 const CANARY = 'canary-secret-7d1f0b';
+const SALT = 'c2FsdC1mb3ItdGVzdHMtMTY';
 
 const Thing = defineResource<{ name: string; kind?: string; tags?: string[]; token?: string; extra?: number }>({
   kind: 'Thing',
@@ -83,33 +87,116 @@ describe('diffObject', () => {
 
     const changed = diffObject(Thing, { name: 'a', token: `${CANARY}2` }, live({ name: 'a', token: CANARY }), {
       name: 'a',
-      token: hashSecret(CANARY),
+      token: digestSecret(CANARY, SALT),
     });
     expect(changed.action).toBe('update');
     expect(JSON.stringify(changed)).not.toContain(CANARY);
 
     const drifted = diffObject(Thing, { name: 'a', token: CANARY }, live({ name: 'a', token: 'rotated' }), {
       name: 'a',
-      token: hashSecret(CANARY),
+      token: digestSecret(CANARY, SALT),
     });
     expect(drifted.drift).toEqual([{ field: 'token', before: SENSITIVE, after: SENSITIVE, sensitive: true }]);
     expect(JSON.stringify(drifted)).not.toContain(CANARY);
 
     // A secret the API never returns: compared with the hash of what was applied.
     expect(
-      diffObject(Thing, { name: 'a', token: CANARY }, live({ name: 'a' }), { name: 'a', token: hashSecret(CANARY) })
-        .action,
+      diffObject(Thing, { name: 'a', token: CANARY }, live({ name: 'a' }), {
+        name: 'a',
+        token: digestSecret(CANARY, SALT),
+      }).action,
     ).toBe('noop');
     expect(
-      diffObject(Thing, { name: 'a', token: 'new' }, live({ name: 'a' }), { name: 'a', token: hashSecret(CANARY) })
-        .action,
+      diffObject(Thing, { name: 'a', token: 'new' }, live({ name: 'a' }), {
+        name: 'a',
+        token: digestSecret(CANARY, SALT),
+      }).action,
     ).toBe('update');
   });
 
   it('redactSecrets hides sensitive spec fields and sensitive outputs', () => {
     expect(redactSecrets(Thing, { name: 'a', token: CANARY })).toEqual({ name: 'a', token: SENSITIVE });
-    expect(hashSecret(CANARY)).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(hashSecret(hashSecret(CANARY))).toBe(hashSecret(CANARY));
+  });
+
+  it('state digests are salted scrypt: no unsalted hash, the salt changes the digest, old sha256 ones still compare', () => {
+    const digest = digestSecret(CANARY, SALT);
+    expect(digest).toMatch(/^scrypt\$N=16384,r=8,p=1\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{43}$/);
+    expect(digest).not.toContain(createHash('sha256').update(JSON.stringify(CANARY)).digest('hex'));
+    expect(digest).not.toContain(createHash('sha256').update(CANARY).digest('base64url'));
+    expect(digestSecret(CANARY, 'b3RoZXItc2FsdC1mb3ItdGVzdA')).not.toBe(digest);
+    expect(digestSecret(CANARY)).not.toBe(digestSecret(CANARY)); // a random salt by default
+    expect(digestSecret(digest, SALT)).toBe(digest);
+    expect(matchesDigest(digest, CANARY)).toBe(true);
+    expect(matchesDigest(digest, `${CANARY}x`)).toBe(false);
+    const legacy = `sha256:${createHash('sha256').update(JSON.stringify(CANARY)).digest('hex')}`;
+    expect(matchesDigest(legacy, CANARY)).toBe(true);
+    expect(hashSecrets(Thing, { name: 'a', token: CANARY }, SALT)).toEqual({ name: 'a', token: digest });
+  });
+});
+
+const Account = defineResource<{ name: string; password?: string; passwordVersion?: string }>({
+  kind: 'Account',
+  description: 'test type with a write-only secret',
+  spec: z.object({
+    name: z.string().describe('n'),
+    password: z.string().optional().describe('p'),
+    passwordVersion: z.coerce.string().optional().describe('v'),
+  }),
+  outputs: [{ name: 'id', description: 'id', type: 'string' }],
+  immutable: [],
+  sensitive: ['password'],
+  writeOnly: ['password'],
+  sets: [],
+  references: [],
+  relations: [],
+  read: async () => undefined,
+  create: async () => ({ id: 'x', spec: { name: 'x' }, outputs: {} }),
+  update: async (_c, _i, _ch, live) => live,
+  delete: async () => {},
+});
+
+describe('write-only secrets', () => {
+  const live = { id: 'x', spec: { name: 'a' }, outputs: {} };
+  const fields = (d: ReturnType<typeof diffObject>) => d.changes.map((c) => c.field);
+
+  it('with a version: written when the version changes, and state keeps only the version', () => {
+    const applied = hashSecrets(Account, { name: 'a', password: CANARY, passwordVersion: '1' }, SALT);
+    expect(applied).toEqual({ name: 'a', passwordVersion: '1' });
+    // Same version, another password: nothing to write (the version decides).
+    expect(diffObject(Account, { name: 'a', password: 'other', passwordVersion: '1' }, live, applied).action).toBe(
+      'noop',
+    );
+    const bumped = diffObject(Account, { name: 'a', password: 'other', passwordVersion: 2 as never }, live, applied);
+    expect(fields(bumped)).toEqual(['password', 'passwordVersion']);
+    expect(bumped.changes[0]).toMatchObject({ after: SENSITIVE, sensitive: true });
+    expect(bumped.changes[1]).toMatchObject({ before: '1', after: '2' });
+    expect(bumped.drift).toEqual([]);
+    // A version where there was none (the digest form before): written once.
+    const digested = hashSecrets(Account, { name: 'a', password: CANARY }, SALT);
+    expect(fields(diffObject(Account, { name: 'a', password: CANARY, passwordVersion: '1' }, live, digested))).toEqual([
+      'password',
+      'passwordVersion',
+    ]);
+    // Adopted (no record): nothing to compare, nothing written.
+    expect(diffObject(Account, { name: 'a', password: CANARY, passwordVersion: '1' }, live).action).toBe('noop');
+  });
+
+  it('without a version: compared with the salted digest; an unsalted sha256 digest is rewritten once', () => {
+    const applied = hashSecrets(Account, { name: 'a', password: CANARY }, SALT);
+    expect(applied.password).toMatch(/^scrypt\$/);
+    expect(diffObject(Account, { name: 'a', password: CANARY }, live, applied).action).toBe('noop');
+    expect(fields(diffObject(Account, { name: 'a', password: 'new' }, live, applied))).toEqual(['password']);
+    const legacy = `sha256:${createHash('sha256').update(JSON.stringify(CANARY)).digest('hex')}`;
+    expect(fields(diffObject(Account, { name: 'a', password: CANARY }, live, { name: 'a', password: legacy }))).toEqual(
+      ['password'],
+    );
+  });
+
+  it('a version needs its secret', () => {
+    const r = validateSpec(Account, { name: 'a', passwordVersion: '1' });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.issues[0]).toMatchObject({ field: 'passwordVersion', message: expect.stringContaining('password') });
   });
 });
 

@@ -158,7 +158,7 @@ describe('SignInExperience', () => {
   it('a social target whose connector the tenant has converges (Logto keeps only those)', async (ctx) => {
     const factories = await t.client.get<{ id: string }[]>('/connector-factories');
     if (!factories.some((f) => f.id === 'github-universal'))
-      ctx.skip('this Logto offers no GitHub connector factory (shared/real-logto/setup.sh connectors adds it)');
+      ctx.skip('this Logto offers no GitHub connector factory (install Logto’s official connectors to run this test)');
     const connectors = await t.client.get<{ id: string; target: string }[]>('/connectors');
     let created: string | undefined;
     if (!connectors.some((c) => c.target === 'github')) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPlan } from '../../provider/cli/printer.js';
 import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
@@ -48,6 +49,9 @@ describe('User', () => {
     const state = await expectConverges(t, desired);
     expect(JSON.stringify(state)).not.toContain(PASSWORD);
     const id = state.objects['User.admin']!.id;
+    // The state keeps a salted scrypt digest of the password, never an unsalted one.
+    expect(state.objects['User.admin']!.applied.password).toMatch(/^scrypt\$N=16384,r=8,p=1\$/);
+    expect(state.salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(await verify(id, PASSWORD)).toBe(true);
     const user = await t.client.get<Record<string, unknown>>(`/users/${id}`);
     expect(user).toMatchObject({
@@ -124,6 +128,53 @@ describe('User', () => {
     const next = await expectConverges(t, [withPassword], state);
     expect(await verify(id, PASSWORD)).toBe(true);
     expect(JSON.stringify(next)).not.toContain(PASSWORD);
+  });
+
+  it('with passwordVersion: written on create and when the version changes; the state keeps nothing derived from it', async () => {
+    const svc = (password: string, passwordVersion: string | number) =>
+      o('User.rotating', 'User', { username: `${t.prefix}rotating`, password, passwordVersion });
+    const state = await expectConverges(t, [svc(PASSWORD, 1)]);
+    const id = state.objects['User.rotating']!.id;
+    expect(await verify(id, PASSWORD)).toBe(true);
+    expect(state.objects['User.rotating']!.applied).toEqual({ username: `${t.prefix}rotating`, passwordVersion: '1' });
+    // A new password under the same version is not written: the version says when.
+    const same = await planTenant([svc(NEW_PASSWORD, '1')], { client: t.client, prior: state });
+    expect(same.changes[0]).toMatchObject({ action: 'noop' });
+    // A new version: an update of password and its version, then the old password no longer verifies.
+    const bump = await planTenant([svc(NEW_PASSWORD, 2)], { client: t.client, prior: state });
+    expect(bump.changes[0]!.changes).toEqual([
+      { field: 'password', before: null, after: '(sensitive)', sensitive: true },
+      { field: 'passwordVersion', before: '1', after: '2' },
+    ]);
+    expectNoCanary(bump, [PASSWORD, NEW_PASSWORD]);
+    const next = await expectConverges(t, [svc(NEW_PASSWORD, 2)], state);
+    expect(await verify(id, NEW_PASSWORD)).toBe(true);
+    expect(await verify(id, PASSWORD)).toBe(false);
+    expect(JSON.stringify(next)).not.toContain(NEW_PASSWORD);
+    expect(next.objects['User.rotating']!.applied).not.toHaveProperty('password');
+  });
+
+  it('a state from before salting (an unsalted sha256 digest) writes the password once more, then keeps a salted digest', async () => {
+    const svc = o('User.legacy', 'User', { username: `${t.prefix}legacy`, password: PASSWORD });
+    const state = await expectConverges(t, [svc]);
+    const entry = state.objects['User.legacy']!;
+    const legacy = {
+      ...state,
+      objects: {
+        'User.legacy': {
+          ...entry,
+          applied: {
+            ...entry.applied,
+            password: `sha256:${createHash('sha256').update(JSON.stringify(PASSWORD)).digest('hex')}`,
+          },
+        },
+      },
+    };
+    const plan = await planTenant([svc], { client: t.client, prior: legacy });
+    expect(plan.changes[0]!.changes.map((c) => c.field)).toEqual(['password']);
+    const next = await expectConverges(t, [svc], legacy);
+    expect(next.objects['User.legacy']!.applied.password).toMatch(/^scrypt\$/);
+    expect(await verify(entry.id, PASSWORD)).toBe(true);
   });
 
   it('refuses before any write bad identifiers, unknown profile claims and machine-to-machine roles', async () => {

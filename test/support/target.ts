@@ -28,12 +28,14 @@ export interface Target {
 export interface TargetOptions {
   seed?: string | number;
   /**
-   * The emulator offers Logto's official connector factories (default), as the reference Logto does once
-   * `setup.sh connectors` installed their packages; `false` offers none, like a bare OSS build.
+   * The emulator offers Logto's official connector factories (default), as a Logto you run with its official
+   * connectors installed does; `false` offers none, like a Logto without connector packages.
    */
   connectorFactories?: boolean;
   /** The emulator offers custom domains as Logto Cloud does (default: no, like Logto OSS). */
   customDomains?: boolean;
+  /** The emulator persists its tenant to this file (`--data`); a real Logto keeps its own database. */
+  data?: string;
 }
 
 /** Message for `it.skipIf(!target.isEmulator)` style skips. */
@@ -73,6 +75,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     connectorFactories: options.connectorFactories ?? true,
     customDomains: options.customDomains ?? false,
+    ...(options.data ? { data: options.data } : {}),
   });
   const client = createClient(
     { endpoint: emulator.url, appId: emulator.appId, appSecret: emulator.appSecret, requestsPerSecond: 0 },

@@ -1,6 +1,6 @@
 /**
  * The text Terraform users read: the schema descriptions the plugin serves (also what `terraform providers
- * schema`, CDKTF and the docs pages show) and the generated pages in docs/terraform/.
+ * schema`, CDKTF and the docs pages show) and the generated pages in docs/ (index.md, resources/, data-sources/).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -138,7 +138,7 @@ describe('Terraform descriptions and docs pages', () => {
       }
     }
     for (const kind of ['application', 'hook', 'organization'])
-      expect(pages.get(`resources/${kind}.md`)).toMatch(new RegExp(`terraform import logto_${kind}\\.example 'name=`));
+      expect(pages.get(`resources/${kind}.md`)).toMatch(new RegExp(`terraform import logto_${kind}\\.\\w+ 'name=`));
   });
 
   it('the checked-in pages are what the generator writes (--check)', () => {

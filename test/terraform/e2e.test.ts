@@ -3,10 +3,20 @@
  * see test/support/target.ts) through the bundled plugin installed as a filesystem mirror.
  * Kept small on purpose: every terraform command launches the plugin 2–5 times.
  */
-import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LoopbackIdp, startIdp } from '../support/idp.js';
 import { exec, type Run } from '../support/process.js';
@@ -42,6 +52,33 @@ const SMTP_PASSWORD = `e2e-smtp-${randomBytes(12).toString('hex')}`;
 const GITHUB_CLIENT_SECRET = `e2e-github-${randomBytes(12).toString('hex')}`;
 const BREAKGLASS_PASSWORD = `e2e-breakglass-${randomBytes(12).toString('hex')}`;
 
+/** Neither the password nor an unsalted digest of it (hex or base64, of the text or its JSON form). */
+function expectNoPasswordIn(text: string, password: string): void {
+  expect(text.includes(password), 'the password').toBe(false);
+  for (const input of [password, JSON.stringify(password)])
+    for (const encoding of ['hex', 'base64', 'base64url'] as const)
+      expect(text.includes(createHash('sha256').update(input).digest(encoding)), 'an unsalted digest').toBe(false);
+}
+
+/** The text of every member of a zip file (a saved Terraform plan), inflated: read through its central directory. */
+function unzipText(file: string): string {
+  const zip = readFileSync(file);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  const parts: string[] = [];
+  for (let i = 0, at = zip.readUInt32LE(end + 16); i < count; i++) {
+    const method = zip.readUInt16LE(at + 10);
+    const size = zip.readUInt32LE(at + 20);
+    const local = zip.readUInt32LE(at + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const body = zip.subarray(start, start + size);
+    parts.push((method === 8 ? inflateRawSync(body) : body).toString('latin1'));
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  expect(parts.length).toBeGreaterThan(0);
+  return parts.join('\n');
+}
+
 describe('terraform with the Logto provider (HCL example)', () => {
   let target: Target;
   let idp: LoopbackIdp;
@@ -51,6 +88,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
   let env: NodeJS.ProcessEnv;
   let seeded: Record<string, string[]>;
   const secretsInOutput: string[] = [];
+  const secretsToHide: string[] = [];
 
   function terraform(...args: string[]): Promise<Run> {
     return terraformWith({}, ...args);
@@ -127,7 +165,10 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(hcl).toMatch(/secret_key\s*=\s*var\.captcha_secret_key/);
     expect(hcl).toMatch(/pass\s*=\s*var\.smtp_password/);
     expect(hcl).toMatch(/clientSecret\s*=\s*var\.github_client_secret/);
-    expect(hcl).toMatch(/password\s*=\s*var\.breakglass_password/);
+    expect(hcl).toMatch(/password_wo\s*=\s*var\.breakglass_password\n/);
+    expect(hcl).toMatch(/password_wo_version\s*=\s*var\.breakglass_password_version/);
+    // Ephemeral: the password may only reach write-only arguments, and no state or saved plan holds it.
+    expect(/variable "breakglass_password" \{([^}]*)\}/.exec(hcl)?.[1]).toMatch(/ephemeral\s*=\s*true/);
     for (const name of [
       'hook_authorization',
       'acme_oidc_client_secret',
@@ -148,8 +189,8 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/Apply complete! Resources: 31 added/);
     expect(r.out).toMatch(/config\s+= \(sensitive value\)/);
-    expect(r.out).toMatch(/password\s+= \(write-only attribute\)/);
-    expect(r.out).toMatch(/password_digest\s+= \(sensitive value\)/);
+    expect(r.out).toMatch(/password_wo\s+= \(write-only attribute\)/);
+    expect(r.out).toMatch(/password_wo_version\s+= "1"/);
     expect(r.out).toMatch(/headers\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/secret_key\s+= \(sensitive value\)/);
     expect(r.out).toMatch(/"read:orders",\s+"write:orders"/);
@@ -204,11 +245,15 @@ describe('terraform with the Logto provider (HCL example)', () => {
     const state = JSON.parse(readFileSync(join(work, 'terraform.tfstate'), 'utf8')) as {
       resources: { type: string; name: string; instances: { attributes: Record<string, unknown> }[] }[];
     };
-    // The password is write-only: not in the state, only its digest.
-    expect(readFileSync(join(work, 'terraform.tfstate'), 'utf8')).not.toContain(BREAKGLASS_PASSWORD);
+    // The password is write-only with a version: neither it nor anything derived from it is in the state.
+    expectNoPasswordIn(readFileSync(join(work, 'terraform.tfstate'), 'utf8'), BREAKGLASS_PASSWORD);
     const breakglass = state.resources.find((x) => x.type === 'logto_user')?.instances[0]?.attributes;
-    expect(breakglass?.password).toBeNull();
-    expect(breakglass?.password_digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(breakglass).toMatchObject({
+      password: null,
+      password_wo: null,
+      password_digest: null,
+      password_wo_version: '1',
+    });
     const workerSecret = state.resources.find((x) => x.type === 'logto_application' && x.name === 'orders_worker')
       ?.instances[0]?.attributes.default_secret;
     const signingKey = state.resources.find((x) => x.type === 'logto_hook')?.instances[0]?.attributes.signing_key;
@@ -241,42 +286,195 @@ describe('terraform with the Logto provider (HCL example)', () => {
     }
   }, 120_000);
 
-  it('a new password in the variable updates the user alone, once, and never reaches the state', async () => {
+  it('rotation through password_wo_version: the old password stops working, the new one works; no state, saved plan or journal holds it', async () => {
     const rotated = `${BREAKGLASS_PASSWORD}-rotated`;
-    const plan = await terraformWith(
+    // A new value without a new version is not a change: the version says when the password is written.
+    const same = await terraformWith(
       { TF_VAR_breakglass_password: rotated },
       'plan',
       '-detailed-exitcode',
       '-input=false',
     );
+    expect(same.code, same.out).toBe(0);
+
+    const bump = { TF_VAR_breakglass_password: rotated, TF_VAR_breakglass_password_version: '2' };
+    const plan = await terraformWith(bump, 'plan', '-detailed-exitcode', '-input=false', '-out=rotate.tfplan');
     expect(plan.code, plan.out).toBe(2);
     expect(plan.out).toMatch(/logto_user\.breakglass will be updated in-place/);
+    expect(plan.out).toMatch(/password_wo_version\s+= "1" -> "2"/);
     expect(plan.out).toMatch(/Plan: 0 to add, 1 to change, 0 to destroy/);
-    const apply = await terraformWith(
-      { TF_VAR_breakglass_password: rotated },
-      'apply',
-      '-auto-approve',
-      '-input=false',
-    );
+    // The saved plan, in its own form and as JSON: no password, no unsalted digest of it.
+    const shown = await terraformWith(bump, 'show', '-json', 'rotate.tfplan');
+    expect(shown.code, shown.out).toBe(0);
+    // `show -json` prints a plan's sensitive values in the clear (Terraform's design: a saved plan holds them,
+    // so it is kept like the state); only write-only values are in no plan at all. Not counted as printed.
+    secretsInOutput.pop();
+    expectNoPasswordIn(readFileSync(join(work, 'rotate.tfplan')).toString('latin1'), rotated);
+    expectNoPasswordIn(unzipText(join(work, 'rotate.tfplan')), rotated);
+    expectNoPasswordIn(shown.out, rotated);
+    expect(shown.out).toContain('"password_wo_version":"2"');
+    // An ephemeral variable is not saved with the plan: applying it needs the value again.
+    const apply = await terraformWith(bump, 'apply', '-auto-approve', '-input=false', 'rotate.tfplan');
     expect(apply.code, apply.out).toBe(0);
+
     const [user] = await target.client.list<{ id: string }>('/users', {
       'search.username': `${p}ops_breakglass`,
       'mode.username': 'exact',
     });
-    await target.client.post(`/users/${user!.id}/password/verify`, { password: rotated }, { createsObject: false });
-    expect(readFileSync(join(work, 'terraform.tfstate'), 'utf8')).not.toContain(rotated);
-    const again = await terraformWith(
-      { TF_VAR_breakglass_password: rotated },
+    const verifies = (password: string) =>
+      target.client
+        .post(`/users/${user!.id}/password/verify`, { password }, { createsObject: false })
+        .then(() => true)
+        .catch((e: { status?: number }) => {
+          if (e.status !== 422) throw e;
+          return false;
+        });
+    expect(await verifies(rotated)).toBe(true);
+    expect(await verifies(BREAKGLASS_PASSWORD)).toBe(false);
+
+    const stateText = readFileSync(join(work, 'terraform.tfstate'), 'utf8');
+    expectNoPasswordIn(stateText, rotated);
+    expectNoPasswordIn(stateText, BREAKGLASS_PASSWORD);
+    // The create journal beside Terraform's files: nothing secret, owner-only.
+    const journal = join(work, '.terraform', 'logto-iac-pending');
+    if (existsSync(journal)) {
+      expect(statSync(journal).mode & 0o077).toBe(0);
+      for (const name of readdirSync(journal)) {
+        expectNoPasswordIn(readFileSync(join(journal, name), 'utf8'), rotated);
+        expectNoPasswordIn(readFileSync(join(journal, name), 'utf8'), BREAKGLASS_PASSWORD);
+        expect(statSync(join(journal, name)).mode & 0o077).toBe(0);
+      }
+    }
+    const again = await terraformWith(bump, 'plan', '-detailed-exitcode', '-input=false');
+    expect(again.code, again.out).toBe(0);
+    expect(again.out + apply.out + plan.out + same.out).not.toContain(rotated);
+    // Later steps plan with the rotated password and its version.
+    env.TF_VAR_breakglass_password = rotated;
+    env.TF_VAR_breakglass_password_version = '2';
+    secretsToHide.push(rotated);
+  }, 240_000);
+
+  it('the deprecated password attribute: a warning naming password_wo, a salted digest in state, a new value written once; not both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logto-tf-password-'));
+    const first = `e2e-old-style-${randomBytes(8).toString('hex')}`;
+    const second = `${first}-2`;
+    const config = (extra = '') =>
+      [
+        ...REQUIRED_PROVIDERS,
+        'variable "pw" {',
+        '  type      = string',
+        '  sensitive = true',
+        '}',
+        'resource "logto_user" "old_style" {',
+        `  username = "${p}old_style"`,
+        '  password = var.pw',
+        extra,
+        '}',
+        '',
+      ].join('\n');
+    writeFileSync(join(dir, 'main.tf'), config());
+    expect((await terraform(`-chdir=${dir}`, 'init', '-input=false')).code).toBe(0);
+    const created = await terraformWith(
+      { TF_VAR_pw: first },
+      `-chdir=${dir}`,
+      'apply',
+      '-auto-approve',
+      '-input=false',
+    );
+    expect(created.code, created.out).toBe(0);
+    expect(created.out).toMatch(/Warning: Deprecated logto_user attribute "password"/);
+    expect(created.out).toMatch(/Use "password_wo" with "password_wo_version" instead/);
+    const digestOf = () => {
+      const text = readFileSync(join(dir, 'terraform.tfstate'), 'utf8');
+      expectNoPasswordIn(text, first);
+      expectNoPasswordIn(text, second);
+      const attrs = JSON.parse(text).resources[0].instances[0].attributes;
+      expect(attrs.password).toBeNull();
+      return attrs.password_digest as string;
+    };
+    const digest = digestOf();
+    expect(digest).toMatch(/^scrypt\$N=16384,r=8,p=1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    const same = await terraformWith(
+      { TF_VAR_pw: first },
+      `-chdir=${dir}`,
       'plan',
       '-detailed-exitcode',
       '-input=false',
     );
-    expect(again.code, again.out).toBe(0);
-    // Back to the suite's value, so later steps plan against the variable they set.
-    const back = await terraform('apply', '-auto-approve', '-input=false');
-    expect(back.code, back.out).toBe(0);
-    expect(back.out + again.out + apply.out + plan.out).not.toContain(rotated);
-  }, 180_000);
+    expect(same.code, same.out).toBe(0);
+    const changed = await terraformWith(
+      { TF_VAR_pw: second },
+      `-chdir=${dir}`,
+      'apply',
+      '-auto-approve',
+      '-input=false',
+    );
+    expect(changed.code, changed.out).toBe(0);
+    expect(changed.out).toMatch(/Resources: 0 added, 1 changed, 0 destroyed/);
+    const [user] = await target.client.list<{ id: string }>('/users', {
+      'search.username': `${p}old_style`,
+      'mode.username': 'exact',
+    });
+    await target.client.post(`/users/${user!.id}/password/verify`, { password: second }, { createsObject: false });
+    await expect(
+      target.client.post(`/users/${user!.id}/password/verify`, { password: first }, { createsObject: false }),
+    ).rejects.toMatchObject({ status: 422 });
+    expect(digestOf()).not.toBe(digest); // a new salt with the new value
+
+    // A state from before salting holds an unsalted sha256 digest: the next apply writes the password once
+    // more and leaves only a salted digest.
+    const stateFile = join(dir, 'terraform.tfstate');
+    const old = JSON.parse(readFileSync(stateFile, 'utf8'));
+    // …written by the provider before password_wo existed (its schema had no password_wo attributes).
+    const attributes = old.resources[0].instances[0].attributes;
+    attributes.password_digest = `sha256:${createHash('sha256').update(JSON.stringify(second)).digest('hex')}`;
+    delete attributes.password_wo;
+    delete attributes.password_wo_version;
+    writeFileSync(stateFile, JSON.stringify(old));
+    const migrate = await terraformWith(
+      { TF_VAR_pw: second },
+      `-chdir=${dir}`,
+      'apply',
+      '-auto-approve',
+      '-input=false',
+    );
+    expect(migrate.code, migrate.out).toBe(0);
+    expect(migrate.out).toMatch(/Resources: 0 added, 1 changed, 0 destroyed/);
+    expect(digestOf()).toMatch(/^scrypt\$/);
+    await target.client.post(`/users/${user!.id}/password/verify`, { password: second }, { createsObject: false });
+
+    writeFileSync(join(dir, 'main.tf'), config('  password_wo = var.pw'));
+    const both = await terraformWith({ TF_VAR_pw: second }, `-chdir=${dir}`, 'plan', '-input=false');
+    expect(both.code).toBe(1);
+    expect(both.out).toMatch(/Conflicting logto_user attributes "password" and "password_wo"/);
+    // password_wo without a version is written on create only: moving to it writes nothing and drops the digest.
+    writeFileSync(join(dir, 'main.tf'), config().replace('  password = var.pw', '  password_wo = var.pw'));
+    const third = `${second}-3`;
+    const moved = await terraformWith({ TF_VAR_pw: third }, `-chdir=${dir}`, 'apply', '-auto-approve', '-input=false');
+    expect(moved.code, moved.out).toBe(0);
+    expect(moved.out).not.toMatch(/Deprecated logto_user attribute/);
+    expect(digestOf()).toBeNull();
+    await target.client.post(`/users/${user!.id}/password/verify`, { password: second }, { createsObject: false });
+    const unchanged = await terraformWith(
+      { TF_VAR_pw: third },
+      `-chdir=${dir}`,
+      'plan',
+      '-detailed-exitcode',
+      '-input=false',
+    );
+    expect(unchanged.code, unchanged.out).toBe(0);
+    const gone = await terraformWith(
+      { TF_VAR_pw: second },
+      `-chdir=${dir}`,
+      'destroy',
+      '-auto-approve',
+      '-input=false',
+    );
+    expect(gone.code, gone.out).toBe(0);
+    expect(created.out + same.out + changed.out + migrate.out + both.out + gone.out).not.toContain(first);
+    expect(migrate.out + both.out + moved.out + gone.out).not.toContain(second);
+    expect(moved.out + unchanged.out + gone.out).not.toContain(third);
+  }, 240_000);
 
   it('terraform validate reports spec errors with the attribute, before any API call', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'logto-tf-validate-'));
@@ -451,6 +649,7 @@ describe('terraform with the Logto provider (HCL example)', () => {
     expect(all.includes(SMTP_PASSWORD)).toBe(false);
     expect(all.includes(GITHUB_CLIENT_SECRET)).toBe(false);
     expect(all.includes(BREAKGLASS_PASSWORD)).toBe(false);
+    for (const secret of secretsToHide) expect(all.includes(secret)).toBe(false);
     // Both connectors of this run are gone.
     const connectors = await target.client.get<{ config: unknown }[]>('/connectors');
     expect(connectors.filter((c) => JSON.stringify(c.config).includes(p))).toEqual([]);

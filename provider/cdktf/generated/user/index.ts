@@ -33,11 +33,23 @@ export interface UserConfig extends cdktf.TerraformMetaArguments {
   */
   readonly name?: string;
   /**
-  * Password, write-only and sensitive: set when the user is created and whenever the value in the configuration changes; Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has. Write-only: Terraform never stores it in its state; `password_digest` records the digest of the value last written (needs Terraform 1.11 or later).
+  * Deprecated: use `password_wo` with `password_wo_version`. The password, write-only and sensitive: never stored in Terraform's state; written when the resource is created and whenever the value in the configuration changes (`password_digest` keeps a salted scrypt digest of the value last written, to notice a new value). Not together with `password_wo`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/user#password User#password}
   */
   readonly password?: string;
+  /**
+  * The password, write-only and sensitive: never stored in Terraform's state or plan (needs Terraform 1.11 or later), so it may come from an `ephemeral` variable. Written when the resource is created and whenever `password_wo_version` changes; without `password_wo_version`, only on create. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep what the user has.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/user#password_wo User#password_wo}
+  */
+  readonly passwordWo?: string;
+  /**
+  * Version of `password_wo` (any number or text, e.g. `1`): Terraform writes `password_wo` when the resource is created and whenever this value changes. Change it to rotate the password. Nothing derived from the password is kept in the state.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/logto-io/logto/latest/docs/resources/user#password_wo_version User#password_wo_version}
+  */
+  readonly passwordWoVersion?: string;
   /**
   * Primary email, unique in the tenant (ignoring case); without a known id and with no user of that username, the user with this email is adopted. When left out, the server value is kept and never shown as a change.
   *
@@ -876,6 +888,8 @@ export class User extends cdktf.TerraformResource {
     this._isSuspended = config.isSuspended;
     this._name = config.name;
     this._password = config.password;
+    this._passwordWo = config.passwordWo;
+    this._passwordWoVersion = config.passwordWoVersion;
     this._primaryEmail = config.primaryEmail;
     this._primaryPhone = config.primaryPhone;
     this._profile.internalValue = config.profile;
@@ -987,6 +1001,38 @@ export class User extends cdktf.TerraformResource {
     return this.getStringAttribute('password_digest');
   }
 
+  // password_wo - computed: false, optional: true, required: false
+  private _passwordWo?: string; 
+  public get passwordWo() {
+    return this.getStringAttribute('password_wo');
+  }
+  public set passwordWo(value: string) {
+    this._passwordWo = value;
+  }
+  public resetPasswordWo() {
+    this._passwordWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get passwordWoInput() {
+    return this._passwordWo;
+  }
+
+  // password_wo_version - computed: false, optional: true, required: false
+  private _passwordWoVersion?: string; 
+  public get passwordWoVersion() {
+    return this.getStringAttribute('password_wo_version');
+  }
+  public set passwordWoVersion(value: string) {
+    this._passwordWoVersion = value;
+  }
+  public resetPasswordWoVersion() {
+    this._passwordWoVersion = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get passwordWoVersionInput() {
+    return this._passwordWoVersion;
+  }
+
   // primary_email - computed: true, optional: true, required: false
   private _primaryEmail?: string; 
   public get primaryEmail() {
@@ -1075,6 +1121,8 @@ export class User extends cdktf.TerraformResource {
       is_suspended: cdktf.booleanToTerraform(this._isSuspended),
       name: cdktf.stringToTerraform(this._name),
       password: cdktf.stringToTerraform(this._password),
+      password_wo: cdktf.stringToTerraform(this._passwordWo),
+      password_wo_version: cdktf.stringToTerraform(this._passwordWoVersion),
       primary_email: cdktf.stringToTerraform(this._primaryEmail),
       primary_phone: cdktf.stringToTerraform(this._primaryPhone),
       profile: userProfileToTerraform(this._profile.internalValue),
@@ -1111,6 +1159,18 @@ export class User extends cdktf.TerraformResource {
       },
       password: {
         value: cdktf.stringToHclTerraform(this._password),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      password_wo: {
+        value: cdktf.stringToHclTerraform(this._passwordWo),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      password_wo_version: {
+        value: cdktf.stringToHclTerraform(this._passwordWoVersion),
         isBlock: false,
         type: "simple",
         storageClassType: "string",

@@ -19,9 +19,16 @@
  * at build time) and GetMetadata (which, like the first call of every later launch, loads the core:
  * catalog, zod, reconciler, codecs).
  *
+ * The single executable (scripts/build-sea.mjs: Node SEA, the start-up code in a V8 snapshot, the core
+ * compiled from a code cache in it; built once, cached under node_modules/.cache) runs in the same loops:
+ * spawn → handshake, spawn → GetProviderSchema answered (the schema-only launch) and spawn → GetMetadata
+ * answered (a launch that serves resources), judged against `node -e 0` (≤ 1.5×) in the bench's
+ * environment and against the floor (≤ 1.2×) in the minimal one.
+ *
  * Then `terraform init`, `plan` of the fresh config, `apply`, and `plan` again (refreshing 50 objects),
  * each with its wall time and the number of plugin launches (counted by a Node wrapper the launcher runs
- * through `LOGTO_IAC_NODE`).
+ * through `LOGTO_IAC_NODE`). Last, the fresh 50-resource plan through the launcher and through the single
+ * executable, interleaved, 5 each.
  */
 import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,13 +40,17 @@ import { makeServerCertificate } from '../dist/provider/terraform/cert.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../dist/provider/terraform/handshake.js';
 import { terraformInstall } from '../dist/provider/terraform/install.js';
 import { loadServices } from '../dist/provider/terraform/protocol.js';
+import { seaExecutable } from '../scripts/build-sea.mjs';
 import { bundleTerraform } from '../scripts/bundle-terraform.mjs';
 import { apiCounts, figure, judged, median, now, round, withTimeout } from './lib.js';
 
 const RUNS = 20;
 const COLD_RUNS = 5;
 const SCHEMA_RUNS = 7;
+const AB_RUNS = 5;
 const TARGET = 1.5;
+/** The single executable's target against the bare-TLS floor, in the minimal environment. */
+const FLOOR_TARGET = 1.2;
 
 /** ms from spawn to the child's exit. */
 function timeExit(command, args, env) {
@@ -138,7 +149,7 @@ function rpcCall(clientCert, services, method, check) {
 const spread = (values) => `min ${round(Math.min(...values), 1)}, max ${round(Math.max(...values), 1)}`;
 
 /** Start-up figures: warm/cold launcher, node -e 0, TLS floor, direct bundle, spawn → schema. */
-async function startup(log, { work, bundle, launcher, clientCert }) {
+async function startup(log, { work, bundle, launcher, sea, clientCert }) {
   const S = '3 terraform';
   const sockets = join(work, 'sockets');
   mkdirSync(sockets, { recursive: true });
@@ -196,12 +207,16 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
     await launch(launcher, [], env); // writes the cache if the first environment did not
     await timeExit(process.execPath, ['-e', '0'], env); // warms the file cache
   }
-  for (const e of envs) Object.assign(e, { node: [], warm: [], tls: [], http2: [], direct: [] });
+  for (const e of envs) {
+    await launch(sea, [], e.make(warmHome)); // pages the executable in
+    Object.assign(e, { node: [], warm: [], tls: [], http2: [], direct: [], sea: [] });
+  }
   for (let i = 0; i < RUNS; i++) {
     for (const e of envs) {
       const env = e.make(warmHome);
       e.node.push(await timeExit(process.execPath, ['-e', '0'], env));
       e.warm.push(await launch(launcher, [], env));
+      e.sea.push(await launch(sea, [], env));
       e.tls.push(await timeExit(process.execPath, tlsFloor, env));
       e.http2.push(await launch(process.execPath, http2Floor, floorEnv(env)));
       if (e.id === 'minimal') e.direct.push(await launch(process.execPath, [bundle], env));
@@ -216,11 +231,12 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
     r?.resources?.some((x) => x.type_name === 'logto_role'),
   );
   for (const e of envs) {
-    e.schema = [];
-    e.core = [];
+    Object.assign(e, { schema: [], core: [], seaSchema: [], seaCore: [] });
     for (let i = 0; i < SCHEMA_RUNS; i++) {
       e.schema.push(await launch(launcher, [], e.make(warmHome), schemaCall));
+      e.seaSchema.push(await launch(sea, [], e.make(warmHome), schemaCall));
       e.core.push(await launch(launcher, [], e.make(warmHome), coreCall));
+      e.seaCore.push(await launch(sea, [], e.make(warmHome), coreCall));
     }
   }
 
@@ -257,6 +273,31 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
         { note: `${round(median(e.http2) / node, 2)}× node -e 0; no gRPC, no plugin code, cheapest TLS set-up` },
       ),
     );
+    // The single executable (Node SEA, the plugin in a V8 start-up snapshot; scripts/build-sea.mjs).
+    const floor = median(e.http2);
+    const seaLaunches = [
+      ['spawn → handshake', median(e.sea), RUNS],
+      ['spawn → GetProviderSchema answered (schema-only launch)', median(e.seaSchema), SCHEMA_RUNS],
+      ['spawn → GetMetadata answered (a launch that serves resources)', median(e.seaCore), SCHEMA_RUNS],
+    ];
+    for (const [what, ms, n] of seaLaunches) {
+      figures.push(
+        figure(S, `single executable: ${what} (median of ${n}${tag})`, round(ms, 1), 'ms', {
+          note: `${round(ms / node, 2)}× node -e 0, ${round(ms / floor, 2)}× the floor`,
+        }),
+      );
+      if (e.id === 'inherited')
+        figures.push(
+          judged(S, `single executable: ${what} ÷ node -e 0`, round(ms / node, 3), '×', { op: '<=', value: TARGET }),
+        );
+      else
+        figures.push(
+          judged(S, `single executable: ${what} ÷ floor${tag}`, round(ms / floor, 3), '×', {
+            op: '<=',
+            value: FLOOR_TARGET,
+          }),
+        );
+    }
     if (e.direct.length > 0) {
       const direct = median(e.direct);
       figures.push(
@@ -269,7 +310,7 @@ async function startup(log, { work, bundle, launcher, clientCert }) {
       label: e.label,
       NODE_EXTRA_CA_CERTS: Boolean(e.make(warmHome).NODE_EXTRA_CA_CERTS),
       samplesMs: Object.fromEntries(
-        ['node', 'warm', 'cold', 'tls', 'http2', 'direct', 'schema', 'core'].map((k) => [
+        ['node', 'warm', 'cold', 'tls', 'http2', 'direct', 'schema', 'core', 'sea', 'seaSchema', 'seaCore'].map((k) => [
           k,
           e[k].map((v) => round(v, 1)),
         ]),
@@ -348,8 +389,16 @@ export async function terraformStartup(log) {
     const bundle = join(work, 'bundle', 'terraform-provider-logto.cjs');
     await bundleTerraform(bundle);
     const installed = terraformInstall(join(work, 'mirror'), { bundle });
+    log('building the single executable (scripts/build-sea.mjs; cached under node_modules/.cache)…');
+    const seaInstalled = terraformInstall(join(work, 'mirror-sea'), { executable: await seaExecutable() });
     const clientCert = makeServerCertificate();
-    const started = await startup(log, { work, bundle, launcher: installed.executable, clientCert });
+    const started = await startup(log, {
+      work,
+      bundle,
+      launcher: installed.executable,
+      sea: seaInstalled.executable,
+      clientCert,
+    });
     figures.push(...started.figures);
     const details = started.details;
 
@@ -410,6 +459,51 @@ export async function terraformStartup(log) {
         }),
         figure(S, 'plugin launches during that plan', replan.launches, 'launches'),
       );
+
+      // The same fresh plan, through the launcher and through the single executable, interleaved.
+      log(`terraform plan (50 resources, no state): ${AB_RUNS} × launcher vs single executable, interleaved…`);
+      const ab = { launcher: [], sea: [] };
+      const dirs = {};
+      for (const [id, cliConfigFile] of [
+        ['launcher', installed.cliConfigFile],
+        ['sea', seaInstalled.cliConfigFile],
+      ]) {
+        const dir = join(work, `ab-${id}`);
+        mkdirSync(dir);
+        writeFileSync(join(dir, 'main.tf'), fiftyResourceConfig());
+        const abEnv = { ...env, TF_CLI_CONFIG_FILE: cliConfigFile };
+        delete abEnv.LOGTO_IAC_NODE;
+        const r = await terraform(['init', '-input=false', '-no-color'], dir, abEnv);
+        if (r.code !== 0) throw new Error(`terraform init (${id}) exited ${r.code}: ${r.stderr.slice(-1500)}`);
+        dirs[id] = { dir, env: abEnv };
+      }
+      for (let i = 0; i < AB_RUNS; i++) {
+        for (const id of ['launcher', 'sea']) {
+          const r = await terraform(
+            ['plan', '-input=false', '-no-color', '-detailed-exitcode'],
+            dirs[id].dir,
+            dirs[id].env,
+          );
+          if (r.code !== 2) throw new Error(`terraform plan (${id}) exited ${r.code}: ${r.stderr.slice(-1500)}`);
+          ab[id].push(r.ms);
+        }
+      }
+      const [a, b] = [median(ab.launcher), median(ab.sea)];
+      figures.push(
+        figure(S, `terraform plan, fresh 50-resource config, launcher (median of ${AB_RUNS})`, round(a), 'ms', {
+          note: spread(ab.launcher),
+        }),
+        figure(
+          S,
+          `terraform plan, fresh 50-resource config, single executable (median of ${AB_RUNS})`,
+          round(b),
+          'ms',
+          {
+            note: `${round(b / a, 2)}× the launcher's; ${spread(ab.sea)}`,
+          },
+        ),
+      );
+      details.plan50 = { launcherMs: ab.launcher.map((v) => round(v)), seaMs: ab.sea.map((v) => round(v)) };
     } finally {
       await emulator.close();
     }

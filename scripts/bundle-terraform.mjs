@@ -36,7 +36,7 @@ const protoFiles = [
 const protos = Object.fromEntries(protoFiles.map((f) => [f, readFileSync(join(protoDir, f), 'utf8')]));
 
 /** The .proto texts → one protobufjs root (what protocol.ts would build at run time). */
-function protoRoot() {
+export function protoRoot() {
   const root = new protobuf.Root();
   for (const file of protoFiles) protobuf.parse(protos[file], root, { keepCase: true });
   root.resolveAll();
@@ -49,7 +49,7 @@ const manifestName = (bundle) => `${basename(bundle).replace(/\.cjs$/, '')}.mani
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-const common = {
+export const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -61,7 +61,7 @@ const common = {
 };
 
 /** The start-up bundle never imports the core module graph: main.ts requires the core bundle file instead. */
-const coreIsSeparate = {
+export const coreIsSeparate = {
   name: 'core-is-separate',
   setup(b) {
     b.onResolve({ filter: /^\.\/core\.js$/ }, (args) => ({ path: args.path, external: true }));
@@ -84,7 +84,7 @@ const noProtoLoader = {
 };
 
 /** GetProviderSchema's response bytes, from the core bundle just built (run in a fresh module instance). */
-async function encodedProviderSchema(coreFile, pbRoot) {
+export async function encodedProviderSchema(coreFile, pbRoot) {
   const request = pbRoot.lookupType('tfplugin6.GetProviderSchema.Request');
   if (request.fieldsArray.length > 0)
     throw new Error('GetProviderSchema.Request has fields: it cannot be pre-answered');

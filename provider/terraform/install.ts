@@ -1,17 +1,25 @@
 /**
  * `terraformInstall(dir)`: lays the provider out as a Terraform filesystem mirror, so `terraform init`
- * finds it offline without a registry:
+ * finds it offline without a registry. The package directory is the registry's unpacked layout:
  *
  *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/terraform-provider-logto_v<version>
- *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-provider.cjs       (start-up bundle)
- *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-provider-core.cjs  (the core)
- *   <dir>/registry.terraform.io/logto-io/logto/<version>/<os>_<arch>/logto-iac-loader.cjs         (code-cache loader)
  *
- * (the same under registry.opentofu.org for OpenTofu). The launcher and the bundles it runs sit in the same
- * directory, so the hash Terraform records in `.terraform.lock.hcl` covers the code that runs.
+ * (the same under registry.opentofu.org for OpenTofu). What that directory holds:
+ *  - the single executable (Node with the plugin in a start-up snapshot, scripts/build-sea.mjs), when one
+ *    is given (`executable`) or the package ships one for this platform
+ *    (`dist/sea/<os>_<arch>/terraform-provider-logto`). It is copied byte for byte: the hash Terraform
+ *    locks is that of the executable (the same file the release zip holds, so a lock file written from
+ *    the mirror also fits the registry's download), and needs no Node.js on the machine;
+ *  - otherwise a shell launcher plus the bundles it runs with `node` from PATH:
+ *      terraform-provider-logto_v<version>   (launcher, launcher.ts)
+ *      logto-iac-provider.cjs                (start-up bundle)
+ *      logto-iac-provider-core.cjs           (the core)
+ *      logto-iac-loader.cjs                  (code-cache loader)
+ *    The launcher names no Node path, so the locked hash depends only on the package's bundles, not on
+ *    the machine or where Node lives.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundleManifest, coreBundleName, manifestName } from './files.js';
@@ -54,8 +62,23 @@ export interface TerraformInstallOptions {
    */
   bundle?: string;
   version?: string;
-  /** Node binary the launcher runs; default the one running now (falls back to `node` on PATH). */
-  node?: string;
+  /**
+   * The single executable to install (built by scripts/build-sea.mjs for this platform). Default: the one
+   * the package ships for this platform, unless `bundle` is given.
+   */
+  executable?: string;
+}
+
+/** The executable the package ships for this platform (dist/sea/<os>_<arch>/), if any. */
+export function shippedExecutable(): string | undefined {
+  const file = join(
+    packageRoot(),
+    'dist',
+    'sea',
+    terraformPlatform(),
+    `terraform-provider-${PROVIDER_TYPE_NAME}${process.platform === 'win32' ? '.exe' : ''}`,
+  );
+  return existsSync(file) ? file : undefined;
 }
 
 export interface TerraformInstallResult {
@@ -64,6 +87,8 @@ export interface TerraformInstallResult {
   /** Directory of the launcher and bundle for the Terraform registry host. */
   providerDir: string;
   executable: string;
+  /** `executable` when the single executable was installed, `launcher` for the launcher and bundles. */
+  kind: 'executable' | 'launcher';
   /** A CLI configuration (also written to `<dir>/terraform.rc`) for TF_CLI_CONFIG_FILE or ~/.terraformrc. */
   cliConfig: string;
   cliConfigFile: string;
@@ -87,35 +112,53 @@ function buildHashes(bundle: string, core: string): { bundle: string; core: stri
 export function terraformInstall(dir: string, options: TerraformInstallOptions = {}): TerraformInstallResult {
   const mirrorDir = resolve(dir);
   const version = options.version ?? providerVersion();
-  const bundle = resolve(options.bundle ?? join(packageRoot(), 'dist', 'terraform-provider-logto.cjs'));
-  if (!existsSync(bundle)) {
-    throw new Error(
-      `The provider bundle ${bundle} does not exist. Fix: run \`node scripts/bundle-terraform.mjs\` (or \`npm run build\`) first.`,
+  const exe = process.platform === 'win32' ? '.exe' : '';
+  const launcherName = `terraform-provider-${PROVIDER_TYPE_NAME}_v${version}${exe}`;
+  const executable = options.executable ?? (options.bundle ? undefined : shippedExecutable());
+  const files: { name: string; from?: string; text?: string; mode?: number }[] = [];
+  if (executable) {
+    if (!existsSync(executable)) {
+      throw new Error(
+        `The provider executable ${executable} does not exist. Fix: run \`npm run build:sea\` (scripts/build-sea.mjs) first.`,
+      );
+    }
+    files.push({ name: launcherName, from: executable, mode: 0o755 });
+  } else {
+    const bundle = resolve(options.bundle ?? join(packageRoot(), 'dist', 'terraform-provider-logto.cjs'));
+    if (!existsSync(bundle)) {
+      throw new Error(
+        `The provider bundle ${bundle} does not exist. Fix: run \`node scripts/bundle-terraform.mjs\` (or \`npm run build\`) first.`,
+      );
+    }
+    const core = join(dirname(bundle), coreBundleName(bundle));
+    if (!existsSync(core)) {
+      throw new Error(
+        `The provider's core bundle ${core} does not exist next to ${bundle}. Fix: run \`node scripts/bundle-terraform.mjs\` (or \`npm run build\`) again.`,
+      );
+    }
+    const hashes = buildHashes(bundle, core);
+    const loader = loaderSource({ file: BUNDLE_NAME, sha256: hashes.bundle }, [
+      { file: coreBundleName(BUNDLE_NAME), sha256: hashes.core },
+    ]);
+    files.push(
+      { name: BUNDLE_NAME, from: bundle },
+      { name: coreBundleName(BUNDLE_NAME), from: core },
+      { name: LOADER_NAME, text: loader },
+      { name: launcherName, text: launcherScript(LOADER_NAME), mode: 0o755 },
     );
   }
-  const core = join(dirname(bundle), coreBundleName(bundle));
-  if (!existsSync(core)) {
-    throw new Error(
-      `The provider's core bundle ${core} does not exist next to ${bundle}. Fix: run \`node scripts/bundle-terraform.mjs\` (or \`npm run build\`) again.`,
-    );
-  }
-  const node = options.node ?? process.execPath;
-  const launcherName = `terraform-provider-${PROVIDER_TYPE_NAME}_v${version}`;
-  const launcher = launcherScript(node, LOADER_NAME);
-  const hashes = buildHashes(bundle, core);
-  const loader = loaderSource({ file: BUNDLE_NAME, sha256: hashes.bundle }, [
-    { file: coreBundleName(BUNDLE_NAME), sha256: hashes.core },
-  ]);
 
   let providerDir = '';
   for (const host of REGISTRY_HOSTS) {
     const target = join(mirrorDir, host, PROVIDER_NAMESPACE, PROVIDER_TYPE_NAME, version, terraformPlatform());
+    // A package directory holds exactly one install: Terraform's hash covers every file in it.
+    rmSync(target, { recursive: true, force: true });
     mkdirSync(target, { recursive: true });
-    copyFileSync(bundle, join(target, BUNDLE_NAME));
-    copyFileSync(core, join(target, coreBundleName(BUNDLE_NAME)));
-    writeFileSync(join(target, LOADER_NAME), loader);
-    writeFileSync(join(target, launcherName), launcher);
-    chmodSync(join(target, launcherName), 0o755);
+    for (const f of files) {
+      if (f.from) copyFileSync(f.from, join(target, f.name));
+      else writeFileSync(join(target, f.name), f.text ?? '');
+      if (f.mode) chmodSync(join(target, f.name), f.mode);
+    }
     if (!providerDir) providerDir = target;
   }
   const sources = REGISTRY_HOSTS.map((h) => `"${h}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE_NAME}"`).join(', ');
@@ -134,7 +177,15 @@ export function terraformInstall(dir: string, options: TerraformInstallOptions =
   ].join('\n');
   const cliConfigFile = join(mirrorDir, 'terraform.rc');
   writeFileSync(cliConfigFile, cliConfig);
-  return { mirrorDir, version, providerDir, executable: join(providerDir, launcherName), cliConfig, cliConfigFile };
+  return {
+    mirrorDir,
+    version,
+    providerDir,
+    executable: join(providerDir, launcherName),
+    kind: executable ? 'executable' : 'launcher',
+    cliConfig,
+    cliConfigFile,
+  };
 }
 
 /** What `logto-iac terraform-install <dir>` prints. */

@@ -19,14 +19,17 @@
  * command differ); after that the cache stays as it is.
  */
 
-/** The shell launcher Terraform executes (`terraform-provider-logto_v<version>`). */
-export function launcherScript(node: string, loaderName: string): string {
+/**
+ * The shell launcher Terraform executes (`terraform-provider-logto_v<version>`) when the mirror holds the
+ * bundles rather than the single executable. It runs `node` from PATH (or `$LOGTO_IAC_NODE`): no path of
+ * the installing machine is written into it, so its bytes, and the hash Terraform locks, are the same on
+ * every machine for the same package.
+ */
+export function launcherScript(loaderName: string): string {
   return [
     '#!/bin/sh',
     '# Launcher of the Logto Terraform provider (logto-iac): runs the bundle next to this file with Node.js.',
-    `NODE="\${LOGTO_IAC_NODE:-${node}}"`,
-    '[ -x "$NODE" ] || NODE=node',
-    `exec "$NODE" "$(dirname "$0")/${loaderName}" "$@"`,
+    `exec "\${LOGTO_IAC_NODE:-node}" "$(dirname "$0")/${loaderName}" "$@"`,
     '',
   ].join('\n');
 }

@@ -26,12 +26,15 @@ declare const __LOGTO_TF_PROVIDER_METHODS__: MethodInfo[] | undefined;
 /** Set by scripts/bundle-terraform.mjs: the GetProviderSchema response of the core it built (base64). */
 declare const __LOGTO_TF_PROVIDER_SCHEMA__: string | undefined;
 
-/** The core and the tfplugin6 method list: lazily from the core bundle when bundled, else from the modules. */
-async function coreLoader(): Promise<{
+/** Where the plugin gets its core and the tfplugin6 method list (and, optionally, the pre-encoded schema). */
+export interface CoreLoader {
   load: () => CoreModule;
   providerMethods: MethodInfo[];
   providerSchema?: Buffer;
-}> {
+}
+
+/** The core and the tfplugin6 method list: lazily from the core bundle when bundled, else from the modules. */
+async function coreLoader(): Promise<CoreLoader> {
   if (typeof __LOGTO_TF_PROVIDER_METHODS__ !== 'undefined') {
     // Bundled: the core bundle sits next to this one (`__filename` is the start-up bundle).
     const file = join(dirname(__filename), coreBundleName(__filename));
@@ -52,7 +55,11 @@ async function coreLoader(): Promise<{
   return { providerMethods: methodsOf(core.loadServices().provider), load: () => core };
 }
 
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/**
+ * Runs the plugin. `preloaded` is the single executable's (sea.ts): the core is already in its start-up
+ * snapshot, so nothing is loaded at run time.
+ */
+export async function main(env: NodeJS.ProcessEnv = process.env, preloaded?: CoreLoader): Promise<void> {
   if (!hasMagicCookie(env)) {
     process.stderr.write(`${NOT_FROM_TERRAFORM}\n`);
     process.exit(1);
@@ -69,7 +76,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
 
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const cert = makeServerCertificate();
-  const loader = await coreLoader();
+  const loader = preloaded ?? (await coreLoader());
   let core: PluginCore | undefined;
   const loadCore = (): PluginCore => {
     if (!core) {

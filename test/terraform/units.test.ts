@@ -1,7 +1,7 @@
 /** The plugin's pure pieces: certificate, cty msgpack, JSON normalisation, the mirror layout. */
 import { spawnSync } from 'node:child_process';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -119,5 +119,30 @@ describe('terraformInstall', () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/not meant to be run directly/);
+  });
+
+  it("writes the same launcher whatever the machine's Node path, naming none (the locked hash is machine-independent)", async () => {
+    const bundle = await pluginBundle();
+    const a = terraformInstall(mkdtempSync(join(tmpdir(), 'logto-tf-mirror-')), { bundle, version: '1.2.3' });
+    const b = terraformInstall(mkdtempSync(join(tmpdir(), 'logto-tf-mirror-')), { bundle, version: '1.2.3' });
+    const launcher = readFileSync(a.executable, 'utf8');
+    expect(readFileSync(b.executable, 'utf8')).toBe(launcher);
+    expect(launcher).not.toContain(process.execPath);
+    expect(launcher).toContain('exec "${LOGTO_IAC_NODE:-node}"');
+    for (const f of readdirSync(a.providerDir))
+      expect(readFileSync(join(b.providerDir, f)).equals(readFileSync(join(a.providerDir, f)))).toBe(true);
+  });
+
+  it('installs a single executable byte for byte, alone in the package directory (replacing a launcher install)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logto-tf-mirror-'));
+    terraformInstall(dir, { bundle: await pluginBundle(), version: '1.2.3' });
+    const exe = join(dir, 'built-executable');
+    writeFileSync(exe, '#!/bin/sh\necho single executable\n');
+    const result = terraformInstall(dir, { executable: exe, version: '1.2.3' });
+    expect(result.kind).toBe('executable');
+    expect(readdirSync(result.providerDir)).toEqual(['terraform-provider-logto_v1.2.3']);
+    expect(readFileSync(result.executable).equals(readFileSync(exe))).toBe(true);
+    expect(statSync(result.executable).mode & 0o111).not.toBe(0);
+    expect(() => terraformInstall(dir, { executable: join(dir, 'missing') })).toThrow(/npm run build:sea/);
   });
 });

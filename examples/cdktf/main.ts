@@ -19,8 +19,8 @@
  *
  * Secrets never appear in the synthesized JSON: they are the sensitive Terraform variables above.
  * TF_VAR_name_prefix puts a prefix on every name and API identifier and
- * TF_VAR_language_suffix on every language tag, so several copies of this tenant (one per branch or test run)
- * can share one tenant.
+ * TF_VAR_language_suffix on the email templates' language tag, so several copies of this tenant (one per branch or test
+ * run) can share one tenant (custom phrases are keyed by a language Logto supports: one set per tenant).
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -139,14 +139,15 @@ export class AcmeShopTenant extends TerraformStack {
     const languageSuffix = new TerraformVariable(this, 'language_suffix', {
       type: 'string',
       default: '',
-      description: 'Suffix of every language tag (e.g. "-x-pr42"): email templates and phrases are keyed by language.',
+      description:
+        'Suffix of the email templates\' language tag (e.g. "-x-pr42"), so that copies of this tenant keep their own templates.',
     });
     /** A sensitive variable without a default: its value never enters the synthesized stack. */
     const secret = (id: string, description: string) =>
       new TerraformVariable(this, id, { type: 'string', sensitive: true, description }).stringValue;
     /** A name Logto keeps unique (or adopts by), with the prefix. */
     const named = (name: string): string => `${namePrefix.stringValue}${name}`;
-    /** A language tag with the suffix. */
+    /** An email template's language tag, with the suffix (custom phrases need a language Logto supports). */
     const language = (tag: string): string => `${tag}${languageSuffix.stringValue}`;
     /** An API identifier with the prefix on its path: `https://api.acme-shop.example/<prefix>orders`. */
     const indicatorOf = (indicator: string): string => indicator.replace(/\/([^/]+)$/, `/${namePrefix.stringValue}$1`);
@@ -475,14 +476,14 @@ export class AcmeShopTenant extends TerraformStack {
       content: 'Your verification code is {{code}}.',
     });
     new CustomPhrase(this, 'phrases_en', {
-      languageTag: language('en'),
+      languageTag: 'en',
       translation: Fn.jsonencode({
         action: { sign_in: 'Sign in to Acme Shop', create_account: 'Create your Acme Shop account' },
         input: { email: 'Work or personal email' },
       }),
     });
     new CustomPhrase(this, 'phrases_de', {
-      languageTag: language('de'),
+      languageTag: 'de',
       translation: Fn.jsonencode({
         action: { sign_in: 'Bei Acme Shop anmelden', create_account: 'Acme-Shop-Konto erstellen' },
       }),

@@ -104,6 +104,7 @@ ssoConnectors:
 jwtCustomizers:
   access-token:
     script: |
+      // ${p}: the run's prefix, by which the clean-up finds this customizer on a shared tenant
       const getCustomJwtClaims = async ({ environmentVariables }) => ({ keyed: Boolean(environmentVariables.API_KEY) });
     environmentVariables:
       API_KEY: \${env:CANARY_JWT_ENV}

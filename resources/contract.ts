@@ -13,7 +13,7 @@
  * Every field carries `.describe()` text: it becomes the docs.
  */
 import type { z } from 'zod';
-import type { LogtoClient } from '../provider/client/types.js';
+import type { LogtoClient } from '../core/client/types.js';
 
 export type Spec = Record<string, unknown>;
 

@@ -6,12 +6,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import type { LogtoClient } from '../../core/client/types.js';
+import {
+  AmbiguousKeyError,
+  applyPlan,
+  createContext,
+  planTenant,
+  validateDesired,
+} from '../../core/reconcile/index.js';
+import { ensureDirOf, writePrivateFile } from '../../core/reconcile/private-file.js';
+import type { DesiredObject, Plan, PlanOptions, PriorState } from '../../core/reconcile/types.js';
 import type { ResourceDefinition } from '../../resources/contract.js';
 import { type JwtCustomizerSpec, testJwtCustomizer } from '../../resources/jwt-customizer.js';
-import type { LogtoClient } from '../client/types.js';
-import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
-import { ensureDirOf, writePrivateFile } from '../reconcile/private-file.js';
-import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant, schemaReference } from './export.js';
 import { buildGraph, toDot, toMermaid, toSvg } from './graph.js';
 import { buildLayout } from './layout.js';

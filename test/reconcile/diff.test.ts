@@ -10,8 +10,8 @@ import {
   SENSITIVE,
   UNKNOWN,
   validateSpec,
-} from '../../provider/reconcile/index.js';
-import { parseImportId } from '../../provider/reconcile/objects.js';
+} from '../../core/reconcile/index.js';
+import { parseImportId } from '../../core/reconcile/objects.js';
 import { ApiResource } from '../../resources/api-resource.js';
 import { ApiResourceScope } from '../../resources/api-resource-scope.js';
 import { Application } from '../../resources/application.js';

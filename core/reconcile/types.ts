@@ -1,6 +1,6 @@
 /**
  * Data shapes of the reconciler. A plan is data first (JSON-serialisable, secrets redacted), text second.
- * Implemented in `provider/reconcile/index.ts`; front ends depend on these types only.
+ * Implemented in `core/reconcile/index.ts`; front ends depend on these types only.
  */
 
 import type { Spec } from '../../resources/contract.js';
@@ -173,7 +173,7 @@ export interface ApplyResult {
 }
 
 /*
- * `provider/reconcile/index.ts` exports (the API every front end uses):
+ * `core/reconcile/index.ts` exports (the API every front end uses):
  *
  *   planTenant(desired: DesiredObject[], options: PlanOptions): Promise<Plan>
  *   applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult>

@@ -6,8 +6,8 @@
 
 import { CLOUD_REQUESTS_PER_SECOND } from '../dist/core/client/config.js';
 import { createClient } from '../dist/core/client/index.js';
-import { applyPlan, planTenant } from '../dist/core/reconcile/index.js';
 import { startEmulator } from '../dist/emulator/index.js';
+import { applyPlan, planTenant } from '../dist/index.js';
 import { apiCounts, figure, judged, mapLimit, now, RawApi, round } from './lib.js';
 import { desiredTenant, minimumPlanRequests, perObjectReads } from './tenant.js';
 

@@ -10,7 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createClient } from '../dist/core/client/index.js';
-import { applyPlan, planTenant } from '../dist/core/reconcile/index.js';
+import { applyPlan, planTenant } from '../dist/index.js';
 import { now, round } from './lib.js';
 import { desiredTenant, scaledTenant } from './tenant.js';
 

@@ -28,7 +28,7 @@
  * kind is explicitly allowed.
  */
 import { z } from 'zod';
-import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { getOrUndefined, hasCode, idSetRelation, pickDefined, seg } from './shared.js';
 
 /** Logto's identifier formats (the Management API's guards). */

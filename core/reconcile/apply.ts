@@ -3,8 +3,7 @@
  * object's diff is recomputed against live state read just before its write, so a rerun after an
  * interruption converges: created objects are found again by prior id (from `onState`) or natural key.
  */
-import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { catalog } from '../../resources/index.js';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../contract.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { errorMessage, PartialCreateError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
@@ -63,7 +62,7 @@ function createBeforeDestroy(definition: ResourceDefinition<any>, oldSpec: Spec,
 }
 
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
-  const prepared = prepareDesired(options.desired, options.prior);
+  const prepared = prepareDesired(options.desired, options.catalog, options.prior);
   const ctx: ResourceContext = createContext(options.client);
   // Key lookups of objects created after their dependencies read one list per kind (and parent) per run, from
   // a cache this run's writes do not clear: re-listing after every sibling's create made apply quadratic. The
@@ -309,7 +308,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   );
 
   // Deletes: pruned objects and the old halves of create-before-destroy replacements, children first.
-  const rank = (kind: string) => catalog.findIndex((d) => d.kind === kind);
+  const rank = (kind: string) => prepared.catalog.findIndex((d) => d.kind === kind);
   type Deletion = {
     address: string;
     definition: ResourceDefinition<any>;
@@ -320,7 +319,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const deletions: Deletion[] = [
     ...plan.changes
       .filter((c) => c.action === 'delete' && c.id)
-      .map((c) => ({ address: c.address, definition: definitionFor(c.kind)!, id: c.id!, change: c }))
+      .map((c) => ({ address: c.address, definition: definitionFor(prepared.catalog, c.kind)!, id: c.id!, change: c }))
       .filter((d) => d.definition),
     ...deferredDeletes,
   ];
@@ -392,7 +391,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       .map(([, e]) => `${e.kind}:${e.id}`),
   );
   for (const entry of Object.values({ ...state.objects })) {
-    const definition = definitionFor(entry.kind);
+    const definition = definitionFor(prepared.catalog, entry.kind);
     if (!definition) continue;
     for (const id of pendingDeletes(entry)) {
       if (attempted.has(`${entry.kind}:${id}`)) continue;

@@ -4,8 +4,7 @@
  * Makes no write request.
  */
 import { createHash } from 'node:crypto';
-import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { catalog } from '../../resources/index.js';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../contract.js';
 import { diffObject, normalizeSpec } from './diff.js';
 import { AmbiguousKeyError, SpecValidationError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
@@ -161,7 +160,7 @@ export interface PlanInternals {
 }
 
 export async function planTenantInternal(desired: DesiredObject[], options: PlanOptions): Promise<PlanInternals> {
-  const prepared = prepareDesired(desired, options.prior);
+  const prepared = prepareDesired(desired, options.catalog, options.prior);
   const claimed = claimedIds(prepared.objects, options.prior);
   const ctx = createContext(options.client);
   const observed = new Map<string, Observed>();
@@ -234,7 +233,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   // Old halves of replacements an earlier apply did not delete (it failed or was interrupted): always deleted,
   // whatever `allowDelete` says, because this tool made the replacement.
   for (const [owner, entry] of Object.entries(options.prior?.objects ?? {})) {
-    const definition = definitionFor(entry.kind);
+    const definition = definitionFor(prepared.catalog, entry.kind);
     if (!definition) continue;
     for (const id of pendingDeletes(entry)) {
       const ref = `${definition.kind}:${id}`;
@@ -242,7 +241,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       const live = await readObject(ctx, definition, id, undefined, { relations: [] });
       if (!live || definition.builtin?.(live, ctx)) continue;
       planned.add(ref);
-      const key = await liveKey(ctx, definition.kind, live.spec, liveById);
+      const key = await liveKey(ctx, prepared.catalog, definition.kind, live.spec, liveById);
       deletes.push({
         address: `${definition.kind}[${id}]`,
         kind: definition.kind,
@@ -262,7 +261,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   // under an address no longer desired were this tool's, and are pruned whatever their parent.
   const allowDelete = new Set(options.allowDelete ?? []);
   const desiredAddresses = new Set(prepared.order);
-  for (const definition of [...catalog].reverse()) {
+  for (const definition of [...prepared.catalog].reverse()) {
     if (!allowDelete.has(definition.kind) || (definition.singleton && !definition.removable)) continue;
     // Objects this kind had in prior state under addresses no longer desired, and every live object.
     const candidates = new Map<string, { address: string; id: string; live?: Live }>();
@@ -289,7 +288,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
         if (!live || definition.builtin?.(live, ctx)) continue; // already gone
         c.live = live;
       }
-      const key = c.live ? await liveKey(ctx, definition.kind, c.live.spec, liveById) : undefined;
+      const key = c.live ? await liveKey(ctx, prepared.catalog, definition.kind, c.live.spec, liveById) : undefined;
       deletes.push({
         address: c.address,
         kind: definition.kind,
@@ -313,7 +312,11 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
   const addressById = new Map(
     [...observed.values()].filter((o) => o.live).map((o) => [`${o.definition.kind}:${o.live!.id}`, o.address] as const),
   );
-  await labelReferences({ ctx, byAddress: prepared.byAddress, addressById, liveById }, ordered, keptDrift);
+  await labelReferences(
+    { ctx, catalog: prepared.catalog, byAddress: prepared.byAddress, addressById, liveById },
+    ordered,
+    keptDrift,
+  );
   const plan: Plan = {
     formatVersion: 1,
     createdAt: new Date().toISOString(),
@@ -328,5 +331,3 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
 export async function planTenant(desired: DesiredObject[], options: PlanOptions): Promise<Plan> {
   return (await planTenantInternal(desired, options)).plan;
 }
-
-export { definitionFor };

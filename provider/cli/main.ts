@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { LogtoClient, RetryEvent } from '../../core/client/types.js';
-import type { ResourceDefinition } from '../../resources/contract.js';
+import type { ResourceDefinition } from '../../core/contract.js';
 import {
   applyCommand,
   CliError,

@@ -9,6 +9,7 @@
 
 import { createClient } from '../../core/client/index.js';
 import type { ClientOptions } from '../../core/client/types.js';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../core/contract.js';
 import {
   checkLive,
   createContext,
@@ -20,7 +21,6 @@ import {
   validateSpec,
 } from '../../core/reconcile/index.js';
 import { UNKNOWN } from '../../core/reconcile/types.js';
-import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
 import { getDefinition } from '../../resources/index.js';
 
 /** The value Pulumi's engine sends for inputs not known yet during a preview (`runtime/rpc` in the SDK). */

@@ -11,9 +11,9 @@
  *   fixed-shape objects are nested attributes.
  */
 
+import type { OutputField, ResourceDefinition, Spec } from '../../core/contract.js';
 import { type IdentityKey, identityKey } from '../../core/reconcile/index.js';
 import { stableStringify, versionField } from '../../core/reconcile/secrets.js';
-import type { OutputField, ResourceDefinition, Spec } from '../../resources/contract.js';
 import { catalog, LOOKUP_KINDS } from '../../resources/index.js';
 import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
 import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty.js';

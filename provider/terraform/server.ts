@@ -11,6 +11,7 @@
  * tfplugin6 call, after the handshake line is out.
  */
 import { join } from 'node:path';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../core/contract.js';
 import {
   CreateJournal,
   checkLive,
@@ -28,7 +29,6 @@ import {
 } from '../../core/reconcile/index.js';
 import { isLegacyDigest } from '../../core/reconcile/secrets.js';
 import { UNKNOWN as RECONCILE_UNKNOWN } from '../../core/reconcile/types.js';
-import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
 import { catalog } from '../../resources/index.js';
 import { type CtyType, type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
 import {

@@ -6,13 +6,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { MAX_500_RETRIES } from '../../core/client/http.js';
 import { createClient } from '../../core/client/index.js';
-import {
-  type ApplyResult,
-  applyPlan,
-  type DesiredObject,
-  type PriorState,
-  planTenant,
-} from '../../core/reconcile/index.js';
+import { type ApplyResult, applyPlan, type DesiredObject, type PriorState, planTenant } from '../../index.js';
 import { converge, expectClean, idsNamed, itEmulator, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant } from '../../core/reconcile/index.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { exportTenant } from '../../provider/cli/export.js';
 import { catalog } from '../../resources/index.js';
 import { PHRASE_KEYS } from '../../resources/phrase-keys.generated.js';

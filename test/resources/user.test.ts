@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant } from '../../core/reconcile/index.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { formatPlan } from '../../provider/cli/printer.js';
 import { converge, expectClean, ref } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';

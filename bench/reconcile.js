@@ -4,10 +4,10 @@
  * against the in-process emulator over HTTP.
  */
 
+import { CLOUD_REQUESTS_PER_SECOND } from '../dist/core/client/config.js';
+import { createClient } from '../dist/core/client/index.js';
 import { startEmulator } from '../dist/emulator/index.js';
-import { CLOUD_REQUESTS_PER_SECOND } from '../dist/provider/client/config.js';
-import { createClient } from '../dist/provider/client/index.js';
-import { applyPlan, planTenant } from '../dist/provider/reconcile/index.js';
+import { applyPlan, planTenant } from '../dist/index.js';
 import { apiCounts, figure, judged, mapLimit, now, RawApi, round } from './lib.js';
 import { desiredTenant, minimumPlanRequests, perObjectReads } from './tenant.js';
 

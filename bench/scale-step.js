@@ -9,8 +9,8 @@
  * one JSON line: objects, wall time of the step (without Node's start-up), peak RSS (KiB) and the summary.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createClient } from '../dist/provider/client/index.js';
-import { applyPlan, planTenant } from '../dist/provider/reconcile/index.js';
+import { createClient } from '../dist/core/client/index.js';
+import { applyPlan, planTenant } from '../dist/index.js';
 import { now, round } from './lib.js';
 import { desiredTenant, scaledTenant } from './tenant.js';
 

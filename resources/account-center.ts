@@ -14,7 +14,7 @@
  * nor in the configuration is refused at plan time (Logto: `custom_profile_fields.entity_not_exists_with_names`).
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { defineResource, type Live } from '../core/contract.js';
 import { isRecord, overlay, singletonOperations } from './shared.js';
 
 const ACCESS = ['Off', 'ReadOnly', 'Edit'] as const;

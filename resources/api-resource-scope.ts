@@ -3,8 +3,8 @@
  * resource and has no spaces. All scopes of all resources are read in one `GET /resources?includeScopes=true`.
  */
 import { z } from 'zod';
+import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { invalidateResources, listResourcesWithScopes, MANAGEMENT_API_ID } from './api-resource.js';
-import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
 import { pickDefined, seg } from './shared.js';
 
 const spec = z.object({

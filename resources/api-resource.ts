@@ -3,7 +3,7 @@
  * Reads share one bulk `GET /resources?includeScopes=true` with ApiResourceScope.
  */
 import { z } from 'zod';
-import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { collection, pickDefined } from './shared.js';
 
 /** Logto reserves its own Management API indicators (`https://<tenant>.logto.app/api`). */

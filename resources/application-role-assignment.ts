@@ -4,8 +4,8 @@
  * added with POST and removed one by one with DELETE: `PUT []` would strip every role and then fail.
  */
 import { z } from 'zod';
+import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { listApplications } from './application.js';
-import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
 import { idSetRelation, isNotFound, readViaList, seg } from './shared.js';
 
 const spec = z.object({

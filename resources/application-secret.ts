@@ -4,8 +4,8 @@
  * `<applicationId>/<name>`. The value is a sensitive output.
  */
 import { z } from 'zod';
+import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { listApplications } from './application.js';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
 import { hasCode, isNotFound, seg } from './shared.js';
 
 const spec = z.object({

@@ -11,8 +11,8 @@
  * row with nothing set reads as absent.
  */
 import { z } from 'zod';
+import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { listApplications } from './application.js';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
 import { hexColor, httpUrl, isNotFound, type Nesting, nestedBody, nestedValue, seg } from './shared.js';
 
 const KIND = 'ApplicationSignInExperience';

@@ -11,8 +11,15 @@
  * configuration. Deleting the object removes every consent scope of the app.
  */
 import { z } from 'zod';
+import {
+  cached,
+  defineResource,
+  invalidate,
+  type Live,
+  type Relation,
+  type ResourceContext,
+} from '../core/contract.js';
 import { listApplications } from './application.js';
-import { cached, defineResource, invalidate, type Live, type Relation, type ResourceContext } from './contract.js';
 import { deleteIgnoringMissing, isNotFound, seg } from './shared.js';
 
 const KIND = 'ApplicationUserConsentScopes';

@@ -6,7 +6,7 @@
  * error naming their ids), and `name=…` imports it.
  */
 import { z } from 'zod';
-import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { collection, isRecord, pickDefined, seg } from './shared.js';
 
 /**

@@ -6,7 +6,7 @@
  * The secret key is sensitive everywhere; Logto echoes it, so drift on it is still detected (by hash).
  */
 import { z } from 'zod';
-import { defineResource, type Live, type ResourceContext } from './contract.js';
+import { defineResource, type Live, type ResourceContext } from '../core/contract.js';
 import { getOrUndefined, isRecord, pickDefined } from './shared.js';
 
 const RECAPTCHA_ONLY = ['projectId', 'domain', 'mode'] as const;

@@ -13,6 +13,7 @@
  * any factory is checked against what the tenant offers at plan time.
  */
 import { z } from 'zod';
+import { cached, defineResource, type Live, type ResourceContext, type Spec } from '../core/contract.js';
 import { CONNECTOR_FACTORIES } from './connector-factories.generated.js';
 import {
   type ConnectorFactoryInfo,
@@ -20,7 +21,6 @@ import {
   connectorConfigIssues,
   factoryInfo,
 } from './connector-factory-info.js';
-import { cached, defineResource, type Live, type ResourceContext, type Spec } from './contract.js';
 import { cleanDeep, collection, isRecord, pickDefined } from './shared.js';
 
 const KNOWN = new Map(CONNECTOR_FACTORIES.map((f) => [f.id, f]));

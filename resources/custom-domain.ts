@@ -9,7 +9,7 @@
  * which becomes an error naming Logto Cloud.
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { defineResource, type Live } from '../core/contract.js';
 import { collection, hasCode } from './shared.js';
 
 const HOSTNAME =

@@ -11,7 +11,7 @@
  * resource then empties the translation instead, which has the same effect for users.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { PHRASE_KEYS } from './phrase-keys.generated.js';
 import { cleanDeep, getOrUndefined, hasCode, isRecord, seg } from './shared.js';
 import { LANGUAGE_TAGS } from './sign-in-experience.js';

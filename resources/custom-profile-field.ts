@@ -6,7 +6,7 @@
  * The name cannot be changed in place: a new name replaces the field.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { getOrUndefined, isRecord, pickDefined, seg } from './shared.js';
 
 export const PROFILE_FIELD_TYPES = [

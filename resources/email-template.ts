@@ -6,7 +6,7 @@
  * one. Reads come from the one unpaginated list (`collection`).
  */
 import { z } from 'zod';
-import { defineResource, invalidate, type Live } from './contract.js';
+import { defineResource, invalidate, type Live } from '../core/contract.js';
 import { collection, pickDefined } from './shared.js';
 
 /** The `templateType` enum of the Management API. */

@@ -6,7 +6,7 @@
  * output; headers usually carry credentials and are sensitive too.
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { defineResource, type Live } from '../core/contract.js';
 import { collection, isRecord, pickDefined } from './shared.js';
 
 /** The `HookEvent` enum of the Management API (OpenAPI `events.items.enum`). */

@@ -4,7 +4,7 @@
  * the set when it differs; "delete" forgets it (the tenant keeps its claims).
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { defineResource, type Live } from '../core/contract.js';
 import { singletonOperations } from './shared.js';
 
 export const EXTENDED_CLAIMS = [

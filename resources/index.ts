@@ -1,5 +1,6 @@
 /** The catalog: every resource type, in dependency-friendly order. Front ends iterate this list. */
 
+import type { ResourceDefinition } from '../core/contract.js';
 import { AccountCenter } from './account-center.js';
 import { ApiResource } from './api-resource.js';
 import { ApiResourceScope } from './api-resource-scope.js';
@@ -10,7 +11,6 @@ import { ApplicationSignInExperience } from './application-sign-in-experience.js
 import { ApplicationUserConsentScopes } from './application-user-consent-scopes.js';
 import { CaptchaProvider } from './captcha-provider.js';
 import { Connector } from './connector.js';
-import type { ResourceDefinition } from './contract.js';
 import { CustomDomain } from './custom-domain.js';
 import { CustomPhrase } from './custom-phrase.js';
 import { CustomProfileField } from './custom-profile-field.js';
@@ -91,4 +91,4 @@ export function getDefinition(kind: string): ResourceDefinition<any> {
   return definition;
 }
 
-export type { ResourceDefinition } from './contract.js';
+export type { ResourceDefinition } from '../core/contract.js';

@@ -3,7 +3,7 @@
  * this (Terraform attributes, Pulumi input types, docs) so the zod internals are touched in one place.
  */
 import type { z } from 'zod';
-import type { ResourceDefinition } from './contract.js';
+import type { ResourceDefinition } from '../core/contract.js';
 
 export type FieldType =
   | { type: 'string'; enum?: string[] }

@@ -10,7 +10,7 @@
  */
 import { Script } from 'node:vm';
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { getOrUndefined, isRecord, pickDefined } from './shared.js';
 
 const TOKEN_TYPES = ['access-token', 'client-credentials'] as const;

@@ -3,7 +3,7 @@
  * singleton). "Create" adopts the singleton and patches the TTL; "delete" forgets it.
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { defineResource, type Live } from '../core/contract.js';
 import { singletonOperations } from './shared.js';
 
 const spec = z.object({

@@ -7,7 +7,7 @@
  * `entity.db_constraint_violated` otherwise): both are refused offline.
  */
 import { z } from 'zod';
-import { defineResource } from './contract.js';
+import { defineResource } from '../core/contract.js';
 import { organizationMembership } from './organization-member.js';
 
 const spec = z.object({

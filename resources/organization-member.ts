@@ -5,7 +5,7 @@
  * `<organizationId>/<memberId>`, and the pair is the key. Joining is an idempotent POST; the roles are an
  * authoritative set (added with POST, removed one by one).
  */
-import { cached, invalidate, type Live, type ResourceContext, type Spec } from './contract.js';
+import { cached, invalidate, type Live, type ResourceContext, type Spec } from '../core/contract.js';
 import { idSetRelation, isNotFound, seg } from './shared.js';
 
 export interface MembershipSpec extends Spec {

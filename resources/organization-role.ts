@@ -7,7 +7,7 @@
  * paginated list call.
  */
 import { z } from 'zod';
-import { defineResource, invalidate, type Live, type Relation } from './contract.js';
+import { defineResource, invalidate, type Live, type Relation } from '../core/contract.js';
 import { collection, idSetRelation, pickDefined } from './shared.js';
 
 const spec = z.object({

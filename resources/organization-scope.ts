@@ -3,7 +3,7 @@
  * unique tenant-wide (422 on a duplicate) and, unlike API resource scopes, may contain spaces.
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { defineResource, type Live } from '../core/contract.js';
 import { collection, pickDefined } from './shared.js';
 
 const spec = z.object({

@@ -7,7 +7,7 @@
  * machine-to-machine one, measured on 1.42): refused offline.
  */
 import { z } from 'zod';
-import { defineResource } from './contract.js';
+import { defineResource } from '../core/contract.js';
 import { organizationMembership } from './organization-member.js';
 
 const spec = z.object({

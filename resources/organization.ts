@@ -8,7 +8,7 @@
  * modelled as three authoritative sets reconciled with add/remove calls.
  */
 import { z } from 'zod';
-import { defineResource, type Live, type Relation } from './contract.js';
+import { defineResource, type Live, type Relation } from '../core/contract.js';
 import { collection, deleteIgnoringMissing, idSetRelation, pickDefined, seg } from './shared.js';
 
 const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');

@@ -4,7 +4,7 @@
  * (`POST /roles/:id/scopes` is not idempotent, so only missing scopes are ever posted).
  */
 import { z } from 'zod';
-import { defineResource, invalidate, type Live, type Relation } from './contract.js';
+import { defineResource, invalidate, type Live, type Relation } from '../core/contract.js';
 import { collection, hasCode, idSetRelation, pickDefined } from './shared.js';
 
 const spec = z.object({

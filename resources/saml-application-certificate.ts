@@ -10,7 +10,7 @@
  * `<samlApplicationId>/<certificateId>`.
  */
 import { z } from 'zod';
-import { cached, defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { isNotFound, seg } from './shared.js';
 
 const spec = z.object({

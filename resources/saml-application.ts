@@ -9,7 +9,7 @@
  * active, and the certificates themselves are the child kind `SamlApplicationCertificate`.
  */
 import { z } from 'zod';
-import { cached, defineResource, type Live, type ResourceContext } from './contract.js';
+import { cached, defineResource, type Live, type ResourceContext } from '../core/contract.js';
 import { collection, isNotFound, isRecord, pickDefined, seg } from './shared.js';
 
 /** The one ACS binding Logto accepts when a SAML app is created. */

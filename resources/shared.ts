@@ -4,7 +4,7 @@
  * here; anything specific to one API route stays in its module.
  */
 import { z } from 'zod';
-import { cached, invalidate, type Live, type Relation, type ResourceContext, type Spec } from './contract.js';
+import { cached, invalidate, type Live, type Relation, type ResourceContext, type Spec } from '../core/contract.js';
 
 /** A color as Logto's branding accepts it. */
 export const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');

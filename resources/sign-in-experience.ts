@@ -10,8 +10,8 @@
  * Deep, list-shaped settings (`signIn`, `passwordPolicy`, `customContent`) are JSON fields validated here.
  */
 import { z } from 'zod';
+import { defineResource, type Live, type ResourceContext } from '../core/contract.js';
 import { connectorsOffered } from './connector.js';
-import { defineResource, type Live, type ResourceContext } from './contract.js';
 import {
   hexColor,
   httpUrl,

@@ -5,7 +5,7 @@
  * sensitive. `domains` and `branding` are replaced wholesale by PATCH; the spec owns them entirely.
  */
 import { z } from 'zod';
-import { defineResource, type Live } from './contract.js';
+import { defineResource, type Live } from '../core/contract.js';
 import { collection, isRecord, pickDefined } from './shared.js';
 
 export const SSO_PROVIDERS = ['OIDC', 'SAML', 'AzureAD', 'AzureAdOidc', 'GoogleWorkspace', 'Okta'] as const;

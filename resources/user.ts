@@ -10,7 +10,7 @@
  * `PATCH /users/:id/is-suspended`, which the plain PATCH ignores.
  *
  * The password is a write-only sensitive input. Logto never returns it (only `hasPassword`), so there is
- * nothing live to compare: the reconciler's rule for write-only secrets applies (`provider/reconcile/secrets.ts`).
+ * nothing live to compare: the reconciler's rule for write-only secrets applies (`core/reconcile/secrets.ts`).
  * With `passwordVersion` set, nothing derived from the password is kept anywhere: it is written when the user
  * is created and whenever the version changes (Terraform's `password_wo` + `password_wo_version`). Without a
  * version, the CLI state keeps a salted scrypt digest of the password as last applied (never the password,
@@ -28,7 +28,7 @@
  * kind is explicitly allowed.
  */
 import { z } from 'zod';
-import { defineResource, invalidate, type Live, type ResourceContext } from './contract.js';
+import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
 import { getOrUndefined, hasCode, idSetRelation, pickDefined, seg } from './shared.js';
 
 /** Logto's identifier formats (the Management API's guards). */

@@ -19,7 +19,7 @@ const { catalog, LOOKUP_KINDS } = await tsImport('../resources/index.ts', import
 const { describeResource } = await tsImport('../resources/introspect.ts', import.meta.url);
 // The same secret property names the resource classes mark at run time.
 const { secretPropertyNames } = await tsImport('../provider/pulumi/resource.ts', import.meta.url);
-const { versionFields } = await tsImport('../provider/reconcile/secrets.ts', import.meta.url);
+const { versionFields } = await tsImport('../core/reconcile/secrets.ts', import.meta.url);
 
 /** Text safe inside a JSDoc block. */
 function doc(text, indent) {

@@ -6,12 +6,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import type { ResourceDefinition } from '../../resources/contract.js';
+import type { LogtoClient } from '../../core/client/types.js';
+import type { ResourceDefinition } from '../../core/contract.js';
+import {
+  AmbiguousKeyError,
+  applyPlan,
+  createContext,
+  planTenant,
+  validateDesired,
+} from '../../core/reconcile/index.js';
+import { ensureDirOf, writePrivateFile } from '../../core/reconcile/private-file.js';
+import type { DesiredObject, Plan, PlanOptions, PriorState } from '../../core/reconcile/types.js';
 import { type JwtCustomizerSpec, testJwtCustomizer } from '../../resources/jwt-customizer.js';
-import type { LogtoClient } from '../client/types.js';
-import { AmbiguousKeyError, applyPlan, createContext, planTenant, validateDesired } from '../reconcile/index.js';
-import { ensureDirOf, writePrivateFile } from '../reconcile/private-file.js';
-import type { DesiredObject, Plan, PlanOptions, PriorState } from '../reconcile/types.js';
 import { exportTenant, schemaReference } from './export.js';
 import { buildGraph, toDot, toMermaid, toSvg } from './graph.js';
 import { buildLayout } from './layout.js';
@@ -186,6 +192,7 @@ function planFiles(
     tenant,
     planTenant(tenant.desired, {
       client,
+      catalog: options.catalog,
       prior,
       allowDelete: [...new Set([...options.allowDelete, ...tenant.allowDelete])],
       only: options.only,
@@ -219,7 +226,13 @@ export async function validateCommand(io: Io, options: CommonOptions): Promise<n
   let problems = analyzed.problems;
   // The reconciler's own offline checks (cross-object rules, keys), once the files themselves are sound.
   if (!problems.some((p) => p.severity === 'error'))
-    problems = [...problemsAt(tenant, validateDesired(tenant.desired, readState(options.statePath))), ...problems];
+    problems = [
+      ...problemsAt(
+        tenant,
+        validateDesired(tenant.desired, { catalog: options.catalog, prior: readState(options.statePath) }),
+      ),
+      ...problems,
+    ];
   problems = sortProblems(problems);
   const errors = problems.filter((p) => p.severity === 'error');
   if (options.json) {
@@ -524,7 +537,7 @@ export async function testJwtCommand(io: Io, options: CommonOptions): Promise<nu
     io.stderr.write('test-jwt: the tenant files have no jwtCustomizers entry to test\n');
     return EXIT_ERROR;
   }
-  const issues = validateDesired(customizers);
+  const issues = validateDesired(customizers, { catalog: options.catalog });
   if (issues.length > 0) throw new TenantFileError(problemsAt(tenant, issues));
   return connected(options, async (connection) => {
     const ctx = createContext(connection.client);
@@ -667,7 +680,7 @@ async function runApply(
   desired: DesiredObject[],
   client: LogtoClient,
   prior: PriorState | undefined,
-  options: { concurrency?: number; statePath?: string },
+  options: { catalog: CommonOptions['catalog']; concurrency?: number; statePath?: string },
 ) {
   const total = actionable(plan).length;
   const names = new Map(plan.changes.map((c) => [c.address, displayAddress(c)]));
@@ -683,6 +696,7 @@ async function runApply(
   };
   return applyPlan(plan, {
     client,
+    catalog: options.catalog,
     desired,
     prior,
     concurrency: options.concurrency,

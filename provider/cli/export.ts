@@ -9,9 +9,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { Live, ResourceContext, ResourceDefinition } from '../../resources/contract.js';
-import type { LogtoClient } from '../client/types.js';
-import { createContext, readObject } from '../reconcile/index.js';
+import type { LogtoClient } from '../../core/client/types.js';
+import type { Live, ResourceContext, ResourceDefinition } from '../../core/contract.js';
+import { createContext, readObject } from '../../core/reconcile/index.js';
 import { buildLayout, type KindLayout, SINGLETON_KEY, type TenantLayout } from './layout.js';
 import { isPlainObject } from './source.js';
 

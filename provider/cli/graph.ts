@@ -7,8 +7,8 @@
  * plan deletes are drawn too). Mermaid and DOT are text; SVG is rendered from the DOT by Graphviz compiled
  * to WebAssembly (`@viz-js/viz`), with no external binary.
  */
-import { isRef, refsOf } from '../reconcile/graph.js';
-import type { Action, DesiredObject, Plan } from '../reconcile/types.js';
+import { isRef, refsOf } from '../../core/reconcile/graph.js';
+import type { Action, DesiredObject, Plan } from '../../core/reconcile/types.js';
 
 export interface GraphNode {
   id: string;

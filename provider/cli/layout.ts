@@ -13,7 +13,7 @@
  *   → `indicator`), or `name` for kinds without a natural key (the key is then the user's choice); a natural
  *   key that is a reference is written as one (`application: storefront`) under a key of the user's choice.
  */
-import type { Reference, ResourceDefinition } from '../../resources/contract.js';
+import type { Reference, ResourceDefinition } from '../../core/contract.js';
 
 export interface RefField {
   /** Name in the tenant file (`scopes`). */

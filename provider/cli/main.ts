@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ResourceDefinition } from '../../resources/contract.js';
-import type { LogtoClient, RetryEvent } from '../client/types.js';
+import type { LogtoClient, RetryEvent } from '../../core/client/types.js';
+import type { ResourceDefinition } from '../../core/contract.js';
 import {
   applyCommand,
   CliError,
@@ -372,7 +372,7 @@ interface ConnectOptions {
 }
 
 async function connect(io: Io, options: ConnectOptions): Promise<Connection> {
-  const { createClient } = await import('../client/index.js');
+  const { createClient } = await import('../../core/client/index.js');
   if (options.emulator) {
     const { startEmulator } = await import('../../emulator/index.js');
     const emulator = await startEmulator({ port: 0, connectorFactories: true });

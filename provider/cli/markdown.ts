@@ -4,7 +4,7 @@
  * (the plan is already redacted). GitHub refuses comments over 65,536 characters: past `maxChars` the
  * blocks that do not fit are left out and the comment says how many, pointing at the full plan.
  */
-import type { FieldChange, Plan, PlannedChange } from '../reconcile/types.js';
+import type { FieldChange, Plan, PlannedChange } from '../../core/reconcile/types.js';
 import { actionable, displayAddress, displayed, formatShown, formatValue } from './printer.js';
 
 /** One tenant's plan, or why it could not be made. */

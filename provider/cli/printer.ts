@@ -4,8 +4,8 @@
  * (`before → after`), secrets as `(sensitive)`, deletes listed first, drift in its own block before the
  * changes. Colours only when the output is a terminal (and NO_COLOR is unset).
  */
-import type { ApplyResult, DriftEntry, FieldChange, Plan, PlannedChange } from '../reconcile/types.js';
-import { SENSITIVE, UNKNOWN } from '../reconcile/types.js';
+import type { ApplyResult, DriftEntry, FieldChange, Plan, PlannedChange } from '../../core/reconcile/types.js';
+import { SENSITIVE, UNKNOWN } from '../../core/reconcile/types.js';
 import { type Problem, sortProblems } from './source.js';
 
 export interface Style {

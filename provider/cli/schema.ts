@@ -5,8 +5,8 @@
  *   CLI also uses to check a `--plan-file` before trusting it.
  */
 import { z } from 'zod';
-import type { ResourceDefinition } from '../../resources/contract.js';
-import { versionFields } from '../reconcile/secrets.js';
+import type { ResourceDefinition } from '../../core/contract.js';
+import { versionFields } from '../../core/reconcile/secrets.js';
 import { buildLayout, type KindLayout, type TenantLayout } from './layout.js';
 
 const fieldChange = z

@@ -6,8 +6,8 @@
  * one `Collector` and reported together; nothing here talks to the API.
  */
 import { dirname } from 'node:path';
-import type { ResourceDefinition } from '../../resources/contract.js';
-import type { DesiredObject, Ref } from '../reconcile/types.js';
+import type { ResourceDefinition } from '../../core/contract.js';
+import type { DesiredObject, Ref } from '../../core/reconcile/types.js';
 import {
   addressOf,
   buildLayout,

@@ -7,9 +7,9 @@
  * into `resources.generated.ts`.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { createClient } from '../../core/client/index.js';
+import { createContext, lookupObject } from '../../core/reconcile/index.js';
 import { getDefinition } from '../../resources/index.js';
-import { createClient } from '../client/index.js';
-import { createContext, lookupObject } from '../reconcile/index.js';
 import { resolveCredentials } from './operations.js';
 import { secretPropertyNames } from './resource.js';
 

@@ -7,10 +7,9 @@
  * every resource's diff) live for the life of the process.
  */
 
-import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { getDefinition } from '../../resources/index.js';
-import { createClient } from '../client/index.js';
-import type { ClientOptions } from '../client/types.js';
+import { createClient } from '../../core/client/index.js';
+import type { ClientOptions } from '../../core/client/types.js';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../core/contract.js';
 import {
   checkLive,
   createContext,
@@ -20,8 +19,9 @@ import {
   readObject,
   updateObject,
   validateSpec,
-} from '../reconcile/index.js';
-import { UNKNOWN } from '../reconcile/types.js';
+} from '../../core/reconcile/index.js';
+import { UNKNOWN } from '../../core/reconcile/types.js';
+import { getDefinition } from '../../resources/index.js';
 
 /** The value Pulumi's engine sends for inputs not known yet during a preview (`runtime/rpc` in the SDK). */
 export const PULUMI_UNKNOWN = '04da6b54-80e4-46f7-96ec-b56ff0331ba9';

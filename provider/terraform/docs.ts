@@ -3,7 +3,7 @@
  * per resource and data source, with an example (taken from the tested HCL example where it has one) and
  * the import forms.
  */
-import type { ResourceDefinition } from '../../resources/contract.js';
+import type { ResourceDefinition } from '../../core/contract.js';
 import { snakeCase } from '../../resources/introspect.js';
 import {
   type Attr,

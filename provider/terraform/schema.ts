@@ -10,11 +10,12 @@
  * - free-form JSON fields are JSON strings (write them with `jsonencode`); sets are `set(string)`;
  *   fixed-shape objects are nested attributes.
  */
-import type { OutputField, ResourceDefinition, Spec } from '../../resources/contract.js';
+
+import type { OutputField, ResourceDefinition, Spec } from '../../core/contract.js';
+import { type IdentityKey, identityKey } from '../../core/reconcile/index.js';
+import { stableStringify, versionField } from '../../core/reconcile/secrets.js';
 import { catalog, LOOKUP_KINDS } from '../../resources/index.js';
 import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
-import { type IdentityKey, identityKey } from '../reconcile/index.js';
-import { stableStringify, versionField } from '../reconcile/secrets.js';
 import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty.js';
 
 export const PROVIDER_NAME = 'logto';

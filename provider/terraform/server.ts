@@ -11,8 +11,7 @@
  * tfplugin6 call, after the handshake line is out.
  */
 import { join } from 'node:path';
-import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { catalog } from '../../resources/index.js';
+import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../core/contract.js';
 import {
   CreateJournal,
   checkLive,
@@ -27,9 +26,10 @@ import {
   readObject,
   updateObject,
   validateSpec,
-} from '../reconcile/index.js';
-import { isLegacyDigest } from '../reconcile/secrets.js';
-import { UNKNOWN as RECONCILE_UNKNOWN } from '../reconcile/types.js';
+} from '../../core/reconcile/index.js';
+import { isLegacyDigest } from '../../core/reconcile/secrets.js';
+import { UNKNOWN as RECONCILE_UNKNOWN } from '../../core/reconcile/types.js';
+import { catalog } from '../../resources/index.js';
 import { type CtyType, type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
 import {
   type Attr,
@@ -518,7 +518,7 @@ export class LogtoTerraformProvider {
     }
     if (diagnostics.length > 0) return diagnostics;
     try {
-      const { createClient } = await import('../client/index.js');
+      const { createClient } = await import('../../core/client/index.js');
       const client = createClient({
         endpoint: values.endpoint as string,
         appId: values.app_id as string,

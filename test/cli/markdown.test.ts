@@ -2,9 +2,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Plan } from '../../core/reconcile/types.js';
+import { SENSITIVE, UNKNOWN } from '../../core/reconcile/types.js';
 import { formatPlanMarkdown } from '../../provider/cli/markdown.js';
-import type { Plan } from '../../provider/reconcile/types.js';
-import { SENSITIVE, UNKNOWN } from '../../provider/reconcile/types.js';
 import { cli } from './helpers.js';
 
 const GOLDEN = join(import.meta.dirname, 'fixtures', 'plan.md');

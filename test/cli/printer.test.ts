@@ -1,7 +1,7 @@
 /** The plan printer: order, symbols, alignment, redaction, colour only when asked. */
 import { describe, expect, it } from 'vitest';
+import { type Plan, SENSITIVE, UNKNOWN } from '../../core/reconcile/types.js';
 import { driftReport, formatDrift, formatPlan, formatValue } from '../../provider/cli/printer.js';
-import { type Plan, SENSITIVE, UNKNOWN } from '../../provider/reconcile/types.js';
 
 const plan: Plan = {
   formatVersion: 1,

@@ -22,9 +22,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, readObject } from '../../provider/reconcile/index.js';
-import { sensitiveFields } from '../../provider/reconcile/secrets.js';
-import type { PriorState } from '../../provider/reconcile/types.js';
+import { createContext, readObject } from '../../core/reconcile/index.js';
+import { sensitiveFields } from '../../core/reconcile/secrets.js';
+import type { PriorState } from '../../core/reconcile/types.js';
 import { catalog } from '../../resources/index.js';
 import { type LoopbackIdp, startIdp } from '../support/idp.js';
 import { startTarget, type Target } from '../support/target.js';

@@ -5,7 +5,7 @@ import {
   defaultResource,
   isLoopbackHost,
   resolveClientOptions,
-} from '../../provider/client/index.js';
+} from '../../core/client/index.js';
 
 const env = {
   LOGTO_ENDPOINT: 'https://acme.logto.app',

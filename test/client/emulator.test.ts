@@ -5,8 +5,8 @@
  * emulator-only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type HttpLogtoClient, LostResponseError } from '../../core/client/index.js';
 import type { RunningEmulator } from '../../emulator/index.js';
-import { createClient, type HttpLogtoClient, LostResponseError } from '../../provider/client/index.js';
 import { itEmulator } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 

@@ -1,6 +1,6 @@
 /** Shared set-up of the client tests: a fault server and a client pointed at it with tiny retry delays. */
-import { createClient, type HttpLogtoClient } from '../../provider/client/index.js';
-import type { ClientOptions } from '../../provider/client/types.js';
+import { createClient, type HttpLogtoClient } from '../../core/client/index.js';
+import type { ClientOptions } from '../../core/client/types.js';
 import { type FaultServer, type FaultServerOptions, startFaultServer } from '../support/fault-server.js';
 
 export interface Harness {

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogtoApiError, REDACTED, redact, redactText } from '../../provider/client/index.js';
+import { LogtoApiError, REDACTED, redact, redactText } from '../../core/client/index.js';
 import { type Harness, harness } from './helpers.js';
 
 let h: Harness | undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LogtoApiError } from '../../provider/client/index.js';
+import { LogtoApiError } from '../../core/client/index.js';
 import { type Harness, harness } from './helpers.js';
 
 let h: Harness | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_500_RETRIES } from '../../provider/client/http.js';
-import { LogtoApiError, LogtoNetworkError, LostResponseError } from '../../provider/client/index.js';
+import { MAX_500_RETRIES } from '../../core/client/http.js';
+import { LogtoApiError, LogtoNetworkError, LostResponseError } from '../../core/client/index.js';
 import { type Harness, harness } from './helpers.js';
 
 let h: Harness | undefined;

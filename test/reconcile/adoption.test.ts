@@ -13,7 +13,7 @@ import {
   type PriorState,
   planTenant,
   SpecValidationError,
-} from '../../provider/reconcile/index.js';
+} from '../../index.js';
 import { getDefinition } from '../../resources/index.js';
 import { converge, expectClean, idsNamed, itEmulator, pending, rows, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { defineResource, type Live } from '../../core/contract.js';
 import {
   diffObject,
   digestSecret,
@@ -10,12 +11,11 @@ import {
   SENSITIVE,
   UNKNOWN,
   validateSpec,
-} from '../../provider/reconcile/index.js';
-import { parseImportId } from '../../provider/reconcile/objects.js';
+} from '../../core/reconcile/index.js';
+import { parseImportId } from '../../core/reconcile/objects.js';
 import { ApiResource } from '../../resources/api-resource.js';
 import { ApiResourceScope } from '../../resources/api-resource-scope.js';
 import { Application } from '../../resources/application.js';
-import { defineResource, type Live } from '../../resources/contract.js';
 
 const CANARY = 'canary-secret-7d1f0b';
 const SALT = 'c2FsdC1mb3ItdGVzdHMtMTY';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { refsOf, resolveRefs, runGraph, topoOrder } from '../../provider/reconcile/graph.js';
-import { UNKNOWN } from '../../provider/reconcile/index.js';
+import { refsOf, resolveRefs, runGraph, topoOrder } from '../../core/reconcile/graph.js';
+import { UNKNOWN } from '../../core/reconcile/index.js';
 
 describe('references and ordering', () => {
   it('collects and resolves refs in fields and arrays', () => {

@@ -5,7 +5,7 @@
  * or app, and each delete's `key` names the parent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
+import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../index.js';
 import { catalog } from '../../resources/index.js';
 import { converge, ref, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';

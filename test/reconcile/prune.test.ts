@@ -4,7 +4,7 @@
  * deleted. On a real Logto the plan also lists unmanaged objects of the tenant; only this run's are applied.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { catalog } from '../../resources/index.js';
 import { converge, ref, rows } from '../support/harness.js';
 import { prefixedLanguageTag, startTarget, type Target } from '../support/target.js';

@@ -4,15 +4,9 @@
  * of the old object is a failure (naming the leftover id), and a rerun with the state deletes it.
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { MAX_500_RETRIES } from '../../provider/client/http.js';
-import { createClient } from '../../provider/client/index.js';
-import {
-  type ApplyResult,
-  applyPlan,
-  type DesiredObject,
-  type PriorState,
-  planTenant,
-} from '../../provider/reconcile/index.js';
+import { MAX_500_RETRIES } from '../../core/client/http.js';
+import { createClient } from '../../core/client/index.js';
+import { type ApplyResult, applyPlan, type DesiredObject, type PriorState, planTenant } from '../../index.js';
 import { converge, expectClean, idsNamed, itEmulator, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 

@@ -13,7 +13,7 @@ import {
   readObject,
   SpecValidationError,
   updateObject,
-} from '../../provider/reconcile/index.js';
+} from '../../index.js';
 import { Application } from '../../resources/application.js';
 import { Role } from '../../resources/role.js';
 import { converge, expectClean, itEmulator, pending, ref, rows, writes } from '../support/harness.js';

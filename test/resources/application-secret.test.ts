@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
-import { createContext, readObject } from '../../provider/reconcile/objects.js';
+import { createContext, readObject } from '../../core/reconcile/objects.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { ApplicationSecret } from '../../resources/application-secret.js';
 import { converge, expectClean, itEmulator, pending, ref, rows } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';

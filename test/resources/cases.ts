@@ -3,14 +3,8 @@
  * the out-of-band drift round trip and the secret-canary check, on top of `test/support/harness.ts`.
  */
 import { expect } from 'vitest';
+import { type DesiredObject, type Plan, type PriorState, planTenant, SpecValidationError } from '../../index.js';
 import { formatPlan } from '../../provider/cli/printer.js';
-import {
-  type DesiredObject,
-  type Plan,
-  type PriorState,
-  planTenant,
-  SpecValidationError,
-} from '../../provider/reconcile/index.js';
 import { converge, expectClean, writes } from '../support/harness.js';
 import type { Target } from '../support/target.js';
 

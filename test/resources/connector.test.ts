@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { CONNECTOR_FACTORIES } from '../../resources/connector-factories.generated.js';
 import { type ConnectorFactoryInfo, factoryInfo } from '../../resources/connector-factory-info.js';
 import { converge, expectClean, writes } from '../support/harness.js';

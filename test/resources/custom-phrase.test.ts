@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { exportTenant } from '../../provider/cli/export.js';
-import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
 import { catalog } from '../../resources/index.js';
 import { PHRASE_KEYS } from '../../resources/phrase-keys.generated.js';
 import { converge, expectClean } from '../support/harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../provider/reconcile/index.js';
+import { applyPlan, type DesiredObject, type PriorState, planTenant } from '../../index.js';
 import { converge, expectClean, itEmulator } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import {

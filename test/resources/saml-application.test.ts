@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { SamlApplication } from '../../resources/saml-application.js';
 import { converge, expectClean, ref } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DesiredObject, planTenant, type SpecValidationError } from '../../provider/reconcile/index.js';
+import { type DesiredObject, planTenant, type SpecValidationError } from '../../index.js';
 import { converge, expectClean, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';

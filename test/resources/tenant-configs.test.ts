@@ -1,6 +1,6 @@
 /** The config singletons: IdTokenConfig (`/configs/id-token`) and OidcSessionConfig (`/configs/oidc/session`). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
+import { type DesiredObject, planTenant } from '../../index.js';
 import { converge, writes } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectRefusedBeforeWrites } from './cases.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyPlan, type DesiredObject, planTenant } from '../../index.js';
 import { formatPlan } from '../../provider/cli/printer.js';
-import { applyPlan, type DesiredObject, planTenant } from '../../provider/reconcile/index.js';
 import { converge, expectClean, ref } from '../support/harness.js';
 import { startTarget, type Target } from '../support/target.js';
 import { expectConverges, expectDriftRestored, expectNoCanary, expectRefusedBeforeWrites } from './cases.js';

@@ -4,7 +4,7 @@
  * before the first test and written back after the last one, so a run leaves the tenant's settings as it
  * found them. Against the emulator every test file has its own tenant and nothing needs restoring.
  */
-import { createClient } from '../../provider/client/index.js';
+import { createClient } from '../../core/client/index.js';
 import { realServerConfigured } from './target.js';
 
 /** [route, method that writes it back, fields the server owns and refuses or ignores on write] */

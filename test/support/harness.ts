@@ -1,12 +1,6 @@
 /** Helpers for reconciler integration tests: converge, check a clean plan, count write requests. */
 import { expect, it } from 'vitest';
-import {
-  applyPlan,
-  type DesiredObject,
-  type Plan,
-  type PriorState,
-  planTenant,
-} from '../../provider/reconcile/index.js';
+import { applyPlan, type DesiredObject, type Plan, type PriorState, planTenant } from '../../index.js';
 import { EMULATOR_ONLY, realServerConfigured, type Target } from './target.js';
 
 export async function converge(t: Target, desired: DesiredObject[], prior?: PriorState, allowDelete?: string[]) {

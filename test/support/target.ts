@@ -4,9 +4,9 @@
  * name a test creates should carry `prefix`, and `cleanup()` deletes what the run created.
  */
 import { randomBytes } from 'node:crypto';
+import { createClient } from '../../core/client/index.js';
+import type { LogtoClient } from '../../core/client/types.js';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
-import { createClient } from '../../provider/client/index.js';
-import type { LogtoClient } from '../../provider/client/types.js';
 
 export interface Target {
   client: LogtoClient;

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { identityKey } from '../../provider/reconcile/index.js';
+import { identityKey } from '../../core/reconcile/index.js';
 import { renderTerraformDocs } from '../../provider/terraform/docs.js';
 import {
   DATA_SOURCE_KINDS,

@@ -1,6 +1,5 @@
 /** Checks on the desired set shared by plan and apply: kinds, addresses, references, specs, keys. */
-import type { Reference, ResourceDefinition } from '../../resources/contract.js';
-import { catalog } from '../../resources/index.js';
+import type { Catalog, Reference, ResourceDefinition } from '../contract.js';
 import { type SpecIssue, SpecValidationError } from './errors.js';
 import { isRef, placeholderRefs, refsOf, resolveRefs, topoOrder } from './graph.js';
 import { describeKey, identityKey, knownId } from './identity.js';
@@ -8,6 +7,8 @@ import { validateSpec } from './objects.js';
 import type { DesiredObject, PriorState, Ref } from './types.js';
 
 export interface Prepared {
+  /** The resource types the run knows (handed over by the front end). */
+  catalog: Catalog;
   objects: DesiredObject[];
   byAddress: Map<string, DesiredObject>;
   definitions: Map<string, ResourceDefinition<any>>;
@@ -17,7 +18,7 @@ export interface Prepared {
   order: string[];
 }
 
-export function definitionFor(kind: string): ResourceDefinition<any> | undefined {
+export function definitionFor(catalog: Catalog, kind: string): ResourceDefinition<any> | undefined {
   return catalog.find((d) => d.kind === kind);
 }
 
@@ -37,7 +38,7 @@ function referenceProblem(reference: Reference | undefined, ref: Ref, target: De
  * Throws `SpecValidationError` listing every problem (object address + field), before any request. `prior`
  * tells which objects are known by id (they may share an adoption key).
  */
-export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Prepared {
+export function prepareDesired(desired: DesiredObject[], catalog: Catalog, prior?: PriorState): Prepared {
   const issues: SpecIssue[] = [];
   const byAddress = new Map<string, DesiredObject>();
   const definitions = new Map<string, ResourceDefinition<any>>();
@@ -51,7 +52,7 @@ export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Pr
       continue;
     }
     byAddress.set(object.address, object);
-    const definition = definitionFor(object.kind);
+    const definition = definitionFor(catalog, object.kind);
     if (!definition) {
       issues.push({
         address: object.address,
@@ -130,16 +131,19 @@ export function prepareDesired(desired: DesiredObject[], prior?: PriorState): Pr
       { address: objects[0]?.address ?? '', field: '', message: (error as Error).message },
     ]);
   }
-  return { objects, byAddress, definitions, deps, order };
+  return { catalog, objects, byAddress, definitions, deps, order };
 }
 
 /**
  * The offline checks `planTenant` and `applyPlan` start with (specs, references, cross-object rules, keys),
  * as a list: empty when the desired set would be accepted. Makes no request (for `validate` commands).
  */
-export function validateDesired(desired: DesiredObject[], prior?: PriorState): SpecIssue[] {
+export function validateDesired(
+  desired: DesiredObject[],
+  options: { catalog: Catalog; prior?: PriorState },
+): SpecIssue[] {
   try {
-    prepareDesired(desired, prior);
+    prepareDesired(desired, options.catalog, options.prior);
     return [];
   } catch (error) {
     if (error instanceof SpecValidationError) return error.issues;

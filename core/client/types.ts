@@ -1,5 +1,5 @@
 /**
- * The public shape of the Management API client. `provider/client/index.ts` implements it; everything
+ * The public shape of the Management API client. `core/client/index.ts` implements it; everything
  * else in the project (resources, reconciler, front ends) depends only on this interface.
  */
 

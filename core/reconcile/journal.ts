@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
+import type { ResourceContext, ResourceDefinition, Spec } from '../contract.js';
 import { AmbiguousKeyError, PartialCreateError } from './errors.js';
 import { describeKey, identityKey } from './identity.js';
 import { type CreateReport, createContext, createObjectWithReport, readObject, updateObject } from './objects.js';

@@ -3,7 +3,7 @@
  * set sorting. Drift is live ≠ last applied on those fields; without a last-applied spec there is no drift,
  * only changes.
  */
-import type { Live, ResourceDefinition, Spec } from '../../resources/contract.js';
+import type { Live, ResourceDefinition, Spec } from '../contract.js';
 import { isDigest, isLegacyDigest, matchesDigest, sensitiveFields, stableStringify, versionField } from './secrets.js';
 import { type Action, type FieldChange, SENSITIVE, UNKNOWN } from './types.js';
 

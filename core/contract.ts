@@ -13,7 +13,7 @@
  * Every field carries `.describe()` text: it becomes the docs.
  */
 import type { z } from 'zod';
-import type { LogtoClient } from '../provider/client/types.js';
+import type { LogtoClient } from './client/types.js';
 
 export type Spec = Record<string, unknown>;
 
@@ -177,6 +177,13 @@ export interface ResourceDefinition<S extends Spec = Spec> {
   /** Built-in objects that are never deleted or pruned (the Management API resource, the CLI's own app). */
   builtin?(live: Live<S>, ctx: ResourceContext): boolean;
 }
+
+/**
+ * The resource types a run knows, in dependency-friendly order (parents before children): plan prunes in
+ * reverse of it and apply deletes children first by it. `resources/index.ts` holds the full one; front ends
+ * hand it to the reconciler (`PlanOptions.catalog`, `ApplyOptions.catalog`).
+ */
+export type Catalog = readonly ResourceDefinition<any>[];
 
 export function defineResource<S extends Spec>(definition: ResourceDefinition<S>): ResourceDefinition<S> {
   return definition;

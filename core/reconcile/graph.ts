@@ -1,5 +1,5 @@
 /** References between desired objects, dependency order and a bounded-parallel graph runner. */
-import type { Spec } from '../../resources/contract.js';
+import type { Spec } from '../contract.js';
 import { type DesiredObject, type Ref, UNKNOWN } from './types.js';
 
 export function isRef(value: unknown): value is Ref {

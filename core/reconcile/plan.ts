@@ -4,15 +4,14 @@
  * Makes no write request.
  */
 import { createHash } from 'node:crypto';
-import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../resources/contract.js';
-import { catalog } from '../../resources/index.js';
-import { diffObject, normalizeSpec } from './diff.js';
+import type { Catalog, Live, ResourceContext, ResourceDefinition, Spec } from '../contract.js';
+import { diffObject, normalizeSpec, type ObjectDiff } from './diff.js';
 import { AmbiguousKeyError, SpecValidationError } from './errors.js';
 import { hasUnknown, resolveRefs, runGraph } from './graph.js';
 import { claimedIds, identityKey, knownId, pendingDeletes } from './identity.js';
 import { labelReferences, liveKey } from './labels.js';
 import { checkLive, createContext, readObject } from './objects.js';
-import { definitionFor, prepareDesired } from './prepare.js';
+import { definitionFor, type Prepared, prepareDesired } from './prepare.js';
 import { stableStringify } from './secrets.js';
 import type { Action, DesiredObject, DriftEntry, Plan, PlannedChange, PlanOptions, PriorState, Ref } from './types.js';
 
@@ -160,16 +159,33 @@ export interface PlanInternals {
   observed: Map<string, Observed>;
 }
 
-export async function planTenantInternal(desired: DesiredObject[], options: PlanOptions): Promise<PlanInternals> {
-  const prepared = prepareDesired(desired, options.prior);
+/** What the forward walk found: each desired object as observed, its planned change, and drift. */
+interface Walked {
+  observed: Map<string, Observed>;
+  changes: Map<string, PlannedChange>;
+  drift: DriftEntry[];
+}
+
+/** The live objects desired entries stand for, by `Kind:id`, and the deletes planned so far. */
+interface LiveIndex {
+  /** `Kind:id` → the live object a desired entry stands for (parents' keys for delete entries). */
+  liveById: Map<string, Live>;
+  /** `Kind:id` of live objects a desired entry holds: never deleted. */
+  held: Set<string>;
+  /** `Kind:id` of objects a delete is planned for (one delete per object). */
+  planned: Set<string>;
+}
+
+/**
+ * Step 1, the forward walk in dependency order: resolve each desired object's references against what its
+ * dependencies were found to be, run the live checks, find the object it stands for and diff it.
+ */
+async function walkDesired(ctx: ResourceContext, prepared: Prepared, options: PlanOptions): Promise<Walked> {
   const claimed = claimedIds(prepared.objects, options.prior);
-  const ctx = createContext(options.client);
-  const observed = new Map<string, Observed>();
+  const walked: Walked = { observed: new Map(), changes: new Map(), drift: [] };
   const actions = new Map<string, Action>();
-  const changes = new Map<string, PlannedChange>();
-  const drift: DriftEntry[] = [];
-  const errors: unknown[] = [];
   const desiredSpecs = prepared.objects.map((o) => ({ kind: o.kind, spec: o.spec ?? {} }));
+  const errors: unknown[] = [];
 
   await runGraph(
     prepared.order,
@@ -180,40 +196,17 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
         const object = prepared.byAddress.get(address)!;
         const definition = prepared.definitions.get(address)!;
         const resolved = resolveRefs(object.spec, (ref) => {
-          const target = observed.get(ref.$ref);
+          const target = walked.observed.get(ref.$ref);
           return refValue(target, ref, changesIdentity(actions.get(ref.$ref) ?? 'create'));
         });
         const refused = await checkLive(ctx, definition, resolved, desiredSpecs);
         if (refused.length > 0) throw new SpecValidationError(refused.map((i) => ({ address, ...i })));
         const o = await observe(ctx, definition, object, resolved, options.prior, claimed);
-        observed.set(address, o);
+        walked.observed.set(address, o);
         const diff = diffObject(definition, resolved, o.live, o.lastApplied);
         actions.set(address, diff.action);
-        for (const d of diff.drift) {
-          drift.push({
-            address,
-            kind: object.kind,
-            id: o.id!,
-            field: d.field,
-            expected: d.before,
-            live: d.after,
-            ...(d.sensitive ? { sensitive: true } : {}),
-          });
-        }
-        if (o.vanished) {
-          drift.push({ address, kind: object.kind, id: o.id!, field: '(object)', expected: 'exists', live: 'deleted' });
-        }
-        const change: PlannedChange = {
-          address,
-          kind: object.kind,
-          action: diff.action,
-          changes: diff.changes,
-          dependsOn: prepared.deps.get(address) ?? [],
-        };
-        if (o.live) change.id = o.live.id;
-        if (o.adopted) change.adopted = true;
-        if (diff.reason) change.reason = diff.reason;
-        changes.set(address, change);
+        walked.drift.push(...driftOf(object, o, diff.drift));
+        walked.changes.set(address, plannedChange(object, o, diff, prepared.deps.get(address) ?? []));
       } catch (error) {
         errors.push(error);
         throw error;
@@ -222,27 +215,77 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
     () => {},
   );
   if (errors.length > 0) throw errors[0];
+  return walked;
+}
 
-  const held = new Set([...observed.values()].filter((o) => o.live).map((o) => `${o.definition.kind}:${o.live!.id}`));
-  /** `Kind:id` → the live object a desired entry stands for (parents' keys for delete entries). */
-  const liveById = new Map(
-    [...observed.values()].filter((o) => o.live).map((o) => [`${o.definition.kind}:${o.live!.id}`, o.live!] as const),
-  );
+/** Drift entries of one observed object: changed fields, and the object itself when it vanished. */
+function driftOf(object: DesiredObject, o: Observed, fields: ObjectDiff['drift']): DriftEntry[] {
+  const out: DriftEntry[] = fields.map((d) => ({
+    address: o.address,
+    kind: object.kind,
+    id: o.id!,
+    field: d.field,
+    expected: d.before,
+    live: d.after,
+    ...(d.sensitive ? { sensitive: true } : {}),
+  }));
+  if (o.vanished) {
+    out.push({
+      address: o.address,
+      kind: object.kind,
+      id: o.id!,
+      field: '(object)',
+      expected: 'exists',
+      live: 'deleted',
+    });
+  }
+  return out;
+}
+
+function plannedChange(object: DesiredObject, o: Observed, diff: ObjectDiff, dependsOn: string[]): PlannedChange {
+  const change: PlannedChange = {
+    address: o.address,
+    kind: object.kind,
+    action: diff.action,
+    changes: diff.changes,
+    dependsOn,
+  };
+  if (o.live) change.id = o.live.id;
+  if (o.adopted) change.adopted = true;
+  if (diff.reason) change.reason = diff.reason;
+  return change;
+}
+
+function indexLive(observed: Map<string, Observed>): LiveIndex {
+  const live = [...observed.values()].filter((o) => o.live);
+  return {
+    liveById: new Map(live.map((o) => [`${o.definition.kind}:${o.live!.id}`, o.live!] as const)),
+    held: new Set(live.map((o) => `${o.definition.kind}:${o.live!.id}`)),
+    planned: new Set(),
+  };
+}
+
+/**
+ * Step 2: old halves of replacements an earlier apply did not delete (it failed or was interrupted): always
+ * deleted, whatever `allowDelete` says, because this tool made the replacement.
+ */
+async function leftoverDeletes(
+  ctx: ResourceContext,
+  catalog: Catalog,
+  prior: PriorState | undefined,
+  index: LiveIndex,
+): Promise<PlannedChange[]> {
   const deletes: PlannedChange[] = [];
-  const planned = new Set<string>();
-
-  // Old halves of replacements an earlier apply did not delete (it failed or was interrupted): always deleted,
-  // whatever `allowDelete` says, because this tool made the replacement.
-  for (const [owner, entry] of Object.entries(options.prior?.objects ?? {})) {
-    const definition = definitionFor(entry.kind);
+  for (const [owner, entry] of Object.entries(prior?.objects ?? {})) {
+    const definition = definitionFor(catalog, entry.kind);
     if (!definition) continue;
     for (const id of pendingDeletes(entry)) {
       const ref = `${definition.kind}:${id}`;
-      if (held.has(ref) || planned.has(ref)) continue;
+      if (index.held.has(ref) || index.planned.has(ref)) continue;
       const live = await readObject(ctx, definition, id, undefined, { relations: [] });
       if (!live || definition.builtin?.(live, ctx)) continue;
-      planned.add(ref);
-      const key = await liveKey(ctx, definition.kind, live.spec, liveById);
+      index.planned.add(ref);
+      const key = await liveKey(ctx, catalog, definition.kind, live.spec, index.liveById);
       deletes.push({
         address: `${definition.kind}[${id}]`,
         kind: definition.kind,
@@ -255,14 +298,26 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       });
     }
   }
+  return deletes;
+}
 
-  // Prune: live objects no desired entry claims, only for kinds the user allows to delete. A child kind (one
-  // with a `parent`) is pruned only under parents the desired set manages (resolved to a live object by id or
-  // adoption): the children of another team's API or app are never touched. Objects the prior state records
-  // under an address no longer desired were this tool's, and are pruned whatever their parent.
+/**
+ * Step 3, prune: live objects no desired entry claims, only for kinds the user allows to delete. A child kind
+ * (one with a `parent`) is pruned only under parents the desired set manages (resolved to a live object by id
+ * or adoption): the children of another team's API or app are never touched. Objects the prior state records
+ * under an address no longer desired were this tool's, and are pruned whatever their parent.
+ */
+async function pruneDeletes(
+  ctx: ResourceContext,
+  prepared: Prepared,
+  options: PlanOptions,
+  observed: Map<string, Observed>,
+  index: LiveIndex,
+): Promise<PlannedChange[]> {
+  const deletes: PlannedChange[] = [];
   const allowDelete = new Set(options.allowDelete ?? []);
   const desiredAddresses = new Set(prepared.order);
-  for (const definition of [...catalog].reverse()) {
+  for (const definition of [...prepared.catalog].reverse()) {
     if (!allowDelete.has(definition.kind) || (definition.singleton && !definition.removable)) continue;
     // Objects this kind had in prior state under addresses no longer desired, and every live object.
     const candidates = new Map<string, { address: string; id: string; live?: Live }>();
@@ -278,7 +333,7 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       else candidates.set(live.id, { address: `${definition.kind}[${live.id}]`, id: live.id, live });
     }
     for (const c of candidates.values()) {
-      if (held.has(`${definition.kind}:${c.id}`) || planned.has(`${definition.kind}:${c.id}`)) continue;
+      if (index.held.has(`${definition.kind}:${c.id}`) || index.planned.has(`${definition.kind}:${c.id}`)) continue;
       if (c.live && definition.builtin?.(c.live, ctx)) continue;
       if (!c.live && definition.list) {
         // A prior object under a parent the desired set does not manage was not listed: read it by id.
@@ -289,7 +344,9 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
         if (!live || definition.builtin?.(live, ctx)) continue; // already gone
         c.live = live;
       }
-      const key = c.live ? await liveKey(ctx, definition.kind, c.live.spec, liveById) : undefined;
+      const key = c.live
+        ? await liveKey(ctx, prepared.catalog, definition.kind, c.live.spec, index.liveById)
+        : undefined;
       deletes.push({
         address: c.address,
         kind: definition.kind,
@@ -301,32 +358,62 @@ export async function planTenantInternal(desired: DesiredObject[], options: Plan
       });
     }
   }
+  return deletes;
+}
 
+/**
+ * Step 4: the plan as shown: changes in dependency order then deletes, filtered by `only`/`exclude`, with
+ * counts, reference labels and the fingerprint of what was observed.
+ */
+async function assemblePlan(
+  ctx: ResourceContext,
+  prepared: Prepared,
+  options: PlanOptions,
+  walked: Walked,
+  index: LiveIndex,
+  deletes: PlannedChange[],
+): Promise<Plan> {
   const only = options.only ? new Set(options.only) : undefined;
   const exclude = new Set(options.exclude ?? []);
   const keep = (kind: string) => (!only || only.has(kind)) && !exclude.has(kind);
-  const ordered = [...prepared.order.map((a) => changes.get(a)!), ...deletes].filter((c) => keep(c.kind));
+  const ordered = [...prepared.order.map((a) => walked.changes.get(a)!), ...deletes].filter((c) => keep(c.kind));
   const summary = { create: 0, update: 0, replace: 0, delete: 0, noop: 0, drift: 0 };
   for (const c of ordered) summary[c.action]++;
-  const keptDrift = drift.filter((d) => keep(d.kind));
+  const keptDrift = walked.drift.filter((d) => keep(d.kind));
   summary.drift = keptDrift.length;
   const addressById = new Map(
-    [...observed.values()].filter((o) => o.live).map((o) => [`${o.definition.kind}:${o.live!.id}`, o.address] as const),
+    [...walked.observed.values()]
+      .filter((o) => o.live)
+      .map((o) => [`${o.definition.kind}:${o.live!.id}`, o.address] as const),
   );
-  await labelReferences({ ctx, byAddress: prepared.byAddress, addressById, liveById }, ordered, keptDrift);
-  const plan: Plan = {
+  await labelReferences(
+    { ctx, catalog: prepared.catalog, byAddress: prepared.byAddress, addressById, liveById: index.liveById },
+    ordered,
+    keptDrift,
+  );
+  return {
     formatVersion: 1,
     createdAt: new Date().toISOString(),
     changes: ordered,
     drift: keptDrift,
     summary,
-    liveFingerprint: fingerprint([...observed.values()], deletes),
+    liveFingerprint: fingerprint([...walked.observed.values()], deletes),
   };
-  return { plan, observed };
+}
+
+export async function planTenantInternal(desired: DesiredObject[], options: PlanOptions): Promise<PlanInternals> {
+  const prepared = prepareDesired(desired, options.catalog, options.prior);
+  const ctx = createContext(options.client);
+  const walked = await walkDesired(ctx, prepared, options);
+  const index = indexLive(walked.observed);
+  const deletes = [
+    ...(await leftoverDeletes(ctx, prepared.catalog, options.prior, index)),
+    ...(await pruneDeletes(ctx, prepared, options, walked.observed, index)),
+  ];
+  const plan = await assemblePlan(ctx, prepared, options, walked, index, deletes);
+  return { plan, observed: walked.observed };
 }
 
 export async function planTenant(desired: DesiredObject[], options: PlanOptions): Promise<Plan> {
   return (await planTenantInternal(desired, options)).plan;
 }
-
-export { definitionFor };

@@ -19,7 +19,7 @@
  * `<f>_wo_version` convention).
  */
 import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import type { ResourceDefinition, Spec } from '../../resources/contract.js';
+import type { ResourceDefinition, Spec } from '../contract.js';
 import { SENSITIVE } from './types.js';
 
 const LEGACY_PREFIX = 'sha256:';

@@ -3,6 +3,7 @@
  * `planTenant`/`applyPlan` are built on them.
  */
 import type { z } from 'zod';
+import type { LogtoClient } from '../client/types.js';
 import {
   cached,
   invalidate,
@@ -10,8 +11,7 @@ import {
   type ResourceContext,
   type ResourceDefinition,
   type Spec,
-} from '../../resources/contract.js';
-import type { LogtoClient } from '../client/types.js';
+} from '../contract.js';
 import { diffObject, normalizeSpec, valuesEqual } from './diff.js';
 import { AmbiguousKeyError, isLostResponse, isNotFound, PartialCreateError } from './errors.js';
 import { hasUnknown } from './graph.js';

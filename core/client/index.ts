@@ -1,5 +1,5 @@
 /**
- * The Logto Management API client (`provider/client`): configuration, token, retries, request budget,
+ * The Logto Management API client (`core/client`): configuration, token, retries, request budget,
  * pagination, errors and redaction. The public interface is in `types.ts`.
  */
 export { backoffDelay, parseRetryAfter } from './backoff.js';

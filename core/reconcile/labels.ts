@@ -3,7 +3,7 @@
  * `ApiResourceScope https://api.example.com/orders/read:orders`, the id only where the object has no key.
  * The ids stay in `before`/`after` (what apply and machines use); the words go in `shown` beside them.
  */
-import type { Live, Reference, ResourceContext, Spec } from '../../resources/contract.js';
+import type { Catalog, Live, Reference, ResourceContext, Spec } from '../contract.js';
 import { isRef } from './graph.js';
 import { displayKey } from './identity.js';
 import { readObject } from './objects.js';
@@ -13,6 +13,7 @@ import { UNKNOWN } from './types.js';
 
 export interface LabelSources {
   ctx: ResourceContext;
+  catalog: Catalog;
   /** The desired objects by address (their specs hold `Ref`s to other desired objects). */
   byAddress: ReadonlyMap<string, DesiredObject>;
   /** `Kind:id` → the address of the desired object that stands for it. */
@@ -32,18 +33,19 @@ export function addressLabel(address: string, kind: string): string {
  */
 export async function liveKey(
   ctx: ResourceContext,
+  catalog: Catalog,
   kind: string,
   spec: Spec,
   liveById: ReadonlyMap<string, Live>,
 ): Promise<string | undefined> {
-  const definition = definitionFor(kind);
+  const definition = definitionFor(catalog, kind);
   if (!definition) return undefined;
   const keyFields = definition.key?.fields ?? [];
   const keyReference =
     keyFields.length === 1 ? definition.references.find((r) => r.field === keyFields[0] && !r.many) : undefined;
   const owner = definition.parent ?? keyReference;
   const own = keyReference ? undefined : displayKey(definition, spec);
-  const ownerDefinition = owner && definitionFor(owner.kind);
+  const ownerDefinition = owner && definitionFor(catalog, owner.kind);
   const ownerId = owner ? spec[owner.field] : undefined;
   if (!owner || !ownerDefinition || typeof ownerId !== 'string' || ownerId === '')
     return own ?? displayKey(definition, spec);
@@ -70,11 +72,11 @@ export async function labelReferences(
       label = (async () => {
         const address = sources.addressById.get(k);
         if (address) return addressLabel(address, kind);
-        const definition = definitionFor(kind);
+        const definition = definitionFor(sources.catalog, kind);
         const live =
           sources.liveById.get(k) ??
           (definition ? await readObject(sources.ctx, definition, id, undefined, { relations: [] }) : undefined);
-        const key = live ? await liveKey(sources.ctx, kind, live.spec, sources.liveById) : undefined;
+        const key = live ? await liveKey(sources.ctx, sources.catalog, kind, live.spec, sources.liveById) : undefined;
         return `${kind} ${key ?? id}`;
       })();
       cache.set(k, label);
@@ -97,7 +99,7 @@ export async function labelReferences(
 
   for (const change of changes) {
     if (change.action === 'delete') continue;
-    const definition = definitionFor(change.kind);
+    const definition = definitionFor(sources.catalog, change.kind);
     const sets = new Set(definition?.sets ?? []);
     const spec = sources.byAddress.get(change.address)?.spec ?? {};
     for (const field of change.changes) {
@@ -127,7 +129,7 @@ export async function labelReferences(
     }
   }
   for (const entry of drift) {
-    const definition = definitionFor(entry.kind);
+    const definition = definitionFor(sources.catalog, entry.kind);
     const reference = definition?.references.find((r) => r.field === entry.field);
     if (!reference || entry.sensitive) continue;
     const set = definition!.sets.includes(entry.field);

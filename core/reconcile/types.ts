@@ -1,10 +1,10 @@
 /**
  * Data shapes of the reconciler. A plan is data first (JSON-serialisable, secrets redacted), text second.
- * Implemented in `provider/reconcile/index.ts`; front ends depend on these types only.
+ * Implemented in `core/reconcile/index.ts`; front ends depend on these types only.
  */
 
-import type { Spec } from '../../resources/contract.js';
 import type { LogtoClient } from '../client/types.js';
+import type { Catalog, Spec } from '../contract.js';
 
 /** A reference to another desired object's attribute (default `id`), resolved at apply time. */
 export interface Ref {
@@ -119,6 +119,8 @@ export interface Plan {
 
 export interface PlanOptions {
   client: LogtoClient;
+  /** The resource types the desired objects may be of (front ends pass `resources/index.ts`'s `catalog`). */
+  catalog: Catalog;
   prior?: PriorState;
   /**
    * Kinds whose objects may be deleted when absent from the desired set (prune). A child kind (a scope, an
@@ -132,6 +134,8 @@ export interface PlanOptions {
 
 export interface ApplyOptions {
   client: LogtoClient;
+  /** The catalog the plan was made with. */
+  catalog: Catalog;
   /** The same desired objects the plan was made from (they carry the secret values the plan redacts). */
   desired: DesiredObject[];
   prior?: PriorState;
@@ -173,7 +177,7 @@ export interface ApplyResult {
 }
 
 /*
- * `provider/reconcile/index.ts` exports (the API every front end uses):
+ * `core/reconcile/index.ts` exports (the API every front end uses):
  *
  *   planTenant(desired: DesiredObject[], options: PlanOptions): Promise<Plan>
  *   applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult>
@@ -198,7 +202,7 @@ export interface ApplyResult {
  *   identityKey(definition) → { fields, of, unique } | undefined   (the unique `key`, else the `adoptionKey` with
  *       unique: false; what import ids and adoption use. Only `unique: true` may be documented as unique.)
  *   parseImportId(definition, importId) → Spec | undefined
- *   validateDesired(desired, prior?) → SpecIssue[]   (the offline checks plan and apply start with; [] = accepted)
+ *   validateDesired(desired, { catalog, prior? }) → SpecIssue[]   (the offline checks plan and apply start with; [] = accepted)
  *   redactSecrets(definition, spec) → Spec      (sensitive spec fields and sensitive outputs → SENSITIVE)
  *   digestSecret(value, salt) → `scrypt$…`; matchesDigest(digest, value); hashSecrets(definition, spec, salt) → Spec
  *   normalizeSpec(definition, spec) → Spec

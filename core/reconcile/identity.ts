@@ -3,7 +3,7 @@
  * type's key. A unique `key` is Logto's guarantee; an `adoptionKey` (a name Logto lets repeat) adopts only
  * when exactly one live object matches, so the same rules serve plan, apply, import and lost creates.
  */
-import type { ResourceDefinition, Spec } from '../../resources/contract.js';
+import type { ResourceDefinition, Spec } from '../contract.js';
 import type { DesiredObject, ObjectState, PriorState } from './types.js';
 
 export interface IdentityKey {

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ResourceDefinition } from '../../resources/contract.js';
+import { CONNECTION_SETTINGS } from '../client/settings.js';
 import type { ClientOptions, LogtoClient, RetryEvent } from '../client/types.js';
 import {
   applyCommand,
@@ -338,6 +339,9 @@ function chooseEnvironments(
   );
 }
 
+/** The settings that name the tenant (LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE). */
+const TENANT_SETTINGS = CONNECTION_SETTINGS.filter((s) => s.tenant);
+
 /**
  * The process environment for one environment's tenant: LOGTO_<NAME>_ENDPOINT, _APP_ID, _APP_SECRET and
  * _RESOURCE stand in for the LOGTO_* variables, which are dropped so that one environment's credentials can
@@ -346,15 +350,19 @@ function chooseEnvironments(
 export function environmentEnv(env: NodeJS.ProcessEnv, name: string, elsewhere: boolean): NodeJS.ProcessEnv {
   const prefix = `LOGTO_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
   const out: NodeJS.ProcessEnv = { ...env };
-  for (const part of ['ENDPOINT', 'APP_ID', 'APP_SECRET', 'RESOURCE']) {
-    delete out[`LOGTO_${part}`];
-    if (env[`${prefix}${part}`] !== undefined) out[`LOGTO_${part}`] = env[`${prefix}${part}`];
+  const own = (variable: string) => `${prefix}${variable.slice('LOGTO_'.length)}`;
+  for (const { env: variable } of TENANT_SETTINGS) {
+    delete out[variable!];
+    if (env[own(variable!)] !== undefined) out[variable!] = env[own(variable!)];
   }
-  if (!elsewhere && (!out.LOGTO_ENDPOINT || !out.LOGTO_APP_ID || !out.LOGTO_APP_SECRET))
+  const required = TENANT_SETTINGS.filter((s) => s.required).map((s) => s.env!);
+  if (!elsewhere && required.some((variable) => !out[variable])) {
+    const names = required.map(own);
     throw new CliError(
       `environment ${name}: its tenant is not configured`,
-      `set ${prefix}ENDPOINT, ${prefix}APP_ID and ${prefix}APP_SECRET (or pass --emulator to preview against an empty emulator)`,
+      `set ${names.slice(0, -1).join(', ')} and ${names.at(-1)} (or pass --emulator to preview against an empty emulator)`,
     );
+  }
   return out;
 }
 

@@ -31,6 +31,11 @@ export interface ClientSetting {
   envDoc?: string;
   /** Every front end refuses to connect without it. */
   required?: boolean;
+  /**
+   * Names the tenant (where and as whom): each environment of a CLI tenant directory has its own,
+   * `LOGTO_<NAME>_…` in place of `LOGTO_…`.
+   */
+  tenant?: boolean;
   /** Parses and checks a value (explicit or from the environment); absent for `debug`, which is a switch. */
   parse?: z.ZodType;
   /** The default when unset (a fixed value; the derived ones are in `doc`). */
@@ -92,6 +97,7 @@ export const CLIENT_SETTINGS: readonly ClientSetting[] = [
   {
     option: 'endpoint',
     env: 'LOGTO_ENDPOINT',
+    tenant: true,
     required: true,
     parse: urlString,
     fix: 'set it to the base URL of your Logto instance, e.g. https://<tenant-id>.logto.app or http://127.0.0.1:3001',
@@ -112,6 +118,7 @@ export const CLIENT_SETTINGS: readonly ClientSetting[] = [
   {
     option: 'appId',
     env: 'LOGTO_APP_ID',
+    tenant: true,
     required: true,
     parse: credential,
     fix: 'set it to the App ID of a machine-to-machine application that has the "Logto Management API access" role',
@@ -129,6 +136,7 @@ export const CLIENT_SETTINGS: readonly ClientSetting[] = [
   {
     option: 'appSecret',
     env: 'LOGTO_APP_SECRET',
+    tenant: true,
     required: true,
     parse: credential,
     fix: 'set it to a secret of that machine-to-machine application (Applications → your M2M app → App secrets)',
@@ -145,6 +153,7 @@ export const CLIENT_SETTINGS: readonly ClientSetting[] = [
   {
     option: 'resource',
     env: 'LOGTO_RESOURCE',
+    tenant: true,
     parse: urlString.optional(),
     fix: 'set it to the API indicator of your tenant: https://<tenant-id>.logto.app/api on Logto Cloud, https://default.logto.app/api on Logto OSS',
     doc: 'Optional. Management API indicator; default `https://<tenant-id>.logto.app/api` on Cloud, `https://default.logto.app/api` otherwise',

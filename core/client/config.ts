@@ -6,9 +6,10 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import type { DebugSink } from './redact.js';
+import { CLIENT_SETTINGS, clientSetting, DEFAULTS, type Env, envValue, settingValue } from './settings.js';
 import type { ClientOptions } from './types.js';
 
-export type Env = Record<string, string | undefined>;
+export { DEFAULTS, type Env };
 
 /** ClientOptions with every default filled in. */
 export interface ResolvedClientOptions {
@@ -42,42 +43,10 @@ export function isLogtoCloud(endpoint: string): boolean {
   return host === 'logto.app' || host.endsWith('.logto.app');
 }
 
-export const DEFAULTS = {
-  maxConcurrency: 8,
-  callTimeoutMs: 60_000,
-  attemptTimeoutMs: 30_000,
-  maxRetries: 5,
-  retryBaseMs: 250,
-  retryMaxDelayMs: 8_000,
-} as const;
-
 /** Default burst of the request budget: a fifth of a second's worth of requests, at least 1. */
 export function defaultBurst(requestsPerSecond: number): number {
   return requestsPerSecond > 0 ? Math.max(1, Math.ceil(requestsPerSecond / 5)) : 0;
 }
-
-/** Environment variable behind each option, for error messages. */
-const ENV_NAMES = {
-  endpoint: 'LOGTO_ENDPOINT',
-  appId: 'LOGTO_APP_ID',
-  appSecret: 'LOGTO_APP_SECRET',
-  resource: 'LOGTO_RESOURCE',
-  requestsPerSecond: 'LOGTO_REQUESTS_PER_SECOND',
-  maxConcurrency: 'LOGTO_MAX_CONCURRENCY',
-  allowInsecureHttp: 'LOGTO_ALLOW_INSECURE_HTTP',
-} as const;
-
-const FIX: Record<string, string> = {
-  endpoint:
-    'set it to the base URL of your Logto instance, e.g. https://<tenant-id>.logto.app or http://127.0.0.1:3001',
-  appId: 'set it to the App ID of a machine-to-machine application that has the "Logto Management API access" role',
-  appSecret: 'set it to a secret of that machine-to-machine application (Applications → your M2M app → App secrets)',
-  resource:
-    'set it to the API indicator of your tenant: https://<tenant-id>.logto.app/api on Logto Cloud, https://default.logto.app/api on Logto OSS',
-  requestsPerSecond: 'use a number ≥ 0 (0 = unlimited; Logto Cloud allows about 20 requests per second)',
-  maxConcurrency: 'use a whole number ≥ 1',
-  allowInsecureHttp: 'use true/false (or 1/0)',
-};
 
 /** Is this hostname loopback (localhost, 127.0.0.0/8, ::1)? */
 export function isLoopbackHost(hostname: string): boolean {
@@ -106,74 +75,21 @@ export function defaultResource(endpoint: string): string {
   return 'https://default.logto.app/api';
 }
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+/** Every parsed setting of the table, in its order (the order errors list them). */
+const schema = z.object(Object.fromEntries(CLIENT_SETTINGS.flatMap((s) => (s.parse ? [[s.option, s.parse]] : []))));
 
-const urlString = nonEmpty.superRefine((s, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `is not an absolute URL (got "${s}")` });
-    return;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    ctx.addIssue({ code: 'custom', message: `must be an http:// or https:// URL (got "${url.protocol}")` });
-  }
-  if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a query or fragment' });
-  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
-});
-
-const boolish = z.union([
-  z.boolean(),
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine((s) => ['1', '0', 'true', 'false', 'yes', 'no'].includes(s), 'must be true/false or 1/0')
-    .transform((s) => s === '1' || s === 'true' || s === 'yes'),
-]);
-
-const numberish = (check: (n: number) => boolean, message: string) =>
-  z.union([z.number(), z.string().trim().min(1)]).transform((v, ctx) => {
-    const n = typeof v === 'number' ? v : Number(v);
-    if (!Number.isFinite(n) || !check(n)) {
-      ctx.addIssue({ code: 'custom', message: `${message} (got ${JSON.stringify(v)})` });
-      return z.NEVER;
-    }
-    return n;
-  });
-
-const schema = z.object({
-  endpoint: urlString,
-  appId: nonEmpty.regex(/^\S+$/, 'must not contain whitespace'),
-  appSecret: nonEmpty.regex(/^\S+$/, 'must not contain whitespace'),
-  resource: urlString.optional(),
-  requestsPerSecond: numberish((n) => n >= 0, 'must be a number ≥ 0').optional(),
-  burst: numberish((n) => Number.isInteger(n) && n >= 1, 'must be a whole number ≥ 1').optional(),
-  maxConcurrency: numberish((n) => Number.isInteger(n) && n >= 1, 'must be a whole number ≥ 1').optional(),
-  callTimeoutMs: numberish((n) => n > 0, 'must be a number of milliseconds > 0').optional(),
-  attemptTimeoutMs: numberish((n) => n > 0, 'must be a number of milliseconds > 0').optional(),
-  maxRetries: numberish((n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0').optional(),
-  retryBaseMs: numberish((n) => n >= 0, 'must be a number of milliseconds ≥ 0').optional(),
-  retryMaxDelayMs: numberish((n) => n >= 0, 'must be a number of milliseconds ≥ 0').optional(),
-  allowInsecureHttp: boolish.optional(),
-  userAgent: z.string().optional(),
-});
+/** What `schema` yields: the parsed options, the required ones set. */
+type ParsedOptions = Required<Pick<ClientOptions, 'endpoint' | 'appId' | 'appSecret'>> &
+  Omit<ClientOptions, 'endpoint' | 'appId' | 'appSecret' | 'debug' | 'onRetry'>;
 
 function describeSetting(key: string, fromEnv: Set<string>): string {
-  const env = ENV_NAMES[key as keyof typeof ENV_NAMES];
+  const env = CLIENT_SETTINGS.find((s) => s.option === key)?.env;
   if (env && fromEnv.has(key)) return env;
   return env ? `option \`${key}\` (or ${env})` : `option \`${key}\``;
 }
 
-/** Non-empty env value or undefined (CI systems often export empty variables). */
-function envValue(env: Env, name: string): string | undefined {
-  const v = env[name];
-  return v === undefined || v.trim() === '' ? undefined : v;
-}
-
 function debugEnabled(env: Env): boolean {
-  const v = envValue(env, 'LOGTO_IAC_DEBUG');
+  const v = envValue(env, clientSetting('debug').env!);
   return v !== undefined && !['0', 'false', 'no', 'off'].includes(v.trim().toLowerCase());
 }
 
@@ -187,27 +103,13 @@ export function resolveClientOptions(
 ): ResolvedClientOptions {
   const raw: Record<string, unknown> = {};
   const fromEnv = new Set<string>();
-  for (const [key, name] of Object.entries(ENV_NAMES)) {
-    const explicit = (options as Record<string, unknown>)[key];
-    if (explicit !== undefined && explicit !== '') raw[key] = explicit;
-    else {
-      const v = envValue(env, name);
-      if (v !== undefined) {
-        raw[key] = v;
-        fromEnv.add(key);
-      }
-    }
-  }
-  for (const key of [
-    'burst',
-    'callTimeoutMs',
-    'attemptTimeoutMs',
-    'maxRetries',
-    'retryBaseMs',
-    'retryMaxDelayMs',
-    'userAgent',
-  ] as const) {
-    if (options[key] !== undefined) raw[key] = options[key];
+  for (const setting of CLIENT_SETTINGS) {
+    if (!setting.parse) continue;
+    const { value, fromEnv: viaEnv } = setting.env
+      ? settingValue(setting, (options as Record<string, unknown>)[setting.option], env)
+      : { value: options[setting.option], fromEnv: false };
+    if (value !== undefined) raw[setting.option] = value;
+    if (viaEnv) fromEnv.add(setting.option);
   }
 
   const parsed = schema.safeParse(raw);
@@ -217,8 +119,8 @@ export function resolveClientOptions(
       const setting = describeSetting(key, fromEnv);
       const missing = raw[key] === undefined;
       const what = missing ? 'is not set' : issue.message;
-      const fix = FIX[key] ? `: ${FIX[key]}` : '';
-      return { setting, text: `${setting} ${what}${fix}` };
+      const fix = CLIENT_SETTINGS.find((candidate) => candidate.option === key)?.fix;
+      return { setting, text: `${setting} ${what}${fix ? `: ${fix}` : ''}` };
     });
     const first = lines[0];
     throw new ConfigError(
@@ -228,7 +130,7 @@ export function resolveClientOptions(
       first?.setting,
     );
   }
-  const o = parsed.data;
+  const o = parsed.data as ParsedOptions;
 
   const url = new URL(o.endpoint);
   const allowInsecureHttp = o.allowInsecureHttp ?? false;

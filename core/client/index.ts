@@ -17,5 +17,13 @@ export { ConfigError, LogtoApiError, LogtoClientError, LogtoNetworkError, LostRe
 export { apiPath, buildQuery, createClient, HttpLogtoClient, type HttpMethod, RETRY_STATUSES } from './http.js';
 export { collectPages, PAGE_SIZE, parseTotalNumber } from './pagination.js';
 export { DebugLog, isSecretKey, REDACTED, redact, redactHeaders, redactText } from './redact.js';
+export {
+  CLIENT_SETTINGS,
+  type ClientSetting,
+  CONNECTION_SETTINGS,
+  clientSetting,
+  envValue,
+  settingValue,
+} from './settings.js';
 export { TOKEN_REFRESH_MARGIN_MS, TokenCache, type TokenGrant } from './token.js';
 export type * from './types.js';

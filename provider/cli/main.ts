@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { LogtoClient, RetryEvent } from '../../core/client/types.js';
+import { CONNECTION_SETTINGS } from '../../core/client/settings.js';
+import type { ClientOptions, LogtoClient, RetryEvent } from '../../core/client/types.js';
 import type { ResourceDefinition } from '../../core/contract.js';
 import {
   applyCommand,
@@ -30,7 +31,7 @@ import {
 import { suggest } from './layout.js';
 import { colorFor, formatProblems, paint } from './printer.js';
 import { findEnvironments, TenantFileError } from './source.js';
-import { COMMAND_USAGE, commandHelp, flagsOf, GLOBAL_FLAGS, globalHelp, usageOf } from './usage.js';
+import { COMMAND_USAGE, CONNECTION_OPTIONS, commandHelp, flagsOf, GLOBAL_FLAGS, globalHelp, usageOf } from './usage.js';
 
 export function packageRoot(): string {
   // dist/provider/cli/main.js → package root
@@ -86,11 +87,13 @@ function planFormat(format: string | undefined): 'text' | 'json' | 'markdown' {
   throw new CliError(`--format: unknown format "${format}"`, 'use text, json or markdown');
 }
 
+/** The connection flags (`--endpoint`, `--app-id`…) each take a string; the client settings table names them. */
+const CONNECTION_STRING_OPTIONS = Object.fromEntries(
+  Object.keys(CONNECTION_OPTIONS).map((flag) => [flag, { type: 'string' as const }]),
+);
+
 const OPTIONS = {
-  endpoint: { type: 'string' },
-  'app-id': { type: 'string' },
-  'app-secret': { type: 'string' },
-  resource: { type: 'string' },
+  ...CONNECTION_STRING_OPTIONS,
   emulator: { type: 'boolean' },
   'allow-demo-secrets': { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -205,15 +208,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
             : defaultFiles();
     const environments = command === 'export' || demo ? new Map<string, string[]>() : findEnvironments(files);
     const chosen = chooseEnvironments(command, environments, values.env, values['all-envs'] === true);
-    const configured = values.endpoint ?? io.env.LOGTO_ENDPOINT;
+    /** Client options from the connection flags given, by option name (`--app-id` → `appId`). */
+    const settings: Record<string, string> = Object.fromEntries(
+      Object.entries(CONNECTION_OPTIONS).flatMap(([flag, option]) => {
+        const value = (values as Record<string, unknown>)[flag];
+        return typeof value === 'string' ? [[option, value]] : [];
+      }),
+    );
+    const configured = settings.endpoint ?? io.env.LOGTO_ENDPOINT;
     const useEmulator = values.emulator === true || (demo && !configured);
     const connectOptions: ConnectOptions = {
       emulator: useEmulator,
       loud: demo,
-      endpoint: values.endpoint,
-      appId: values['app-id'],
-      appSecret: values['app-secret'],
-      resource: values.resource,
+      settings,
       debug,
     };
     /** The options for one environment: its overlays, and its tenant from its own variables. */
@@ -221,7 +228,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       ...common,
       overlays: environments.get(name)!,
       connect: async () =>
-        connect({ ...io, env: environmentEnv(io.env, name, useEmulator || !!values.endpoint) }, connectOptions),
+        connect({ ...io, env: environmentEnv(io.env, name, useEmulator || !!settings.endpoint) }, connectOptions),
     });
     const common: CommonOptions = {
       files,
@@ -332,6 +339,9 @@ function chooseEnvironments(
   );
 }
 
+/** The settings that name the tenant (LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE). */
+const TENANT_SETTINGS = CONNECTION_SETTINGS.filter((s) => s.tenant);
+
 /**
  * The process environment for one environment's tenant: LOGTO_<NAME>_ENDPOINT, _APP_ID, _APP_SECRET and
  * _RESOURCE stand in for the LOGTO_* variables, which are dropped so that one environment's credentials can
@@ -340,15 +350,19 @@ function chooseEnvironments(
 export function environmentEnv(env: NodeJS.ProcessEnv, name: string, elsewhere: boolean): NodeJS.ProcessEnv {
   const prefix = `LOGTO_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
   const out: NodeJS.ProcessEnv = { ...env };
-  for (const part of ['ENDPOINT', 'APP_ID', 'APP_SECRET', 'RESOURCE']) {
-    delete out[`LOGTO_${part}`];
-    if (env[`${prefix}${part}`] !== undefined) out[`LOGTO_${part}`] = env[`${prefix}${part}`];
+  const own = (variable: string) => `${prefix}${variable.slice('LOGTO_'.length)}`;
+  for (const { env: variable } of TENANT_SETTINGS) {
+    delete out[variable!];
+    if (env[own(variable!)] !== undefined) out[variable!] = env[own(variable!)];
   }
-  if (!elsewhere && (!out.LOGTO_ENDPOINT || !out.LOGTO_APP_ID || !out.LOGTO_APP_SECRET))
+  const required = TENANT_SETTINGS.filter((s) => s.required).map((s) => s.env!);
+  if (!elsewhere && required.some((variable) => !out[variable])) {
+    const names = required.map(own);
     throw new CliError(
       `environment ${name}: its tenant is not configured`,
-      `set ${prefix}ENDPOINT, ${prefix}APP_ID and ${prefix}APP_SECRET (or pass --emulator to preview against an empty emulator)`,
+      `set ${names.slice(0, -1).join(', ')} and ${names.at(-1)} (or pass --emulator to preview against an empty emulator)`,
     );
+  }
   return out;
 }
 
@@ -364,10 +378,8 @@ function defaultFiles(): string[] {
 interface ConnectOptions {
   emulator: boolean;
   loud: boolean;
-  endpoint?: string;
-  appId?: string;
-  appSecret?: string;
-  resource?: string;
+  /** Client options from the connection flags (`--app-id` → `appId`), over the environment's. */
+  settings: Record<string, string>;
   debug?: (line: string) => void;
 }
 
@@ -411,12 +423,9 @@ async function connect(io: Io, options: ConnectOptions): Promise<Connection> {
   const client = createClient(
     {
       onRetry,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.appId ? { appId: options.appId } : {}),
-      ...(options.appSecret ? { appSecret: options.appSecret } : {}),
-      ...(options.resource ? { resource: options.resource } : {}),
+      ...Object.fromEntries(Object.entries(options.settings).filter(([, value]) => value)),
       ...(options.debug ? { debug: options.debug } : {}),
-    },
+    } as ClientOptions,
     io.env,
   );
   io.stderr.write(`${budgetLine(client.limits, io.env.LOGTO_REQUESTS_PER_SECOND)}\n`);

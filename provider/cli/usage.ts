@@ -1,8 +1,10 @@
 /**
  * The command line's one description: every flag (what it takes, what it does) and every command (its
  * usage, the flags it accepts, examples). `logto-iac --help`, `logto-iac <command> --help` and the check
- * that refuses a flag a command does not use are all made from these tables.
+ * that refuses a flag a command does not use are all made from these tables; the flags of client settings
+ * (`--endpoint`, `--app-id`, `--app-secret`, `--resource`, `--debug`) come from core/client/settings.ts.
  */
+import { type ClientSetting, CONNECTION_SETTINGS } from '../../core/client/settings.js';
 
 export interface Flag {
   /** `<url>`, `<kinds>`…; none for a switch. */
@@ -11,15 +13,19 @@ export interface Flag {
   text: string;
 }
 
+/** The client settings the command line takes as flags (core/client/settings.ts). */
+const SETTING_FLAGS = CONNECTION_SETTINGS.filter((s) => s.cli);
+/** The settings whose flag takes a value (`--endpoint <url>`…) connect to a tenant; the switch (`--debug`) is global. */
+const CONNECTION_SETTING_FLAGS = SETTING_FLAGS.filter((s) => s.cli!.arg);
+
+function settingFlag(setting: ClientSetting): [string, Flag] {
+  const { flag, arg, text } = setting.cli!;
+  return [flag, { ...(arg ? { arg } : {}), text }];
+}
+
 /** Every flag, in the order help lists them. */
 export const FLAGS: Record<string, Flag> = {
-  endpoint: { arg: '<url>', text: 'Logto base URL, e.g. https://<tenant>.logto.app (or LOGTO_ENDPOINT)' },
-  'app-id': { arg: '<id>', text: 'M2M app with the "Logto Management API access" role (or LOGTO_APP_ID)' },
-  'app-secret': { arg: '<secret>', text: 'its secret (prefer the LOGTO_APP_SECRET variable)' },
-  resource: {
-    arg: '<indicator>',
-    text: 'the Management API indicator, if not derived from the endpoint (or LOGTO_RESOURCE)',
-  },
+  ...Object.fromEntries(CONNECTION_SETTING_FLAGS.map(settingFlag)),
   emulator: { text: 'use a fresh embedded emulator instead of a tenant' },
   'allow-demo-secrets': {
     text: 'accept ${env:NAME:-fallback} in secret fields when NAME is unset (implied by --emulator)',
@@ -49,7 +55,7 @@ export const FLAGS: Record<string, Flag> = {
     text: 'remember ids and applied values between runs (optional; enables drift since last apply)',
   },
   concurrency: { arg: '<n>', text: 'objects worked on at once (default 8)' },
-  debug: { text: 'log requests to stderr (secrets redacted)' },
+  ...Object.fromEntries(SETTING_FLAGS.filter((s) => !s.cli!.arg).map(settingFlag)),
   'no-color': { text: 'plain output (also NO_COLOR=1)' },
   help: { short: 'h', text: 'show help (`logto-iac <command> --help` for one command)' },
   version: { text: 'print the version' },
@@ -58,7 +64,15 @@ export const FLAGS: Record<string, Flag> = {
 /** Flags every command accepts. */
 export const GLOBAL_FLAGS = ['debug', 'no-color', 'help', 'version'];
 /** Flags of the commands that talk to a tenant. */
-export const CONNECTION_FLAGS = ['endpoint', 'app-id', 'app-secret', 'resource', 'emulator', 'allow-demo-secrets'];
+export const CONNECTION_FLAGS = [...CONNECTION_SETTING_FLAGS.map((s) => s.cli!.flag), 'emulator', 'allow-demo-secrets'];
+
+/** The client options the connection flags set, by flag: `app-id` → `appId`. */
+export const CONNECTION_OPTIONS: Record<string, string> = Object.fromEntries(
+  CONNECTION_SETTING_FLAGS.map((s) => [s.cli!.flag, s.option]),
+);
+
+/** The heading of the connection flags, with the variables they stand for. */
+const CONNECTION_HEADING = `Connection (or ${CONNECTION_SETTING_FLAGS.map((s) => s.env).join(', ')}):`;
 
 export interface CommandUsage {
   name: string;
@@ -278,11 +292,7 @@ export function commandHelp(usage: CommandUsage): string {
   const own = Object.entries(usage.flags).map(([name, text]) => [name, text ?? FLAGS[name]!.text] as [string, string]);
   if (own.length > 0) lines.push('', 'Options:', ...flagLines(own));
   if (usage.connects)
-    lines.push(
-      '',
-      'Connection (or LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE):',
-      ...flagLines(CONNECTION_FLAGS.map((name) => [name, FLAGS[name]!.text])),
-    );
+    lines.push('', CONNECTION_HEADING, ...flagLines(CONNECTION_FLAGS.map((name) => [name, FLAGS[name]!.text])));
   lines.push('', 'Global:', ...flagLines(GLOBAL_FLAGS.map((name) => [name, FLAGS[name]!.text])));
   lines.push('', 'Examples:', ...usage.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
@@ -300,7 +310,7 @@ Usage: logto-iac <command> [tenant files or directories…] [options]
 Commands:
 ${COMMAND_USAGE.map((c) => wrapped(`  ${c.name.padEnd(width)} `, c.summary)).join('\n')}
 
-Connection (or LOGTO_ENDPOINT, LOGTO_APP_ID, LOGTO_APP_SECRET, LOGTO_RESOURCE):
+${CONNECTION_HEADING}
 ${flagLines(CONNECTION_FLAGS.map((name) => [name, FLAGS[name]!.text])).join('\n')}
 
 Options (each command takes some of them; see its --help):

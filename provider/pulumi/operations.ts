@@ -8,6 +8,7 @@
  */
 
 import { createClient } from '../../core/client/index.js';
+import { CONNECTION_SETTINGS, settingValue } from '../../core/client/settings.js';
 import type { ClientOptions } from '../../core/client/types.js';
 import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../core/contract.js';
 import {
@@ -40,14 +41,8 @@ export interface CheckFailure {
   reason: string;
 }
 
-/** The setting names a user writes: Pulumi config key and environment variable. */
-const SETTINGS = [
-  { option: 'endpoint', config: 'logto:endpoint', env: 'LOGTO_ENDPOINT', required: true },
-  { option: 'appId', config: 'logto:appId', env: 'LOGTO_APP_ID', required: true },
-  { option: 'appSecret', config: 'logto:appSecret', env: 'LOGTO_APP_SECRET', required: true },
-  { option: 'resource', config: 'logto:resource', env: 'LOGTO_RESOURCE', required: false },
-  { option: 'requestsPerSecond', config: 'logto:requestsPerSecond', env: 'LOGTO_REQUESTS_PER_SECOND', required: false },
-] as const;
+/** The settings a user writes as `logto:<key>` Pulumi config (core/client/settings.ts). */
+const SETTINGS = CONNECTION_SETTINGS.filter((s) => s.pulumi);
 
 interface HostState {
   config?: PulumiConfig;
@@ -73,11 +68,10 @@ export function resolveCredentials(
   const values: Record<string, string> = {};
   const missing: string[] = [];
   for (const setting of SETTINGS) {
-    const fromConfig = configValue(config, setting.config);
-    const fromEnv = env[setting.env];
-    const value = fromConfig !== undefined && fromConfig !== '' ? fromConfig : fromEnv?.trim() ? fromEnv : undefined;
+    const key = `logto:${setting.pulumi!.key}`;
+    const { value } = settingValue(setting, configValue(config, key), env);
     if (value !== undefined) values[setting.option] = value;
-    else if (setting.required) missing.push(`${setting.config} (or ${setting.env})`);
+    else if (setting.required) missing.push(`${key} (or ${setting.env})`);
   }
   if (missing.length > 0) {
     throw new Error(

@@ -11,6 +11,7 @@
  *   fixed-shape objects are nested attributes.
  */
 
+import { CONNECTION_SETTINGS } from '../../core/client/settings.js';
 import type { OutputField, ResourceDefinition, Spec } from '../../core/contract.js';
 import { type IdentityKey, identityKey } from '../../core/reconcile/index.js';
 import { stableStringify, versionField } from '../../core/reconcile/secrets.js';
@@ -550,51 +551,32 @@ export function dataSourceSchema(
 
 export interface ProviderConfigAttr {
   name: string;
+  /** The client option it sets. */
+  option: string;
   env: string;
   type: CtyType;
   sensitive: boolean;
+  /** Terraform refuses to configure the provider without it (from the attribute or its variable). */
+  required: boolean;
   description: string;
 }
 
-export const PROVIDER_CONFIG: ProviderConfigAttr[] = [
-  {
-    name: 'endpoint',
-    env: 'LOGTO_ENDPOINT',
-    type: 'string',
-    sensitive: false,
-    description: 'Base URL of the Logto instance, e.g. `https://acme.logto.app`. Default: `LOGTO_ENDPOINT`.',
-  },
-  {
-    name: 'app_id',
-    env: 'LOGTO_APP_ID',
-    type: 'string',
-    sensitive: false,
-    description: 'Id of a machine-to-machine application with the Management API access role. Default: `LOGTO_APP_ID`.',
-  },
-  {
-    name: 'app_secret',
-    env: 'LOGTO_APP_SECRET',
-    type: 'string',
-    sensitive: true,
-    description: 'Secret of that application. Default: `LOGTO_APP_SECRET`.',
-  },
-  {
-    name: 'resource',
-    env: 'LOGTO_RESOURCE',
-    type: 'string',
-    sensitive: false,
-    description:
-      'Management API resource indicator the token is requested for; derived from the endpoint when unset (`https://<tenant>.logto.app/api` on Cloud, `https://default.logto.app/api` self-hosted). Default: `LOGTO_RESOURCE`.',
-  },
-  {
-    name: 'requests_per_second',
-    env: 'LOGTO_REQUESTS_PER_SECOND',
-    type: 'number',
-    sensitive: false,
-    description:
-      "Client-side request budget (token bucket), in requests per second; 0 = unlimited. Default: `LOGTO_REQUESTS_PER_SECOND`, else 20 (Logto Cloud's limit) for `*.logto.app` endpoints and unlimited for other servers.",
-  },
-];
+/** The provider block's attributes: the client settings that have a Terraform name (core/client/settings.ts). */
+export const PROVIDER_CONFIG: ProviderConfigAttr[] = CONNECTION_SETTINGS.flatMap((s) =>
+  s.terraform && s.env
+    ? [
+        {
+          name: s.terraform.name,
+          option: s.option,
+          env: s.env,
+          type: s.terraform.type,
+          sensitive: s.terraform.sensitive,
+          required: s.required === true,
+          description: s.terraform.description,
+        },
+      ]
+    : [],
+);
 
 export function providerSchema(): ProtoSchema {
   return {

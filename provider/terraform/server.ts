@@ -11,6 +11,8 @@
  * tfplugin6 call, after the handshake line is out.
  */
 import { join } from 'node:path';
+import { envValue } from '../../core/client/settings.js';
+import type { ClientOptions } from '../../core/client/types.js';
 import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../core/contract.js';
 import {
   CreateJournal,
@@ -464,8 +466,10 @@ export class LogtoTerraformProvider {
           ),
         );
       } else if (v !== null && v !== undefined) values[attr.name] = v;
-      else if (this.env[attr.env])
-        values[attr.name] = attr.type === 'number' ? Number(this.env[attr.env]) : this.env[attr.env];
+      else {
+        const fromEnv = envValue(this.env, attr.env);
+        if (fromEnv !== undefined) values[attr.name] = attr.type === 'number' ? Number(fromEnv) : fromEnv;
+      }
     }
     return { values, diagnostics };
   }
@@ -505,7 +509,7 @@ export class LogtoTerraformProvider {
   async configure(config: CtyValue): Promise<Diagnostic[]> {
     const { values, diagnostics } = this.providerValues(config);
     if (diagnostics.length > 0) return diagnostics;
-    for (const attr of PROVIDER_CONFIG.filter((a) => ['endpoint', 'app_id', 'app_secret'].includes(a.name))) {
+    for (const attr of PROVIDER_CONFIG.filter((a) => a.required)) {
       if (!values[attr.name]) {
         diagnostics.push(
           error(
@@ -519,13 +523,14 @@ export class LogtoTerraformProvider {
     if (diagnostics.length > 0) return diagnostics;
     try {
       const { createClient } = await import('../../core/client/index.js');
-      const client = createClient({
-        endpoint: values.endpoint as string,
-        appId: values.app_id as string,
-        appSecret: values.app_secret as string,
-        ...(values.resource ? { resource: values.resource as string } : {}),
-        ...(values.requests_per_second !== undefined ? { requestsPerSecond: Number(values.requests_per_second) } : {}),
-      });
+      // The provider block and its variables as client options; the settings Terraform has no attribute for
+      // (LOGTO_MAX_CONCURRENCY, LOGTO_ALLOW_INSECURE_HTTP, LOGTO_IAC_DEBUG) the client reads from the same env.
+      const options: Record<string, unknown> = {};
+      for (const attr of PROVIDER_CONFIG) {
+        const v = values[attr.name];
+        if (v !== undefined && v !== '') options[attr.option] = attr.type === 'number' ? Number(v) : v;
+      }
+      const client = createClient(options as unknown as ClientOptions, this.env);
       this.ctx = createContext(client);
       this.journal = new CreateJournal(this.pendingDir, client.endpoint);
     } catch (e) {

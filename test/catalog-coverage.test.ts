@@ -15,7 +15,7 @@ import { createClient } from '../provider/client/index.js';
 import type { LogtoClient } from '../provider/client/types.js';
 import { createContext } from '../provider/reconcile/index.js';
 import { typeNameOf } from '../provider/terraform/schema.js';
-import { catalog, type ResourceDefinition } from '../resources/index.js';
+import { catalog, LOOKUP_KINDS, type ResourceDefinition } from '../resources/index.js';
 import { SINGLETONS } from './support/global-setup.js';
 import { cleanupCoverage } from './support/target.js';
 
@@ -96,7 +96,7 @@ describe('every catalog kind in every front end, doc, example and the emulator',
     expect(kinds.filter((k, i) => kinds.indexOf(k) !== i)).toEqual([]);
   });
 
-  it('Terraform: a resource schema in schema/terraform-provider-schema.json and a page in docs/resources/', () => {
+  it('Terraform: a resource schema in schema/terraform-provider-schema.json, a page in docs/resources/ (and docs/data-sources/ for a lookup kind)', () => {
     const schema = JSON.parse(read('schema/terraform-provider-schema.json'));
     const resources = Object.values<{ resource_schemas: Record<string, unknown> }>(schema.provider_schemas)[0]!
       .resource_schemas;
@@ -106,6 +106,8 @@ describe('every catalog kind in every front end, doc, example and the emulator',
           return `missing from schema/terraform-provider-schema.json (no resource ${typeNameOf(d.kind)}): run npm run gen:cdktf, which writes it from the plugin's schema`;
         if (!existsSync(join(root, `docs/resources/${snake(d.kind)}.md`)))
           return `missing from docs/resources/${snake(d.kind)}.md: run npm run gen:docs`;
+        if (LOOKUP_KINDS.includes(d.kind) && !existsSync(join(root, `docs/data-sources/${snake(d.kind)}.md`)))
+          return `missing from docs/data-sources/${snake(d.kind)}.md (it is in LOOKUP_KINDS): run npm run gen:docs`;
         return undefined;
       }),
     ).toEqual([]);

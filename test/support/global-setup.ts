@@ -5,15 +5,34 @@
  * found them. Against the emulator every test file has its own tenant and nothing needs restoring.
  */
 import { createClient } from '../../core/client/index.js';
+import { catalog } from '../../resources/index.js';
 import { realServerConfigured } from './target.js';
 
-/** [route, method that writes it back, fields the server owns and refuses or ignores on write] */
-const SINGLETONS: [string, 'PATCH' | 'PUT', string[]][] = [
-  ['/sign-in-exp', 'PATCH', ['tenantId', 'id']],
-  ['/account-center', 'PATCH', ['tenantId', 'id']],
-  ['/configs/id-token', 'PUT', []],
-  ['/configs/oidc/session', 'PATCH', []],
-];
+/**
+ * How each singleton kind is read and written back: [route, method that writes it back, fields the server owns
+ * and refuses or ignores on write]. Which kinds are restored comes from the catalog (`SINGLETONS`).
+ */
+export const RESTORE: Record<string, [string, 'PATCH' | 'PUT', string[]]> = {
+  SignInExperience: ['/sign-in-exp', 'PATCH', ['tenantId', 'id']],
+  AccountCenter: ['/account-center', 'PATCH', ['tenantId', 'id']],
+  IdTokenConfig: ['/configs/id-token', 'PUT', []],
+  OidcSessionConfig: ['/configs/oidc/session', 'PATCH', []],
+};
+
+/**
+ * The catalog's singletons that always exist (a removable one, the captcha provider, is deleted by the run's
+ * clean-up instead), in catalog order, each with its `RESTORE` entry.
+ */
+export const SINGLETONS: [string, 'PATCH' | 'PUT', string[]][] = catalog
+  .filter((d) => d.singleton && !d.removable)
+  .map((d) => {
+    const entry = RESTORE[d.kind];
+    if (!entry)
+      throw new Error(
+        `test/support/global-setup.ts: the singleton kind ${d.kind} has no RESTORE entry: add its route, the method that writes it back and the fields the server owns, so a run against a real Logto gives the tenant its ${d.kind} back`,
+      );
+    return entry;
+  });
 
 export default async function setup(): Promise<(() => Promise<void>) | undefined> {
   if (!realServerConfigured()) return undefined;

@@ -1,26 +1,8 @@
 /** `/account-center` (singleton, docs/logto-behaviour.md#account-center). */
+
+import { accountCenter, customProfileFieldNames } from '../shared-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
-import { GuardError, ok, patchOf, SINGLETONS, singleton } from '../util.js';
-import { customProfileFieldNames } from './custom-profile-fields.js';
-
-export type AccountCenter = Record<string, unknown> & { id: 'default'; tenantId: string };
-
-export function defaultAccountCenter(): AccountCenter {
-  return {
-    tenantId: 'default',
-    id: 'default',
-    enabled: false,
-    fields: {},
-    webauthnRelatedOrigins: [],
-    deleteAccountUrl: null,
-    customCss: null,
-    profileFields: null,
-  };
-}
-
-export function accountCenter(ctx: RequestContext): AccountCenter {
-  return singleton(ctx, SINGLETONS.accountCenter, defaultAccountCenter);
-}
+import { GuardError, ok, patchOf } from '../util.js';
 
 const PATCHABLE = [
   'enabled',

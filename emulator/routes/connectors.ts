@@ -7,37 +7,17 @@ import { CONNECTOR_FACTORIES } from '../../resources/connector-factories.generat
 import { REQUIRED_TEMPLATES } from '../../resources/connector-factory-info.js';
 // Logto's clean-deep, which it applies to config and metadata before storing them.
 import { cleanDeep } from '../../resources/shared.js';
+import {
+  type ConnectorFactory,
+  type ConnectorRow,
+  connectors,
+  factories,
+  removeUnavailableSocialTargets,
+} from '../shared-state.js';
 import { ApiError, type RequestContext, type RouteModule, type TenantState } from '../types.js';
-import { emptyPatch, newId, noContent, notFound, ok, SINGLETONS, TABLES, table } from '../util.js';
-import { removeUnavailableSocialTargets } from './sign-in-experience.js';
+import { emptyPatch, newId, noContent, notFound, ok, SINGLETONS } from '../util.js';
 
-export type ConnectorType = 'Email' | 'Sms' | 'Social';
-
-export interface ConnectorFactory {
-  id: string;
-  type: ConnectorType;
-  target: string;
-  platform: 'Universal' | 'Web' | 'Native' | null;
-  name: Record<string, string>;
-  description: Record<string, string>;
-  logo: string;
-  logoDark: string | null;
-  isStandard?: boolean;
-  isTokenStorageSupported?: boolean;
-  isDemo?: boolean;
-  readme: string;
-  configTemplate?: string;
-  formItems?: FormItem[];
-}
-
-export interface FormItem {
-  key: string;
-  type: string;
-  label?: string;
-  required?: boolean;
-  selectItems?: { value: unknown; title: string }[];
-  showConditions?: { targetKey: string; expectValue?: unknown }[];
-}
+export type { ConnectorFactory } from '../shared-state.js';
 
 /**
  * Logto's official connectors as a real Logto offers them once their packages are installed (measured:
@@ -78,45 +58,6 @@ export function seedConnectorFactories(
   factories: readonly ConnectorFactory[] = OFFICIAL_CONNECTOR_FACTORIES,
 ): void {
   state.singletons[SINGLETONS.connectorFactories] = factories.map((f) => ({ ...f }));
-}
-
-export interface ConnectorRow extends Record<string, unknown> {
-  tenantId: string;
-  id: string;
-  connectorId: string;
-  config: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  syncProfile: boolean;
-  enableTokenStorage: boolean;
-  createdAt: number;
-}
-
-export function factories(ctx: RequestContext): ConnectorFactory[] {
-  return (ctx.state.singletons[SINGLETONS.connectorFactories] as ConnectorFactory[] | undefined) ?? [];
-}
-
-const connectors = (ctx: RequestContext) => table<ConnectorRow>(ctx, TABLES.connectors);
-
-/** Connector types for which at least one connector exists (used by sign-in experience checks). */
-export function enabledConnectorTypes(ctx: RequestContext): Set<ConnectorType> {
-  const byId = new Map(factories(ctx).map((f) => [f.id, f]));
-  const types = new Set<ConnectorType>();
-  for (const c of Object.values(connectors(ctx))) {
-    const f = byId.get(c.connectorId);
-    if (f) types.add(f.type);
-  }
-  return types;
-}
-
-/** Targets of the tenant's social connectors (the only ones the sign-in experience keeps). */
-export function socialConnectorTargets(ctx: RequestContext): Set<string> {
-  const byId = new Map(factories(ctx).map((f) => [f.id, f]));
-  const targets = new Set<string>();
-  for (const c of Object.values(connectors(ctx))) {
-    const f = byId.get(c.connectorId);
-    if (f?.type === 'Social') targets.add(f.target);
-  }
-  return targets;
 }
 
 function render(ctx: RequestContext, row: ConnectorRow): Record<string, unknown> {

@@ -1,7 +1,8 @@
 /** `/custom-profile-fields`, addressed by name (docs/logto-behaviour.md#custom-profile-fields). */
+
+import { accountCenter } from '../shared-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, newId, noContent, notExists, notFound, ok, TABLES, table } from '../util.js';
-import { accountCenter } from './account-center.js';
 
 export interface CustomProfileFieldRow extends Record<string, unknown> {
   tenantId: string;
@@ -172,8 +173,3 @@ const customProfileFields: RouteModule = (r) => {
 };
 
 export default customProfileFields;
-
-/** Names of the tenant's custom profile fields (what the account center may list). */
-export function customProfileFieldNames(ctx: RequestContext): Set<string> {
-  return new Set(Object.keys(fields(ctx)));
-}

@@ -1,94 +1,14 @@
 /** `/sign-in-exp` (singleton, docs/logto-behaviour.md#sign-in-experience). */
+
+import {
+  type ConnectorType,
+  enabledConnectorTypes,
+  type SignInExperience,
+  signInExperience,
+  socialConnectorTargets,
+} from '../shared-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
-import { emptyPatch, GuardError, ok, SINGLETONS, singleton } from '../util.js';
-import { type ConnectorType, enabledConnectorTypes, socialConnectorTargets } from './connectors.js';
-
-export type SignInExperience = Record<string, unknown> & { id: 'default'; tenantId: string };
-
-/**
- * The sign-in experience of a fresh Logto OSS 1.42 tenant, exactly as `GET /sign-in-exp` returns it
- * (docs/logto-behaviour.md#sign-in-experience): `signUp` has no `secondaryIdentifiers` and `passwordPolicy` is `{}`
- * until first written.
- */
-export function defaultSignInExperience(): SignInExperience {
-  return {
-    tenantId: 'default',
-    id: 'default',
-    color: {
-      primaryColor: '#6139F6',
-      isDarkModeEnabled: false,
-      darkPrimaryColor: '#8768F8',
-    },
-    branding: {
-      logoUrl: 'https://logto.io/logo.svg',
-      darkLogoUrl: 'https://logto.io/logo-dark.svg',
-    },
-    hideLogtoBranding: false,
-    languageInfo: {
-      autoDetect: true,
-      fallbackLanguage: 'en',
-    },
-    termsOfUseUrl: null,
-    privacyPolicyUrl: null,
-    agreeToTermsPolicy: 'Automatic',
-    signIn: {
-      methods: [
-        {
-          identifier: 'username',
-          password: true,
-          verificationCode: false,
-          isPasswordPrimary: true,
-        },
-      ],
-    },
-    signUp: {
-      identifiers: ['username'],
-      password: true,
-      verify: false,
-    },
-    socialSignIn: {},
-    socialSignInConnectorTargets: [],
-    signInMode: 'SignInAndRegister',
-    customCss: null,
-    customContent: {},
-    customUiAssets: null,
-    customUiCsp: {},
-    passwordPolicy: {},
-    mfa: {
-      factors: [],
-      policy: 'UserControlled',
-    },
-    adaptiveMfa: {},
-    singleSignOnEnabled: false,
-    supportEmail: null,
-    supportWebsiteUrl: null,
-    unknownSessionRedirectUrl: null,
-    captchaPolicy: {},
-    sentinelPolicy: {},
-    emailBlocklistPolicy: {},
-    verificationCodePolicy: {},
-    forgotPasswordMethods: [],
-    passkeySignIn: {},
-    signUpProfileFields: null,
-    passwordExpiration: {},
-    usernamePolicy: {
-      caseSensitive: true,
-      minLength: 1,
-      maxLength: 128,
-      allowedChars: {
-        lowercase: true,
-        uppercase: true,
-        numbers: true,
-        underscore: true,
-      },
-    },
-  };
-}
-
-/** Read (creating on first access) the tenant's sign-in experience. */
-export function signInExperience(ctx: RequestContext): SignInExperience {
-  return singleton(ctx, SINGLETONS.signInExperience, defaultSignInExperience);
-}
+import { emptyPatch, GuardError, ok } from '../util.js';
 
 const IMMUTABLE = new Set(['tenantId', 'id']);
 
@@ -165,14 +85,6 @@ function requireCompleteColor(color: unknown): void {
       missing.map((k) => ({ code: 'invalid_type', received: 'undefined', path: ['color', k], message: 'Required' })),
     );
   }
-}
-
-/** After a social connector is deleted, Logto drops the targets no social connector serves any more. */
-export function removeUnavailableSocialTargets(ctx: RequestContext): void {
-  const current = signInExperience(ctx);
-  const targets = socialConnectorTargets(ctx);
-  const listed = current.socialSignInConnectorTargets as unknown[];
-  current.socialSignInConnectorTargets = listed.filter((t) => targets.has(String(t)));
 }
 
 const signInExperienceModule: RouteModule = (r) => {

@@ -7,6 +7,7 @@
  * new user gets the tenant's default User roles.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { signInExperience } from '../shared-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   CORE_RELATIONS,
@@ -25,7 +26,6 @@ import {
   table,
 } from '../util.js';
 import { getRole, roles } from './roles.js';
-import { signInExperience } from './sign-in-experience.js';
 
 interface UserRow extends Record<string, unknown> {
   id: string;

@@ -1,6 +1,7 @@
 /**
  * Terraform schemas derived from the resource catalog: `logto_<snake_kind>` resources and data sources,
- * snake_case attributes, and the conversions between Terraform object values and catalog specs.
+ * snake_case attributes (the conversions between Terraform object values and catalog specs are in
+ * `values.ts`).
  *
  * Attribute semantics (the reconciler's "managed fields only" rule, in Terraform's terms):
  * - a required spec field is Required;
@@ -12,12 +13,12 @@
  */
 
 import { CONNECTION_SETTINGS } from '../../core/client/settings.js';
-import type { OutputField, ResourceDefinition, Spec } from '../../core/contract.js';
+import type { OutputField, ResourceDefinition } from '../../core/contract.js';
 import { type IdentityKey, identityKey } from '../../core/reconcile/index.js';
-import { stableStringify, versionField } from '../../core/reconcile/secrets.js';
+import { versionField } from '../../core/reconcile/secrets.js';
 import { catalog, LOOKUP_KINDS } from '../../resources/index.js';
 import { camelCase, describeResource, type FieldInfo, snakeCase } from '../../resources/introspect.js';
-import { type CtyType, type CtyValue, isUnknown, typeJson, UNKNOWN } from './cty.js';
+import { type CtyType, typeJson } from './cty.js';
 
 export const PROVIDER_NAME = 'logto';
 
@@ -598,74 +599,6 @@ export function providerSchema(): ProtoSchema {
       description_kind: 'MARKDOWN',
     },
   };
-}
-
-// ---- value conversions ------------------------------------------------------------------------
-
-/** JSON text with sorted keys and no whitespace — what `jsonencode` produces. */
-export function canonicalJson(value: unknown): string {
-  return stableStringify(value);
-}
-
-export class JsonAttributeError extends Error {
-  constructor(
-    readonly path: string[],
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/**
- * A Terraform object value → a spec (camelCase), leaving out nulls (unset = unmanaged). Unknown values are
- * kept as `unknown` marker `UNKNOWN` (the caller decides). JSON strings are parsed.
- */
-export function toSpec(attrs: Attr[], value: CtyValue, path: string[] = []): Spec {
-  const spec: Spec = {};
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return spec;
-  for (const attr of attrs) {
-    if (attr.kind !== 'spec') continue;
-    const v = (value as Record<string, CtyValue>)[attr.name];
-    if (v === null || v === undefined) continue;
-    if (isUnknown(v)) {
-      spec[attr.field] = UNKNOWN;
-      continue;
-    }
-    if (attr.json) {
-      try {
-        spec[attr.field] = JSON.parse(v as string);
-      } catch (error) {
-        throw new JsonAttributeError(
-          [...path, attr.name],
-          `${attr.name} is not valid JSON: ${(error as Error).message}`,
-        );
-      }
-    } else if (attr.nested) {
-      spec[attr.field] = toSpec(attr.nested, v, [...path, attr.name]);
-    } else if (Array.isArray(v) && v.some(isUnknown)) {
-      spec[attr.field] = UNKNOWN;
-    } else {
-      spec[attr.field] = v;
-    }
-  }
-  return spec;
-}
-
-/** A spec value (live) → its Terraform form. */
-export function toTerraform(attr: Attr, value: unknown): CtyValue {
-  if (value === undefined || value === null) return null;
-  if (attr.json) return typeof value === 'string' ? value : canonicalJson(value);
-  if (attr.nested) {
-    const object = value as Record<string, unknown>;
-    return Object.fromEntries(attr.nested.map((n) => [n.name, toTerraform(n, object[n.field])]));
-  }
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : String(v)));
-  return value as CtyValue;
-}
-
-/** Every attribute name → null; the starting point of a state object. */
-export function emptyObject(attrs: Attr[]): Record<string, CtyValue> {
-  return Object.fromEntries(attrs.map((a) => [a.name, null]));
 }
 
 /**

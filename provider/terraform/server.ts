@@ -30,25 +30,30 @@ import {
   validateSpec,
 } from '../../core/reconcile/index.js';
 import { isLegacyDigest } from '../../core/reconcile/secrets.js';
-import { UNKNOWN as RECONCILE_UNKNOWN } from '../../core/reconcile/types.js';
 import { catalog } from '../../resources/index.js';
-import { type CtyType, type CtyValue, decodeValue, dynamicValue, isUnknown, isWhollyKnown, UNKNOWN } from './cty.js';
+import { type CtyValue, decodeValue, dynamicValue, isUnknown, UNKNOWN } from './cty.js';
 import {
   type Attr,
-  canonicalJson,
   DATA_SOURCE_KINDS,
   dataSourceSchema,
-  emptyObject,
   importForms,
   importIdForReconciler,
-  JsonAttributeError,
   PROVIDER_CONFIG,
   providerSchema,
   resourceSchema,
   type TypeSchema,
-  toSpec,
-  toTerraform,
 } from './schema.js';
+import {
+  asObject,
+  forDiff,
+  JsonAttributeError,
+  knownPart,
+  type Obj,
+  plannedOnCreate,
+  sameValue,
+  stateFrom,
+  toSpec,
+} from './values.js';
 
 // ---- diagnostics ------------------------------------------------------------------------------
 
@@ -72,10 +77,6 @@ const warning = (summary: string, detail: string): Diagnostic => ({ severity: 'W
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
-
-type Obj = Record<string, CtyValue>;
-
-const asObject = (v: CtyValue): Obj | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : null);
 
 /** A spec field path (`redirectUris.0`, `branding.logoUrl`) → Terraform attribute path steps. */
 function attributePath(attrs: Attr[], field: string): Step[] {
@@ -105,23 +106,6 @@ function findAttr(attrs: Attr[], field: string): Attr | undefined {
     scope = found?.nested;
   }
   return found;
-}
-
-/** Spec values without unknowns (those fields are left out) and the names of the unknown fields. */
-function knownPart(spec: Spec): { known: Spec; unknown: Set<string> } {
-  const known: Spec = {};
-  const unknown = new Set<string>();
-  const visit = (source: Spec, target: Spec, prefix: string) => {
-    for (const [k, v] of Object.entries(source)) {
-      if (v === UNKNOWN) unknown.add(prefix + k);
-      else if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).includes(UNKNOWN)) {
-        target[k] = {};
-        visit(v as Spec, target[k] as Spec, `${prefix}${k}.`);
-      } else target[k] = v;
-    }
-  };
-  visit(spec, known, '');
-  return { known, unknown };
 }
 
 /** zod/reconciler issues → diagnostics naming the attribute, what is wrong and how to fix it. */
@@ -174,11 +158,6 @@ function specFrom(ts: TypeSchema, value: CtyValue): { spec: Spec; diagnostics: D
     }
     throw e;
   }
-}
-
-/** Replace our unknown marker with the reconciler's (diffObject treats that as "changes"). */
-function forDiff(spec: Spec): Spec {
-  return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, v === UNKNOWN ? RECONCILE_UNKNOWN : v]));
 }
 
 /** The attributes of one write-only field: `<f>_wo`, the deprecated `<f>`, `<f>_wo_version`, `<f>_digest`. */
@@ -286,61 +265,6 @@ function lastApplied(ts: TypeSchema, priorObject: Obj): Spec {
   for (const attr of ts.attrs)
     if (attr.digestOf && typeof priorObject[attr.name] === 'string') spec[attr.digestOf] = priorObject[attr.name];
   return spec;
-}
-
-// ---- state building ---------------------------------------------------------------------------
-
-function outputValue(attr: Attr, value: unknown): CtyValue {
-  if (value === undefined || value === null) return null;
-  if (attr.json) return typeof value === 'string' ? value : canonicalJson(value);
-  // A list of objects (`records` outputs): exactly the declared fields, each a string or null.
-  const t = attr.type;
-  if (Array.isArray(t) && t[0] === 'list' && Array.isArray(t[1]) && t[1][0] === 'object') {
-    const fields = Object.keys(t[1][1] as Record<string, CtyType>);
-    return (Array.isArray(value) ? value : []).map((item) =>
-      Object.fromEntries(fields.map((f) => [f, typeof item?.[f] === 'string' ? item[f] : null])),
-    );
-  }
-  return value as CtyValue;
-}
-
-/** Merge planned values (kept where known: Terraform requires the result to match) with live values. */
-function mergeAttr(attr: Attr, planned: CtyValue | undefined, liveValue: unknown): CtyValue {
-  if (planned !== undefined && planned !== null && !isUnknown(planned)) {
-    if (attr.nested && asObject(planned)) {
-      const p = planned as Obj;
-      const l = (liveValue ?? {}) as Record<string, unknown>;
-      return Object.fromEntries(attr.nested.map((n) => [n.name, mergeAttr(n, p[n.name], l[n.field])]));
-    }
-    return planned;
-  }
-  return toTerraform(attr, liveValue);
-}
-
-/** The state object after create/update/import: planned (user's form) where known, live elsewhere. */
-function stateFrom(ts: TypeSchema, live: Live, planned?: Obj | null): Obj {
-  const out = emptyObject(ts.attrs);
-  for (const attr of ts.attrs) {
-    const p = planned?.[attr.name];
-    if (attr.kind === 'id') out[attr.name] = live.id;
-    else if (attr.kind === 'output') {
-      const v = live.outputs[attr.field];
-      out[attr.name] = v === undefined && p !== undefined && !isUnknown(p) ? p : outputValue(attr, v);
-    } else if (attr.kind === 'spec') {
-      const liveValue = live.spec[attr.field];
-      if (liveValue === undefined && attr.sensitive && p !== undefined && !isUnknown(p)) out[attr.name] = p;
-      else out[attr.name] = mergeAttr(attr, p, liveValue);
-    }
-  }
-  return stripUnknown(out) as Obj;
-}
-
-function stripUnknown(value: CtyValue): CtyValue {
-  if (isUnknown(value)) return null;
-  if (Array.isArray(value)) return value.map(stripUnknown);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripUnknown(v)]));
-  return value;
 }
 
 // ---- the provider -----------------------------------------------------------------------------
@@ -876,19 +800,4 @@ function isMissingUnknown(d: Diagnostic, ts: TypeSchema, unknown: Set<string>): 
   if (!first || !('attribute_name' in first)) return false;
   const attr = ts.attrs.find((a) => a.name === first.attribute_name);
   return Boolean(attr && unknown.has(attr.field));
-}
-
-function plannedOnCreate(attr: Attr, configValue: CtyValue | undefined, proposed: CtyValue | undefined): CtyValue {
-  if (configValue === null || configValue === undefined) return attr.computed ? UNKNOWN : null;
-  if (attr.nested && asObject(configValue)) {
-    const c = configValue as Obj;
-    const p = (asObject(proposed ?? null) ?? {}) as Obj;
-    return Object.fromEntries(attr.nested.map((n) => [n.name, plannedOnCreate(n, c[n.name], p[n.name])]));
-  }
-  return proposed ?? configValue;
-}
-
-function sameValue(a: CtyValue | undefined, b: CtyValue | undefined): boolean {
-  if (!isWhollyKnown(a ?? null) || !isWhollyKnown(b ?? null)) return false;
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }

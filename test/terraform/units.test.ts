@@ -8,13 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { handshakeCertificate, makeServerCertificate } from '../../provider/terraform/cert.js';
 import { type CtyType, decodeValue, encodeValue, UNKNOWN } from '../../provider/terraform/cty.js';
 import { terraformInstall } from '../../provider/terraform/install.js';
-import {
-  canonicalJson,
-  importIdForReconciler,
-  JsonAttributeError,
-  resourceSchema,
-  toSpec,
-} from '../../provider/terraform/schema.js';
+import { importIdForReconciler, resourceSchema } from '../../provider/terraform/schema.js';
+import { canonicalJson, JsonAttributeError, toSpec } from '../../provider/terraform/values.js';
 import { getDefinition } from '../../resources/index.js';
 import { pluginBundle } from './support.js';
 

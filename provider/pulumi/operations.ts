@@ -285,7 +285,7 @@ export async function diff(kind: string, id: string, olds: PropertyBag, news: Pr
 }
 
 /** Is the object's id derived from its natural key (the `id` output is not stable)? */
-function idFollowsKey(definition: ResourceDefinition<any>): boolean {
+export function idFollowsKey(definition: ResourceDefinition<any>): boolean {
   const id = definition.outputs.find((o) => o.name === 'id');
   return Boolean(definition.key && id && !id.stable);
 }

@@ -1911,7 +1911,7 @@ export interface CaptchaProviderArgs {
 /**
  * The bot protection of the sign-in pages (singleton, absent until configured): Cloudflare Turnstile or Google reCAPTCHA Enterprise. Removing the resource removes the provider.
  *
- * Type token `pulumi-nodejs:dynamic/logto:CaptchaProvider`. Singleton: creating it adopts the tenant object, deleting it only forgets it.
+ * Type token `pulumi-nodejs:dynamic/logto:CaptchaProvider`. Singleton that exists once configured: creating it configures it, deleting it removes it.
  */
 export class CaptchaProvider extends LogtoResource {
   /** Provider: `Turnstile` (Cloudflare) or `RecaptchaEnterprise` (Google). Can be changed in place. */

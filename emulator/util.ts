@@ -284,6 +284,21 @@ export class GuardError extends ApiError {
   }
 }
 
+/** Logto's guard answer for an array field that must not be empty (zod's `too_small` issue). */
+export function emptyArrayError(field: string): GuardError {
+  return new GuardError([
+    {
+      code: 'too_small',
+      minimum: 1,
+      type: 'array',
+      inclusive: true,
+      exact: false,
+      path: [field],
+      message: 'Array must contain at least 1 element(s)',
+    },
+  ]);
+}
+
 /** A single-issue `GuardError` for a dotted path such as `oidcClientMetadata.redirectUris.0`. */
 export function guardError(path: string, message: string, code = 'custom'): GuardError {
   const segments = path ? path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [];

@@ -11,7 +11,7 @@
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   deleteRelationRow,
-  GuardError,
+  emptyArrayError,
   noContent,
   notExistsWithId,
   notFound,
@@ -307,17 +307,7 @@ const applicationSettings: RouteModule = (r) => {
     (ctx) => {
       const { organizationIds } = ctx.body as { organizationIds: string[] };
       if (organizationIds.length === 0) {
-        throw new GuardError([
-          {
-            code: 'too_small',
-            minimum: 1,
-            type: 'array',
-            inclusive: true,
-            exact: false,
-            message: 'Array must contain at least 1 element(s)',
-            path: ['organizationIds'],
-          },
-        ]);
+        throw emptyArrayError('organizationIds');
       }
       requireMemberships(ctx, organizationIds);
       const match = { applicationId: ctx.params.id as string, userId: ctx.params.userId as string };

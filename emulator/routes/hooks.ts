@@ -2,7 +2,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
-  GuardError,
+  emptyArrayError,
   guardError,
   newId,
   noContent,
@@ -194,17 +194,7 @@ const hooksModule: RouteModule = (r) => {
   r.route('POST', '/hooks/:id/test', async (ctx) => {
     const body = ctx.body as { events: string[]; config: HookRow['config'] };
     if (body.events.length === 0) {
-      throw new GuardError([
-        {
-          code: 'too_small',
-          minimum: 1,
-          type: 'array',
-          inclusive: true,
-          exact: false,
-          path: ['events'],
-          message: 'Array must contain at least 1 element(s)',
-        },
-      ]);
+      throw emptyArrayError('events');
     }
     const hook = find(ctx);
     const events = [...new Set(body.events)];

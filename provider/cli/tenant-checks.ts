@@ -5,7 +5,7 @@
 import type { Ref } from '../../core/reconcile/types.js';
 import type { KindLayout, TenantLayout } from './layout.js';
 import { suggest } from './layout.js';
-import { formatPath, isPlainObject, type Path } from './source.js';
+import { formatPath, isPlainObject, type Path, type Problem } from './source.js';
 import { type BuiltObjects, sectionHint } from './tenant-build.js';
 import type { Collector } from './tenant-read.js';
 import type { VariableUse } from './variables.js';
@@ -45,37 +45,25 @@ export function checkDemoSecrets(
       });
     });
     if (!sensitive) continue;
-    out.problems.push(
+    const [severity, message, fix]: [Problem['severity'], string, string] =
       allowDemoSecrets === 'offline'
-        ? {
-            severity: 'warning',
-            file: use.file,
-            line: use.line,
-            column: use.column,
-            field: use.field,
-            message: `${use.name} is not set; this sensitive field falls back to the demo value written in the file, which plan and apply against a real tenant refuse`,
-            fix: `export ${use.name}=… before plan or apply (the fallback is accepted only with --emulator or --allow-demo-secrets)`,
-          }
+        ? [
+            'warning',
+            `${use.name} is not set; this sensitive field falls back to the demo value written in the file, which plan and apply against a real tenant refuse`,
+            `export ${use.name}=… before plan or apply (the fallback is accepted only with --emulator or --allow-demo-secrets)`,
+          ]
         : allowDemoSecrets
-          ? {
-              severity: 'warning',
-              file: use.file,
-              line: use.line,
-              column: use.column,
-              field: use.field,
-              message: `${use.name} is not set; the sensitive field uses the file's demo fallback value`,
-              fix: `set ${use.name} for anything but a demo`,
-            }
-          : {
-              severity: 'error',
-              file: use.file,
-              line: use.line,
-              column: use.column,
-              field: use.field,
-              message: `${use.name} is not set, and this sensitive field would use the fallback written in the file`,
-              fix: `set the variable: export ${use.name}=… (a secret's fallback is accepted only against the embedded emulator, --emulator, or with --allow-demo-secrets)`,
-            },
-    );
+          ? [
+              'warning',
+              `${use.name} is not set; the sensitive field uses the file's demo fallback value`,
+              `set ${use.name} for anything but a demo`,
+            ]
+          : [
+              'error',
+              `${use.name} is not set, and this sensitive field would use the fallback written in the file`,
+              `set the variable: export ${use.name}=… (a secret's fallback is accepted only against the embedded emulator, --emulator, or with --allow-demo-secrets)`,
+            ];
+    out.problems.push({ severity, file: use.file, line: use.line, column: use.column, field: use.field, message, fix });
   }
 }
 

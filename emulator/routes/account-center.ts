@@ -1,6 +1,6 @@
 /** `/account-center` (singleton, docs/logto-behaviour.md#account-center). */
 
-import { accountCenter, customProfileFieldNames } from '../shared-state.js';
+import { accountCenter, customProfileFieldNames } from '../route-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, ok, patchOf } from '../util.js';
 

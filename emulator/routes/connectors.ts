@@ -13,11 +13,11 @@ import {
   connectors,
   factories,
   removeUnavailableSocialTargets,
-} from '../shared-state.js';
+} from '../route-state.js';
 import { ApiError, type RequestContext, type RouteModule, type TenantState } from '../types.js';
 import { emptyPatch, newId, noContent, notFound, ok, SINGLETONS } from '../util.js';
 
-export type { ConnectorFactory } from '../shared-state.js';
+export type { ConnectorFactory } from '../route-state.js';
 
 /**
  * Logto's official connectors as a real Logto offers them once their packages are installed (measured:

@@ -2,7 +2,7 @@
 
 import { PHRASE_GROUPS, PHRASES } from '../../resources/custom-phrase.js';
 import { LANGUAGE_TAGS } from '../../resources/sign-in-experience.js';
-import { signInExperience } from '../shared-state.js';
+import { signInExperience } from '../route-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, newId, noContent, notFound, ok, TABLES, table } from '../util.js';
 

@@ -1,6 +1,6 @@
 /** `/custom-profile-fields`, addressed by name (docs/logto-behaviour.md#custom-profile-fields). */
 
-import { accountCenter } from '../shared-state.js';
+import { accountCenter } from '../route-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { GuardError, newId, noContent, notExists, notFound, ok, TABLES, table } from '../util.js';
 

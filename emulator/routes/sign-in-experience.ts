@@ -6,7 +6,7 @@ import {
   type SignInExperience,
   signInExperience,
   socialConnectorTargets,
-} from '../shared-state.js';
+} from '../route-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import { emptyPatch, GuardError, ok } from '../util.js';
 

@@ -7,7 +7,7 @@
  * new user gets the tenant's default User roles.
  */
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
-import { signInExperience } from '../shared-state.js';
+import { signInExperience } from '../route-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
 import {
   CORE_RELATIONS,

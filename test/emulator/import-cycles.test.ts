@@ -1,6 +1,6 @@
 /**
  * The emulator's modules import one another without loops (issue 25, item 6): state that several route
- * modules read lives in `emulator/shared-state.ts`, never in one route module that another imports back.
+ * modules read lives in `emulator/route-state.ts`, never in one route module that another imports back.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

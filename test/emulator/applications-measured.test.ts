@@ -5,8 +5,9 @@
  * except the customizer test: a customizer is tenant-wide and would change every other client's tokens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, connect } from '../../conformance/wire.js';
+import type { Api } from '../../conformance/wire.js';
 import { realServerConfigured, startTarget, type Target } from '../support/target.js';
+import { connectTarget } from './route-client.js';
 
 let target: Target;
 let api: Api;
@@ -15,7 +16,7 @@ const MANAGEMENT_API = 'https://default.logto.app/api';
 
 beforeAll(async () => {
   target = await startTarget();
-  api = await connect({ ...target, resource: MANAGEMENT_API });
+  api = await connectTarget(target);
 });
 afterAll(async () => {
   for (const id of apps) await api?.call('DELETE', `/applications/${id}`);

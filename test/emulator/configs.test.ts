@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Api, connect } from '../../conformance/wire.js';
 import { startTarget, type Target } from '../support/target.js';
-import { authFailures, startApi, type TestApi } from './route-client.js';
+import { authFailures, connectTarget, startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -227,7 +227,7 @@ describe('JWT customizer test outcomes', () => {
   let real: Api;
   beforeAll(async () => {
     target = await startTarget();
-    real = await connect({ ...target, resource: 'https://default.logto.app/api' });
+    real = await connectTarget(target);
   });
   afterAll(async () => {
     await target?.cleanup();

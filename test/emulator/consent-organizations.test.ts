@@ -4,8 +4,9 @@
  * everything created is deleted).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, connect } from '../../conformance/wire.js';
+import type { Api } from '../../conformance/wire.js';
 import { startTarget, type Target } from '../support/target.js';
+import { connectTarget } from './route-client.js';
 
 let target: Target;
 let api: Api;
@@ -13,7 +14,7 @@ const ids = { firstParty: '', thirdParty: '', member: '', outsider: '', orgA: ''
 
 beforeAll(async () => {
   target = await startTarget();
-  api = await connect({ ...target, resource: 'https://default.logto.app/api' });
+  api = await connectTarget(target);
   const p = target.prefix;
   const create = async (path: string, body: unknown) => {
     const r = await api.call('POST', path, body);

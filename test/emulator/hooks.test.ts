@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, connect } from '../../conformance/wire.js';
+import type { Api } from '../../conformance/wire.js';
 import { startTarget, type Target } from '../support/target.js';
-import { authFailures, startApi, type TestApi } from './route-client.js';
+import { authFailures, connectTarget, startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -173,7 +173,7 @@ describe('POST /hooks/:id/test calls the endpoint', () => {
   };
   beforeAll(async () => {
     target = await startTarget();
-    api = await connect({ ...target, resource: 'https://default.logto.app/api' });
+    api = await connectTarget(target);
     const created = await api.call('POST', '/hooks', {
       name: `${target.prefix}-test`,
       events: ['PostRegister'],

@@ -4,8 +4,9 @@
  * carry the run prefix; everything created is deleted).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, connect } from '../../conformance/wire.js';
+import type { Api } from '../../conformance/wire.js';
 import { startTarget, type Target } from '../support/target.js';
+import { connectTarget } from './route-client.js';
 
 let target: Target;
 let api: Api;
@@ -13,7 +14,7 @@ const created = { orgs: [] as string[], users: [] as string[], apps: [] as strin
 
 beforeAll(async () => {
   target = await startTarget();
-  api = await connect({ ...target, resource: 'https://default.logto.app/api' });
+  api = await connectTarget(target);
 });
 afterAll(async () => {
   for (const id of created.users) await api?.call('DELETE', `/users/${id}`);

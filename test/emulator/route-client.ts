@@ -2,8 +2,9 @@
  * A tiny raw-HTTP client for the emulator route tests (global fetch; deliberately not our API client, so the
  * tests check the wire format). Starts an in-process emulator on 127.0.0.1 with a random port.
  */
-import { connect } from '../../conformance/wire.js';
+import { type Api, connect } from '../../conformance/wire.js';
 import { type RunningEmulator, startEmulator } from '../../emulator/index.js';
+import type { Target } from '../support/target.js';
 
 export interface Reply {
   status: number;
@@ -24,6 +25,14 @@ export async function startApi(): Promise<TestApi> {
   const emu = await startEmulator({ port: 0 });
   const api = await connect(emu);
   return { emu, token: api.token, call: api.call, close: () => emu.close() };
+}
+
+/**
+ * The wire client for the suite's target (the emulator, or a real Logto when LOGTO_E2E_* are set), for route
+ * tests that run on both; the token is for a self-hosted Logto's Management API.
+ */
+export function connectTarget(target: Target): Promise<Api> {
+  return connect({ ...target, resource: 'https://default.logto.app/api' });
 }
 
 /** The three auth failures every module shares, for one route. */

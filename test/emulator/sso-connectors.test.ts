@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Api, connect } from '../../conformance/wire.js';
+import type { Api } from '../../conformance/wire.js';
 import { type LoopbackIdp, startIdp } from '../support/idp.js';
 import { startTarget, type Target } from '../support/target.js';
-import { authFailures, startApi, type TestApi } from './route-client.js';
+import { authFailures, connectTarget, startApi, type TestApi } from './route-client.js';
 
 let api: TestApi;
 let idp: LoopbackIdp;
@@ -141,7 +141,7 @@ describe('the server as an OIDC issuer', () => {
   let real: Api;
   beforeAll(async () => {
     target = await startTarget();
-    real = await connect({ ...target, resource: 'https://default.logto.app/api' });
+    real = await connectTarget(target);
   });
   afterAll(async () => {
     await target?.cleanup();

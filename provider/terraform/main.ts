@@ -12,11 +12,10 @@
  */
 import { unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
 import { makeServerCertificate } from './cert.js';
 import { CODE_CACHE_HOOK, type CodeCacheHook, coreBundleName } from './files.js';
 import { handshakeLine, hasMagicCookie, NOT_FROM_TERRAFORM, socketPath } from './handshake.js';
-import { createPluginServer, type PluginCore } from './rpc.js';
+import { createPluginServer, PinnedClientCredentials, type PluginCore } from './rpc.js';
 import { type MethodInfo, methodsOf } from './wire.js';
 
 type CoreModule = typeof import('./core.js');
@@ -113,11 +112,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env, preloaded?: Cor
     onShutdown: stop,
     log,
   });
-  const credentials = grpc.ServerCredentials.createSsl(
-    Buffer.from(clientCert),
-    [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
-    true,
-  );
+  const credentials = new PinnedClientCredentials(clientCert, cert);
   await new Promise<void>((resolve, reject) => {
     server.bindAsync(`unix:${path}`, credentials, (e) => (e ? reject(e) : resolve()));
   });

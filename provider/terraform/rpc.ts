@@ -32,6 +32,61 @@ export interface PluginServerOptions {
   log?: (line: string) => void;
 }
 
+/** The DER bytes of each certificate in a PEM text. */
+export function pemCertificates(pem: string): Buffer[] {
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+  return blocks.map((b) => Buffer.from(b.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
+}
+
+/**
+ * Server credentials for go-plugin's AutoMTLS that trust exactly the client certificate Terraform passed
+ * in PLUGIN_CLIENT_CERT, compared byte for byte on every call.
+ *
+ * Why not `ServerCredentials.createSsl(clientCert, …, true)`: giving Node's TLS a CA certificate makes it
+ * build its root store first, parsing the ~145 certificates it bundles (20–30 ms, on every one of
+ * Terraform's launches). With an empty CA list no store is built; OpenSSL still asks for the client's
+ * certificate but cannot verify it, so the TLS layer accepts the connection (`rejectUnauthorized: false`)
+ * and an interceptor, which runs before any service sees the call, refuses every call whose peer did not
+ * present the pinned certificate (UNAUTHENTICATED). That is stricter than the CA check it replaces: a
+ * certificate issued by Terraform's key is not enough, it must be the one certificate.
+ */
+export class PinnedClientCredentials extends grpc.ServerCredentials {
+  private readonly pinned: Buffer[];
+
+  constructor(clientCertPem: string, server: { keyPem: string; certPem: string }) {
+    super(
+      { requestCert: true, rejectUnauthorized: false },
+      { ca: [], cert: Buffer.from(server.certPem), key: Buffer.from(server.keyPem) },
+    );
+    this.pinned = pemCertificates(clientCertPem);
+    if (this.pinned.length === 0) throw new Error('PLUGIN_CLIENT_CERT holds no PEM certificate');
+  }
+
+  override _getInterceptors(): grpc.ServerInterceptor[] {
+    return [
+      (_method, call) =>
+        new grpc.ServerInterceptingCall(call, {
+          start: (next) => {
+            const peer = call.getAuthContext().sslPeerCertificate?.raw;
+            if (peer && this.pinned.some((der) => der.equals(peer))) {
+              next();
+              return;
+            }
+            call.sendStatus({
+              code: grpc.status.UNAUTHENTICATED,
+              details: 'the client did not present the certificate given in PLUGIN_CLIENT_CERT',
+              metadata: new grpc.Metadata(),
+            });
+          },
+        }),
+    ];
+  }
+
+  _equals(other: grpc.ServerCredentials): boolean {
+    return other === this;
+  }
+}
+
 function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -3,8 +3,9 @@
  * certificate), and the RPCs are called over mTLS on its unix socket with grpc-js.
  */
 import { spawnSync } from 'node:child_process';
-import type { ServiceDefinition } from '@grpc/grpc-js';
+import { status as grpcStatus, type ServiceDefinition } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeServerCertificate } from '../../provider/terraform/cert.js';
 import { decodeValue, encodeValue, UNKNOWN } from '../../provider/terraform/cty.js';
 import { loadServices } from '../../provider/terraform/protocol.js';
 import { dataSourceSchema, resourceSchema } from '../../provider/terraform/schema.js';
@@ -49,6 +50,30 @@ describe('terraform-provider-logto over the plugin protocol', () => {
     expect(parts[5]).not.toMatch(/=/);
     const health = await call(plugin.health, 'Check', { service: 'plugin' });
     expect(health.status).toBe('SERVING');
+  });
+
+  it('serves only the client certificate Terraform passed: another certificate, or none, gets UNAUTHENTICATED', async () => {
+    for (const as of [makeServerCertificate(), null]) {
+      const other = plugin.connectAs(as);
+      try {
+        for (const [client, method, request] of [
+          [other.health, 'Check', { service: 'plugin' }],
+          [other.provider, 'GetProviderSchema', {}],
+          [other.provider, 'GetMetadata', {}],
+          [other.controller, 'Shutdown', {}],
+        ] as const) {
+          await expect(call(client, method, request, 5_000)).rejects.toMatchObject({
+            code: grpcStatus.UNAUTHENTICATED,
+            details: expect.stringMatching(/PLUGIN_CLIENT_CERT/),
+          });
+        }
+      } finally {
+        for (const c of Object.values(other)) c.close();
+      }
+    }
+    // Still serving the right client (the refused Shutdown did not stop it).
+    expect((await call(plugin.health, 'Check', { service: 'plugin' })).status).toBe('SERVING');
+    expect(plugin.child.exitCode).toBeNull();
   });
 
   it('serves the schema generated from the catalog', async () => {

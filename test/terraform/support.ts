@@ -53,6 +53,10 @@ export interface RunningPlugin {
   stderr: () => string;
   /** Everything the plugin wrote to stdout so far (collected for its whole life, not just the handshake). */
   stdout: () => string;
+  /** Clients that present another certificate (or, with null, none) instead of the one Terraform would. */
+  connectAs: (
+    cert: { keyPem: string; certPem: string } | null,
+  ) => Record<'provider' | 'controller' | 'health', grpc.Client & Record<string, any>>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
   /** Resolves once the process has exited and its stdout and stderr are drained. */
@@ -96,24 +100,24 @@ export async function launchPlugin(env: NodeJS.ProcessEnv = {}, executable?: str
   if (network !== 'unix' || !address || !certB64) throw new Error(`bad handshake line: ${handshake}`);
   const serverDer = Buffer.from(certB64, 'base64');
   const serverPem = `-----BEGIN CERTIFICATE-----\n${serverDer.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----\n`;
-  const credentials = grpc.credentials.createSsl(
-    Buffer.from(serverPem),
-    Buffer.from(clientCert.keyPem),
-    Buffer.from(clientCert.certPem),
-  );
-  const services = loadServices();
-  const options = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
-  const make = (def: grpc.ServiceDefinition) => {
-    const Ctor = grpc.makeGenericClientConstructor(def, 'x');
-    return new Ctor(`unix:${address}`, credentials, options) as grpc.Client & Record<string, any>;
+  const clients = (as: { keyPem: string; certPem: string } | null) => {
+    const credentials = as
+      ? grpc.credentials.createSsl(Buffer.from(serverPem), Buffer.from(as.keyPem), Buffer.from(as.certPem))
+      : grpc.credentials.createSsl(Buffer.from(serverPem));
+    const options = { 'grpc.ssl_target_name_override': 'localhost', 'grpc.default_authority': 'localhost' };
+    const make = (def: grpc.ServiceDefinition) => {
+      const Ctor = grpc.makeGenericClientConstructor(def, 'x');
+      return new Ctor(`unix:${address}`, credentials, options) as grpc.Client & Record<string, any>;
+    };
+    const services = loadServices();
+    return { provider: make(services.provider), controller: make(services.controller), health: make(services.health) };
   };
   return {
     child,
     handshake,
     socket: address,
-    provider: make(services.provider),
-    controller: make(services.controller),
-    health: make(services.health),
+    ...clients(clientCert),
+    connectAs: clients,
     stderr: () => err,
     stdout: () => out,
     exited,

@@ -59,10 +59,13 @@ const spec = z
       .optional()
       .describe('Third-party apps: privacy policy link on the consent page (absolute http(s) URL); null removes it.'),
   })
-  .refine((s) => CONTENT.some((field) => s[field] !== undefined && s[field] !== null), {
-    path: ['applicationId'],
-    message: 'set at least one of displayName, the logos and favicons, the colors, customCss or the links',
-  });
+  .refine(
+    (s: Record<string, unknown>): boolean => CONTENT.some((field) => s[field] !== undefined && s[field] !== null),
+    {
+      path: ['applicationId'],
+      message: 'set at least one of displayName, the logos and favicons, the colors, customCss or the links',
+    },
+  );
 
 export type ApplicationSignInExperienceSpec = z.infer<typeof spec>;
 type Field = Exclude<keyof ApplicationSignInExperienceSpec, 'applicationId'>;

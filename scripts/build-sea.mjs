@@ -3,13 +3,17 @@
  * Builds the Terraform provider plugin as one executable for the platform this runs on: Node's
  * single-executable application (SEA) support, with the plugin in a V8 start-up snapshot.
  *
- *   1. esbuild bundles provider/terraform/sea.ts into one CommonJS script: the start-up code and grpc-js,
- *      with the core bundle's source (as bundle-terraform.mjs builds it), tfplugin6's method list and the
- *      pre-encoded GetProviderSchema response inlined;
- *   2. `node --experimental-sea-config` runs that script once as a snapshot builder (`useSnapshot`): it
- *      loads grpc-js and runs the start-up code once (so it is compiled), compiles and runs the core once
- *      to make its V8 code cache, and V8 serialises the heap into the preparation blob (sea.ts);
- *   3. the blob is injected into a copy of the Node binary running this script (`process.execPath`) with
+ *   1. esbuild bundles provider/terraform/sea.ts into one CommonJS script (the start-up code and grpc-js,
+ *      with tfplugin6's method list inlined) and the core into a second bundle (as bundle-terraform.mjs
+ *      builds it); that core encodes the GetProviderSchema response;
+ *   2. `node plugin.cjs --write-core-cache` compiles the core, runs its calls that need no API and writes
+ *      V8's code cache of it;
+ *   3. `node --experimental-sea-config` runs the script once as a snapshot builder (`useSnapshot`): it loads
+ *      grpc-js and runs the start-up code once (so it is compiled), and V8 serialises that heap into the
+ *      preparation blob. The core's source, its code cache and the encoded schema go into the blob as
+ *      assets, outside the heap: a snapshot is deserialised whole at every launch (8–10 ms per MB of
+ *      heap here), an asset is read only by the launch that needs it (sea.ts);
+ *   4. the blob is injected into a copy of the Node binary running this script (`process.execPath`) with
  *      postject, under the fuse Node looks for (NODE_SEA_FUSE_…); on macOS the copy's signature is
  *      removed before and an ad-hoc one made after (`codesign`).
  *
@@ -22,8 +26,9 @@
  *
  *   node scripts/build-sea.mjs [out-file]     default dist/sea/<os>_<arch>/terraform-provider-logto
  *
- * `seaExecutable()` builds into a cache (node_modules/.cache/logto-iac-sea, keyed on the bundle's and the
- * Node binary's SHA-256) and returns the cached file when it exists: the tests and the bench build once.
+ * `seaExecutable()` builds into a cache (node_modules/.cache/logto-iac-sea, keyed on the bundles', the
+ * schema's and the Node binary's SHA-256) and returns the cached file when it exists: the tests and the
+ * bench build once.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -101,41 +106,39 @@ async function lazyBuiltins() {
   };
 }
 
-/** The SEA's single script (CommonJS, no user-land `require` left: a snapshot allows built-ins only). */
-export async function bundleSea(outfile) {
-  const work = mkdtempSync(join(tmpdir(), 'logto-sea-bundle-'));
-  try {
-    const pbRoot = protoRoot();
-    const descriptor = JSON.stringify(pbRoot.toJSON());
-    const coreFile = join(work, 'core.cjs');
-    await build({
-      ...common,
-      entryPoints: [join(root, 'provider', 'terraform', 'core.ts')],
-      outfile: coreFile,
-      define: { __LOGTO_TF_DESCRIPTOR__: descriptor },
-    });
-    const providerSchema = await encodedProviderSchema(coreFile, pbRoot);
-    const providerMethods = pbRoot.lookupService('tfplugin6.Provider').methodsArray.map((m) => ({
-      name: m.name,
-      requestStream: Boolean(m.requestStream),
-      responseStream: Boolean(m.responseStream),
-    }));
-    await build({
-      ...common,
-      absWorkingDir: root,
-      entryPoints: ['provider/terraform/sea.ts'],
-      outfile,
-      plugins: [await lazyBuiltins(), coreIsSeparate],
-      define: {
-        __LOGTO_TF_CORE_SOURCE__: JSON.stringify(readFileSync(coreFile, 'utf8')),
-        __LOGTO_TF_PROVIDER_METHODS__: JSON.stringify(providerMethods),
-        __LOGTO_TF_PROVIDER_SCHEMA__: JSON.stringify(providerSchema.toString('base64')),
-      },
-    });
-    return outfile;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+/**
+ * The SEA's inputs, written into `dir`: `plugin.cjs`, its single script (CommonJS, no user-land `require`
+ * left: a snapshot allows built-ins only), and two assets that stay outside the snapshot's heap:
+ * `core.cjs`, the core bundle's source, and `schema.bin`, the GetProviderSchema response encoded by that
+ * same core. Returns their paths.
+ */
+export async function bundleSea(dir) {
+  mkdirSync(dir, { recursive: true });
+  const pbRoot = protoRoot();
+  const core = join(dir, 'core.cjs');
+  await build({
+    ...common,
+    entryPoints: [join(root, 'provider', 'terraform', 'core.ts')],
+    outfile: core,
+    define: { __LOGTO_TF_DESCRIPTOR__: JSON.stringify(pbRoot.toJSON()) },
+  });
+  const schema = join(dir, 'schema.bin');
+  writeFileSync(schema, await encodedProviderSchema(core, pbRoot));
+  const providerMethods = pbRoot.lookupService('tfplugin6.Provider').methodsArray.map((m) => ({
+    name: m.name,
+    requestStream: Boolean(m.requestStream),
+    responseStream: Boolean(m.responseStream),
+  }));
+  const script = join(dir, 'plugin.cjs');
+  await build({
+    ...common,
+    absWorkingDir: root,
+    entryPoints: ['provider/terraform/sea.ts'],
+    outfile: script,
+    plugins: [await lazyBuiltins(), coreIsSeparate],
+    define: { __LOGTO_TF_PROVIDER_METHODS__: JSON.stringify(providerMethods) },
+  });
+  return { script, core, schema };
 }
 
 /** Injects `blob` into a copy of `node` at `out` (postject), signing on macOS as Node's documentation says. */
@@ -164,30 +167,37 @@ async function inject(node, blob, out) {
 }
 
 /**
- * Builds the executable at `out` from the bundle `script` with the Node binary `node` (default: the one
+ * Builds the executable at `out` from `bundleSea`'s files with the Node binary `node` (default: the one
  * running this). `snapshot: false` uses V8's code cache instead of a start-up snapshot (for comparison).
+ *
+ * First `node plugin.cjs --write-core-cache` compiles the core, runs its calls that need no API and writes
+ * V8's code cache of it (sea.ts); that file becomes a third asset. The same binary makes and reads it, so
+ * V8 accepts it (it checks the version, the flags and the source).
  */
-export async function buildSeaFrom(script, out, { node = process.execPath, snapshot = true, builderFlags = [] } = {}) {
+export async function buildSeaFrom(files, out, { node = process.execPath, snapshot = true, builderFlags = [] } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'logto-sea-'));
+  // The builders run our script: give them no environment that could change what it loads.
+  const run = (args, what) => {
+    try {
+      execFileSync(node, args, { cwd: work, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '' } });
+    } catch (e) {
+      throw new Error(`${what} failed: ${String(e.stderr ?? e.message).slice(-2000)}`);
+    }
+  };
   try {
-    copyFileSync(script, join(work, 'plugin.cjs'));
+    copyFileSync(files.script, join(work, 'plugin.cjs'));
+    copyFileSync(files.core, join(work, 'core.cjs'));
+    copyFileSync(files.schema, join(work, 'schema.bin'));
+    run(['plugin.cjs', '--write-core-cache', 'core.cjs', 'core.cache'], "making the core's code cache");
     const config = {
       main: 'plugin.cjs',
       output: 'plugin.blob',
       disableExperimentalSEAWarning: true,
       ...(snapshot ? { useSnapshot: true } : { useCodeCache: true }),
+      assets: { 'core.cjs': 'core.cjs', 'core.cache': 'core.cache', 'schema.bin': 'schema.bin' },
     };
     writeFileSync(join(work, 'sea-config.json'), JSON.stringify(config));
-    try {
-      execFileSync(node, [...builderFlags, '--experimental-sea-config', 'sea-config.json'], {
-        cwd: work,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // The builder runs the script: give it no environment that could change what it loads.
-        env: { PATH: process.env.PATH ?? '' },
-      });
-    } catch (e) {
-      throw new Error(`node --experimental-sea-config failed: ${String(e.stderr ?? e.message).slice(-2000)}`);
-    }
+    run([...builderFlags, '--experimental-sea-config', 'sea-config.json'], 'node --experimental-sea-config');
     mkdirSync(dirname(out), { recursive: true });
     await inject(node, join(work, 'plugin.blob'), out);
     return out;
@@ -202,8 +212,7 @@ export async function buildSea(out, options = {}) {
   const target = resolve(out ?? join(root, 'dist', 'sea', terraformPlatform(), `terraform-provider-logto${exe}`));
   const work = mkdtempSync(join(tmpdir(), 'logto-sea-script-'));
   try {
-    const script = await bundleSea(join(work, 'plugin.cjs'));
-    await buildSeaFrom(script, target, options);
+    await buildSeaFrom(await bundleSea(work), target, options);
     return target;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -220,15 +229,14 @@ export async function seaExecutable({ snapshot = true, cacheDir } = {}) {
   const base = cacheDir ?? join(root, 'node_modules', '.cache', 'logto-iac-sea');
   const work = mkdtempSync(join(tmpdir(), 'logto-sea-script-'));
   try {
-    const script = await bundleSea(join(work, 'plugin.cjs'));
+    const files = await bundleSea(work);
     nodeHash ??= sha256(readFileSync(process.execPath));
-    const key = sha256(
-      JSON.stringify([sha256(readFileSync(script)), nodeHash, process.version, process.arch, snapshot]),
-    ).slice(0, 24);
+    const inputs = [files.script, files.core, files.schema].map((f) => sha256(readFileSync(f)));
+    const key = sha256(JSON.stringify([...inputs, nodeHash, process.version, process.arch, snapshot])).slice(0, 24);
     const exe = process.platform === 'win32' ? '.exe' : '';
     const file = join(base, key, `terraform-provider-logto${exe}`);
     if (!existsSync(file)) {
-      await buildSeaFrom(script, file, { snapshot });
+      await buildSeaFrom(files, file, { snapshot });
       // ~100 MB each: keep only this build.
       for (const other of readdirSync(base))
         if (other !== key) rmSync(join(base, other), { recursive: true, force: true });

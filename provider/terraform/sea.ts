@@ -5,16 +5,20 @@
  * The snapshot holds what every launch needs before the handshake line: grpc-js (it reaches node:http2,
  * node:http and node:tls through stand-ins that load them at the first call: V8 cannot serialise their
  * bindings), the certificate code, the gRPC server and the tfplugin6 method list, with their functions
- * compiled (the builder runs them once, see `warmUp`). The core (catalog, zod, reconciler, HTTP client,
- * protobufjs codecs) is not initialised in the snapshot: a snapshot is restored whole at every launch,
- * and the core's heap would make every launch pay for it, also the schema-only launch that never uses it.
- * The snapshot holds the core's source and a V8 code cache of it instead, made by the builder after it
- * ran the core's calls that need no API (schema, metadata, validation and the plan of a create of every
- * resource type); a launch compiles the core from those on the first tfplugin6 call that needs it.
+ * compiled (the builder runs them once, see `warmUp`). Nothing else: a snapshot is deserialised whole at
+ * every launch, so each object in it costs every launch, also the schema-only one.
+ *
+ * Three assets of the executable stay outside the heap and are read only by the launch that needs them:
+ * the GetProviderSchema response encoded at build time (`schema.bin`), the core bundle's source
+ * (`core.cjs`: catalog, zod, reconciler, HTTP client, protobufjs codecs) and V8's code cache of it
+ * (`core.cache`), made by `plugin.cjs --write-core-cache` after running the core's calls that need no API
+ * (schema, metadata, validation and the plan of a create of every resource type). A launch compiles the
+ * core from those two on the first tfplugin6 call that needs it.
  *
  * The certificate, the TLS context, the socket and every timer are made at launch, never in the snapshot
  * (a snapshot must hold no handles, and a key baked into the executable would be the same in every launch).
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { makeServerCertificate } from './cert.js';
@@ -25,20 +29,14 @@ import type { MethodInfo } from './wire.js';
 
 type CoreModule = typeof import('./core.js');
 
-/** Set by scripts/build-sea.mjs: the core bundle's source (CommonJS). */
-declare const __LOGTO_TF_CORE_SOURCE__: string;
 /** Set by scripts/build-sea.mjs: tfplugin6.Provider's methods, pre-parsed from tfplugin6.proto. */
 declare const __LOGTO_TF_PROVIDER_METHODS__: MethodInfo[];
-/** Set by scripts/build-sea.mjs: GetProviderSchema's response, encoded by the same catalog (base64). */
-declare const __LOGTO_TF_PROVIDER_SCHEMA__: string;
 
 const CORE_FILE = 'logto-iac-provider-core.cjs';
-const wrapped = `(function (exports, require, module, __filename, __dirname) {${__LOGTO_TF_CORE_SOURCE__}\n})`;
-/** The core's V8 code cache, made by the snapshot builder (latin1 text: a string is all a snapshot needs). */
-let coreCache = '';
+const wrap = (source: string) => `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
 
-function compileCore(cachedData?: Buffer): { module: CoreModule; script: vm.Script } {
-  const script = new vm.Script(wrapped, { filename: CORE_FILE, ...(cachedData ? { cachedData } : {}) });
+function compileCore(source: string, cachedData?: Buffer): { module: CoreModule; script: vm.Script } {
+  const script = new vm.Script(wrap(source), { filename: CORE_FILE, ...(cachedData ? { cachedData } : {}) });
   // (Terraform shows the plugin's stderr with TF_LOG.)
   if (cachedData && script.cachedDataRejected)
     process.stderr.write("[WARN] V8 rejected the core's code cache in this executable: compiling it from source\n");
@@ -47,17 +45,20 @@ function compileCore(cachedData?: Buffer): { module: CoreModule; script: vm.Scri
   return { module: mod.exports, script };
 }
 
-let core: CoreModule | undefined;
-const loader: CoreLoader = {
-  load: () => {
-    core ??= compileCore(coreCache ? Buffer.from(coreCache, 'latin1') : undefined).module;
-    return core;
-  },
-  providerMethods: __LOGTO_TF_PROVIDER_METHODS__,
-  providerSchema: Buffer.from(__LOGTO_TF_PROVIDER_SCHEMA__, 'base64'),
-};
+/** An asset of this executable, without a copy. */
+const asset = (key: string): Buffer =>
+  Buffer.from((require('node:sea') as typeof import('node:sea')).getRawAsset(key) as ArrayBuffer);
 
+let core: CoreModule | undefined;
 function start(): void {
+  const loader: CoreLoader = {
+    load: () => {
+      core ??= compileCore(asset('core.cjs').toString('utf8'), asset('core.cache')).module;
+      return core;
+    },
+    providerMethods: __LOGTO_TF_PROVIDER_METHODS__,
+    providerSchema: asset('schema.bin'),
+  };
   main(process.env, loader).catch((e: unknown) => {
     process.stderr.write(`terraform-provider-logto: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     process.exit(1);
@@ -92,17 +93,23 @@ async function warmCore(mod: CoreModule): Promise<void> {
   }
 }
 
+/** Build step (`plugin.cjs --write-core-cache <core.cjs> <out>`): the core's code cache, after a warm-up. */
+async function writeCoreCache(sourceFile: string, out: string): Promise<void> {
+  const built = compileCore(readFileSync(sourceFile, 'utf8'));
+  await warmCore(built.module);
+  writeFileSync(out, built.script.createCachedData());
+}
+
 /**
  * Runs, in the snapshot builder, the code every launch runs before the handshake line, with nothing kept
  * (V8 compiles a function on its first call; compiled here, it is in the snapshot as bytecode): the
  * certificate code, the gRPC server's construction and shutdown (no port is bound), the handshake line.
- * Then the core, in a script of its own whose code cache is kept and whose heap is dropped.
  */
-async function warmUp(): Promise<void> {
+function warmUp(): void {
   const cert = makeServerCertificate();
   handshakeLine('unix', '/nonexistent', cert.der);
   const { server, closeStreams } = createPluginServer({
-    providerMethods: loader.providerMethods,
+    providerMethods: __LOGTO_TF_PROVIDER_METHODS__,
     core: () => {
       throw new Error('not in the snapshot builder');
     },
@@ -110,18 +117,20 @@ async function warmUp(): Promise<void> {
   });
   closeStreams();
   server.forceShutdown();
-  const built = compileCore();
-  await warmCore(built.module);
-  coreCache = built.script.createCachedData().toString('latin1');
 }
 
+const fail = (what: string) => (e: unknown) => {
+  process.stderr.write(`${what} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+};
+
 if (v8.startupSnapshot?.isBuildingSnapshot()) {
-  // The builder serialises the heap once its event loop is empty, so after the warm-up.
-  warmUp().then(
-    () => v8.startupSnapshot.setDeserializeMainFunction(start),
-    (e: unknown) => {
-      process.stderr.write(`warm-up failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  try {
+    warmUp();
+  } catch (e) {
+    fail('warm-up')(e);
+  }
+  v8.startupSnapshot.setDeserializeMainFunction(start);
+} else if (process.argv[2] === '--write-core-cache') {
+  writeCoreCache(process.argv[3] as string, process.argv[4] as string).catch(fail('the core code cache'));
 } else start();

@@ -124,10 +124,20 @@ function allowPlaceholders(schema: unknown): unknown {
   return s;
 }
 
+type ZodInternals = {
+  _zod?: { bag?: { patterns?: Set<RegExp> }; def?: { checks?: { _zod?: { def?: { pattern?: unknown } } }[] } };
+};
+
+/** The regular expressions of a string schema: its checks' (zod fills `bag.patterns` from them only on use). */
+function patternsOf(schema: unknown): RegExp[] {
+  const zod = (schema as ZodInternals)._zod;
+  const fromChecks = (zod?.def?.checks ?? []).map((c) => c._zod?.def?.pattern).filter((p) => p instanceof RegExp);
+  return [...(zod?.bag?.patterns ?? []), ...fromChecks];
+}
+
 /** JSON Schema patterns have no flags: a case-insensitive zod regex would reject valid values, so drop it. */
 function dropFlaggedPatterns(ctx: { zodSchema: unknown; jsonSchema: JsonSchema }) {
-  const patterns = (ctx.zodSchema as { _zod?: { bag?: { patterns?: Set<RegExp> } } })._zod?.bag?.patterns;
-  if (patterns && [...patterns].some((p) => p.flags.includes('i'))) {
+  if (patternsOf(ctx.zodSchema).some((p) => p.flags.includes('i'))) {
     delete ctx.jsonSchema.pattern;
     if (Array.isArray(ctx.jsonSchema.allOf)) delete ctx.jsonSchema.allOf;
   }

@@ -49,21 +49,34 @@ function loadRoot(): protobuf.Root {
 
 const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
 
+const encode = (type: protobuf.Type, value: unknown) =>
+  Buffer.from(type.encode(type.fromObject(value as object)).finish());
+const decode = (type: protobuf.Type, bytes: Buffer) => type.toObject(type.decode(bytes), CONVERSION);
+
 function serviceDefinition(root: protobuf.Root, name: string): ServiceDefinition {
   const service = root.lookupService(name);
   const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const method of service.methodsArray) {
-    method.resolve();
-    const request = method.resolvedRequestType as protobuf.Type;
-    const response = method.resolvedResponseType as protobuf.Type;
+    // Resolved on first use: a plugin launch encodes the messages of the few calls it serves, not all of them.
+    let types: { request: protobuf.Type; response: protobuf.Type } | undefined;
+    const typesOf = () => {
+      if (!types) {
+        method.resolve();
+        types = {
+          request: method.resolvedRequestType as protobuf.Type,
+          response: method.resolvedResponseType as protobuf.Type,
+        };
+      }
+      return types;
+    };
     definition[method.name] = {
       path: `/${name}/${method.name}`,
       requestStream: Boolean(method.requestStream),
       responseStream: Boolean(method.responseStream),
-      requestSerialize: (value) => Buffer.from(request.encode(request.fromObject(value as object)).finish()),
-      requestDeserialize: (bytes) => request.toObject(request.decode(bytes), CONVERSION),
-      responseSerialize: (value) => Buffer.from(response.encode(response.fromObject(value as object)).finish()),
-      responseDeserialize: (bytes) => response.toObject(response.decode(bytes), CONVERSION),
+      requestSerialize: (value) => encode(typesOf().request, value),
+      requestDeserialize: (bytes) => decode(typesOf().request, bytes),
+      responseSerialize: (value) => encode(typesOf().response, value),
+      responseDeserialize: (bytes) => decode(typesOf().response, bytes),
     };
   }
   return definition as ServiceDefinition;

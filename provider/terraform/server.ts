@@ -42,6 +42,7 @@ import {
   providerSchema,
   resourceSchema,
   type TypeSchema,
+  typeNameOf,
 } from './schema.js';
 import {
   asObject,
@@ -282,9 +283,42 @@ export interface ProviderOptions {
 
 export type Handler = (request: any) => Promise<Record<string, unknown>>;
 
+/**
+ * Type schemas by Terraform type name, each derived from its definition the first time it is asked for:
+ * a plugin launch serves only the types of the configuration Terraform works on, and deriving all of them
+ * (zod introspection of every kind) would cost each launch about 10 ms.
+ */
+export class TypeSchemas {
+  private readonly made = new Map<string, TypeSchema>();
+  private readonly makers = new Map<string, () => TypeSchema>();
+
+  add(typeName: string, make: () => TypeSchema): void {
+    this.makers.set(typeName, make);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.makers.keys();
+  }
+
+  get(typeName: string): TypeSchema | undefined {
+    let ts = this.made.get(typeName);
+    if (!ts) {
+      const make = this.makers.get(typeName);
+      if (!make) return undefined;
+      ts = make();
+      this.made.set(typeName, ts);
+    }
+    return ts;
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, TypeSchema]> {
+    for (const name of this.makers.keys()) yield [name, this.get(name) as TypeSchema];
+  }
+}
+
 export class LogtoTerraformProvider {
-  readonly resources = new Map<string, TypeSchema>();
-  readonly dataSources = new Map<string, TypeSchema>();
+  readonly resources = new TypeSchemas();
+  readonly dataSources = new TypeSchemas();
   private ctx: ResourceContext | undefined;
   private journal: CreateJournal | undefined;
   private readonly pendingDir: string;
@@ -297,12 +331,10 @@ export class LogtoTerraformProvider {
     this.pendingDir = options.pendingDir ?? join(process.cwd(), '.terraform', 'logto-iac-pending');
     const definitions = options.definitions ?? catalog;
     for (const definition of definitions) {
-      const ts = resourceSchema(definition);
-      this.resources.set(ts.typeName, ts);
-      if (DATA_SOURCE_KINDS.includes(definition.kind)) {
-        const ds = dataSourceSchema(definition, definitions);
-        this.dataSources.set(ds.typeName, ds);
-      }
+      const typeName = typeNameOf(definition.kind);
+      this.resources.add(typeName, () => resourceSchema(definition));
+      if (DATA_SOURCE_KINDS.includes(definition.kind))
+        this.dataSources.add(typeName, () => dataSourceSchema(definition, definitions));
     }
   }
 

@@ -20,10 +20,13 @@
  * catalog, zod, reconciler, codecs).
  *
  * The single executable (scripts/build-sea.mjs: Node SEA, the start-up code in a V8 snapshot, the core
- * compiled from a code cache in it; built once, cached under node_modules/.cache) runs in the same loops:
- * spawn → handshake, spawn → GetProviderSchema answered (the schema-only launch) and spawn → GetMetadata
- * answered (a launch that serves resources), judged against `node -e 0` (≤ 1.5×) in the bench's
- * environment and against the floor (≤ 1.2×) in the minimal one.
+ * compiled from a code cache among its assets; built once, cached under node_modules/.cache) runs in the same loops:
+ * spawn → handshake, spawn → GetProviderSchema answered (the schema-only launch) and spawn →
+ * ValidateResourceConfig answered (a launch that serves resources), judged against `node -e 0` (≤ 1.5×) in
+ * the bench's environment and against the floor (≤ 1.2×) in the minimal one. The floor is the same launch
+ * done by a bare `node:http2` mTLS server with no plugin code: for the handshake, the server listening; for a
+ * launch that answers a call, the same server answering that call (the same client connecting the same way)
+ * with the bytes the plugin answers, encoded beforehand.
  *
  * Then `terraform init`, `plan` of the fresh config, `apply`, and `plan` again (refreshing 50 objects),
  * each with its wall time and the number of plugin launches (counted by a Node wrapper the launcher runs
@@ -37,16 +40,20 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { startEmulator } from '../dist/emulator/index.js';
 import { makeServerCertificate } from '../dist/provider/terraform/cert.js';
+import { encodeValue, UNKNOWN } from '../dist/provider/terraform/cty.js';
 import { MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from '../dist/provider/terraform/handshake.js';
 import { terraformInstall } from '../dist/provider/terraform/install.js';
 import { loadServices } from '../dist/provider/terraform/protocol.js';
+import { resourceSchema } from '../dist/provider/terraform/schema.js';
+import { LogtoTerraformProvider } from '../dist/provider/terraform/server.js';
+import { getDefinition } from '../dist/resources/index.js';
 import { seaExecutable } from '../scripts/build-sea.mjs';
 import { bundleTerraform } from '../scripts/bundle-terraform.mjs';
 import { apiCounts, figure, judged, median, now, round, withTimeout } from './lib.js';
 
 const RUNS = 20;
 const COLD_RUNS = 5;
-const SCHEMA_RUNS = 7;
+const SCHEMA_RUNS = 11;
 const AB_RUNS = 5;
 const TARGET = 1.5;
 /** The single executable's target against the bare-TLS floor, in the minimal environment. */
@@ -120,7 +127,7 @@ function launch(command, args, env, then) {
 }
 
 /** After the handshake: connect over mTLS like Terraform, make one tfplugin6 call; ms since spawn. */
-function rpcCall(clientCert, services, method, check) {
+function rpcCall(clientCert, services, method, request, check) {
   return (line, t0) =>
     new Promise((resolve, reject) => {
       const [, , , address, , certB64] = line.split('|');
@@ -136,7 +143,7 @@ function rpcCall(clientCert, services, method, check) {
         'grpc.ssl_target_name_override': 'localhost',
         'grpc.default_authority': 'localhost',
       });
-      client[method]({}, { deadline: Date.now() + 15_000 }, (e, response) => {
+      client[method](request, { deadline: Date.now() + 15_000 }, (e, response) => {
         const ms = now() - t0;
         client.close();
         if (e) reject(e);
@@ -182,10 +189,18 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
     '-e',
     "const e=process.env,p=`${e.PLUGIN_UNIX_SOCKET_DIR}/floor-${process.pid}`,s=require('http2').createSecureServer({cert:e.FLOOR_PEM,key:e.FLOOR_KEY,ca:e.FLOOR_PEM,requestCert:true});s.listen(p,()=>process.stdout.write(`1|6|unix|${p}|grpc|x\n`));process.on('SIGTERM',()=>s.close(()=>process.exit(0)))",
   ];
+  // The same bare server answering every call with fixed bytes (a gRPC frame of FLOOR_BODY, the message the
+  // plugin answers, encoded here beforehand): the floor of a launch that answers one call.
+  const http2CallFloor = [
+    '--use-openssl-ca',
+    '-e',
+    "const e=process.env,p=`${e.PLUGIN_UNIX_SOCKET_DIR}/floor-${process.pid}`,b=Buffer.from(e.FLOOR_BODY,'base64'),f=Buffer.concat([Buffer.from([0,b.length>>>24,(b.length>>>16)&255,(b.length>>>8)&255,b.length&255]),b]),s=require('http2').createSecureServer({cert:e.FLOOR_PEM,key:e.FLOOR_KEY,ca:e.FLOOR_PEM,requestCert:true});s.on('stream',(t)=>{t.resume();t.on('end',()=>{t.respond({':status':200,'content-type':'application/grpc'},{waitForTrailers:true});t.on('wantTrailers',()=>t.sendTrailers({'grpc-status':'0'}));t.end(f)})});s.listen(p,()=>process.stdout.write(`1|6|unix|${p}|grpc|${e.FLOOR_DER}\n`));process.on('SIGTERM',()=>s.close(()=>process.exit(0)))",
+  ];
   const floorEnv = (env) => ({
     ...env,
     FLOOR_PEM: clientCert.certPem,
     FLOOR_KEY: clientCert.keyPem,
+    FLOOR_DER: clientCert.der.toString('base64'),
     SSL_CERT_FILE: join(work, 'no-such-file'),
     SSL_CERT_DIR: join(work, 'no-such-dir'),
   });
@@ -222,21 +237,48 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
       if (e.id === 'minimal') e.direct.push(await launch(process.execPath, [bundle], env));
     }
   }
-  log(`start-up: ${SCHEMA_RUNS} × spawn → first call answered (GetProviderSchema; GetMetadata), per environment…`);
+  log(
+    `start-up: ${SCHEMA_RUNS} × spawn → first call answered (GetProviderSchema; ValidateResourceConfig), per environment…`,
+  );
   const services = loadServices();
-  const schemaCall = rpcCall(clientCert, services, 'GetProviderSchema', (r) =>
+  const schemaCall = rpcCall(clientCert, services, 'GetProviderSchema', {}, (r) =>
     Boolean(r?.resource_schemas?.logto_role),
   );
-  const coreCall = rpcCall(clientCert, services, 'GetMetadata', (r) =>
-    r?.resources?.some((x) => x.type_name === 'logto_role'),
+  // A role as the 50-resource configuration writes it: the scopes are references, unknown while validating.
+  const roleConfig = encodeValue(
+    { name: 'tf-role-0', description: 'Role 0', scope_ids: UNKNOWN },
+    resourceSchema(getDefinition('Role')).type,
   );
+  const validateRequest = { type_name: 'logto_role', config: { msgpack: roleConfig } };
+  const coreCall = rpcCall(
+    clientCert,
+    services,
+    'ValidateResourceConfig',
+    validateRequest,
+    (r) => Array.isArray(r?.diagnostics) && r.diagnostics.length === 0,
+  );
+  // What the plugin answers to those two calls, for the floor server to answer with.
+  const provider = new LogtoTerraformProvider({ env: {}, log: () => {} });
+  const handlers = provider.handlers();
+  const answer = async (method, request) => {
+    const codec = services.provider[method];
+    const response = await handlers[method](codec.requestDeserialize(codec.requestSerialize(request)));
+    return codec.responseSerialize(response).toString('base64');
+  };
+  const floorBodies = {
+    schema: await answer('GetProviderSchema', {}),
+    core: await answer('ValidateResourceConfig', validateRequest),
+  };
   for (const e of envs) {
-    Object.assign(e, { schema: [], core: [], seaSchema: [], seaCore: [] });
+    Object.assign(e, { schema: [], core: [], seaSchema: [], seaCore: [], floorSchema: [], floorCore: [] });
+    const floor = (body) => ({ ...floorEnv(e.make(warmHome)), FLOOR_BODY: body });
     for (let i = 0; i < SCHEMA_RUNS; i++) {
       e.schema.push(await launch(launcher, [], e.make(warmHome), schemaCall));
       e.seaSchema.push(await launch(sea, [], e.make(warmHome), schemaCall));
+      e.floorSchema.push(await launch(process.execPath, http2CallFloor, floor(floorBodies.schema), schemaCall));
       e.core.push(await launch(launcher, [], e.make(warmHome), coreCall));
       e.seaCore.push(await launch(sea, [], e.make(warmHome), coreCall));
+      e.floorCore.push(await launch(process.execPath, http2CallFloor, floor(floorBodies.core), coreCall));
     }
   }
 
@@ -259,9 +301,13 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
       figure(S, `spawn → GetProviderSchema answered, warm (median of ${SCHEMA_RUNS}${tag})`, round(schema, 1), 'ms', {
         note: `${round(schema / node, 2)}× node -e 0; pre-encoded, the core is not loaded (Terraform's 1st launch)`,
       }),
-      figure(S, `spawn → GetMetadata answered, warm (median of ${SCHEMA_RUNS}${tag})`, round(median(e.core), 1), 'ms', {
-        note: `${round(median(e.core) / node, 2)}× node -e 0; loads the core (as every later launch does)`,
-      }),
+      figure(
+        S,
+        `spawn → ValidateResourceConfig answered, warm (median of ${SCHEMA_RUNS}${tag})`,
+        round(median(e.core), 1),
+        'ms',
+        { note: `${round(median(e.core) / node, 2)}× node -e 0; loads the core (as every later launch does)` },
+      ),
       figure(S, `reference: node creating one TLS context (median of ${RUNS}${tag})`, round(tls, 1), 'ms', {
         note: `${round(tls / node, 2)}× node -e 0`,
       }),
@@ -273,17 +319,36 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
         { note: `${round(median(e.http2) / node, 2)}× node -e 0; no gRPC, no plugin code, cheapest TLS set-up` },
       ),
     );
-    // The single executable (Node SEA, the plugin in a V8 start-up snapshot; scripts/build-sea.mjs).
-    const floor = median(e.http2);
+    for (const [what, samples] of [
+      ['answering GetProviderSchema', e.floorSchema],
+      ['answering ValidateResourceConfig', e.floorCore],
+    ])
+      figures.push(
+        figure(S, `reference: floor ${what} (median of ${SCHEMA_RUNS}${tag})`, round(median(samples), 1), 'ms', {
+          note: `${round(median(samples) / node, 2)}× node -e 0; the bare server answers with the plugin's bytes`,
+        }),
+      );
+    // The single executable (Node SEA, the plugin in a V8 start-up snapshot; scripts/build-sea.mjs), each
+    // launch against the floor of the same launch.
     const seaLaunches = [
-      ['spawn → handshake', median(e.sea), RUNS],
-      ['spawn → GetProviderSchema answered (schema-only launch)', median(e.seaSchema), SCHEMA_RUNS],
-      ['spawn → GetMetadata answered (a launch that serves resources)', median(e.seaCore), SCHEMA_RUNS],
+      ['spawn → handshake', median(e.sea), RUNS, median(e.http2)],
+      [
+        'spawn → GetProviderSchema answered (schema-only launch)',
+        median(e.seaSchema),
+        SCHEMA_RUNS,
+        median(e.floorSchema),
+      ],
+      [
+        'spawn → ValidateResourceConfig answered (a launch that serves resources)',
+        median(e.seaCore),
+        SCHEMA_RUNS,
+        median(e.floorCore),
+      ],
     ];
-    for (const [what, ms, n] of seaLaunches) {
+    for (const [what, ms, n, floor] of seaLaunches) {
       figures.push(
         figure(S, `single executable: ${what} (median of ${n}${tag})`, round(ms, 1), 'ms', {
-          note: `${round(ms / node, 2)}× node -e 0, ${round(ms / floor, 2)}× the floor`,
+          note: `${round(ms / node, 2)}× node -e 0, ${round(ms / floor, 2)}× the floor of this launch`,
         }),
       );
       if (e.id === 'inherited')
@@ -310,10 +375,21 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
       label: e.label,
       NODE_EXTRA_CA_CERTS: Boolean(e.make(warmHome).NODE_EXTRA_CA_CERTS),
       samplesMs: Object.fromEntries(
-        ['node', 'warm', 'cold', 'tls', 'http2', 'direct', 'schema', 'core', 'sea', 'seaSchema', 'seaCore'].map((k) => [
-          k,
-          e[k].map((v) => round(v, 1)),
-        ]),
+        [
+          'node',
+          'warm',
+          'cold',
+          'tls',
+          'http2',
+          'direct',
+          'schema',
+          'core',
+          'sea',
+          'seaSchema',
+          'seaCore',
+          'floorSchema',
+          'floorCore',
+        ].map((k) => [k, e[k].map((v) => round(v, 1))]),
       ),
     };
   }

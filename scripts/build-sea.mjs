@@ -49,7 +49,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { common, coreIsSeparate, encodedProviderSchema, protoRoot } from './bundle-terraform.mjs';
+import { buildCore, common, coreIsSeparate, encodedProviderSchema, protoRoot } from './bundle-terraform.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The fuse Node's SEA support looks for in its own binary (Node's documentation names it). */
@@ -116,12 +116,7 @@ export async function bundleSea(dir) {
   mkdirSync(dir, { recursive: true });
   const pbRoot = protoRoot();
   const core = join(dir, 'core.cjs');
-  await build({
-    ...common,
-    entryPoints: [join(root, 'provider', 'terraform', 'core.ts')],
-    outfile: core,
-    define: { __LOGTO_TF_DESCRIPTOR__: JSON.stringify(pbRoot.toJSON()) },
-  });
+  await buildCore(core, pbRoot);
   const schema = join(dir, 'schema.bin');
   writeFileSync(schema, await encodedProviderSchema(core, pbRoot));
   const providerMethods = pbRoot.lookupService('tfplugin6.Provider').methodsArray.map((m) => ({

@@ -17,8 +17,9 @@
  * Output: dist/terraform-provider-logto.cjs (+ -core.cjs, .manifest.json)
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -41,6 +42,83 @@ export function protoRoot() {
   for (const file of protoFiles) protobuf.parse(protos[file], root, { keepCase: true });
   root.resolveAll();
   return root;
+}
+
+/** Each service's methods with their message types (what provider/terraform/proto-messages.ts answers). */
+function serviceMethods(pbRoot) {
+  const services = {};
+  for (const service of [
+    'tfplugin6.Provider',
+    'plugin.GRPCController',
+    'plugin.GRPCStdio',
+    'plugin.GRPCBroker',
+    'grpc.health.v1.Health',
+  ])
+    services[service] = pbRoot.lookupService(service).methodsArray.map((m) => ({
+      name: m.name,
+      requestType: m.resolvedRequestType.fullName.slice(1),
+      responseType: m.resolvedResponseType.fullName.slice(1),
+      requestStream: Boolean(m.requestStream),
+      responseStream: Boolean(m.responseStream),
+    }));
+  return services;
+}
+
+/**
+ * The core bundle's stand-in for provider/terraform/proto-messages.ts: the protocol's messages as classes
+ * that protobufjs' code generator (pbjs, static target) writes from the .proto files, written into `dir`.
+ * A launch then neither parses .proto text nor builds reflection objects nor generates code at run time.
+ *
+ * tfplugin6 has a message named `Object` (Schema.Object); inside its generated class the name `Object`
+ * is the class, so the generated calls of the global `Object.keys`, `Object.create`, … are pointed at
+ * `globalThis.Object` explicitly.
+ */
+async function generatedMessages(dir, pbRoot) {
+  const { pbjs } = createRequire(import.meta.url)('protobufjs-cli');
+  const args = ['-t', 'static-module', '-w', 'commonjs', '--keep-case', '--no-verify', '--no-delimited'];
+  const code = await new Promise((resolve, reject) =>
+    pbjs.main([...args, '--no-comments', '--no-service', ...protoFiles.map((f) => join(protoDir, f))], (e, out) =>
+      e ? reject(e) : resolve(out),
+    ),
+  );
+  const globalObject = /(?<![.\w$])Object\.(?=(?:keys|create|defineProperty)\(|hasOwnProperty\.call\()/g;
+  const messages = join(dir, 'messages.cjs');
+  writeFileSync(messages, `var $Object = globalThis.Object;\n${code.replace(globalObject, '$$Object.')}`);
+  const standIn = join(dir, 'proto-messages.cjs');
+  writeFileSync(
+    standIn,
+    [
+      `const root = require(${JSON.stringify(messages)});`,
+      `const services = ${JSON.stringify(serviceMethods(pbRoot))};`,
+      "exports.protocolMessages = () => ({ services, type: (name) => name.split('.').reduce((o, k) => o[k], root) });",
+    ].join('\n'),
+  );
+  return standIn;
+}
+
+/** Builds the core bundle (provider/terraform/core.ts) at `outfile`, with the generated messages. */
+export async function buildCore(outfile, pbRoot = protoRoot()) {
+  const work = mkdtempSync(join(tmpdir(), 'logto-tf-messages-'));
+  try {
+    const standIn = await generatedMessages(work, pbRoot);
+    return await build({
+      ...common,
+      entryPoints: [join(root, 'provider', 'terraform', 'core.ts')],
+      outfile,
+      // (the generated code requires protobufjs/minimal from this repository's node_modules)
+      nodePaths: [join(root, 'node_modules')],
+      plugins: [
+        {
+          name: 'generated-messages',
+          setup(b) {
+            b.onResolve({ filter: /^\.\/proto-messages\.js$/ }, () => ({ path: standIn }));
+          },
+        },
+      ],
+    });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Same rule as provider/terraform/files.ts. */
@@ -100,12 +178,7 @@ export async function encodedProviderSchema(coreFile, pbRoot) {
 export async function bundleTerraform(outfile = join(root, 'dist', 'terraform-provider-logto.cjs')) {
   const pbRoot = protoRoot();
   const coreFile = join(dirname(outfile), coreName(outfile));
-  const core = await build({
-    ...common,
-    entryPoints: [join(root, 'provider', 'terraform', 'core.ts')],
-    outfile: coreFile,
-    define: { __LOGTO_TF_DESCRIPTOR__: JSON.stringify(pbRoot.toJSON()) },
-  });
+  const core = await buildCore(coreFile, pbRoot);
   const providerSchema = await encodedProviderSchema(coreFile, pbRoot);
   const providerMethods = pbRoot.lookupService('tfplugin6.Provider').methodsArray.map((m) => ({
     name: m.name,

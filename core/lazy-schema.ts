@@ -17,8 +17,8 @@ export function lazySchema<T extends object>(build: () => T): T {
   const real = (): T => {
     if (built === undefined) {
       built = build();
-      // zod finds `.describe()` text by the schema object, and a schema nesting this one (`z.object({ x: lazyThing })`)
-      // holds the Proxy: the Proxy gets the same entry.
+      // zod finds `.describe()` text by the schema object, and a schema nesting this one
+      // (`z.object({ x: lazyThing })`) holds the Proxy: the Proxy gets the same entry.
       const schema = built as z.ZodType;
       if (z.globalRegistry.has(schema)) z.globalRegistry.add(proxy as z.ZodType, z.globalRegistry.get(schema)!);
     }

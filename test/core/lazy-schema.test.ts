@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { lazySchema } from '../../core/lazy-schema.js';
+import { lazySchema, lazyValue } from '../../core/lazy-schema.js';
 
 const eager = () =>
   z
@@ -105,5 +105,19 @@ describe('lazySchema', () => {
     expect(builds).toBe(1);
     expect(Object.keys(schema.shape)).toEqual(['id', 'n']);
     expect(schema.shape.id.description).toBe('Id.');
+  });
+});
+
+describe('lazyValue', () => {
+  it('computes on the first call only', () => {
+    let computed = 0;
+    const keys = lazyValue(() => {
+      computed++;
+      return Object.keys(counted().schema.shape);
+    });
+    expect(computed).toBe(0);
+    expect(keys()).toEqual(['name', 'tags', 'nested']);
+    expect(keys()).toBe(keys());
+    expect(computed).toBe(1);
   });
 });

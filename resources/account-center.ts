@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live } from '../core/contract.js';
+import { lazySchema, lazyValue } from '../core/lazy-schema.js';
 import { isRecord, overlay, singletonOperations } from './shared.js';
 
 const ACCESS = ['Off', 'ReadOnly', 'Edit'] as const;
@@ -42,37 +43,46 @@ const accessField = (key: FieldKey) =>
     .optional()
     .describe(`Account API access to ${FIELD_KEYS[key]}: \`Off\`, \`ReadOnly\` or \`Edit\` (API \`fields.${key}\`).`);
 
-const accessShape = Object.fromEntries(
-  (Object.keys(FIELD_KEYS) as FieldKey[]).map((key) => [`${key}Access`, accessField(key)]),
-) as Record<`${FieldKey}Access`, ReturnType<typeof accessField>>;
+const accessShape = lazySchema(
+  () =>
+    Object.fromEntries(
+      (Object.keys(FIELD_KEYS) as FieldKey[]).map((key) => [`${key}Access`, accessField(key)]),
+    ) as Record<`${FieldKey}Access`, ReturnType<typeof accessField>>,
+);
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'use an absolute http(s) URL' });
+const httpUrl = lazySchema(() => z.url({ protocol: /^https?$/, error: 'use an absolute http(s) URL' }));
 
-const spec = z.object({
-  enabled: z.boolean().optional().describe('Whether the Account API (and the prebuilt account center) is enabled.'),
-  ...accessShape,
-  webauthnRelatedOrigins: z
-    .array(httpUrl)
-    .optional()
-    .describe(
-      'Other origins allowed to use this tenant’s passkeys (WebAuthn related origins), e.g. `https://app.example.com` (order-insensitive).',
-    ),
-  customCss: z.string().nullable().optional().describe('Custom CSS for the prebuilt account center; null removes it.'),
-  deleteAccountUrl: httpUrl
-    .max(2048)
-    .nullable()
-    .optional()
-    .describe('Where the account center sends users who want to delete their account; null removes it.'),
-  profileFields: z
-    .array(z.string().min(1))
-    .refine((names) => new Set(names).size === names.length, {
-      message: 'a custom profile field can be listed once (Logto refuses duplicates)',
-    })
-    .optional()
-    .describe(
-      'Names of the custom profile fields the prebuilt account center shows, in display order (built-in fields such as `name` are not listed here). Fields not listed are not shown.',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    enabled: z.boolean().optional().describe('Whether the Account API (and the prebuilt account center) is enabled.'),
+    ...accessShape,
+    webauthnRelatedOrigins: z
+      .array(httpUrl)
+      .optional()
+      .describe(
+        'Other origins allowed to use this tenant’s passkeys (WebAuthn related origins), e.g. `https://app.example.com` (order-insensitive).',
+      ),
+    customCss: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Custom CSS for the prebuilt account center; null removes it.'),
+    deleteAccountUrl: httpUrl
+      .max(2048)
+      .nullable()
+      .optional()
+      .describe('Where the account center sends users who want to delete their account; null removes it.'),
+    profileFields: z
+      .array(z.string().min(1))
+      .refine((names) => new Set(names).size === names.length, {
+        message: 'a custom profile field can be listed once (Logto refuses duplicates)',
+      })
+      .optional()
+      .describe(
+        'Names of the custom profile fields the prebuilt account center shows, in display order (built-in fields such as `name` are not listed here). Fields not listed are not shown.',
+      ),
+  }),
+);
 
 export type AccountCenterSpec = z.infer<typeof spec>;
 type Field = keyof AccountCenterSpec;
@@ -81,14 +91,14 @@ type ApiAccountCenter = Record<string, unknown> & { id: string; fields?: Record<
 
 const ID = 'default';
 const ROUTE = '/account-center';
-const FIELDS = Object.keys(spec.shape) as Field[];
+const fieldNames = lazyValue(() => Object.keys(spec.shape) as Field[]);
 const accessKey = (field: string): FieldKey | undefined =>
   field.endsWith('Access') ? (field.slice(0, -'Access'.length) as FieldKey) : undefined;
 
 function toLive(row: ApiAccountCenter): Live<AccountCenterSpec> {
   const s: Record<string, unknown> = {};
   const fields = isRecord(row.fields) ? row.fields : {};
-  for (const field of FIELDS) {
+  for (const field of fieldNames()) {
     const key = accessKey(field);
     const value = key
       ? fields[key]
@@ -112,7 +122,7 @@ function patchBody(changed: Field[], desired: AccountCenterSpec, live: ApiAccoun
   }
   if (touchesFields) {
     const leaves: Record<string, unknown> = {};
-    for (const field of FIELDS) {
+    for (const field of fieldNames()) {
       const key = accessKey(field);
       if (key && desired[field] !== undefined) leaves[key] = desired[field];
     }

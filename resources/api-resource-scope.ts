@@ -4,22 +4,25 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { invalidateResources, listResourcesWithScopes, MANAGEMENT_API_ID } from './api-resource.js';
 import { pickDefined, seg } from './shared.js';
 
-const spec = z.object({
-  resourceId: z
-    .string()
-    .min(1)
-    .describe('Id of the API resource the scope belongs to. Changing it replaces the scope.'),
-  name: z
-    .string()
-    .min(1)
-    .max(256)
-    .refine((v) => !/\s/.test(v), { message: 'must not contain spaces, e.g. `read:orders`' })
-    .describe('Scope (permission) name, unique within its API resource, without spaces, e.g. `read:orders`.'),
-  description: z.string().nullable().optional().describe('Human-readable description of the scope; null clears it.'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    resourceId: z
+      .string()
+      .min(1)
+      .describe('Id of the API resource the scope belongs to. Changing it replaces the scope.'),
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .refine((v) => !/\s/.test(v), { message: 'must not contain spaces, e.g. `read:orders`' })
+      .describe('Scope (permission) name, unique within its API resource, without spaces, e.g. `read:orders`.'),
+    description: z.string().nullable().optional().describe('Human-readable description of the scope; null clears it.'),
+  }),
+);
 
 export type ApiResourceScopeSpec = z.infer<typeof spec>;
 

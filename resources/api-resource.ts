@@ -4,38 +4,41 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, pickDefined } from './shared.js';
 
 /** Logto reserves its own Management API indicators (`https://<tenant>.logto.app/api`). */
 const RESERVED_INDICATOR = /^https:\/\/[^/]+\.logto\.app\/api\/?$/i;
 
-const spec = z.object({
-  name: z.string().min(1).max(256).describe('Display name of the API resource (duplicates are allowed by Logto).'),
-  indicator: z
-    .string()
-    .min(1)
-    .max(256)
-    .refine((v) => URL.canParse(v), { message: 'must be an absolute URI, e.g. https://api.example.com' })
-    .refine((v) => !RESERVED_INDICATOR.test(v), {
-      message: 'https://<tenant>.logto.app/api is reserved for the Logto Management API; use your own API URI',
-    })
-    .describe(
-      'Resource indicator (RFC 8707): the absolute URI identifying the API, e.g. `https://api.example.com`. Unique in the tenant; changing it replaces the resource.',
-    ),
-  accessTokenTtl: z
-    .number()
-    .int()
-    .min(1)
-    .max(2_147_483_647)
-    .optional()
-    .describe('Lifetime of access tokens issued for this resource, in seconds (Logto uses 3600 when unset).'),
-  isDefault: z
-    .boolean()
-    .optional()
-    .describe(
-      'Use this resource when a token request names none. Only one resource is the default: setting it unsets the others.',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    name: z.string().min(1).max(256).describe('Display name of the API resource (duplicates are allowed by Logto).'),
+    indicator: z
+      .string()
+      .min(1)
+      .max(256)
+      .refine((v) => URL.canParse(v), { message: 'must be an absolute URI, e.g. https://api.example.com' })
+      .refine((v) => !RESERVED_INDICATOR.test(v), {
+        message: 'https://<tenant>.logto.app/api is reserved for the Logto Management API; use your own API URI',
+      })
+      .describe(
+        'Resource indicator (RFC 8707): the absolute URI identifying the API, e.g. `https://api.example.com`. Unique in the tenant; changing it replaces the resource.',
+      ),
+    accessTokenTtl: z
+      .number()
+      .int()
+      .min(1)
+      .max(2_147_483_647)
+      .optional()
+      .describe('Lifetime of access tokens issued for this resource, in seconds (Logto uses 3600 when unset).'),
+    isDefault: z
+      .boolean()
+      .optional()
+      .describe(
+        'Use this resource when a token request names none. Only one resource is the default: setting it unsets the others.',
+      ),
+  }),
+);
 
 export type ApiResourceSpec = z.infer<typeof spec>;
 

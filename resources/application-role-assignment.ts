@@ -5,19 +5,24 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { listApplications } from './application.js';
 import { idSetRelation, isNotFound, readViaList, seg } from './shared.js';
 
-const spec = z.object({
-  applicationId: z
-    .string()
-    .min(1)
-    .describe('Id of the MachineToMachine application whose roles this manages. Changing it replaces the assignment.'),
-  roleIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe('Ids of MachineToMachine roles the application holds. Authoritative: roles not listed are removed.'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    applicationId: z
+      .string()
+      .min(1)
+      .describe(
+        'Id of the MachineToMachine application whose roles this manages. Changing it replaces the assignment.',
+      ),
+    roleIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Ids of MachineToMachine roles the application holds. Authoritative: roles not listed are removed.'),
+  }),
+);
 
 export type ApplicationRoleAssignmentSpec = z.infer<typeof spec>;
 

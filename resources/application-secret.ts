@@ -5,30 +5,33 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { listApplications } from './application.js';
 import { hasCode, isNotFound, seg } from './shared.js';
 
-const spec = z.object({
-  applicationId: z
-    .string()
-    .min(1)
-    .describe('Id of the Traditional or MachineToMachine application. Changing it replaces the secret.'),
-  name: z
-    .string()
-    .min(1)
-    .max(256)
-    .describe(
-      'Secret name, unique per application (Logto creates one named "Default secret"). Renaming keeps the value.',
-    ),
-  expiresAt: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe(
-      'Expiry time in epoch milliseconds (must be in the future when created). Changing it replaces the secret.',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    applicationId: z
+      .string()
+      .min(1)
+      .describe('Id of the Traditional or MachineToMachine application. Changing it replaces the secret.'),
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe(
+        'Secret name, unique per application (Logto creates one named "Default secret"). Renaming keeps the value.',
+      ),
+    expiresAt: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        'Expiry time in epoch milliseconds (must be in the future when created). Changing it replaces the secret.',
+      ),
+  }),
+);
 
 export type ApplicationSecretSpec = z.infer<typeof spec>;
 

@@ -12,60 +12,63 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema, lazyValue } from '../core/lazy-schema.js';
 import { listApplications } from './application.js';
 import { hexColor, httpUrl, isNotFound, type Nesting, nestedBody, nestedValue, seg } from './shared.js';
 
 const KIND = 'ApplicationSignInExperience';
 
-const spec = z
-  .object({
-    applicationId: z
-      .string()
-      .min(1)
-      .describe('Id of the application (any type but MachineToMachine). Changing it replaces the object.'),
-    displayName: z
-      .string()
-      .min(1)
-      .max(256)
-      .nullable()
-      .optional()
-      .describe(
-        'Third-party apps: the name shown on the consent page instead of the application name; null removes it.',
-      ),
-    logoUrl: httpUrl.optional().describe('Logo (light mode): on the sign-in page, or on the consent page.'),
-    darkLogoUrl: httpUrl.optional().describe('Logo in dark mode.'),
-    favicon: httpUrl.optional().describe('First-party apps: favicon of the sign-in page (light mode).'),
-    darkFavicon: httpUrl.optional().describe('First-party apps: favicon of the sign-in page in dark mode.'),
-    primaryColor: hexColor.optional().describe('First-party apps: primary brand color (hex), e.g. `#5b3ff0`.'),
-    isDarkModeEnabled: z
-      .boolean()
-      .optional()
-      .describe('First-party apps: whether the sign-in page follows the system dark mode.'),
-    darkPrimaryColor: hexColor.optional().describe('First-party apps: primary brand color in dark mode (hex).'),
-    customCss: z
-      .string()
-      .min(1)
-      .nullable()
-      .optional()
-      .describe('First-party apps: custom CSS for the sign-in page; null removes it.'),
-    termsOfUseUrl: httpUrl
-      .max(2048)
-      .nullable()
-      .optional()
-      .describe('Third-party apps: terms of use link on the consent page (absolute http(s) URL); null removes it.'),
-    privacyPolicyUrl: httpUrl
-      .max(2048)
-      .nullable()
-      .optional()
-      .describe('Third-party apps: privacy policy link on the consent page (absolute http(s) URL); null removes it.'),
-  })
-  .refine(
-    (s: Record<string, unknown>): boolean => CONTENT.some((field) => s[field] !== undefined && s[field] !== null),
-    {
-      path: ['applicationId'],
-      message: 'set at least one of displayName, the logos and favicons, the colors, customCss or the links',
-    },
-  );
+const spec = lazySchema(() =>
+  z
+    .object({
+      applicationId: z
+        .string()
+        .min(1)
+        .describe('Id of the application (any type but MachineToMachine). Changing it replaces the object.'),
+      displayName: z
+        .string()
+        .min(1)
+        .max(256)
+        .nullable()
+        .optional()
+        .describe(
+          'Third-party apps: the name shown on the consent page instead of the application name; null removes it.',
+        ),
+      logoUrl: httpUrl.optional().describe('Logo (light mode): on the sign-in page, or on the consent page.'),
+      darkLogoUrl: httpUrl.optional().describe('Logo in dark mode.'),
+      favicon: httpUrl.optional().describe('First-party apps: favicon of the sign-in page (light mode).'),
+      darkFavicon: httpUrl.optional().describe('First-party apps: favicon of the sign-in page in dark mode.'),
+      primaryColor: hexColor.optional().describe('First-party apps: primary brand color (hex), e.g. `#5b3ff0`.'),
+      isDarkModeEnabled: z
+        .boolean()
+        .optional()
+        .describe('First-party apps: whether the sign-in page follows the system dark mode.'),
+      darkPrimaryColor: hexColor.optional().describe('First-party apps: primary brand color in dark mode (hex).'),
+      customCss: z
+        .string()
+        .min(1)
+        .nullable()
+        .optional()
+        .describe('First-party apps: custom CSS for the sign-in page; null removes it.'),
+      termsOfUseUrl: httpUrl
+        .max(2048)
+        .nullable()
+        .optional()
+        .describe('Third-party apps: terms of use link on the consent page (absolute http(s) URL); null removes it.'),
+      privacyPolicyUrl: httpUrl
+        .max(2048)
+        .nullable()
+        .optional()
+        .describe('Third-party apps: privacy policy link on the consent page (absolute http(s) URL); null removes it.'),
+    })
+    .refine(
+      (s: Record<string, unknown>): boolean => content().some((field) => s[field] !== undefined && s[field] !== null),
+      {
+        path: ['applicationId'],
+        message: 'set at least one of displayName, the logos and favicons, the colors, customCss or the links',
+      },
+    ),
+);
 
 export type ApplicationSignInExperienceSpec = z.infer<typeof spec>;
 type Field = Exclude<keyof ApplicationSignInExperienceSpec, 'applicationId'>;
@@ -80,7 +83,7 @@ const NESTED: Nesting = {
   isDarkModeEnabled: ['color', 'isDarkModeEnabled'],
   darkPrimaryColor: ['color', 'darkPrimaryColor'],
 };
-const CONTENT = Object.keys(spec.shape).filter((k) => k !== 'applicationId') as Field[];
+const content = lazyValue(() => Object.keys(spec.shape).filter((k) => k !== 'applicationId') as Field[]);
 /** What a deleted row holds: nothing set. */
 const CLEARED = {
   color: {},
@@ -96,11 +99,11 @@ type Row = Record<string, unknown>;
 /** The row as a live object, or undefined when it sets nothing (never written, or deleted). */
 function toLive(applicationId: string, row: Row): Live<ApplicationSignInExperienceSpec> | undefined {
   const s: Record<string, unknown> = { applicationId };
-  for (const field of CONTENT) {
+  for (const field of content()) {
     const value = nestedValue(row, field, NESTED);
     if (value !== undefined) s[field] = value;
   }
-  if (!CONTENT.some((field) => s[field] !== undefined && s[field] !== null)) return undefined;
+  if (!content().some((field) => s[field] !== undefined && s[field] !== null)) return undefined;
   return { id: applicationId, spec: s as ApplicationSignInExperienceSpec, outputs: { id: applicationId }, raw: row };
 }
 
@@ -172,7 +175,7 @@ export const ApplicationSignInExperience = defineResource<ApplicationSignInExper
     return live ? [live] : [];
   },
   async create(ctx, s) {
-    return write(ctx, CONTENT, s, (await readRow(ctx, s.applicationId)) ?? CLEARED);
+    return write(ctx, content(), s, (await readRow(ctx, s.applicationId)) ?? CLEARED);
   },
   async update(ctx, _id, changes, live, desired) {
     const row = (live.raw as Row | undefined) ?? (await readRow(ctx, desired.applicationId)) ?? CLEARED;

@@ -19,6 +19,7 @@ import {
   type Relation,
   type ResourceContext,
 } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { listApplications } from './application.js';
 import { deleteIgnoringMissing, isNotFound, seg } from './shared.js';
 
@@ -38,36 +39,38 @@ export const USER_SCOPES = [
   'urn:logto:scope:sessions',
 ] as const;
 
-const spec = z.object({
-  applicationId: z
-    .string()
-    .min(1)
-    .describe('Id of the third-party application (`isThirdParty: true`). Changing it replaces the object.'),
-  organizationScopeIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the organization scopes users consent to. Authoritative: others are removed (omitted: not managed).',
-    ),
-  resourceScopeIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the API resource scopes users consent to. Authoritative: others are removed (omitted: not managed).',
-    ),
-  organizationResourceScopeIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the API resource scopes users consent to in the context of an organization (organization tokens). Authoritative: others are removed (omitted: not managed).',
-    ),
-  userScopes: z
-    .array(z.enum(USER_SCOPES))
-    .optional()
-    .describe(
-      `User claims users consent to sharing: ${USER_SCOPES.join(', ')}. Authoritative: others are removed (omitted: not managed).`,
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    applicationId: z
+      .string()
+      .min(1)
+      .describe('Id of the third-party application (`isThirdParty: true`). Changing it replaces the object.'),
+    organizationScopeIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the organization scopes users consent to. Authoritative: others are removed (omitted: not managed).',
+      ),
+    resourceScopeIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the API resource scopes users consent to. Authoritative: others are removed (omitted: not managed).',
+      ),
+    organizationResourceScopeIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the API resource scopes users consent to in the context of an organization (organization tokens). Authoritative: others are removed (omitted: not managed).',
+      ),
+    userScopes: z
+      .array(z.enum(USER_SCOPES))
+      .optional()
+      .describe(
+        `User claims users consent to sharing: ${USER_SCOPES.join(', ')}. Authoritative: others are removed (omitted: not managed).`,
+      ),
+  }),
+);
 
 export type ApplicationUserConsentScopesSpec = z.infer<typeof spec>;
 type Group = Exclude<keyof ApplicationUserConsentScopesSpec, 'applicationId'>;

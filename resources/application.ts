@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, isRecord, pickDefined, seg } from './shared.js';
 
 /**
@@ -45,10 +46,12 @@ export function acceptsRedirectUri(uri: string): boolean {
   return isWebRedirectUri(uri) || isAppSchemeRedirectUri(uri);
 }
 
-const redirectUri = z.string().min(1).refine(acceptsRedirectUri, {
-  message:
-    'must be an absolute URI Logto accepts: https://app.example.com/callback (a * only in the host or path, no ./.. segments), or a native app scheme such as io.example.app://callback',
-});
+const redirectUri = lazySchema(() =>
+  z.string().min(1).refine(acceptsRedirectUri, {
+    message:
+      'must be an absolute URI Logto accepts: https://app.example.com/callback (a * only in the host or path, no ./.. segments), or a native app scheme such as io.example.app://callback',
+  }),
+);
 
 /** Application types that sign in in a browser: sent back only to web (http/https) addresses. */
 const WEB_TYPES = new Set(['SPA', 'Traditional']);
@@ -58,108 +61,112 @@ const WEB_TYPES = new Set(['SPA', 'Traditional']);
  * an origin in the form browsers send (lower-case scheme and host, no path, no trailing slash) never matches.
  * Schemes without a web origin (`capacitor://localhost`) are taken in the same scheme://host[:port] form.
  */
-const origin = z.string().refine(
-  (v) => {
-    if (!URL.canParse(v)) return false;
-    const u = new URL(v);
-    if (u.origin !== 'null') return u.origin === v;
-    return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/.test(v) && v === v.toLowerCase();
-  },
-  { message: 'must be an origin: scheme://host[:port] without path or trailing slash, e.g. https://app.example.com' },
+const origin = lazySchema(() =>
+  z.string().refine(
+    (v) => {
+      if (!URL.canParse(v)) return false;
+      const u = new URL(v);
+      if (u.origin !== 'null') return u.origin === v;
+      return /^[a-z][a-z0-9+.-]*:\/\/[^/?#@\s]+$/.test(v) && v === v.toLowerCase();
+    },
+    { message: 'must be an origin: scheme://host[:port] without path or trailing slash, e.g. https://app.example.com' },
+  ),
 );
 
-const spec = z
-  .object({
-    name: z
-      .string()
-      .min(1)
-      .max(256)
-      .describe(
-        'Display name of the application. Logto allows duplicates; without a known id the one application with this name is adopted (several is an error).',
-      ),
-    type: z
-      .enum(['Native', 'SPA', 'Traditional', 'MachineToMachine'])
-      .describe('Application type. Changing it replaces the application (new client id and secrets).'),
-    description: z.string().nullable().optional().describe('Description of the application; null clears it.'),
-    redirectUris: z
-      .array(redirectUri)
-      .optional()
-      .describe('Allowed sign-in redirect URIs (order does not matter). Custom schemes are allowed for native apps.'),
-    postLogoutRedirectUris: z
-      .array(redirectUri)
-      .optional()
-      .describe('Allowed post sign-out redirect URIs (order does not matter).'),
-    corsAllowedOrigins: z
-      .array(origin)
-      .optional()
-      .describe('Origins allowed to call Logto from a browser for this app (CORS), e.g. `https://app.example.com`.'),
-    backchannelLogoutUri: z
-      .string()
-      .url()
-      .optional()
-      .describe('OIDC back-channel logout URI notified when a session ends.'),
-    backchannelLogoutSessionRequired: z
-      .boolean()
-      .optional()
-      .describe('Include the session id (`sid`) in back-channel logout tokens.'),
-    idTokenTtl: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .describe('ID token lifetime in seconds (Logto uses 3600 when unset).'),
-    refreshTokenTtlInDays: z
-      .number()
-      .int()
-      .min(1)
-      .max(90)
-      .optional()
-      .describe('Refresh token lifetime in days, 1–90 (Logto uses 14 when unset).'),
-    rotateRefreshToken: z
-      .boolean()
-      .optional()
-      .describe('Issue a new refresh token on every use (refresh-token rotation).'),
-    alwaysIssueRefreshToken: z
-      .boolean()
-      .optional()
-      .describe(
-        'Issue a refresh token even when the client did not request `offline_access` (non-standard; for some SDKs).',
-      ),
-    isThirdParty: z
-      .boolean()
-      .optional()
-      .describe(
-        'A third-party app (consent screen, limited scopes). Not allowed for MachineToMachine. Changing it replaces the app.',
-      ),
-    customData: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Arbitrary JSON stored with the application (replaced as a whole).'),
-  })
-  .superRefine((s, ctx) => {
-    if (WEB_TYPES.has(s.type)) {
-      for (const field of ['redirectUris', 'postLogoutRedirectUris'] as const) {
-        (s[field] ?? []).forEach((uri, i) => {
-          if (acceptsRedirectUri(uri) && !isWebRedirectUri(uri))
-            ctx.addIssue({
-              code: 'custom',
-              path: [field, i],
-              message: `"${uri}" is not a web address: a ${s.type} application signs users in in a browser, which can only be sent back to http(s):// URIs (Logto would store it as a native app scheme, and sign-in would never come back)`,
-              params: {
-                fix: 'use the https:// address of the page, e.g. https://app.example.com/callback (an app with its own URI scheme is type: Native)',
-              },
-            });
+const spec = lazySchema(() =>
+  z
+    .object({
+      name: z
+        .string()
+        .min(1)
+        .max(256)
+        .describe(
+          'Display name of the application. Logto allows duplicates; without a known id the one application with this name is adopted (several is an error).',
+        ),
+      type: z
+        .enum(['Native', 'SPA', 'Traditional', 'MachineToMachine'])
+        .describe('Application type. Changing it replaces the application (new client id and secrets).'),
+      description: z.string().nullable().optional().describe('Description of the application; null clears it.'),
+      redirectUris: z
+        .array(redirectUri)
+        .optional()
+        .describe('Allowed sign-in redirect URIs (order does not matter). Custom schemes are allowed for native apps.'),
+      postLogoutRedirectUris: z
+        .array(redirectUri)
+        .optional()
+        .describe('Allowed post sign-out redirect URIs (order does not matter).'),
+      corsAllowedOrigins: z
+        .array(origin)
+        .optional()
+        .describe('Origins allowed to call Logto from a browser for this app (CORS), e.g. `https://app.example.com`.'),
+      backchannelLogoutUri: z
+        .string()
+        .url()
+        .optional()
+        .describe('OIDC back-channel logout URI notified when a session ends.'),
+      backchannelLogoutSessionRequired: z
+        .boolean()
+        .optional()
+        .describe('Include the session id (`sid`) in back-channel logout tokens.'),
+      idTokenTtl: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('ID token lifetime in seconds (Logto uses 3600 when unset).'),
+      refreshTokenTtlInDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(90)
+        .optional()
+        .describe('Refresh token lifetime in days, 1–90 (Logto uses 14 when unset).'),
+      rotateRefreshToken: z
+        .boolean()
+        .optional()
+        .describe('Issue a new refresh token on every use (refresh-token rotation).'),
+      alwaysIssueRefreshToken: z
+        .boolean()
+        .optional()
+        .describe(
+          'Issue a refresh token even when the client did not request `offline_access` (non-standard; for some SDKs).',
+        ),
+      isThirdParty: z
+        .boolean()
+        .optional()
+        .describe(
+          'A third-party app (consent screen, limited scopes). Not allowed for MachineToMachine. Changing it replaces the app.',
+        ),
+      customData: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe('Arbitrary JSON stored with the application (replaced as a whole).'),
+    })
+    .superRefine((s, ctx) => {
+      if (WEB_TYPES.has(s.type)) {
+        for (const field of ['redirectUris', 'postLogoutRedirectUris'] as const) {
+          (s[field] ?? []).forEach((uri, i) => {
+            if (acceptsRedirectUri(uri) && !isWebRedirectUri(uri))
+              ctx.addIssue({
+                code: 'custom',
+                path: [field, i],
+                message: `"${uri}" is not a web address: a ${s.type} application signs users in in a browser, which can only be sent back to http(s):// URIs (Logto would store it as a native app scheme, and sign-in would never come back)`,
+                params: {
+                  fix: 'use the https:// address of the page, e.g. https://app.example.com/callback (an app with its own URI scheme is type: Native)',
+                },
+              });
+          });
+        }
+      }
+      if (s.isThirdParty && s.type === 'MachineToMachine') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['isThirdParty'],
+          message: 'a MachineToMachine application cannot be third-party; remove isThirdParty or change the type',
         });
       }
-    }
-    if (s.isThirdParty && s.type === 'MachineToMachine') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['isThirdParty'],
-        message: 'a MachineToMachine application cannot be third-party; remove isThirdParty or change the type',
-      });
-    }
-  });
+    }),
+);
 
 export type ApplicationSpec = z.infer<typeof spec>;
 

@@ -7,55 +7,58 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { getOrUndefined, isRecord, pickDefined } from './shared.js';
 
 const RECAPTCHA_ONLY = ['projectId', 'domain', 'mode'] as const;
 
-const spec = z
-  .object({
-    type: z
-      .enum(['Turnstile', 'RecaptchaEnterprise'])
-      .describe('Provider: `Turnstile` (Cloudflare) or `RecaptchaEnterprise` (Google). Can be changed in place.'),
-    siteKey: z.string().min(1).describe('Site key the sign-in page embeds (public).'),
-    secretKey: z
-      .string()
-      .min(1)
-      .describe('Secret key Logto verifies captcha answers with. Sensitive: never shown in plans or logs.'),
-    projectId: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Google Cloud project id (reCAPTCHA Enterprise only, and required there).'),
-    domain: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Domain the reCAPTCHA script is loaded from, e.g. `recaptcha.net` (reCAPTCHA Enterprise only).'),
-    mode: z
-      .enum(['invisible', 'checkbox'])
-      .optional()
-      .describe('`invisible` or `checkbox` (reCAPTCHA Enterprise only).'),
-  })
-  .superRefine((s, ctx) => {
-    if (s.type === 'RecaptchaEnterprise' && s.projectId === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['projectId'],
-        message: 'reCAPTCHA Enterprise needs the Google Cloud `projectId` the site key belongs to',
-      });
-    }
-    if (s.type === 'Turnstile') {
-      for (const field of RECAPTCHA_ONLY) {
-        if (s[field] !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [field],
-            message: `\`${field}\` is a reCAPTCHA Enterprise setting; Turnstile has none (remove it, or set type: RecaptchaEnterprise)`,
-          });
+const spec = lazySchema(() =>
+  z
+    .object({
+      type: z
+        .enum(['Turnstile', 'RecaptchaEnterprise'])
+        .describe('Provider: `Turnstile` (Cloudflare) or `RecaptchaEnterprise` (Google). Can be changed in place.'),
+      siteKey: z.string().min(1).describe('Site key the sign-in page embeds (public).'),
+      secretKey: z
+        .string()
+        .min(1)
+        .describe('Secret key Logto verifies captcha answers with. Sensitive: never shown in plans or logs.'),
+      projectId: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Google Cloud project id (reCAPTCHA Enterprise only, and required there).'),
+      domain: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Domain the reCAPTCHA script is loaded from, e.g. `recaptcha.net` (reCAPTCHA Enterprise only).'),
+      mode: z
+        .enum(['invisible', 'checkbox'])
+        .optional()
+        .describe('`invisible` or `checkbox` (reCAPTCHA Enterprise only).'),
+    })
+    .superRefine((s, ctx) => {
+      if (s.type === 'RecaptchaEnterprise' && s.projectId === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['projectId'],
+          message: 'reCAPTCHA Enterprise needs the Google Cloud `projectId` the site key belongs to',
+        });
+      }
+      if (s.type === 'Turnstile') {
+        for (const field of RECAPTCHA_ONLY) {
+          if (s[field] !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [field],
+              message: `\`${field}\` is a reCAPTCHA Enterprise setting; Turnstile has none (remove it, or set type: RecaptchaEnterprise)`,
+            });
+          }
         }
       }
-    }
-  });
+    }),
+);
 
 export type CaptchaProviderSpec = z.infer<typeof spec>;
 

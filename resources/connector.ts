@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, type Live, type ResourceContext, type Spec } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { CONNECTOR_FACTORIES } from './connector-factories.generated.js';
 import {
   type ConnectorFactoryInfo,
@@ -26,52 +27,54 @@ import { cleanDeep, collection, isRecord, pickDefined } from './shared.js';
 const KNOWN = new Map(CONNECTOR_FACTORIES.map((f) => [f.id, f]));
 const METADATA_FIELDS = ['displayName', 'logo', 'logoDark'] as const;
 
-const spec = z
-  .object({
-    connectorId: z
-      .string()
-      .min(1)
-      .describe(
-        `Id of the connector factory, e.g. ${CONNECTOR_FACTORIES.map((f) => `\`${f.id}\``).join(', ')} (the tenant must offer it). Changing it replaces the connector.`,
-      ),
-    target: z
-      .string()
-      .regex(/^[\w.-]+$/, 'use letters, digits, `-`, `_` or `.`')
-      .optional()
-      .describe(
-        'Social target, the name the sign-in experience lists this connector by (`socialSignInConnectorTargets`). Set it for standard factories (generic OIDC, OAuth 2, SAML), which can be used once per target; other factories have a fixed target (e.g. `github`), reported here. Changing it replaces the connector.',
-      ),
-    displayName: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        'Name shown on the sign-in button, in English (standard factories only; other languages set in Logto are kept).',
-      ),
-    logo: z.url().optional().describe('URL of the sign-in button’s logo (standard factories only).'),
-    logoDark: z.url().optional().describe('URL of the logo in dark mode (standard factories only).'),
-    config: z
-      .record(z.string(), z.unknown())
-      .describe(
-        'The factory’s settings as JSON, e.g. for GitHub `{"clientId": …, "clientSecret": …}`, for SMTP `host`, `port`, `auth`, `fromEmail`, `templates`. Checked against the factory’s fields. Sensitive: it holds secrets. Replaced as a whole on change; empty values are dropped, as Logto does.',
-      ),
-    syncProfile: z
-      .boolean()
-      .optional()
-      .describe(
-        'Social connectors: update the user’s profile from the provider at every sign-in (otherwise only at the first).',
-      ),
-    enableTokenStorage: z
-      .boolean()
-      .optional()
-      .describe(
-        'Social connectors that support it: keep the provider’s tokens in Logto’s Secret Vault (the server needs one configured).',
-      ),
-  })
-  .superRefine((s, ctx) => {
-    const factory = KNOWN.get(s.connectorId);
-    if (factory) for (const issue of specIssues(factory, s)) ctx.addIssue({ code: 'custom', ...issue });
-  });
+const spec = lazySchema(() =>
+  z
+    .object({
+      connectorId: z
+        .string()
+        .min(1)
+        .describe(
+          `Id of the connector factory, e.g. ${CONNECTOR_FACTORIES.map((f) => `\`${f.id}\``).join(', ')} (the tenant must offer it). Changing it replaces the connector.`,
+        ),
+      target: z
+        .string()
+        .regex(/^[\w.-]+$/, 'use letters, digits, `-`, `_` or `.`')
+        .optional()
+        .describe(
+          'Social target, the name the sign-in experience lists this connector by (`socialSignInConnectorTargets`). Set it for standard factories (generic OIDC, OAuth 2, SAML), which can be used once per target; other factories have a fixed target (e.g. `github`), reported here. Changing it replaces the connector.',
+        ),
+      displayName: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'Name shown on the sign-in button, in English (standard factories only; other languages set in Logto are kept).',
+        ),
+      logo: z.url().optional().describe('URL of the sign-in button’s logo (standard factories only).'),
+      logoDark: z.url().optional().describe('URL of the logo in dark mode (standard factories only).'),
+      config: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'The factory’s settings as JSON, e.g. for GitHub `{"clientId": …, "clientSecret": …}`, for SMTP `host`, `port`, `auth`, `fromEmail`, `templates`. Checked against the factory’s fields. Sensitive: it holds secrets. Replaced as a whole on change; empty values are dropped, as Logto does.',
+        ),
+      syncProfile: z
+        .boolean()
+        .optional()
+        .describe(
+          'Social connectors: update the user’s profile from the provider at every sign-in (otherwise only at the first).',
+        ),
+      enableTokenStorage: z
+        .boolean()
+        .optional()
+        .describe(
+          'Social connectors that support it: keep the provider’s tokens in Logto’s Secret Vault (the server needs one configured).',
+        ),
+    })
+    .superRefine((s, ctx) => {
+      const factory = KNOWN.get(s.connectorId);
+      if (factory) for (const issue of specIssues(factory, s)) ctx.addIssue({ code: 'custom', ...issue });
+    }),
+);
 
 export type ConnectorSpec = z.infer<typeof spec>;
 

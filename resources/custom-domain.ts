@@ -10,22 +10,25 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, hasCode } from './shared.js';
 
 const HOSTNAME =
   /^(?=.{1,253}$)(?!\d+(\.\d+){3}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])$/;
 
-const spec = z.object({
-  domain: z
-    .string()
-    .regex(
-      HOSTNAME,
-      'use a lowercase host name with at least one dot and no scheme, port or path, e.g. `auth.example.com`',
-    )
-    .describe(
-      'The host name, e.g. `auth.example.com` (lowercase, no scheme or path). Changing it replaces the domain.',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    domain: z
+      .string()
+      .regex(
+        HOSTNAME,
+        'use a lowercase host name with at least one dot and no scheme, port or path, e.g. `auth.example.com`',
+      )
+      .describe(
+        'The host name, e.g. `auth.example.com` (lowercase, no scheme or path). Changing it replaces the domain.',
+      ),
+  }),
+);
 
 export type CustomDomainSpec = z.infer<typeof spec>;
 

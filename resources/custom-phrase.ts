@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { PHRASE_KEYS } from './phrase-keys.generated.js';
 import { cleanDeep, getOrUndefined, hasCode, isRecord, seg } from './shared.js';
 import { LANGUAGE_TAGS } from './sign-in-experience.js';
@@ -69,25 +70,27 @@ function translationIssues(node: Record<string, unknown>, path: string[] = []): 
   return issues;
 }
 
-const spec = z
-  .object({
-    languageTag: z
-      .enum(LANGUAGE_TAGS, {
-        error: 'use a language Logto supports, such as `en`, `de`, `fr`, `pt-BR` or `zh-CN`',
-      })
-      .describe(
-        'Language the phrases are for, one Logto supports (e.g. `en`, `de`, `pt-BR`); the key. Changing it replaces the object.',
-      ),
-    translation: z
-      .record(z.string(), z.unknown())
-      .describe(
-        'The phrases to override, as a nested object of Logto’s phrase keys, e.g. `{"action": {"sign_in": "Log in"}, "description": {"email": "Work email"}}`. Only keys of Logto’s sign-in experience are accepted; phrases left out keep Logto’s built-in wording. Replaced as a whole.',
-      ),
-  })
-  .superRefine((s, ctx) => {
-    if (isRecord(s.translation))
-      for (const issue of translationIssues(s.translation)) ctx.addIssue({ code: 'custom', ...issue });
-  });
+const spec = lazySchema(() =>
+  z
+    .object({
+      languageTag: z
+        .enum(LANGUAGE_TAGS, {
+          error: 'use a language Logto supports, such as `en`, `de`, `fr`, `pt-BR` or `zh-CN`',
+        })
+        .describe(
+          'Language the phrases are for, one Logto supports (e.g. `en`, `de`, `pt-BR`); the key. Changing it replaces the object.',
+        ),
+      translation: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'The phrases to override, as a nested object of Logto’s phrase keys, e.g. `{"action": {"sign_in": "Log in"}, "description": {"email": "Work email"}}`. Only keys of Logto’s sign-in experience are accepted; phrases left out keep Logto’s built-in wording. Replaced as a whole.',
+        ),
+    })
+    .superRefine((s, ctx) => {
+      if (isRecord(s.translation))
+        for (const issue of translationIssues(s.translation)) ctx.addIssue({ code: 'custom', ...issue });
+    }),
+);
 
 export type CustomPhraseSpec = z.infer<typeof spec>;
 

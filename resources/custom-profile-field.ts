@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { getOrUndefined, isRecord, pickDefined, seg } from './shared.js';
 
 export const PROFILE_FIELD_TYPES = [
@@ -43,52 +44,54 @@ const RESERVED_NAMES = new Map<string, string>([
   ),
 ]);
 
-const spec = z
-  .object({
-    name: z
-      .string()
-      .min(1)
-      .regex(
-        /^[0-9A-Za-z]+$/,
-        'Logto allows only letters and digits in a custom profile field name (no `_`, `-` or spaces), e.g. `jobTitle`',
-      )
-      .refine((name) => !RESERVED_NAMES.has(name), {
-        error: (issue) =>
-          `\`${String(issue.input)}\` is reserved by Logto (${RESERVED_NAMES.get(String(issue.input))}); choose another name`,
-      })
-      .describe(
-        'Name of the field, unique in the tenant, e.g. `department`. Logto addresses the field by it, so changing it replaces the field.',
-      ),
-    type: z
-      .enum(PROFILE_FIELD_TYPES)
-      .describe(`Kind of input: ${PROFILE_FIELD_TYPES.join(', ')}. Can be changed in place.`),
-    label: z.string().min(1).optional().describe('Label shown next to the input.'),
-    description: z.string().optional().describe('Help text shown with the input.'),
-    required: z.boolean().optional().describe('Whether users must fill the field in (default false).'),
-    config: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe(
-        'Type-specific settings as JSON, e.g. `{"placeholder":"Sales"}`; `Date` and `Regex` need `format`, `Select` needs `options`, `Checkbox` needs `defaultValue` (`"true"`/`"false"`).',
-      ),
-    sieOrder: z
-      .int()
-      .min(0)
-      .optional()
-      .describe(
-        'Position of the field on the sign-up form, lower first (Logto appends new fields at the end). Several fields may share a position.',
-      ),
-  })
-  .superRefine((s, ctx) => {
-    const needed = REQUIRED_CONFIG[s.type];
-    if (needed && !(isRecord(s.config) && s.config[needed.key] !== undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['config'],
-        message: `a ${s.type} field needs \`config.${needed.key}\`, e.g. ${needed.example}`,
-      });
-    }
-  });
+const spec = lazySchema(() =>
+  z
+    .object({
+      name: z
+        .string()
+        .min(1)
+        .regex(
+          /^[0-9A-Za-z]+$/,
+          'Logto allows only letters and digits in a custom profile field name (no `_`, `-` or spaces), e.g. `jobTitle`',
+        )
+        .refine((name) => !RESERVED_NAMES.has(name), {
+          error: (issue) =>
+            `\`${String(issue.input)}\` is reserved by Logto (${RESERVED_NAMES.get(String(issue.input))}); choose another name`,
+        })
+        .describe(
+          'Name of the field, unique in the tenant, e.g. `department`. Logto addresses the field by it, so changing it replaces the field.',
+        ),
+      type: z
+        .enum(PROFILE_FIELD_TYPES)
+        .describe(`Kind of input: ${PROFILE_FIELD_TYPES.join(', ')}. Can be changed in place.`),
+      label: z.string().min(1).optional().describe('Label shown next to the input.'),
+      description: z.string().optional().describe('Help text shown with the input.'),
+      required: z.boolean().optional().describe('Whether users must fill the field in (default false).'),
+      config: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'Type-specific settings as JSON, e.g. `{"placeholder":"Sales"}`; `Date` and `Regex` need `format`, `Select` needs `options`, `Checkbox` needs `defaultValue` (`"true"`/`"false"`).',
+        ),
+      sieOrder: z
+        .int()
+        .min(0)
+        .optional()
+        .describe(
+          'Position of the field on the sign-up form, lower first (Logto appends new fields at the end). Several fields may share a position.',
+        ),
+    })
+    .superRefine((s, ctx) => {
+      const needed = REQUIRED_CONFIG[s.type];
+      if (needed && !(isRecord(s.config) && s.config[needed.key] !== undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['config'],
+          message: `a ${s.type} field needs \`config.${needed.key}\`, e.g. ${needed.example}`,
+        });
+      }
+    }),
+);
 
 export type CustomProfileFieldSpec = z.infer<typeof spec>;
 

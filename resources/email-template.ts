@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, pickDefined } from './shared.js';
 
 /** The `templateType` enum of the Management API. */
@@ -24,37 +25,39 @@ export const EMAIL_TEMPLATE_TYPES = [
 
 const DETAILS = ['subject', 'content', 'contentType', 'replyTo', 'sendFrom'] as const;
 
-const spec = z.object({
-  languageTag: z
-    .string()
-    .max(16, 'Logto keeps language tags of at most 16 characters')
-    .regex(
-      /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
-      'use a BCP 47 language tag such as `en`, `fr` or `pt-BR` (Logto would store any text, and no user would ever get the template)',
-    )
-    .describe(
-      'Language the template is for, as a BCP 47 tag, e.g. `en` or `pt-BR`. Changing it replaces the template.',
-    ),
-  templateType: z
-    .enum(EMAIL_TEMPLATE_TYPES)
-    .describe(
-      `Which message the template is for: ${EMAIL_TEMPLATE_TYPES.join(', ')}. Changing it replaces the template.`,
-    ),
-  subject: z
-    .string()
-    .min(1, 'an email needs a subject, e.g. `Your sign-in code is {{code}}`')
-    .describe('Subject line; `{{code}}` and the other Logto variables are filled in when the email is sent.'),
-  content: z
-    .string()
-    .min(1, 'an email needs a body, e.g. `<p>Your code is {{code}}</p>`')
-    .describe('Body of the email (HTML or plain text, see `contentType`), with Logto variables such as `{{code}}`.'),
-  contentType: z
-    .enum(['text/html', 'text/plain'])
-    .optional()
-    .describe('Content type of the body, `text/html` or `text/plain` (only some email connectors use it).'),
-  replyTo: z.string().optional().describe('Reply-to name template (how it is used depends on the email connector).'),
-  sendFrom: z.string().optional().describe('Sender name template (how it is used depends on the email connector).'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    languageTag: z
+      .string()
+      .max(16, 'Logto keeps language tags of at most 16 characters')
+      .regex(
+        /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/,
+        'use a BCP 47 language tag such as `en`, `fr` or `pt-BR` (Logto would store any text, and no user would ever get the template)',
+      )
+      .describe(
+        'Language the template is for, as a BCP 47 tag, e.g. `en` or `pt-BR`. Changing it replaces the template.',
+      ),
+    templateType: z
+      .enum(EMAIL_TEMPLATE_TYPES)
+      .describe(
+        `Which message the template is for: ${EMAIL_TEMPLATE_TYPES.join(', ')}. Changing it replaces the template.`,
+      ),
+    subject: z
+      .string()
+      .min(1, 'an email needs a subject, e.g. `Your sign-in code is {{code}}`')
+      .describe('Subject line; `{{code}}` and the other Logto variables are filled in when the email is sent.'),
+    content: z
+      .string()
+      .min(1, 'an email needs a body, e.g. `<p>Your code is {{code}}</p>`')
+      .describe('Body of the email (HTML or plain text, see `contentType`), with Logto variables such as `{{code}}`.'),
+    contentType: z
+      .enum(['text/html', 'text/plain'])
+      .optional()
+      .describe('Content type of the body, `text/html` or `text/plain` (only some email connectors use it).'),
+    replyTo: z.string().optional().describe('Reply-to name template (how it is used depends on the email connector).'),
+    sendFrom: z.string().optional().describe('Sender name template (how it is used depends on the email connector).'),
+  }),
+);
 
 export type EmailTemplateSpec = z.infer<typeof spec>;
 

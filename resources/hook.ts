@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, isRecord, pickDefined } from './shared.js';
 
 /** The `HookEvent` enum of the Management API (OpenAPI `events.items.enum`). */
@@ -42,27 +43,29 @@ export const HOOK_EVENTS = [
   'Grant.LimitExceeded',
 ] as const;
 
-const spec = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(256)
-    .describe(
-      'Name of the webhook. Logto allows duplicates; without a known id the one webhook with this name is adopted (several is an error).',
-    ),
-  events: z
-    .array(z.enum(HOOK_EVENTS))
-    .min(1, 'a webhook needs at least one event, e.g. `["User.Created"]`')
-    .describe(`Events that trigger the webhook (order-insensitive set): any of ${HOOK_EVENTS.join(', ')}.`),
-  url: z
-    .url({ protocol: /^https?$/, error: 'use an absolute http(s) URL, e.g. `https://example.com/hooks/logto`' })
-    .describe('Endpoint URL Logto POSTs the event payload to.'),
-  headers: z
-    .record(z.string().min(1), z.string())
-    .optional()
-    .describe('Extra HTTP headers sent with every request, e.g. an `Authorization` token. Sensitive.'),
-  enabled: z.boolean().optional().describe('Whether the webhook is active. Logto enables new webhooks.'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    name: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe(
+        'Name of the webhook. Logto allows duplicates; without a known id the one webhook with this name is adopted (several is an error).',
+      ),
+    events: z
+      .array(z.enum(HOOK_EVENTS))
+      .min(1, 'a webhook needs at least one event, e.g. `["User.Created"]`')
+      .describe(`Events that trigger the webhook (order-insensitive set): any of ${HOOK_EVENTS.join(', ')}.`),
+    url: z
+      .url({ protocol: /^https?$/, error: 'use an absolute http(s) URL, e.g. `https://example.com/hooks/logto`' })
+      .describe('Endpoint URL Logto POSTs the event payload to.'),
+    headers: z
+      .record(z.string().min(1), z.string())
+      .optional()
+      .describe('Extra HTTP headers sent with every request, e.g. an `Authorization` token. Sensitive.'),
+    enabled: z.boolean().optional().describe('Whether the webhook is active. Logto enables new webhooks.'),
+  }),
+);
 
 export type HookSpec = z.infer<typeof spec>;
 

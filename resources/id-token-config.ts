@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { singletonOperations } from './shared.js';
 
 export const EXTENDED_CLAIMS = [
@@ -17,14 +18,16 @@ export const EXTENDED_CLAIMS = [
   'organization_roles',
 ] as const;
 
-const spec = z.object({
-  enabledExtendedClaims: z
-    .array(z.enum(EXTENDED_CLAIMS))
-    .optional()
-    .describe(
-      `Extended claims included in ID tokens when their scope is requested (order-insensitive): ${EXTENDED_CLAIMS.join(', ')}. Logto's default is roles, organizations, organization_roles.`,
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    enabledExtendedClaims: z
+      .array(z.enum(EXTENDED_CLAIMS))
+      .optional()
+      .describe(
+        `Extended claims included in ID tokens when their scope is requested (order-insensitive): ${EXTENDED_CLAIMS.join(', ')}. Logto's default is roles, organizations, organization_roles.`,
+      ),
+  }),
+);
 
 export type IdTokenConfigSpec = z.infer<typeof spec>;
 

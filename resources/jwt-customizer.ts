@@ -11,6 +11,7 @@
 import { Script } from 'node:vm';
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { getOrUndefined, isRecord, pickDefined } from './shared.js';
 
 const TOKEN_TYPES = ['access-token', 'client-credentials'] as const;
@@ -60,68 +61,70 @@ function scriptIssue(script: string): string | undefined {
   return undefined;
 }
 
-const spec = z
-  .object({
-    tokenType: z
-      .enum(TOKEN_TYPES)
-      .describe(
-        'Which tokens the script customizes: `access-token` (user access tokens) or `client-credentials` (machine-to-machine tokens); the key. Changing it replaces the customizer.',
-      ),
-    script: z
-      .string()
-      .min(1)
-      .describe(
-        'JavaScript defining the function `getCustomJwtClaims`, which Logto calls with the token, its context and the environment variables, and which returns the extra claims. Compiled offline before anything is written. In tenant files write `${file:path}` to keep it in its own `.js` file.',
-      ),
-    environmentVariables: z
-      .record(z.string(), z.string())
-      .optional()
-      .describe('Values the script reads as `environmentVariables`, e.g. API keys. Sensitive.'),
-    tokenSample: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe(
-        'A sample token for testing the script in the Console, e.g. `{"jti": "…", "aud": "…", "kind": "AccessToken"}` (access tokens also have `accountId`, `grantId`, `gty`…).',
-      ),
-    contextSample: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe(
-        'A sample context for testing the script: for access tokens `user`, `grant`, `interaction`, `application`, `organization`; for client credentials `application`.',
-      ),
-    blockIssuanceOnError: z
-      .boolean()
-      .optional()
-      .describe('Refuse to issue the token when the script fails (otherwise it is issued without the extra claims).'),
-  })
-  .superRefine((s, ctx) => {
-    if (typeof s.script === 'string') {
-      const problem = scriptIssue(s.script);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['script'], message: problem });
-    }
-    if (!TOKEN_TYPES.includes(s.tokenType)) return;
-    if (s.tokenType === 'access-token' && isRecord(s.contextSample) && !isRecord(s.contextSample.user))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['contextSample', 'user'],
-        message:
-          'an access-token context sample needs `user` (an object such as `{"id": "u1"}`): Logto refuses it otherwise',
-      });
-    for (const [field, known] of [
-      ['tokenSample', TOKEN_SAMPLE_KEYS[s.tokenType]],
-      ['contextSample', CONTEXT_SAMPLE_KEYS[s.tokenType]],
-    ] as const) {
-      const sample = s[field];
-      if (!isRecord(sample)) continue;
-      for (const key of Object.keys(sample))
-        if (!known.includes(key))
-          ctx.addIssue({
-            code: 'custom',
-            path: [field, key],
-            message: `a ${s.tokenType} ${field === 'tokenSample' ? 'token' : 'context'} has no \`${key}\`; its keys are: ${known.join(', ')}`,
-          });
-    }
-  });
+const spec = lazySchema(() =>
+  z
+    .object({
+      tokenType: z
+        .enum(TOKEN_TYPES)
+        .describe(
+          'Which tokens the script customizes: `access-token` (user access tokens) or `client-credentials` (machine-to-machine tokens); the key. Changing it replaces the customizer.',
+        ),
+      script: z
+        .string()
+        .min(1)
+        .describe(
+          'JavaScript defining the function `getCustomJwtClaims`, which Logto calls with the token, its context and the environment variables, and which returns the extra claims. Compiled offline before anything is written. In tenant files write `${file:path}` to keep it in its own `.js` file.',
+        ),
+      environmentVariables: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe('Values the script reads as `environmentVariables`, e.g. API keys. Sensitive.'),
+      tokenSample: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'A sample token for testing the script in the Console, e.g. `{"jti": "…", "aud": "…", "kind": "AccessToken"}` (access tokens also have `accountId`, `grantId`, `gty`…).',
+        ),
+      contextSample: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'A sample context for testing the script: for access tokens `user`, `grant`, `interaction`, `application`, `organization`; for client credentials `application`.',
+        ),
+      blockIssuanceOnError: z
+        .boolean()
+        .optional()
+        .describe('Refuse to issue the token when the script fails (otherwise it is issued without the extra claims).'),
+    })
+    .superRefine((s, ctx) => {
+      if (typeof s.script === 'string') {
+        const problem = scriptIssue(s.script);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['script'], message: problem });
+      }
+      if (!TOKEN_TYPES.includes(s.tokenType)) return;
+      if (s.tokenType === 'access-token' && isRecord(s.contextSample) && !isRecord(s.contextSample.user))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['contextSample', 'user'],
+          message:
+            'an access-token context sample needs `user` (an object such as `{"id": "u1"}`): Logto refuses it otherwise',
+        });
+      for (const [field, known] of [
+        ['tokenSample', TOKEN_SAMPLE_KEYS[s.tokenType]],
+        ['contextSample', CONTEXT_SAMPLE_KEYS[s.tokenType]],
+      ] as const) {
+        const sample = s[field];
+        if (!isRecord(sample)) continue;
+        for (const key of Object.keys(sample))
+          if (!known.includes(key))
+            ctx.addIssue({
+              code: 'custom',
+              path: [field, key],
+              message: `a ${s.tokenType} ${field === 'tokenSample' ? 'token' : 'context'} has no \`${key}\`; its keys are: ${known.join(', ')}`,
+            });
+      }
+    }),
+);
 
 export type JwtCustomizerSpec = z.infer<typeof spec>;
 

@@ -4,15 +4,18 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { singletonOperations } from './shared.js';
 
-const spec = z.object({
-  ttl: z
-    .int()
-    .min(1)
-    .optional()
-    .describe('Lifetime of the OIDC sign-in session in seconds (Logto’s default is 1209600, 14 days).'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    ttl: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Lifetime of the OIDC sign-in session in seconds (Logto’s default is 1209600, 14 days).'),
+  }),
+);
 
 export type OidcSessionConfigSpec = z.infer<typeof spec>;
 

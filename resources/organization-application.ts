@@ -8,24 +8,27 @@
  */
 import { z } from 'zod';
 import { defineResource } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { organizationMembership } from './organization-member.js';
 
-const spec = z.object({
-  organizationId: z
-    .string()
-    .min(1)
-    .describe('Id of the organization the application joins. Changing it replaces the membership.'),
-  applicationId: z
-    .string()
-    .min(1)
-    .describe('Id of the MachineToMachine application. Changing it replaces the membership.'),
-  organizationRoleIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the MachineToMachine organization roles the application holds in the organization. Authoritative: roles not listed are removed.',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    organizationId: z
+      .string()
+      .min(1)
+      .describe('Id of the organization the application joins. Changing it replaces the membership.'),
+    applicationId: z
+      .string()
+      .min(1)
+      .describe('Id of the MachineToMachine application. Changing it replaces the membership.'),
+    organizationRoleIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the MachineToMachine organization roles the application holds in the organization. Authoritative: roles not listed are removed.',
+      ),
+  }),
+);
 
 export type OrganizationApplicationSpec = z.infer<typeof spec>;
 

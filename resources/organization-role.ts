@@ -8,33 +8,36 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live, type Relation } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, idSetRelation, pickDefined } from './shared.js';
 
-const spec = z.object({
-  name: z.string().min(1).max(128).describe('Name of the organization role, unique in the tenant, e.g. `admin`.'),
-  description: z
-    .string()
-    .max(256)
-    .nullable()
-    .optional()
-    .describe('Human-readable description of the organization role (at most 256 characters); null clears it.'),
-  type: z
-    .enum(['User', 'MachineToMachine'])
-    .optional()
-    .describe(
-      'Who can hold the role inside an organization: `User` (members) or `MachineToMachine` (applications). Logto assumes `User`. Can be changed in place.',
-    ),
-  organizationScopeIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe('Ids of the organization scopes this role grants (authoritative set: others are removed).'),
-  resourceScopeIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the API resource scopes this role grants inside organizations (authoritative set: others are removed).',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    name: z.string().min(1).max(128).describe('Name of the organization role, unique in the tenant, e.g. `admin`.'),
+    description: z
+      .string()
+      .max(256)
+      .nullable()
+      .optional()
+      .describe('Human-readable description of the organization role (at most 256 characters); null clears it.'),
+    type: z
+      .enum(['User', 'MachineToMachine'])
+      .optional()
+      .describe(
+        'Who can hold the role inside an organization: `User` (members) or `MachineToMachine` (applications). Logto assumes `User`. Can be changed in place.',
+      ),
+    organizationScopeIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Ids of the organization scopes this role grants (authoritative set: others are removed).'),
+    resourceScopeIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the API resource scopes this role grants inside organizations (authoritative set: others are removed).',
+      ),
+  }),
+);
 
 export type OrganizationRoleSpec = z.infer<typeof spec>;
 

@@ -4,23 +4,26 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, pickDefined } from './shared.js';
 
-const spec = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(128)
-    .describe(
-      'Name of the organization scope (permission), unique in the tenant, e.g. `read:members`. Spaces are allowed.',
-    ),
-  description: z
-    .string()
-    .max(256)
-    .nullable()
-    .optional()
-    .describe('Human-readable description of the organization scope (at most 256 characters); null clears it.'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe(
+        'Name of the organization scope (permission), unique in the tenant, e.g. `read:members`. Spaces are allowed.',
+      ),
+    description: z
+      .string()
+      .max(256)
+      .nullable()
+      .optional()
+      .describe('Human-readable description of the organization scope (at most 256 characters); null clears it.'),
+  }),
+);
 
 export type OrganizationScopeSpec = z.infer<typeof spec>;
 

@@ -8,21 +8,24 @@
  */
 import { z } from 'zod';
 import { defineResource } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { organizationMembership } from './organization-member.js';
 
-const spec = z.object({
-  organizationId: z
-    .string()
-    .min(1)
-    .describe('Id of the organization the user joins. Changing it replaces the membership.'),
-  userId: z.string().min(1).describe('Id of the user. Changing it replaces the membership.'),
-  organizationRoleIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the User organization roles the user holds in the organization. Authoritative: roles not listed are removed.',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    organizationId: z
+      .string()
+      .min(1)
+      .describe('Id of the organization the user joins. Changing it replaces the membership.'),
+    userId: z.string().min(1).describe('Id of the user. Changing it replaces the membership.'),
+    organizationRoleIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the User organization roles the user holds in the organization. Authoritative: roles not listed are removed.',
+      ),
+  }),
+);
 
 export type OrganizationUserSpec = z.infer<typeof spec>;
 

@@ -9,84 +9,93 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live, type Relation } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, deleteIgnoringMissing, idSetRelation, pickDefined, seg } from './shared.js';
 
-const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');
+const hexColor = lazySchema(() =>
+  z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`'),
+);
 
 /** A bare domain such as `example.com`: what Logto matches against the part of an email after `@`. */
-const emailDomain = z
-  .string()
-  .regex(
-    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i,
-    'use a bare email domain such as `example.com` (no `@`, no scheme, no spaces)',
-  );
+const emailDomain = lazySchema(() =>
+  z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i,
+      'use a bare email domain such as `example.com` (no `@`, no scheme, no spaces)',
+    ),
+);
 
-const spec = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(128)
-    .describe(
-      'Display name of the organization. Logto allows duplicates; without a known id the one organization with this name is adopted (several is an error).',
-    ),
-  description: z
-    .string()
-    .max(256)
-    .nullable()
-    .optional()
-    .describe('Description of the organization (at most 256 characters); null clears it.'),
-  customData: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('Arbitrary JSON object stored with the organization. Replaced as a whole on change.'),
-  isMfaRequired: z
-    .boolean()
-    .optional()
-    .describe('Whether members must have multi-factor authentication configured to access the organization.'),
-  branding: z
-    .object({
-      logoUrl: z.url().optional().describe('URL of the organization logo (light mode).'),
-      darkLogoUrl: z.url().optional().describe('URL of the organization logo in dark mode.'),
-      favicon: z.url().optional().describe('URL of the organization favicon (light mode).'),
-      darkFavicon: z.url().optional().describe('URL of the organization favicon in dark mode.'),
-    })
-    .optional()
-    .describe('Organization branding shown on the sign-in page for organization-specific flows. Replaced as a whole.'),
-  color: z
-    .object({
-      primaryColor: hexColor.optional().describe('Primary brand color (hex), e.g. `#5b3ff0`.'),
-      isDarkModeEnabled: z
-        .boolean()
-        .optional()
-        .describe('Whether the sign-in page offers a dark mode for this organization.'),
-      darkPrimaryColor: hexColor.optional().describe('Primary brand color in dark mode (hex).'),
-    })
-    .optional()
-    .describe('Organization brand colors. Replaced as a whole.'),
-  customCss: z
-    .string()
-    .nullable()
-    .optional()
-    .describe('Custom CSS applied to the sign-in page for this organization; null clears it.'),
-  jitEmailDomains: z
-    .array(emailDomain)
-    .optional()
-    .describe(
-      'Just-in-time provisioning: users signing up or in with a verified email of these domains join the organization automatically (authoritative set).',
-    ),
-  jitRoleIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the organization roles given to users who join by just-in-time provisioning (authoritative set).',
-    ),
-  jitSsoConnectorIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe(
-      'Ids of the enterprise SSO connectors whose users join the organization just in time (authoritative set).',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe(
+        'Display name of the organization. Logto allows duplicates; without a known id the one organization with this name is adopted (several is an error).',
+      ),
+    description: z
+      .string()
+      .max(256)
+      .nullable()
+      .optional()
+      .describe('Description of the organization (at most 256 characters); null clears it.'),
+    customData: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Arbitrary JSON object stored with the organization. Replaced as a whole on change.'),
+    isMfaRequired: z
+      .boolean()
+      .optional()
+      .describe('Whether members must have multi-factor authentication configured to access the organization.'),
+    branding: z
+      .object({
+        logoUrl: z.url().optional().describe('URL of the organization logo (light mode).'),
+        darkLogoUrl: z.url().optional().describe('URL of the organization logo in dark mode.'),
+        favicon: z.url().optional().describe('URL of the organization favicon (light mode).'),
+        darkFavicon: z.url().optional().describe('URL of the organization favicon in dark mode.'),
+      })
+      .optional()
+      .describe(
+        'Organization branding shown on the sign-in page for organization-specific flows. Replaced as a whole.',
+      ),
+    color: z
+      .object({
+        primaryColor: hexColor.optional().describe('Primary brand color (hex), e.g. `#5b3ff0`.'),
+        isDarkModeEnabled: z
+          .boolean()
+          .optional()
+          .describe('Whether the sign-in page offers a dark mode for this organization.'),
+        darkPrimaryColor: hexColor.optional().describe('Primary brand color in dark mode (hex).'),
+      })
+      .optional()
+      .describe('Organization brand colors. Replaced as a whole.'),
+    customCss: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('Custom CSS applied to the sign-in page for this organization; null clears it.'),
+    jitEmailDomains: z
+      .array(emailDomain)
+      .optional()
+      .describe(
+        'Just-in-time provisioning: users signing up or in with a verified email of these domains join the organization automatically (authoritative set).',
+      ),
+    jitRoleIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the organization roles given to users who join by just-in-time provisioning (authoritative set).',
+      ),
+    jitSsoConnectorIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Ids of the enterprise SSO connectors whose users join the organization just in time (authoritative set).',
+      ),
+  }),
+);
 
 export type OrganizationSpec = z.infer<typeof spec>;
 

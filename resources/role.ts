@@ -5,27 +5,30 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live, type Relation } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, hasCode, idSetRelation, pickDefined } from './shared.js';
 
-const spec = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(128)
-    .describe('Role name, unique in the tenant (across user and machine-to-machine roles).'),
-  description: z.string().min(1).max(128).describe('Description of the role (required by Logto, 1–128 characters).'),
-  type: z
-    .enum(['User', 'MachineToMachine'])
-    .optional()
-    .describe(
-      'Who can hold the role: `User` (Logto default) or `MachineToMachine` apps. Changing it replaces the role.',
-    ),
-  isDefault: z.boolean().optional().describe('Assign the role to every new user automatically.'),
-  scopeIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe('Ids of the API resource scopes the role grants. Authoritative: scopes not listed are removed.'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    name: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe('Role name, unique in the tenant (across user and machine-to-machine roles).'),
+    description: z.string().min(1).max(128).describe('Description of the role (required by Logto, 1–128 characters).'),
+    type: z
+      .enum(['User', 'MachineToMachine'])
+      .optional()
+      .describe(
+        'Who can hold the role: `User` (Logto default) or `MachineToMachine` apps. Changing it replaces the role.',
+      ),
+    isDefault: z.boolean().optional().describe('Assign the role to every new user automatically.'),
+    scopeIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Ids of the API resource scopes the role grants. Authoritative: scopes not listed are removed.'),
+  }),
+);
 
 export type RoleSpec = z.infer<typeof spec>;
 

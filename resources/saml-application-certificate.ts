@@ -11,28 +11,31 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { isNotFound, seg } from './shared.js';
 
-const spec = z.object({
-  samlApplicationId: z
-    .string()
-    .min(1)
-    .describe('Id of the SAML application the certificate signs for. Changing it replaces the certificate.'),
-  lifeSpanInYears: z
-    .number()
-    .int()
-    .min(1)
-    .optional()
-    .describe(
-      'Validity in whole years from creation (default 3, like the one Logto creates). Changing it replaces the certificate.',
-    ),
-  active: z
-    .boolean()
-    .optional()
-    .describe(
-      'Whether this is the certificate Logto signs with and publishes in the metadata. One per application: activating it deactivates the others.',
-    ),
-});
+const spec = lazySchema(() =>
+  z.object({
+    samlApplicationId: z
+      .string()
+      .min(1)
+      .describe('Id of the SAML application the certificate signs for. Changing it replaces the certificate.'),
+    lifeSpanInYears: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Validity in whole years from creation (default 3, like the one Logto creates). Changing it replaces the certificate.',
+      ),
+    active: z
+      .boolean()
+      .optional()
+      .describe(
+        'Whether this is the certificate Logto signs with and publishes in the metadata. One per application: activating it deactivates the others.',
+      ),
+  }),
+);
 
 export type SamlApplicationCertificateSpec = z.infer<typeof spec>;
 

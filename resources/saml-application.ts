@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, isNotFound, isRecord, pickDefined, seg } from './shared.js';
 
 /** The one ACS binding Logto accepts when a SAML app is created. */
@@ -57,72 +58,80 @@ export const NAME_ID_FORMATS = [
 
 const claims = new Set<string>(SAML_ATTRIBUTE_CLAIMS);
 
-const encryption = z
-  .object({
-    encryptAssertion: z.boolean().describe('Encrypt the SAML assertion for the service provider.'),
-    encryptThenSign: z
-      .boolean()
-      .optional()
-      .describe('Encrypt the assertion before signing the response (required when encryptAssertion is true).'),
-    certificate: z
+const encryption = lazySchema(() =>
+  z
+    .object({
+      encryptAssertion: z.boolean().describe('Encrypt the SAML assertion for the service provider.'),
+      encryptThenSign: z
+        .boolean()
+        .optional()
+        .describe('Encrypt the assertion before signing the response (required when encryptAssertion is true).'),
+      certificate: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "The service provider's encryption certificate, PEM (required when encryptAssertion is true). Public.",
+        ),
+    })
+    .superRefine((e, issue) => {
+      if (e.encryptAssertion && (e.encryptThenSign === undefined || e.certificate === undefined)) {
+        issue.addIssue({
+          code: 'custom',
+          message:
+            'encryptThenSign and certificate are required when encryptAssertion is true: set both, or set encryptAssertion to false',
+        });
+      }
+    }),
+);
+
+const spec = lazySchema(() =>
+  z.object({
+    name: z
       .string()
       .min(1)
+      .max(256)
+      .describe(
+        'Name of the SAML application. Logto allows duplicates; without a known id the one SAML app with this name is adopted (several is an error).',
+      ),
+    description: z.string().optional().describe('Description shown in the Console.'),
+    customData: z.record(z.string(), z.unknown()).optional().describe('Arbitrary JSON kept with the application.'),
+    entityId: z
+      .string()
+      .min(1)
+      .max(128)
       .optional()
-      .describe("The service provider's encryption certificate, PEM (required when encryptAssertion is true). Public."),
-  })
-  .superRefine((e, issue) => {
-    if (e.encryptAssertion && (e.encryptThenSign === undefined || e.certificate === undefined)) {
-      issue.addIssue({
-        code: 'custom',
-        message:
-          'encryptThenSign and certificate are required when encryptAssertion is true: set both, or set encryptAssertion to false',
-      });
-    }
-  });
-
-const spec = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(256)
-    .describe(
-      'Name of the SAML application. Logto allows duplicates; without a known id the one SAML app with this name is adopted (several is an error).',
-    ),
-  description: z.string().optional().describe('Description shown in the Console.'),
-  customData: z.record(z.string(), z.unknown()).optional().describe('Arbitrary JSON kept with the application.'),
-  entityId: z
-    .string()
-    .min(1)
-    .max(128)
-    .optional()
-    .describe("The service provider's entity id (its SAML issuer), at most 128 characters."),
-  acsUrl: z
-    .url({ error: 'use an absolute URL, e.g. `https://sp.example.com/saml/acs`' })
-    .optional()
-    .describe(
-      "The service provider's assertion consumer service URL. Logto posts assertions to it (HTTP-POST binding, the only one Logto supports).",
-    ),
-  attributeMapping: z
-    .record(z.string(), z.string())
-    .optional()
-    .superRefine((mapping, issue) => {
-      for (const key of Object.keys(mapping ?? {}))
-        if (!claims.has(key))
-          issue.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `"${key}" is not a user claim Logto maps (Logto would drop it): use one of ${SAML_ATTRIBUTE_CLAIMS.join(', ')}`,
-          });
-    })
-    .describe(
-      `SAML attribute name for each user claim sent in the assertion, e.g. \`{ email: "mail" }\`. Keys: ${SAML_ATTRIBUTE_CLAIMS.join(', ')}. The whole mapping is owned.`,
-    ),
-  nameIdFormat: z
-    .enum(NAME_ID_FORMATS)
-    .optional()
-    .describe(`Format of the assertion's NameID: one of ${NAME_ID_FORMATS.join(', ')}. Logto's default is persistent.`),
-  encryption: encryption.optional().describe('Assertion encryption. Logto stores none by default.'),
-});
+      .describe("The service provider's entity id (its SAML issuer), at most 128 characters."),
+    acsUrl: z
+      .url({ error: 'use an absolute URL, e.g. `https://sp.example.com/saml/acs`' })
+      .optional()
+      .describe(
+        "The service provider's assertion consumer service URL. Logto posts assertions to it (HTTP-POST binding, the only one Logto supports).",
+      ),
+    attributeMapping: z
+      .record(z.string(), z.string())
+      .optional()
+      .superRefine((mapping, issue) => {
+        for (const key of Object.keys(mapping ?? {}))
+          if (!claims.has(key))
+            issue.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `"${key}" is not a user claim Logto maps (Logto would drop it): use one of ${SAML_ATTRIBUTE_CLAIMS.join(', ')}`,
+            });
+      })
+      .describe(
+        `SAML attribute name for each user claim sent in the assertion, e.g. \`{ email: "mail" }\`. Keys: ${SAML_ATTRIBUTE_CLAIMS.join(', ')}. The whole mapping is owned.`,
+      ),
+    nameIdFormat: z
+      .enum(NAME_ID_FORMATS)
+      .optional()
+      .describe(
+        `Format of the assertion's NameID: one of ${NAME_ID_FORMATS.join(', ')}. Logto's default is persistent.`,
+      ),
+    encryption: encryption.optional().describe('Assertion encryption. Logto stores none by default.'),
+  }),
+);
 
 export type SamlApplicationSpec = z.infer<typeof spec>;
 

@@ -5,11 +5,14 @@
  */
 import { z } from 'zod';
 import { cached, invalidate, type Live, type Relation, type ResourceContext, type Spec } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 
 /** A color as Logto's branding accepts it. */
-export const hexColor = z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`');
+export const hexColor = lazySchema(() =>
+  z.string().regex(/^#[\da-f]{3}([\da-f]{3})?$/i, 'use a hex color such as `#5b3ff0` or `#fff`'),
+);
 /** An absolute http(s) URL (Logto's links and logos). */
-export const httpUrl = z.url({ protocol: /^https?$/, error: 'use an absolute http(s) URL' });
+export const httpUrl = lazySchema(() => z.url({ protocol: /^https?$/, error: 'use an absolute http(s) URL' }));
 
 /** An HTTP 404 from the client (recognised by shape, so resources do not depend on the client class). */
 export function isNotFound(error: unknown): boolean {

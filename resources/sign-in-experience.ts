@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema, lazyValue } from '../core/lazy-schema.js';
 import { connectorsOffered } from './connector.js';
 import {
   hexColor,
@@ -51,24 +52,26 @@ const MFA_POLICIES = [
 ] as const;
 
 /** The shape of `signIn` (checked here so a mistake fails before any write). */
-const signInShape = z.strictObject({
-  methods: z
-    .array(
-      z
-        .strictObject({
-          identifier: z.enum(IDENTIFIERS),
-          password: z.boolean(),
-          verificationCode: z.boolean(),
-          isPasswordPrimary: z.boolean(),
-        })
-        .refine((m) => m.password || m.verificationCode, {
-          message: 'a sign-in method needs `password` or `verificationCode` (or both) set to true',
-        }),
-    )
-    .refine((ms) => new Set(ms.map((m) => m.identifier)).size === ms.length, {
-      message: 'each identifier may appear once in `methods`',
-    }),
-});
+const signInShape = lazySchema(() =>
+  z.strictObject({
+    methods: z
+      .array(
+        z
+          .strictObject({
+            identifier: z.enum(IDENTIFIERS),
+            password: z.boolean(),
+            verificationCode: z.boolean(),
+            isPasswordPrimary: z.boolean(),
+          })
+          .refine((m) => m.password || m.verificationCode, {
+            message: 'a sign-in method needs `password` or `verificationCode` (or both) set to true',
+          }),
+      )
+      .refine((ms) => new Set(ms.map((m) => m.identifier)).size === ms.length, {
+        message: 'each identifier may appear once in `methods`',
+      }),
+  }),
+);
 
 /** Logto's password policy defaults: filled on both sides so a partial policy does not diff forever. */
 const PASSWORD_POLICY_DEFAULTS = {
@@ -77,25 +80,27 @@ const PASSWORD_POLICY_DEFAULTS = {
   rejects: { pwned: true, repetitionAndSequence: true, userInfo: true, words: [] as string[] },
 };
 
-const passwordPolicyShape = z
-  .strictObject({
-    length: z
-      .strictObject({ min: z.int().min(1).max(256).optional(), max: z.int().min(1).max(256).optional() })
-      .optional(),
-    characterTypes: z.strictObject({ min: z.int().min(1).max(4).optional() }).optional(),
-    rejects: z
-      .strictObject({
-        pwned: z.boolean().optional(),
-        repetitionAndSequence: z.boolean().optional(),
-        userInfo: z.boolean().optional(),
-        words: z.array(z.string()).optional(),
-      })
-      .optional(),
-  })
-  .refine((p) => (p.length?.min ?? 8) <= (p.length?.max ?? 256), {
-    message: '`length.min` must not exceed `length.max`',
-    path: ['length'],
-  });
+const passwordPolicyShape = lazySchema(() =>
+  z
+    .strictObject({
+      length: z
+        .strictObject({ min: z.int().min(1).max(256).optional(), max: z.int().min(1).max(256).optional() })
+        .optional(),
+      characterTypes: z.strictObject({ min: z.int().min(1).max(4).optional() }).optional(),
+      rejects: z
+        .strictObject({
+          pwned: z.boolean().optional(),
+          repetitionAndSequence: z.boolean().optional(),
+          userInfo: z.boolean().optional(),
+          words: z.array(z.string()).optional(),
+        })
+        .optional(),
+    })
+    .refine((p) => (p.length?.min ?? 8) <= (p.length?.max ?? 256), {
+      message: '`length.min` must not exceed `length.max`',
+      path: ['length'],
+    }),
+);
 
 /** Validate a JSON field against a shape, reporting issues at the right nested path. */
 function jsonField<T extends z.ZodType>(shape: T) {
@@ -142,147 +147,153 @@ function connectorTypesNeeded(s: SignInExperienceSpec): { type: 'Email' | 'Sms';
 const optionalUrl = (what: string) =>
   httpUrl.nullable().optional().describe(`${what} (absolute http(s) URL); null removes it.`);
 
-const spec = z
-  .object({
-    // branding
-    logoUrl: httpUrl.optional().describe('Logo shown on the sign-in page (light mode).'),
-    darkLogoUrl: httpUrl.optional().describe('Logo shown on the sign-in page in dark mode.'),
-    favicon: httpUrl.optional().describe('Favicon of the sign-in page (light mode).'),
-    darkFavicon: httpUrl.optional().describe('Favicon of the sign-in page in dark mode.'),
-    // color
-    primaryColor: hexColor.optional().describe('Primary brand color (hex), e.g. `#5b3ff0`.'),
-    isDarkModeEnabled: z.boolean().optional().describe('Whether the sign-in page follows the system dark mode.'),
-    darkPrimaryColor: hexColor.optional().describe('Primary brand color in dark mode (hex).'),
-    // languageInfo
-    languageAutoDetect: z
-      .boolean()
-      .optional()
-      .describe('Whether the sign-in page picks its language from the browser (otherwise `fallbackLanguage` is used).'),
-    fallbackLanguage: z
-      .enum(LANGUAGE_TAGS)
-      .optional()
-      .describe('Language used when auto-detection is off or finds no supported language, e.g. `en`, `de`, `zh-CN`.'),
-    // flows
-    signInMode: z
-      .enum(['SignIn', 'Register', 'SignInAndRegister'])
-      .optional()
-      .describe('Which flows the sign-in page offers: `SignIn` only, `Register` only, or `SignInAndRegister`.'),
-    signUpIdentifiers: z
-      .array(z.enum(IDENTIFIERS))
-      .optional()
-      .describe(
-        'Identifiers a new user signs up with (`username`, `email`, `phone`; order-insensitive). `email`/`phone` need a matching passwordless connector.',
-      ),
-    signUpPassword: z.boolean().optional().describe('Whether new users must set a password when signing up.'),
-    signUpVerify: z.boolean().optional().describe('Whether new users must verify their email/phone when signing up.'),
-    signIn: jsonField(signInShape)
-      .optional()
-      .describe(
-        'Sign-in methods as JSON: `{"methods":[{"identifier":"username","password":true,"verificationCode":false,"isPasswordPrimary":true}]}`. Order is the display order.',
-      ),
-    socialSignInConnectorTargets: z
-      .array(z.string().min(1))
-      .optional()
-      .describe(
-        'Targets of the social connectors shown on the sign-in page, e.g. `google`, `github` (order-insensitive).',
-      ),
-    automaticAccountLinking: z
-      .boolean()
-      .optional()
-      .describe('Link a social identity to an existing account with the same verified email without asking.'),
-    skipRequiredIdentifiers: z
-      .boolean()
-      .optional()
-      .describe('Let users who sign in with a social connector skip the sign-up identifiers they lack.'),
-    singleSignOnEnabled: z.boolean().optional().describe('Whether enterprise SSO is offered on the sign-in page.'),
-    passwordPolicy: jsonField(passwordPolicyShape)
-      .optional()
-      .describe(
-        'Password policy as JSON: `{"length":{"min":8,"max":256},"characterTypes":{"min":1},"rejects":{"pwned":true,"repetitionAndSequence":true,"userInfo":true,"words":[]}}`. Omitted parts take Logto’s defaults.',
-      ),
-    // mfa
-    mfaFactors: z
-      .array(z.enum(MFA_FACTORS))
-      .optional()
-      .describe(`Multi-factor methods users may set up (order-insensitive): ${MFA_FACTORS.join(', ')}.`),
-    mfaPolicy: z
-      .enum(MFA_POLICIES)
-      .optional()
-      .describe(`When users are asked for / required to set up MFA: ${MFA_POLICIES.join(', ')}.`),
-    organizationRequiredMfaPolicy: z
-      .enum(['NoPrompt', 'Mandatory'])
-      .optional()
-      .describe('For organizations that require MFA: `Mandatory` forces setup, `NoPrompt` only blocks access.'),
-    // links and content
-    termsOfUseUrl: optionalUrl('Terms of use link shown on the sign-up page'),
-    privacyPolicyUrl: optionalUrl('Privacy policy link shown on the sign-up page'),
-    agreeToTermsPolicy: z
-      .enum(['Automatic', 'ManualRegistrationOnly', 'Manual'])
-      .optional()
-      .describe(
-        'How users agree to the terms: `Automatic`, `ManualRegistrationOnly` (checkbox at sign-up) or `Manual` (always).',
-      ),
-    supportEmail: z
-      .email('use an email address such as `support@example.com`')
-      .nullable()
-      .optional()
-      .describe('Support email shown on error pages; null removes it.'),
-    supportWebsiteUrl: optionalUrl('Support website shown on error pages'),
-    unknownSessionRedirectUrl: optionalUrl('Where users land when their sign-in session is missing or unknown'),
-    customCss: z.string().nullable().optional().describe('Custom CSS for the sign-in page; null removes it.'),
-    customContent: z
-      .record(z.string(), z.string())
-      .optional()
-      .describe('Custom content per experience page as JSON: page path → HTML/text, e.g. `{"/sign-in":"<p>Hi</p>"}`.'),
-  })
-  // Cross-field rules run even when a single field is invalid, so every problem is reported at once.
-  .refine(
-    (s) =>
-      !(
-        isRecord(s) &&
-        Array.isArray(s.signUpIdentifiers) &&
-        s.signUpIdentifiers.includes('username') &&
-        s.signUpPassword === false
-      ),
-    {
-      path: ['signUpPassword'],
-      message: 'signing up with a username needs a password: set `signUpPassword: true` or drop `username`',
+const spec = lazySchema(() =>
+  z
+    .object({
+      // branding
+      logoUrl: httpUrl.optional().describe('Logo shown on the sign-in page (light mode).'),
+      darkLogoUrl: httpUrl.optional().describe('Logo shown on the sign-in page in dark mode.'),
+      favicon: httpUrl.optional().describe('Favicon of the sign-in page (light mode).'),
+      darkFavicon: httpUrl.optional().describe('Favicon of the sign-in page in dark mode.'),
+      // color
+      primaryColor: hexColor.optional().describe('Primary brand color (hex), e.g. `#5b3ff0`.'),
+      isDarkModeEnabled: z.boolean().optional().describe('Whether the sign-in page follows the system dark mode.'),
+      darkPrimaryColor: hexColor.optional().describe('Primary brand color in dark mode (hex).'),
+      // languageInfo
+      languageAutoDetect: z
+        .boolean()
+        .optional()
+        .describe(
+          'Whether the sign-in page picks its language from the browser (otherwise `fallbackLanguage` is used).',
+        ),
+      fallbackLanguage: z
+        .enum(LANGUAGE_TAGS)
+        .optional()
+        .describe('Language used when auto-detection is off or finds no supported language, e.g. `en`, `de`, `zh-CN`.'),
+      // flows
+      signInMode: z
+        .enum(['SignIn', 'Register', 'SignInAndRegister'])
+        .optional()
+        .describe('Which flows the sign-in page offers: `SignIn` only, `Register` only, or `SignInAndRegister`.'),
+      signUpIdentifiers: z
+        .array(z.enum(IDENTIFIERS))
+        .optional()
+        .describe(
+          'Identifiers a new user signs up with (`username`, `email`, `phone`; order-insensitive). `email`/`phone` need a matching passwordless connector.',
+        ),
+      signUpPassword: z.boolean().optional().describe('Whether new users must set a password when signing up.'),
+      signUpVerify: z.boolean().optional().describe('Whether new users must verify their email/phone when signing up.'),
+      signIn: jsonField(signInShape)
+        .optional()
+        .describe(
+          'Sign-in methods as JSON: `{"methods":[{"identifier":"username","password":true,"verificationCode":false,"isPasswordPrimary":true}]}`. Order is the display order.',
+        ),
+      socialSignInConnectorTargets: z
+        .array(z.string().min(1))
+        .optional()
+        .describe(
+          'Targets of the social connectors shown on the sign-in page, e.g. `google`, `github` (order-insensitive).',
+        ),
+      automaticAccountLinking: z
+        .boolean()
+        .optional()
+        .describe('Link a social identity to an existing account with the same verified email without asking.'),
+      skipRequiredIdentifiers: z
+        .boolean()
+        .optional()
+        .describe('Let users who sign in with a social connector skip the sign-up identifiers they lack.'),
+      singleSignOnEnabled: z.boolean().optional().describe('Whether enterprise SSO is offered on the sign-in page.'),
+      passwordPolicy: jsonField(passwordPolicyShape)
+        .optional()
+        .describe(
+          'Password policy as JSON: `{"length":{"min":8,"max":256},"characterTypes":{"min":1},"rejects":{"pwned":true,"repetitionAndSequence":true,"userInfo":true,"words":[]}}`. Omitted parts take Logto’s defaults.',
+        ),
+      // mfa
+      mfaFactors: z
+        .array(z.enum(MFA_FACTORS))
+        .optional()
+        .describe(`Multi-factor methods users may set up (order-insensitive): ${MFA_FACTORS.join(', ')}.`),
+      mfaPolicy: z
+        .enum(MFA_POLICIES)
+        .optional()
+        .describe(`When users are asked for / required to set up MFA: ${MFA_POLICIES.join(', ')}.`),
+      organizationRequiredMfaPolicy: z
+        .enum(['NoPrompt', 'Mandatory'])
+        .optional()
+        .describe('For organizations that require MFA: `Mandatory` forces setup, `NoPrompt` only blocks access.'),
+      // links and content
+      termsOfUseUrl: optionalUrl('Terms of use link shown on the sign-up page'),
+      privacyPolicyUrl: optionalUrl('Privacy policy link shown on the sign-up page'),
+      agreeToTermsPolicy: z
+        .enum(['Automatic', 'ManualRegistrationOnly', 'Manual'])
+        .optional()
+        .describe(
+          'How users agree to the terms: `Automatic`, `ManualRegistrationOnly` (checkbox at sign-up) or `Manual` (always).',
+        ),
+      supportEmail: z
+        .email('use an email address such as `support@example.com`')
+        .nullable()
+        .optional()
+        .describe('Support email shown on error pages; null removes it.'),
+      supportWebsiteUrl: optionalUrl('Support website shown on error pages'),
+      unknownSessionRedirectUrl: optionalUrl('Where users land when their sign-in session is missing or unknown'),
+      customCss: z.string().nullable().optional().describe('Custom CSS for the sign-in page; null removes it.'),
+      customContent: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe(
+          'Custom content per experience page as JSON: page path → HTML/text, e.g. `{"/sign-in":"<p>Hi</p>"}`.',
+        ),
+    })
+    // Cross-field rules run even when a single field is invalid, so every problem is reported at once.
+    .refine(
+      (s) =>
+        !(
+          isRecord(s) &&
+          Array.isArray(s.signUpIdentifiers) &&
+          s.signUpIdentifiers.includes('username') &&
+          s.signUpPassword === false
+        ),
+      {
+        path: ['signUpPassword'],
+        message: 'signing up with a username needs a password: set `signUpPassword: true` or drop `username`',
+        when: () => true,
+      },
+    )
+    .refine(
+      (s) =>
+        !(
+          isRecord(s) &&
+          Array.isArray(s.signUpIdentifiers) &&
+          s.signUpIdentifiers.some((i) => i === 'email' || i === 'phone') &&
+          s.signUpVerify === false
+        ),
+      {
+        path: ['signUpVerify'],
+        message:
+          'Logto refuses sign-up by email or phone without verification (sign_in_experiences.passwordless_requires_verify): set `signUpVerify: true`',
+        when: () => true,
+      },
+    )
+    .refine((s) => codeSignInMissing(s).length === 0, {
+      path: ['signIn'],
       when: () => true,
-    },
-  )
-  .refine(
-    (s) =>
-      !(
-        isRecord(s) &&
-        Array.isArray(s.signUpIdentifiers) &&
-        s.signUpIdentifiers.some((i) => i === 'email' || i === 'phone') &&
-        s.signUpVerify === false
-      ),
-    {
-      path: ['signUpVerify'],
-      message:
-        'Logto refuses sign-up by email or phone without verification (sign_in_experiences.passwordless_requires_verify): set `signUpVerify: true`',
+      error: (issue) =>
+        `sign-up without a password verifies a code, so Logto refuses sign-in methods without one (sign_in_experiences.code_sign_in_must_be_enabled): set \`verificationCode: true\` for ${codeSignInMissing(
+          issue.input,
+        )
+          .map((i) => `"${i}"`)
+          .join(', ')}`,
+    })
+    .refine((s) => signUpIdentifiersMissingFromSignIn(s).length === 0, {
+      path: ['signIn'],
       when: () => true,
-    },
-  )
-  .refine((s) => codeSignInMissing(s).length === 0, {
-    path: ['signIn'],
-    when: () => true,
-    error: (issue) =>
-      `sign-up without a password verifies a code, so Logto refuses sign-in methods without one (sign_in_experiences.code_sign_in_must_be_enabled): set \`verificationCode: true\` for ${codeSignInMissing(
-        issue.input,
-      )
-        .map((i) => `"${i}"`)
-        .join(', ')}`,
-  })
-  .refine((s) => signUpIdentifiersMissingFromSignIn(s).length === 0, {
-    path: ['signIn'],
-    when: () => true,
-    error: (issue) =>
-      `sign-up identifiers must also be sign-in methods: add ${signUpIdentifiersMissingFromSignIn(issue.input)
-        .map((i) => `"${i}"`)
-        .join(', ')} to \`signIn.methods\``,
-  });
+      error: (issue) =>
+        `sign-up identifiers must also be sign-in methods: add ${signUpIdentifiersMissingFromSignIn(issue.input)
+          .map((i) => `"${i}"`)
+          .join(', ')} to \`signIn.methods\``,
+    }),
+);
 
 export type SignInExperienceSpec = z.infer<typeof spec>;
 type Field = keyof SignInExperienceSpec;
@@ -307,7 +318,7 @@ const NESTED: Nesting = {
   mfaPolicy: ['mfa', 'policy'],
   organizationRequiredMfaPolicy: ['mfa', 'organizationRequiredMfaPolicy'],
 };
-const FIELDS = Object.keys(spec.shape) as Field[];
+const fieldNames = lazyValue(() => Object.keys(spec.shape) as Field[]);
 const NULLABLE_LINKS: Field[] = [
   'termsOfUseUrl',
   'privacyPolicyUrl',
@@ -330,7 +341,7 @@ function fillPasswordPolicy(value: unknown): Record<string, unknown> {
 
 function toLive(row: ApiSignInExperience): Live<SignInExperienceSpec> {
   const s: Record<string, unknown> = {};
-  for (const field of FIELDS) {
+  for (const field of fieldNames()) {
     const value = nestedValue(row, field, NESTED);
     if (value !== undefined) s[field] = value;
   }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { defineResource, type Live } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { collection, isRecord, pickDefined } from './shared.js';
 
 export const SSO_PROVIDERS = ['OIDC', 'SAML', 'AzureAD', 'AzureAdOidc', 'GoogleWorkspace', 'Okta'] as const;
@@ -26,18 +27,20 @@ const PUBLIC_EMAIL_DOMAINS = new Set([
   '163.com',
 ]);
 
-const domain = z
-  .string()
-  .regex(
-    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i,
-    'use a bare email domain such as `example.com` (no `@`, no scheme, no spaces)',
-  )
-  .refine((d) => d === d.toLowerCase(), {
-    message: 'write the domain in lower case: Logto stores domains lower-cased',
-  })
-  .refine((d) => !PUBLIC_EMAIL_DOMAINS.has(d.toLowerCase()), {
-    message: 'public email domains cannot route to an enterprise connector; use your organization’s own domain',
-  });
+const domain = lazySchema(() =>
+  z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i,
+      'use a bare email domain such as `example.com` (no `@`, no scheme, no spaces)',
+    )
+    .refine((d) => d === d.toLowerCase(), {
+      message: 'write the domain in lower case: Logto stores domains lower-cased',
+    })
+    .refine((d) => !PUBLIC_EMAIL_DOMAINS.has(d.toLowerCase()), {
+      message: 'public email domains cannot route to an enterprise connector; use your organization’s own domain',
+    }),
+);
 
 /**
  * Config keys Logto accepts per OIDC-based provider (its guards; anything else is dropped, so it would diff
@@ -131,51 +134,53 @@ function ssoConfigIssues(providerName: SsoProvider, config: Record<string, unkno
   return issues;
 }
 
-const spec = z
-  .object({
-    providerName: z
-      .enum(SSO_PROVIDERS)
-      .describe(`Identity provider type: one of ${SSO_PROVIDERS.join(', ')}. Changing it replaces the connector.`),
-    connectorName: z
-      .string()
-      .min(1)
-      .max(128)
-      .describe('Name of the connector, unique in the tenant (also the import key: `connectorName=…`).'),
-    config: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe(
-        'Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `"metadataUrl"`, or `metadata` (XML), or `"entityId"` + `signInEndpoint` + `x509Certificate` (PEM), with optional `"attributeMapping"` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change.',
-      ),
-    domains: z
-      .array(domain)
-      .optional()
-      .describe('Email domains whose users are routed to this connector (order-insensitive set).'),
-    branding: z
-      .object({
-        displayName: z.string().optional().describe('Name shown on the sign-in button.'),
-        logo: z.url().optional().describe('URL of the logo shown on the sign-in button (light mode).'),
-        darkLogo: z.url().optional().describe('URL of the logo shown on the sign-in button in dark mode.'),
-      })
-      .optional()
-      .describe('How the connector is shown on the sign-in page. Replaced as a whole on change.'),
-    syncProfile: z
-      .boolean()
-      .optional()
-      .describe(
-        'Whether to update the user profile from the identity provider on every sign-in (otherwise only on first sign-in).',
-      ),
-    enableTokenStorage: z
-      .boolean()
-      .optional()
-      .describe(
-        'Whether to store the identity provider tokens (Logto Secret Vault) for later use by your application.',
-      ),
-  })
-  .superRefine((s, ctx) => {
-    if (!isRecord(s.config) || !SSO_PROVIDERS.includes(s.providerName)) return;
-    for (const issue of ssoConfigIssues(s.providerName, s.config)) ctx.addIssue({ code: 'custom', ...issue });
-  });
+const spec = lazySchema(() =>
+  z
+    .object({
+      providerName: z
+        .enum(SSO_PROVIDERS)
+        .describe(`Identity provider type: one of ${SSO_PROVIDERS.join(', ')}. Changing it replaces the connector.`),
+      connectorName: z
+        .string()
+        .min(1)
+        .max(128)
+        .describe('Name of the connector, unique in the tenant (also the import key: `connectorName=…`).'),
+      config: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe(
+          'Provider configuration as JSON. OIDC, Okta, AzureAdOidc: `issuer`, `clientId`, `clientSecret` (required), `scope`, `trustUnverifiedEmail`; Logto fetches the issuer’s discovery document when the connector is written. GoogleWorkspace: `clientId`, `clientSecret`, `scope`, `offlineAccess`. SAML, AzureAD: `"metadataUrl"`, or `metadata` (XML), or `"entityId"` + `signInEndpoint` + `x509Certificate` (PEM), with optional `"attributeMapping"` (`id`, `email`, `name`). Sensitive: it holds client secrets. Replaced as a whole on change.',
+        ),
+      domains: z
+        .array(domain)
+        .optional()
+        .describe('Email domains whose users are routed to this connector (order-insensitive set).'),
+      branding: z
+        .object({
+          displayName: z.string().optional().describe('Name shown on the sign-in button.'),
+          logo: z.url().optional().describe('URL of the logo shown on the sign-in button (light mode).'),
+          darkLogo: z.url().optional().describe('URL of the logo shown on the sign-in button in dark mode.'),
+        })
+        .optional()
+        .describe('How the connector is shown on the sign-in page. Replaced as a whole on change.'),
+      syncProfile: z
+        .boolean()
+        .optional()
+        .describe(
+          'Whether to update the user profile from the identity provider on every sign-in (otherwise only on first sign-in).',
+        ),
+      enableTokenStorage: z
+        .boolean()
+        .optional()
+        .describe(
+          'Whether to store the identity provider tokens (Logto Secret Vault) for later use by your application.',
+        ),
+    })
+    .superRefine((s, ctx) => {
+      if (!isRecord(s.config) || !SSO_PROVIDERS.includes(s.providerName)) return;
+      for (const issue of ssoConfigIssues(s.providerName, s.config)) ctx.addIssue({ code: 'custom', ...issue });
+    }),
+);
 
 export type SsoConnectorSpec = z.infer<typeof spec>;
 

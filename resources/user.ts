@@ -29,6 +29,7 @@
  */
 import { z } from 'zod';
 import { defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
+import { lazySchema } from '../core/lazy-schema.js';
 import { getOrUndefined, hasCode, idSetRelation, pickDefined, seg } from './shared.js';
 
 /** Logto's identifier formats (the Management API's guards). */
@@ -38,88 +39,94 @@ const PHONE = /^\d+$/;
 
 const text = (what: string) => z.string().min(1).optional().describe(what);
 
-const address = z
-  .strictObject({
-    formatted: text('The full mailing address.'),
-    streetAddress: text('Street address.'),
-    locality: text('City or locality.'),
-    region: text('State, province or region.'),
-    postalCode: text('Postal code.'),
-    country: text('Country.'),
-  })
-  .optional()
-  .describe('Postal address (OIDC standard claim).');
+const address = lazySchema(() =>
+  z
+    .strictObject({
+      formatted: text('The full mailing address.'),
+      streetAddress: text('Street address.'),
+      locality: text('City or locality.'),
+      region: text('State, province or region.'),
+      postalCode: text('Postal code.'),
+      country: text('Country.'),
+    })
+    .optional()
+    .describe('Postal address (OIDC standard claim).'),
+);
 
-const profile = z
-  .strictObject({
-    familyName: text('Family name.'),
-    givenName: text('Given name.'),
-    middleName: text('Middle name.'),
-    nickname: text('Nickname.'),
-    preferredUsername: text('Preferred username (a claim, not the sign-in username).'),
-    profile: text('Profile page URL.'),
-    website: text('Web page or blog URL.'),
-    gender: text('Gender.'),
-    birthdate: text('Birthday, e.g. `1990-12-31`.'),
-    zoneinfo: text('Time zone, e.g. `Europe/Paris`.'),
-    locale: text('Locale, e.g. `en-US`.'),
-    address,
-  })
-  .optional()
-  .describe(
-    'OpenID Connect standard profile claims. Owned whole: claims not listed are removed (Logto replaces the profile on update).',
-  );
+const profile = lazySchema(() =>
+  z
+    .strictObject({
+      familyName: text('Family name.'),
+      givenName: text('Given name.'),
+      middleName: text('Middle name.'),
+      nickname: text('Nickname.'),
+      preferredUsername: text('Preferred username (a claim, not the sign-in username).'),
+      profile: text('Profile page URL.'),
+      website: text('Web page or blog URL.'),
+      gender: text('Gender.'),
+      birthdate: text('Birthday, e.g. `1990-12-31`.'),
+      zoneinfo: text('Time zone, e.g. `Europe/Paris`.'),
+      locale: text('Locale, e.g. `en-US`.'),
+      address,
+    })
+    .optional()
+    .describe(
+      'OpenID Connect standard profile claims. Owned whole: claims not listed are removed (Logto replaces the profile on update).',
+    ),
+);
 
-const spec = z.object({
-  username: z
-    .string()
-    .regex(USERNAME, 'a username starts with a letter or `_` and has only letters, digits and `_`, e.g. `ops_admin`')
-    .max(128)
-    .describe('Sign-in username, unique in the tenant.'),
-  primaryEmail: z
-    .string()
-    .regex(EMAIL, 'use an email address such as `ops@example.com`')
-    .optional()
-    .describe(
-      'Primary email, unique in the tenant (ignoring case); without a known id and with no user of that username, the user with this email is adopted.',
-    ),
-  primaryPhone: z
-    .string()
-    .regex(PHONE, 'write the phone number as digits only, with the country code and no `+`, e.g. `15551234567`')
-    .optional()
-    .describe('Primary phone number, unique in the tenant: digits only, country code first, no `+`.'),
-  name: z.string().min(1).max(128).optional().describe('Display name.'),
-  avatar: z
-    .url({ protocol: /^https?$/, error: 'use an absolute http(s) URL, e.g. `https://example.com/avatar.png`' })
-    .optional()
-    .describe('Avatar image URL.'),
-  profile,
-  customData: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed.'),
-  password: z
-    .string()
-    .min(1)
-    .max(256)
-    .optional()
-    .describe(
-      'Password, write-only and sensitive: set when the user is created, then whenever `passwordVersion` changes or, without a version, whenever the value in the configuration changes. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has.',
-    ),
-  passwordVersion: z.coerce
-    .string()
-    .min(1)
-    .max(128)
-    .optional()
-    .describe(
-      'Version of `password` (any number or text, e.g. `1` or `2026-06`): the password is written when the user is created and whenever this value changes, and nothing derived from the password is kept in state. Without it, state keeps a salted scrypt digest of the password to notice a new value. Needs `password`.',
-    ),
-  isSuspended: z.boolean().optional().describe('Whether the user is suspended (cannot sign in). New users are not.'),
-  roleIds: z
-    .array(z.string().min(1))
-    .optional()
-    .describe('Ids of the User-type roles the user holds. Authoritative: roles not listed are removed.'),
-});
+const spec = lazySchema(() =>
+  z.object({
+    username: z
+      .string()
+      .regex(USERNAME, 'a username starts with a letter or `_` and has only letters, digits and `_`, e.g. `ops_admin`')
+      .max(128)
+      .describe('Sign-in username, unique in the tenant.'),
+    primaryEmail: z
+      .string()
+      .regex(EMAIL, 'use an email address such as `ops@example.com`')
+      .optional()
+      .describe(
+        'Primary email, unique in the tenant (ignoring case); without a known id and with no user of that username, the user with this email is adopted.',
+      ),
+    primaryPhone: z
+      .string()
+      .regex(PHONE, 'write the phone number as digits only, with the country code and no `+`, e.g. `15551234567`')
+      .optional()
+      .describe('Primary phone number, unique in the tenant: digits only, country code first, no `+`.'),
+    name: z.string().min(1).max(128).optional().describe('Display name.'),
+    avatar: z
+      .url({ protocol: /^https?$/, error: 'use an absolute http(s) URL, e.g. `https://example.com/avatar.png`' })
+      .optional()
+      .describe('Avatar image URL.'),
+    profile,
+    customData: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Arbitrary JSON data kept with the user. Owned whole: keys not listed are removed.'),
+    password: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .describe(
+        'Password, write-only and sensitive: set when the user is created, then whenever `passwordVersion` changes or, without a version, whenever the value in the configuration changes. Logto never returns it, so a change made elsewhere is not seen. Leave it out to keep the password the user has.',
+      ),
+    passwordVersion: z.coerce
+      .string()
+      .min(1)
+      .max(128)
+      .optional()
+      .describe(
+        'Version of `password` (any number or text, e.g. `1` or `2026-06`): the password is written when the user is created and whenever this value changes, and nothing derived from the password is kept in state. Without it, state keeps a salted scrypt digest of the password to notice a new value. Needs `password`.',
+      ),
+    isSuspended: z.boolean().optional().describe('Whether the user is suspended (cannot sign in). New users are not.'),
+    roleIds: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Ids of the User-type roles the user holds. Authoritative: roles not listed are removed.'),
+  }),
+);
 
 export type UserSpec = z.infer<typeof spec>;
 

@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import { ConfigError } from './errors.js';
 import type { DebugSink } from './redact.js';
 import { CLIENT_SETTINGS, clientSetting, DEFAULTS, type Env, envValue, settingValue } from './settings.js';
@@ -76,7 +77,9 @@ export function defaultResource(endpoint: string): string {
 }
 
 /** Every parsed setting of the table, in its order (the order errors list them). */
-const schema = z.object(Object.fromEntries(CLIENT_SETTINGS.flatMap((s) => (s.parse ? [[s.option, s.parse]] : []))));
+const schema = lazySchema(() =>
+  z.object(Object.fromEntries(CLIENT_SETTINGS.flatMap((s) => (s.parse ? [[s.option, s.parse]] : [])))),
+);
 
 /** What `schema` yields: the parsed options, the required ones set. */
 type ParsedOptions = Required<Pick<ClientOptions, 'endpoint' | 'appId' | 'appSecret'>> &

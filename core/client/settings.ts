@@ -9,6 +9,7 @@
  * (CI systems often export empty variables). `settingValue` is that rule, for every front end.
  */
 import { z } from 'zod';
+import { lazySchema } from '../lazy-schema.js';
 import type { ClientOptions } from './types.js';
 
 export type Env = Record<string, string | undefined>;
@@ -52,32 +53,36 @@ export interface ClientSetting {
   cli?: { flag: string; arg?: string; text: string };
 }
 
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const nonEmpty = lazySchema(() => z.string().trim().min(1, 'must not be empty'));
 
-const urlString = nonEmpty.superRefine((s, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(s);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `is not an absolute URL (got "${s}")` });
-    return;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    ctx.addIssue({ code: 'custom', message: `must be an http:// or https:// URL (got "${url.protocol}")` });
-  }
-  if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a query or fragment' });
-  if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
-});
+const urlString = lazySchema(() =>
+  nonEmpty.superRefine((s, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(s);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `is not an absolute URL (got "${s}")` });
+      return;
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+      ctx.addIssue({ code: 'custom', message: `must be an http:// or https:// URL (got "${url.protocol}")` });
+    }
+    if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not contain a query or fragment' });
+    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not contain credentials' });
+  }),
+);
 
-const boolish = z.union([
-  z.boolean(),
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .refine((s) => ['1', '0', 'true', 'false', 'yes', 'no'].includes(s), 'must be true/false or 1/0')
-    .transform((s) => s === '1' || s === 'true' || s === 'yes'),
-]);
+const boolish = lazySchema(() =>
+  z.union([
+    z.boolean(),
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .refine((s) => ['1', '0', 'true', 'false', 'yes', 'no'].includes(s), 'must be true/false or 1/0')
+      .transform((s) => s === '1' || s === 'true' || s === 'yes'),
+  ]),
+);
 
 const numberish = (check: (n: number) => boolean, message: string) =>
   z.union([z.number(), z.string().trim().min(1)]).transform((v, ctx) => {
@@ -89,7 +94,7 @@ const numberish = (check: (n: number) => boolean, message: string) =>
     return n;
   });
 
-const credential = nonEmpty.regex(/^\S+$/, 'must not contain whitespace');
+const credential = lazySchema(() => nonEmpty.regex(/^\S+$/, 'must not contain whitespace'));
 const wholeAtLeastOne = () => numberish((n) => Number.isInteger(n) && n >= 1, 'must be a whole number ≥ 1');
 
 /** Every client setting, in the order errors list them. */
@@ -154,7 +159,7 @@ export const CLIENT_SETTINGS: readonly ClientSetting[] = [
     option: 'resource',
     env: 'LOGTO_RESOURCE',
     tenant: true,
-    parse: urlString.optional(),
+    parse: lazySchema(() => urlString.optional()),
     fix: 'set it to the API indicator of your tenant: https://<tenant-id>.logto.app/api on Logto Cloud, https://default.logto.app/api on Logto OSS',
     doc: 'Optional. Management API indicator; default `https://<tenant-id>.logto.app/api` on Cloud, `https://default.logto.app/api` otherwise',
     terraform: {
@@ -174,7 +179,7 @@ export const CLIENT_SETTINGS: readonly ClientSetting[] = [
   {
     option: 'requestsPerSecond',
     env: 'LOGTO_REQUESTS_PER_SECOND',
-    parse: numberish((n) => n >= 0, 'must be a number ≥ 0').optional(),
+    parse: lazySchema(() => numberish((n) => n >= 0, 'must be a number ≥ 0').optional()),
     fix: 'use a number ≥ 0 (0 = unlimited; Logto Cloud allows about 20 requests per second)',
     doc: "Client request budget (token bucket). Default: 20 (Logto Cloud's sustained limit) for `*.logto.app` endpoints, unlimited for any other server; `0` = unlimited. The CLI prints the budget in force",
     terraform: {
@@ -186,50 +191,50 @@ export const CLIENT_SETTINGS: readonly ClientSetting[] = [
     },
     pulumi: { key: 'requestsPerSecond', secret: false },
   },
-  { option: 'burst', parse: wholeAtLeastOne().optional() },
+  { option: 'burst', parse: lazySchema(() => wholeAtLeastOne().optional()) },
   {
     option: 'maxConcurrency',
     env: 'LOGTO_MAX_CONCURRENCY',
-    parse: wholeAtLeastOne().optional(),
+    parse: lazySchema(() => wholeAtLeastOne().optional()),
     default: DEFAULTS.maxConcurrency,
     fix: 'use a whole number ≥ 1',
     doc: `Requests in flight at once (default ${DEFAULTS.maxConcurrency})`,
   },
   {
     option: 'callTimeoutMs',
-    parse: numberish((n) => n > 0, 'must be a number of milliseconds > 0').optional(),
+    parse: lazySchema(() => numberish((n) => n > 0, 'must be a number of milliseconds > 0').optional()),
     default: DEFAULTS.callTimeoutMs,
   },
   {
     option: 'attemptTimeoutMs',
-    parse: numberish((n) => n > 0, 'must be a number of milliseconds > 0').optional(),
+    parse: lazySchema(() => numberish((n) => n > 0, 'must be a number of milliseconds > 0').optional()),
     default: DEFAULTS.attemptTimeoutMs,
   },
   {
     option: 'maxRetries',
-    parse: numberish((n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0').optional(),
+    parse: lazySchema(() => numberish((n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0').optional()),
     default: DEFAULTS.maxRetries,
   },
   {
     option: 'retryBaseMs',
-    parse: numberish((n) => n >= 0, 'must be a number of milliseconds ≥ 0').optional(),
+    parse: lazySchema(() => numberish((n) => n >= 0, 'must be a number of milliseconds ≥ 0').optional()),
     default: DEFAULTS.retryBaseMs,
   },
   {
     option: 'retryMaxDelayMs',
-    parse: numberish((n) => n >= 0, 'must be a number of milliseconds ≥ 0').optional(),
+    parse: lazySchema(() => numberish((n) => n >= 0, 'must be a number of milliseconds ≥ 0').optional()),
     default: DEFAULTS.retryMaxDelayMs,
   },
   {
     option: 'allowInsecureHttp',
     env: 'LOGTO_ALLOW_INSECURE_HTTP',
     envDoc: 'LOGTO_ALLOW_INSECURE_HTTP=1',
-    parse: boolish.optional(),
+    parse: lazySchema(() => boolish.optional()),
     default: false,
     fix: 'use true/false (or 1/0)',
     doc: 'Allow `http://` to a host that is not loopback (refused by default)',
   },
-  { option: 'userAgent', parse: z.string().optional(), default: 'logto-iac' },
+  { option: 'userAgent', parse: lazySchema(() => z.string().optional()), default: 'logto-iac' },
   {
     // A switch, not parsed: set (and not 0/false/no/off) means debug lines on stderr (config.ts).
     option: 'debug',

@@ -234,25 +234,44 @@ function specAttr(field: FieldInfo, flags: Flags, definition: ResourceDefinition
   return specAttrOf(field, flags, definition, t);
 }
 
+/**
+ * An attribute whose description is rendered when something reads it (the schema answer, the docs).
+ * Rendering spells catalog field names the Terraform way, which needs every kind's fields, and a plugin
+ * launch that serves resources never reads a description.
+ */
+function describedLater(attr: Omit<Attr, 'description'>, text: () => string): Attr {
+  let rendered: string | undefined;
+  return Object.defineProperty(attr, 'description', {
+    get: () => {
+      rendered ??= text();
+      return rendered;
+    },
+    enumerable: true,
+    configurable: true,
+  }) as Attr;
+}
+
 function specAttrOf(
   field: FieldInfo,
   flags: Flags,
   definition: ResourceDefinition<any>,
   t: ReturnType<typeof fieldCtyType>,
 ): Attr {
-  return {
-    name: snakeCase(field.name),
-    field: field.name,
-    kind: 'spec',
-    type: t.type,
-    json: t.json,
-    ...(t.nested ? { nested: t.nested } : {}),
-    description: terraformText(fieldDescription(field, flags, t.json), definition),
-    required: !field.optional,
-    optional: field.optional,
-    computed: field.optional,
-    sensitive: flags.sensitive.has(field.name),
-  };
+  return describedLater(
+    {
+      name: snakeCase(field.name),
+      field: field.name,
+      kind: 'spec',
+      type: t.type,
+      json: t.json,
+      ...(t.nested ? { nested: t.nested } : {}),
+      required: !field.optional,
+      optional: field.optional,
+      computed: field.optional,
+      sensitive: flags.sensitive.has(field.name),
+    },
+    () => terraformText(fieldDescription(field, flags, t.json), definition),
+  );
 }
 
 /**
@@ -300,19 +319,21 @@ function outputCtyType(output: OutputField): CtyType {
 }
 
 function outputAttr(output: OutputField, definition: ResourceDefinition<any>): Attr {
-  return {
-    name: snakeCase(output.name),
-    field: output.name,
-    kind: output.name === 'id' ? 'id' : 'output',
-    type: outputCtyType(output),
-    json: output.type === 'json',
-    description: terraformText(output.description + (output.type === 'json' ? ' (JSON text)' : ''), definition),
-    required: false,
-    optional: false,
-    computed: true,
-    sensitive: Boolean(output.sensitive),
-    stable: output.name === 'id' || Boolean(output.stable),
-  };
+  return describedLater(
+    {
+      name: snakeCase(output.name),
+      field: output.name,
+      kind: output.name === 'id' ? 'id' : 'output',
+      type: outputCtyType(output),
+      json: output.type === 'json',
+      required: false,
+      optional: false,
+      computed: true,
+      sensitive: Boolean(output.sensitive),
+      stable: output.name === 'id' || Boolean(output.stable),
+    },
+    () => terraformText(output.description + (output.type === 'json' ? ' (JSON text)' : ''), definition),
+  );
 }
 
 const ID_OUTPUT: OutputField = { name: 'id', description: 'Id assigned by Logto.', type: 'string', stable: true };
@@ -433,13 +454,20 @@ export function typeDescription(definition: ResourceDefinition<any>): string {
 
 export function resourceSchema(definition: ResourceDefinition<any>): TypeSchema {
   const attrs = resourceAttrs(definition);
-  const description = `${typeDescription(definition)}\n\nImport: \`terraform import ${typeNameOf(definition.kind)}.<name> <import id>\` where the import id is ${importFormsText(definition)}.`;
+  let proto: ProtoSchema | undefined;
   return {
     typeName: typeNameOf(definition.kind),
     definition,
     attrs,
     type: objectType(attrs),
-    proto: protoSchema(attrs, description),
+    // (made when asked for: its descriptions are rendered text, see describedLater)
+    get proto() {
+      proto ??= protoSchema(
+        attrs,
+        `${typeDescription(definition)}\n\nImport: \`terraform import ${typeNameOf(definition.kind)}.<name> <import id>\` where the import id is ${importFormsText(definition)}.`,
+      );
+      return proto;
+    },
   };
 }
 

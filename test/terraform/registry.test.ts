@@ -15,12 +15,16 @@ import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeValue, UNKNOWN } from '../../provider/terraform/cty.js';
 import { providerVersion, terraformPlatform } from '../../provider/terraform/install.js';
+import { resourceSchema } from '../../provider/terraform/schema.js';
+import { getDefinition } from '../../resources/index.js';
 // @ts-expect-error plain JS build script without types
 import { seaExecutable } from '../../scripts/build-sea.mjs';
 // @ts-expect-error plain JS build script without types
 import { fileNames, releaseProvider } from '../../scripts/release-provider.mjs';
 import { startTarget, type Target } from '../support/target.js';
+import { call, launchPlugin, stopPlugin } from './support.js';
 
 const KEEP = process.env.LOGTO_IAC_KEEP_REGISTRY_TEST === '1';
 const NAMESPACE = 'logto-io';
@@ -468,4 +472,25 @@ describe('terraform init from a provider registry and a network mirror (single e
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(/not meant to be run directly/);
   });
+
+  it('the executable validates a resource from the core it carries, with V8 taking the code cache built with it', async () => {
+    const plugin = await launchPlugin({ PATH: baseEnv.PATH }, (await seaExecutable()) as string);
+    try {
+      const role = resourceSchema(getDefinition('Role')).type;
+      const valid = await call(plugin.provider, 'ValidateResourceConfig', {
+        type_name: 'logto_role',
+        config: { msgpack: encodeValue({ name: 'admin', description: 'Admins', scope_ids: UNKNOWN }, role) },
+      });
+      expect(valid.diagnostics).toEqual([]);
+      const invalid = await call(plugin.provider, 'ValidateResourceConfig', {
+        type_name: 'logto_role',
+        config: { msgpack: encodeValue({ name: '', description: 'Admins' }, role) },
+      });
+      expect(invalid.diagnostics[0].attribute.steps).toEqual([expect.objectContaining({ attribute_name: 'name' })]);
+    } finally {
+      await stopPlugin(plugin);
+    }
+    // (the executable warns on stderr, which Terraform shows with TF_LOG, when V8 refuses the cache)
+    expect(plugin.stderr()).not.toMatch(/rejected/);
+  }, 120_000);
 });

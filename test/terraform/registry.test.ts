@@ -48,6 +48,23 @@ interface Run {
   stderr: string;
 }
 
+/** A new RSA signing key in a fresh keyring at `home`: its id (16 hex digits) and its armored public key. */
+function signingKey(home: string, uid: string): { home: string; id: string; armor: string } {
+  mkdirSync(home, { mode: 0o700 });
+  const gpg = (args: string[]) =>
+    execFileSync('gpg', ['--batch', '--homedir', home, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  gpg(['--passphrase', '', '--quick-gen-key', uid, 'rsa2048', 'sign', '1d']);
+  const pub = gpg(['--with-colons', '--list-keys'])
+    .split('\n')
+    .find((l) => l.startsWith('pub:'));
+  const id = (pub?.split(':')[4] ?? '').toUpperCase();
+  expect(id).toMatch(/^[0-9A-F]{16}$/);
+  return { home, id, armor: gpg(['--armor', '--export', id]) };
+}
+
 describe('terraform init from a provider registry and a network mirror (single executable, no Node.js)', () => {
   let target: Target;
   let work: string;
@@ -114,50 +131,18 @@ describe('terraform init from a provider registry and a network mirror (single e
     work = mkdtempSync(join(tmpdir(), 'logto-tf-registry-'));
     version = providerVersion();
 
-    // A throwaway signing key, as a maintainer's release key would be (see docs/install-terraform.md).
-    const gnupg = join(work, 'gnupg');
-    mkdirSync(gnupg, { mode: 0o700 });
-    const gpg = (args: string[]) =>
-      execFileSync('gpg', ['--batch', '--homedir', gnupg, ...args], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    gpg([
-      '--passphrase',
-      '',
-      '--quick-gen-key',
-      'logto-iac test release <release@example.invalid>',
-      'rsa2048',
-      'sign',
-      '1d',
-    ]);
-    const pub = gpg(['--with-colons', '--list-keys'])
-      .split('\n')
-      .find((l) => l.startsWith('pub:'));
-    keyId = (pub?.split(':')[4] ?? '').toUpperCase();
-    expect(keyId).toMatch(/^[0-9A-F]{16}$/);
-    publicKey = gpg(['--armor', '--export', keyId]);
-    const otherHome = join(work, 'gnupg-other');
-    mkdirSync(otherHome, { mode: 0o700 });
-    const gpgOther = (args: string[]) =>
-      execFileSync('gpg', ['--batch', '--homedir', otherHome, ...args], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    gpgOther(['--passphrase', '', '--quick-gen-key', 'someone else <other@example.invalid>', 'rsa2048', 'sign', '1d']);
-    const otherId = (
-      gpgOther(['--with-colons', '--list-keys'])
-        .split('\n')
-        .find((l) => l.startsWith('pub:')) ?? ''
-    )
-      .split(':')[4]!
-      .toUpperCase();
-    otherKey = { id: otherId, armor: gpgOther(['--armor', '--export', otherId]) };
+    // A throwaway signing key, as a maintainer's release key would be (see docs/install-terraform.md), and a
+    // second one, in a keyring of its own, that signed nothing.
+    const signing = signingKey(join(work, 'gnupg'), 'logto-iac test release <release@example.invalid>');
+    keyId = signing.id;
+    publicKey = signing.armor;
+    const other = signingKey(join(work, 'gnupg-other'), 'someone else <other@example.invalid>');
+    otherKey = { id: other.id, armor: other.armor };
 
     // The release, exactly as `npm run release:provider` writes it (from the cached executable build).
     const executable = (await seaExecutable()) as string;
     const release = join(work, 'release');
-    await releaseProvider({ version, out: release, executable, gpgKey: keyId, gpgHome: gnupg });
+    await releaseProvider({ version, out: release, executable, gpgKey: keyId, gpgHome: signing.home });
     const names = fileNames(version);
     zipSha = createHash('sha256')
       .update(readFileSync(join(release, names.zip(platform))))

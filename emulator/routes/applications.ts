@@ -58,7 +58,6 @@ interface SecretRow extends Row {
 export const applications = (ctx: RequestContext) => table<ApplicationRow>(ctx, TABLES.applications);
 const secrets = (ctx: RequestContext) => table<SecretRow>(ctx, CORE_TABLES.applicationSecrets);
 
-/** The row as the API returns it (list items and PATCH responses): no legacy secret. */
 /** Logto's built-in `demo-app` (the sign-in experience's live preview), as GET answers it on Logto 1.42. */
 const DEMO_APP = Object.freeze({
   tenantId: 'default',
@@ -76,6 +75,7 @@ const DEMO_APP = Object.freeze({
   createdAt: 0,
 });
 
+/** The row as the API returns it (list items and PATCH responses): no legacy secret. */
 export function publicApplication(row: ApplicationRow): Row {
   const { secret: _legacy, ...rest } = row;
   return rest;

@@ -72,8 +72,9 @@ function zodInternals(internals: z.ZodType['_zod'], schema: object, proxy: objec
 }
 
 /**
- * A value derived from a lazy schema (`Object.keys(spec.shape)`), computed the first time it is asked for:
- * computing it at top level would build the schema at import.
+ * A value computed the first time it is asked for, then kept: one derived from a lazy schema
+ * (`Object.keys(spec.shape)`, which at top level would build the schema at import), or anything else a
+ * plugin launch should only pay for when it uses it (a Terraform type's schema, its rendered descriptions).
  */
 export function lazyValue<T>(compute: () => T): () => T {
   let computed: { value: T } | undefined;

@@ -7,6 +7,7 @@
  */
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
+import { lazyValue } from '../../core/lazy-schema.js';
 import { type MessageType, protocolMessages, type ServiceName } from './proto-messages.js';
 
 const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
@@ -19,11 +20,10 @@ function serviceDefinition(service: ServiceName): ServiceDefinition {
   const messages = protocolMessages();
   const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
   for (const method of messages.services[service]) {
-    let types: { request: MessageType; response: MessageType } | undefined;
-    const typesOf = () => {
-      types ??= { request: messages.type(method.requestType), response: messages.type(method.responseType) };
-      return types;
-    };
+    const typesOf = lazyValue(() => ({
+      request: messages.type(method.requestType),
+      response: messages.type(method.responseType),
+    }));
     definition[method.name] = {
       path: `/${service}/${method.name}`,
       requestStream: method.requestStream,

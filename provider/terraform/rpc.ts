@@ -33,7 +33,7 @@ export interface PluginServerOptions {
 }
 
 /** The DER bytes of each certificate in a PEM text. */
-export function pemCertificates(pem: string): Buffer[] {
+function pemCertificates(pem: string): Buffer[] {
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
   return blocks.map((b) => Buffer.from(b.replace(/-----[A-Z ]+-----|\s/g, ''), 'base64'));
 }

@@ -14,6 +14,7 @@
 
 import { CONNECTION_SETTINGS } from '../../core/client/settings.js';
 import type { OutputField, ResourceDefinition } from '../../core/contract.js';
+import { lazyValue } from '../../core/lazy-schema.js';
 import { type IdentityKey, identityKey } from '../../core/reconcile/index.js';
 import { versionField } from '../../core/reconcile/secrets.js';
 import { catalog, LOOKUP_KINDS } from '../../resources/index.js';
@@ -240,12 +241,8 @@ function specAttr(field: FieldInfo, flags: Flags, definition: ResourceDefinition
  * launch that serves resources never reads a description.
  */
 function describedLater(attr: Omit<Attr, 'description'>, text: () => string): Attr {
-  let rendered: string | undefined;
   return Object.defineProperty(attr, 'description', {
-    get: () => {
-      rendered ??= text();
-      return rendered;
-    },
+    get: lazyValue(text),
     enumerable: true,
     configurable: true,
   }) as Attr;
@@ -454,19 +451,20 @@ export function typeDescription(definition: ResourceDefinition<any>): string {
 
 export function resourceSchema(definition: ResourceDefinition<any>): TypeSchema {
   const attrs = resourceAttrs(definition);
-  let proto: ProtoSchema | undefined;
+  // (made when asked for: its descriptions are rendered text, see describedLater)
+  const proto = lazyValue(() =>
+    protoSchema(
+      attrs,
+      `${typeDescription(definition)}\n\nImport: \`terraform import ${typeNameOf(definition.kind)}.<name> <import id>\` where the import id is ${importFormsText(definition)}.`,
+    ),
+  );
   return {
     typeName: typeNameOf(definition.kind),
     definition,
     attrs,
     type: objectType(attrs),
-    // (made when asked for: its descriptions are rendered text, see describedLater)
     get proto() {
-      proto ??= protoSchema(
-        attrs,
-        `${typeDescription(definition)}\n\nImport: \`terraform import ${typeNameOf(definition.kind)}.<name> <import id>\` where the import id is ${importFormsText(definition)}.`,
-      );
-      return proto;
+      return proto();
     },
   };
 }

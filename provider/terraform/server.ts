@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { envValue } from '../../core/client/settings.js';
 import type { ClientOptions } from '../../core/client/types.js';
 import type { Live, ResourceContext, ResourceDefinition, Spec } from '../../core/contract.js';
+import { lazyValue } from '../../core/lazy-schema.js';
 import {
   CreateJournal,
   checkLive,
@@ -289,30 +290,22 @@ export type Handler = (request: any) => Promise<Record<string, unknown>>;
  * (zod introspection of every kind) would cost each launch about 10 ms.
  */
 export class TypeSchemas {
-  private readonly made = new Map<string, TypeSchema>();
-  private readonly makers = new Map<string, () => TypeSchema>();
+  private readonly schemas = new Map<string, () => TypeSchema>();
 
   add(typeName: string, make: () => TypeSchema): void {
-    this.makers.set(typeName, make);
+    this.schemas.set(typeName, lazyValue(make));
   }
 
   keys(): IterableIterator<string> {
-    return this.makers.keys();
+    return this.schemas.keys();
   }
 
   get(typeName: string): TypeSchema | undefined {
-    let ts = this.made.get(typeName);
-    if (!ts) {
-      const make = this.makers.get(typeName);
-      if (!make) return undefined;
-      ts = make();
-      this.made.set(typeName, ts);
-    }
-    return ts;
+    return this.schemas.get(typeName)?.();
   }
 
   *[Symbol.iterator](): IterableIterator<[string, TypeSchema]> {
-    for (const name of this.makers.keys()) yield [name, this.get(name) as TypeSchema];
+    for (const [name, schema] of this.schemas) yield [name, schema()];
   }
 }
 

@@ -183,15 +183,10 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
   const tlsFloor = ['-e', "require('tls').createSecureContext({})"];
   // The floor of any plugin Node can serve Terraform with: a bare node:http2 server with mutual TLS on a unix
   // socket, printing a handshake-shaped line once it listens, with the cheapest TLS set-up Node has (OpenSSL's
-  // store instead of Node's bundled one, pointed at no files, so no root certificate is parsed).
+  // store instead of Node's bundled one, pointed at no files, so no root certificate is parsed). It answers
+  // every call with fixed bytes (a gRPC frame of FLOOR_BODY, the message the plugin answers, encoded here
+  // beforehand): timed to its line, it is the handshake's floor; timed to an answer, that launch's floor.
   const http2Floor = [
-    '--use-openssl-ca',
-    '-e',
-    "const e=process.env,p=`${e.PLUGIN_UNIX_SOCKET_DIR}/floor-${process.pid}`,s=require('http2').createSecureServer({cert:e.FLOOR_PEM,key:e.FLOOR_KEY,ca:e.FLOOR_PEM,requestCert:true});s.listen(p,()=>process.stdout.write(`1|6|unix|${p}|grpc|x\n`));process.on('SIGTERM',()=>s.close(()=>process.exit(0)))",
-  ];
-  // The same bare server answering every call with fixed bytes (a gRPC frame of FLOOR_BODY, the message the
-  // plugin answers, encoded here beforehand): the floor of a launch that answers one call.
-  const http2CallFloor = [
     '--use-openssl-ca',
     '-e',
     "const e=process.env,p=`${e.PLUGIN_UNIX_SOCKET_DIR}/floor-${process.pid}`,b=Buffer.from(e.FLOOR_BODY,'base64'),f=Buffer.concat([Buffer.from([0,b.length>>>24,(b.length>>>16)&255,(b.length>>>8)&255,b.length&255]),b]),s=require('http2').createSecureServer({cert:e.FLOOR_PEM,key:e.FLOOR_KEY,ca:e.FLOOR_PEM,requestCert:true});s.on('stream',(t)=>{t.resume();t.on('end',()=>{t.respond({':status':200,'content-type':'application/grpc'},{waitForTrailers:true});t.on('wantTrailers',()=>t.sendTrailers({'grpc-status':'0'}));t.end(f)})});s.listen(p,()=>process.stdout.write(`1|6|unix|${p}|grpc|${e.FLOOR_DER}\n`));process.on('SIGTERM',()=>s.close(()=>process.exit(0)))",
@@ -201,6 +196,7 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
     FLOOR_PEM: clientCert.certPem,
     FLOOR_KEY: clientCert.keyPem,
     FLOOR_DER: clientCert.der.toString('base64'),
+    FLOOR_BODY: '',
     SSL_CERT_FILE: join(work, 'no-such-file'),
     SSL_CERT_DIR: join(work, 'no-such-dir'),
   });
@@ -285,10 +281,10 @@ async function startup(log, { work, bundle, launcher, sea, clientCert }) {
       e.nodeCalls.push(await timeExit(process.execPath, ['-e', '0'], e.make(warmHome)));
       e.schema.push(await launch(launcher, [], e.make(warmHome), schemaCall));
       e.seaSchema.push(await launch(sea, [], e.make(warmHome), schemaCall));
-      e.floorSchema.push(await launch(process.execPath, http2CallFloor, floor(floorBodies.schema), schemaCall));
+      e.floorSchema.push(await launch(process.execPath, http2Floor, floor(floorBodies.schema), schemaCall));
       e.core.push(await launch(launcher, [], e.make(warmHome), coreCall));
       e.seaCore.push(await launch(sea, [], e.make(warmHome), coreCall));
-      e.floorCore.push(await launch(process.execPath, http2CallFloor, floor(floorBodies.core), coreCall));
+      e.floorCore.push(await launch(process.execPath, http2Floor, floor(floorBodies.core), coreCall));
     }
   }
 

@@ -65,6 +65,41 @@ function serviceMethods(pbRoot) {
 }
 
 /**
+ * pbjs's static code builds every message class and enum when it is loaded (`ns.Name = (function() {…})();`,
+ * about 150 of them: 2–3 ms of each launch that loads the core). Here each of those becomes a getter
+ * that builds it on first use and then holds it as a plain property. Generated code reaches other types
+ * only through such properties (`$root.tfplugin6.Schema.Block.encode(…)`), at call time, so nothing else
+ * changes. Throws if the code does not have the shape this relies on (another pbjs).
+ */
+function onFirstUse(code) {
+  const open = /^(\s*)([\w$]+)\.(\w+) = \(function\(\) \{$/;
+  const indents = [];
+  let count = 0;
+  const lines = code.split('\n').map((line) => {
+    const m = open.exec(line);
+    if (m) {
+      indents.push(m[1]);
+      count++;
+      return `${m[1]}$onFirstUse(${m[2]}, ${JSON.stringify(m[3])}, function() {`;
+    }
+    if (indents.length > 0 && line === `${indents.at(-1)}})();`) return `${indents.pop()}});`;
+    return line;
+  });
+  if (count === 0 || indents.length > 0) throw new Error('pbjs output has an unexpected shape: see onFirstUse');
+  const helper = [
+    'function $onFirstUse(o, k, make) {',
+    '  $Object.defineProperty(o, k, { configurable: true, enumerable: true, get: function() {',
+    '    var v = make();',
+    '    $Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });',
+    '    return v;',
+    '  } });',
+    '}',
+  ];
+  // (at the end: a function declaration is hoisted, and pbjs's "use strict" stays the first statement)
+  return [...lines, ...helper].join('\n');
+}
+
+/**
  * The core bundle's stand-in for provider/terraform/proto-messages.ts: the protocol's messages as classes
  * that protobufjs' code generator (pbjs, static target) writes from the .proto files, written into `dir`.
  * A launch then neither parses .proto text nor builds reflection objects nor generates code at run time.
@@ -83,7 +118,7 @@ async function generatedMessages(dir, pbRoot) {
   );
   const globalObject = /(?<![.\w$])Object\.(?=(?:keys|create|defineProperty)\(|hasOwnProperty\.call\()/g;
   const messages = join(dir, 'messages.cjs');
-  writeFileSync(messages, `var $Object = globalThis.Object;\n${code.replace(globalObject, '$$Object.')}`);
+  writeFileSync(messages, `var $Object = globalThis.Object;\n${onFirstUse(code.replace(globalObject, '$$Object.'))}`);
   const standIn = join(dir, 'proto-messages.cjs');
   writeFileSync(
     standIn,
@@ -94,6 +129,53 @@ async function generatedMessages(dir, pbRoot) {
     ].join('\n'),
   );
   return standIn;
+}
+
+/** zod's members the core bundle leaves out (see `leanZod`). */
+export const ZOD_LEFT_OUT = ['core', 'locales', 'toJSONSchema', 'fromJSONSchema'];
+
+/**
+ * `import { z } from 'zod'` in the core bundle, without the members in ZOD_LEFT_OUT.
+ *
+ * `z` is a namespace object, so esbuild keeps all of it: every locale (about 50, ~250 KiB), the JSON
+ * Schema converters and the `core` namespace. The plugin needs none of them (messages are zod's English
+ * ones, which zod installs itself; the JSON schemas are made by scripts, not by the plugin), and each
+ * launch that serves resources would compile and initialise them: about 5 ms. Here `z` is a namespace of
+ * zod's other members, re-exported from the same module (`zod/v4/classic/external.js`, the one `zod`
+ * re-exports), so esbuild drops what nothing reaches. A left-out member is a stub that throws, naming
+ * this function, instead of `undefined`; test/terraform/bundle.test.ts checks that the plugin's sources use
+ * none of them.
+ */
+function leanZod() {
+  const require = createRequire(import.meta.url);
+  const external = join(dirname(require.resolve('zod/package.json')), 'v4', 'classic', 'external.js');
+  const { z } = require('zod');
+  const kept = Object.keys(z).filter((k) => !ZOD_LEFT_OUT.includes(k));
+  const members = [
+    `export { ${kept.join(', ')} } from ${JSON.stringify(external)};`,
+    'const leftOut = (name) => new Proxy(() => {}, { get: fail(name), apply: fail(name) });',
+    'function fail(name) {',
+    "  return () => { throw new Error(`z.${name} is left out of the Terraform plugin's core bundle (leanZod in scripts/bundle-terraform.mjs)`); };",
+    '}',
+    ...ZOD_LEFT_OUT.map((name) => `export const ${name} = leftOut(${JSON.stringify(name)});`),
+  ].join('\n');
+  return {
+    name: 'lean-zod',
+    setup(b) {
+      // (zod's own modules import each other by relative paths: only our `from 'zod'` lands here)
+      b.onResolve({ filter: /^zod$/ }, () => ({ path: 'z', namespace: 'lean-zod' }));
+      b.onResolve({ filter: /^lean-zod-members$/ }, () => ({ path: 'members', namespace: 'lean-zod' }));
+      b.onLoad({ filter: /^z$/, namespace: 'lean-zod' }, () => ({
+        contents: "export * as z from 'lean-zod-members';",
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /^members$/, namespace: 'lean-zod' }, () => ({
+        contents: members,
+        loader: 'js',
+        resolveDir: dirname(external),
+      }));
+    },
+  };
 }
 
 /** Builds the core bundle (provider/terraform/core.ts) at `outfile`, with the generated messages. */
@@ -108,6 +190,7 @@ export async function buildCore(outfile, pbRoot = protoRoot()) {
       // (the generated code requires protobufjs/minimal from this repository's node_modules)
       nodePaths: [join(root, 'node_modules')],
       plugins: [
+        leanZod(),
         {
           name: 'generated-messages',
           setup(b) {

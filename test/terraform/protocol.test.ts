@@ -3,6 +3,9 @@
  * certificate), and the RPCs are called over mTLS on its unix socket with grpc-js.
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { status as grpcStatus, type ServiceDefinition } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeServerCertificate } from '../../provider/terraform/cert.js';
@@ -11,6 +14,8 @@ import { loadServices } from '../../provider/terraform/protocol.js';
 import { dataSourceSchema, resourceSchema } from '../../provider/terraform/schema.js';
 import { LogtoTerraformProvider } from '../../provider/terraform/server.js';
 import { catalog, getDefinition } from '../../resources/index.js';
+// @ts-expect-error plain JS build script without types
+import { ZOD_LEFT_OUT } from '../../scripts/bundle-terraform.mjs';
 import { startTarget, type Target } from '../support/target.js';
 import { call, launchPlugin, pluginBundle, type RunningPlugin, stopPlugin } from './support.js';
 
@@ -127,6 +132,24 @@ describe('terraform-provider-logto over the plugin protocol', () => {
     expect(ok.diagnostics).toEqual([]);
   });
 
+  it("explains bad values in the bundle's words exactly as the provider's modules do (zod's English messages)", async () => {
+    // The core bundle carries a trimmed zod (leanZod in scripts/bundle-terraform.mjs): its messages must not change.
+    const provider = new LogtoTerraformProvider({ env: {}, log: () => {} }).handlers();
+    const request = {
+      type_name: 'logto_role',
+      config: { msgpack: encodeValue({ name: '', description: 'x'.repeat(200), type: 'Robot' }, role.type) },
+    };
+    const served = await call(plugin.provider, 'ValidateResourceConfig', request);
+    const codec = loadServices().provider.ValidateResourceConfig as ServiceDefinition[string];
+    const computed = await provider.ValidateResourceConfig!(codec.requestDeserialize(codec.requestSerialize(request)));
+    expect(served.diagnostics.map((d: { detail: string }) => d.detail)).toEqual([
+      expect.stringMatching(/^Too small: expected string to have >=1 characters\./),
+      expect.stringMatching(/^Too big: expected string to have <=128 characters\./),
+      expect.stringMatching(/^Invalid option: expected one of "User"\|"MachineToMachine"\./),
+    ]);
+    expect(served).toEqual(codec.responseDeserialize(codec.responseSerialize(computed)));
+  });
+
   it('plans a create with unknowns for computed values and nulls kept as nulls', async () => {
     const config = { name: 'admin', description: 'Admins', scope_ids: UNKNOWN };
     const r = await call(plugin.provider, 'PlanResourceChange', {
@@ -224,6 +247,19 @@ describe('terraform-provider-logto over the plugin protocol', () => {
     expect(code).toBe(0);
     // Schema, validation, plans (the core is loaded by now) and state upgrades all ran above.
     expect(plugin.stdout()).toBe(`${plugin.handshake}\n`);
+  });
+});
+
+describe("the plugin's core bundle", () => {
+  it("uses none of zod's members that the bundle leaves out", () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const leftOut = new RegExp(`\\bz\\.(${(ZOD_LEFT_OUT as string[]).join('|')})\\b`);
+    const users = ['core', 'resources', join('provider', 'terraform')].flatMap((dir) =>
+      (readdirSync(join(root, dir), { recursive: true }) as string[])
+        .filter((f) => f.endsWith('.ts') && leftOut.test(readFileSync(join(root, dir, f), 'utf8')))
+        .map((f) => join(dir, f)),
+    );
+    expect(users, 'these use a zod member that leanZod (scripts/bundle-terraform.mjs) leaves out').toEqual([]);
   });
 });
 

@@ -12,19 +12,24 @@
  */
 import { z } from 'zod';
 import { cached, defineResource, invalidate, type Live, type ResourceContext } from '../core/contract.js';
-import { lazySchema } from '../core/lazy-schema.js';
+import { lazySchema, lazyValue } from '../core/lazy-schema.js';
 import { PHRASE_KEYS } from './phrase-keys.generated.js';
 import { cleanDeep, getOrUndefined, hasCode, isRecord, seg } from './shared.js';
 import { LANGUAGE_TAGS } from './sign-in-experience.js';
 
-/** Dotted paths of Logto's phrases (`action.sign_in`…) and of their groups (`action`…); the emulator checks with them too. */
-export const PHRASES: ReadonlySet<string> = new Set(PHRASE_KEYS);
-export const PHRASE_GROUPS: ReadonlySet<string> = new Set(
-  PHRASE_KEYS.flatMap((key) => {
-    const parts = key.split('.');
-    return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
-  }),
-);
+/**
+ * Dotted paths of Logto's phrases (`action.sign_in`…) and of their groups (`action`…); the emulator checks
+ * with them too. Built on first use: a process that never validates phrases does not build ~2,000 entries.
+ */
+export const phrasePaths = lazyValue(() => ({
+  phrases: new Set(PHRASE_KEYS) as ReadonlySet<string>,
+  groups: new Set(
+    PHRASE_KEYS.flatMap((key) => {
+      const parts = key.split('.');
+      return parts.slice(1).map((_, i) => parts.slice(0, i + 1).join('.'));
+    }),
+  ) as ReadonlySet<string>,
+}));
 
 /** Known keys right under `parent` (`''` for the top), for messages. */
 function keysUnder(parent: string): string[] {
@@ -41,16 +46,17 @@ function listed(keys: string[]): string {
 /** Where a translation leaves Logto's phrase tree: unknown keys, wrong shapes, empty phrases. */
 function translationIssues(node: Record<string, unknown>, path: string[] = []): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
+  const { phrases, groups } = phrasePaths();
   for (const [key, value] of Object.entries(node)) {
     const at = [...path, key];
     const dotted = at.join('.');
     const parent = path.join('.');
-    if (!PHRASES.has(dotted) && !PHRASE_GROUPS.has(dotted)) {
+    if (!phrases.has(dotted) && !groups.has(dotted)) {
       issues.push({
         path: ['translation', ...at],
         message: `Logto has no phrase \`${dotted}\`; ${parent ? `the keys under \`${parent}\` are` : 'the top-level groups are'}: ${listed(keysUnder(parent))}`,
       });
-    } else if (PHRASES.has(dotted)) {
+    } else if (phrases.has(dotted)) {
       if (typeof value !== 'string')
         issues.push({ path: ['translation', ...at], message: `\`${dotted}\` is a phrase: give it a string` });
       else if (value === '')

@@ -1,6 +1,6 @@
 /** `/custom-phrases/:languageTag` (docs/logto-behaviour.md#custom-phrases). */
 
-import { PHRASE_GROUPS, PHRASES } from '../../resources/custom-phrase.js';
+import { phrasePaths } from '../../resources/custom-phrase.js';
 import { LANGUAGE_TAGS } from '../../resources/sign-in-experience.js';
 import { signInExperience } from '../route-state.js';
 import { ApiError, type RequestContext, type RouteModule } from '../types.js';
@@ -34,9 +34,9 @@ function languageTag(ctx: RequestContext): string {
 function isPartOfTree(node: Record<string, unknown>, path = ''): boolean {
   return Object.entries(node).every(([key, value]) => {
     const dotted = path ? `${path}.${key}` : key;
-    if (typeof value === 'string') return PHRASES.has(dotted);
+    if (typeof value === 'string') return phrasePaths().phrases.has(dotted);
     return (
-      PHRASE_GROUPS.has(dotted) &&
+      phrasePaths().groups.has(dotted) &&
       !!value &&
       typeof value === 'object' &&
       !Array.isArray(value) &&

@@ -344,7 +344,12 @@ async function terraformSoak(log) {
   const emulator = await startEmulator({ port: 0, seed: 'bench-soak-tf' });
   const work = mkdtempSync(join(tmpdir(), 'logto-bench-soak-tf-'));
   try {
-    const installed = terraformInstall(join(work, 'mirror'));
+    // The bundles and the launcher, always: the plugin is found through the Node wrapper the launcher runs
+    // (LOGTO_IAC_NODE), which an executable in dist/sea (a `npm run build:sea` here) would bypass, and then
+    // no kill would land.
+    const installed = terraformInstall(join(work, 'mirror'), {
+      bundle: join(root, 'dist', 'terraform-provider-logto.cjs'),
+    });
     const pids = join(work, 'plugin-pids');
     const nodeWrapper = join(work, 'node-recording');
     writeFileSync(nodeWrapper, `#!/bin/sh\necho $$ >> "${pids}"\nexec "${process.execPath}" "$@"\n`);
